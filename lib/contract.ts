@@ -189,3 +189,39 @@ export interface WebRuntimeConfig {
   /** The OpenID Connect provider analysts sign in with (Cognito on AWS, a local provider in the twin). */
   auth: { authority: string; clientId: string; scopes: string } | null;
 }
+
+/** What the API answers (and the website shows) for an id that fails {@link USER_ID_PATTERN}. */
+export const USER_ID_RULE = 'A user id is 1 to 20 digits, e.g. 564068124281422848.';
+
+/**
+ * Shapes of the analytics documents (`analyticsKeyFor(name)`), written by the
+ * analyse job and drawn by the dashboard. Money is a JSON number in the store's
+ * currency, rounded to cents; months are `YYYY-MM`.
+ */
+export interface AnalyticsSummary {
+  orders: number;
+  units: number;
+  revenue: number;
+  customers: number;
+  products: number;
+  average_order_value: number;
+  first_day: string;
+  last_day: string;
+}
+export interface MonthlySales { month: string; revenue: number; orders: number; units: number }
+export interface TopCustomer { user_id: string; revenue: number; orders: number; units: number }
+export interface TopCategory { category_code: string; revenue: number; units: number }
+export interface TopBrand { brand: string; revenue: number; units: number }
+/** `weekday` 1 = Monday … 7 = Sunday (ISO), `hour` 0–23 in UTC. */
+export interface HourWeekdayCell { weekday: number; hour: number; orders: number }
+/** How many customers placed `orders` orders. */
+export interface PurchaseFrequencyBucket { orders: number; customers: number }
+export interface AnalyticsDocuments {
+  summary: AnalyticsSummary;
+  monthly_sales: MonthlySales[];
+  top_customers: TopCustomer[];
+  top_categories: TopCategory[];
+  top_brands: TopBrand[];
+  hour_weekday: HourWeekdayCell[];
+  purchase_frequency: PurchaseFrequencyBucket[];
+}
