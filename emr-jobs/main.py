@@ -1,0 +1,36 @@
+"""Entry point of recstream's EMR steps: `spark-submit [--py-files emr-jobs.zip] main.py <job> [options]`.
+
+Jobs: clean, recommend, analyse (see README.md). Paths may be s3:// or local.
+"""
+import argparse
+import os
+import sys
+
+# Locally main.py can run straight from the emr-jobs folder; on EMR the package comes from --py-files.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from recstream_jobs import analyse, clean  # noqa: E402
+from recstream_jobs.io import spark_session  # noqa: E402
+
+JOBS = {"clean": clean, "analyse": analyse}
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="main.py", description=__doc__)
+    jobs = parser.add_subparsers(dest="job", required=True)
+    for name, module in JOBS.items():
+        module.add_arguments(jobs.add_parser(name, help=module.__doc__.splitlines()[0]))
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    spark = spark_session("recstream-" + args.job)
+    try:
+        JOBS[args.job].main(spark, args)
+    finally:
+        spark.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""recstream's Spark jobs: clean Firehose purchases, recommend with ALS, analyse."""

@@ -1,0 +1,233 @@
+"""clean: Firehose gzip JSON lines -> curated Parquet (partitioned by month) + report + quarantine.
+
+Rules, in order (README.md "clean" explains each):
+1. Parse with an explicit schema; a line that is not JSON is quarantined (`malformed_json`).
+2. Empty strings are missing values (the real data sends `""` and `null` for the same thing).
+3. Shifted rows are repaired: the source CSV has rows whose category_id is empty and whose
+   price and user_id sit one/two columns left (category_code = price, brand = user_id).
+4. Rows whose ids, price or time cannot be parsed are quarantined with the first failing reason.
+5. A re-delivered PurchaseEventV1 (same source + line) is dropped: it is the same CSV line.
+6. Identical remaining rows are one line item bought several times: merged, counted in `quantity`.
+7. 1970-01-01 times are missing times: kept (revenue, brands ...) but `event_time` is null and
+   the month partition is `undated`, so time-based metrics skip them.
+8. Missing category_code is filled from the category_id's most frequent code; a missing
+   category_id (shifted rows) from the product's most frequent category; brand from the
+   product's most frequent brand.
+"""
+import json
+
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from . import io
+from .contract import LAKE
+from .schema import CORRUPT, PRICE_TYPE, RAW_SCHEMA, UNDATED_MONTH
+
+ID_PATTERN = r"^\d{1,20}$"
+PRICE_PATTERN = r"^\d{1,10}(\.\d{1,6})?$"
+# `2020-04-24 11:50:39 UTC` (real objects) and `2020-04-24T11:50:39.123Z` (PurchaseEventV1).
+TIME_PATTERN = r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?( UTC|Z)$"
+STRING_FIELDS = ("event_time", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "source")
+LINE_ITEM_KEY = ("event_ts", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id")
+
+
+def read_raw(spark: SparkSession, path: str) -> DataFrame:
+    return (
+        spark.read.schema(RAW_SCHEMA)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .option("recursiveFileLookup", "true")
+        .json(path)
+        .withColumn("input_file", F.input_file_name())
+    )
+
+
+def _blank_to_null(name):
+    trimmed = F.trim(F.col(name))
+    return F.when(trimmed == "", None).otherwise(trimmed)
+
+
+def normalise(raw: DataFrame) -> DataFrame:
+    """Rules 2-3: missing values are null; shifted rows get their price and user back."""
+    df = raw.select(*[_blank_to_null(c).alias(c) if c in STRING_FIELDS else F.col(c) for c in raw.columns])
+    shifted = (
+        F.col("category_id").isNull()
+        & F.col("price").isNull()
+        & F.col("category_code").rlike(PRICE_PATTERN)
+        & (F.col("brand").isNull() | F.col("brand").rlike(ID_PATTERN))
+    )
+    return (
+        df.withColumn("repaired_shift", shifted)
+        .withColumn("price", F.when(shifted, F.col("category_code")).otherwise(F.col("price")))
+        .withColumn("user_id", F.when(shifted, F.coalesce("user_id", "brand")).otherwise(F.col("user_id")))
+        .withColumn("category_code", F.when(shifted, None).otherwise(F.col("category_code")))
+        .withColumn("brand", F.when(shifted, None).otherwise(F.col("brand")))
+    )
+
+
+def _bad_id(name, required):
+    bad_format = F.col(name).isNotNull() & ~F.col(name).rlike(ID_PATTERN)
+    return (F.col(name).isNull() | bad_format) if required else bad_format
+
+
+def with_reject_reason(df: DataFrame) -> DataFrame:
+    """Rule 4: the first failing check names the row's quarantine reason (null = good row)."""
+    time_ok = F.col("event_time").rlike(TIME_PATTERN)
+    checks = [
+        (F.col(CORRUPT).isNotNull(), "malformed_json"),
+        (F.col("event_time").isNotNull() & ~time_ok, "bad_event_time"),
+        (_bad_id("order_id", True), "bad_order_id"),
+        (_bad_id("product_id", True), "bad_product_id"),
+        (_bad_id("category_id", False), "bad_category_id"),
+        (_bad_id("user_id", False), "bad_user_id"),
+        (F.col("price").isNull() | ~F.col("price").rlike(PRICE_PATTERN), "bad_price"),
+    ]
+    reason = F.lit(None).cast("string")
+    for failed, name in reversed(checks):
+        reason = F.when(failed, F.lit(name)).otherwise(reason)
+    parsed_time = F.to_timestamp(F.regexp_replace("event_time", TIME_PATTERN, "$1 $2"), "yyyy-MM-dd HH:mm:ss")
+    return (
+        df.withColumn("reject_reason", reason)
+        .withColumn("event_ts", F.when(time_ok, parsed_time))
+        # A well-formed but impossible date (2020-02-31) parses to null: also a bad time.
+        .withColumn(
+            "reject_reason",
+            F.when(F.col("reject_reason").isNull() & time_ok & F.col("event_ts").isNull(), "bad_event_time").otherwise(
+                F.col("reject_reason")
+            ),
+        )
+    )
+
+
+def drop_redeliveries(good: DataFrame) -> DataFrame:
+    """Rule 5: one row per (source, line); rows without an origin pass untouched."""
+    has_origin = F.col("source").isNotNull() & F.col("line").isNotNull()
+    return good.filter(has_origin).dropDuplicates(["source", "line"]).unionByName(good.filter(~has_origin))
+
+
+def merge_quantities(deduped: DataFrame) -> DataFrame:
+    """Rules 6-7: identical rows -> one line item with a quantity; 1970 -> undated."""
+    items = deduped.groupBy(*LINE_ITEM_KEY).agg(F.count(F.lit(1)).cast("int").alias("quantity"))
+    dated = F.year("event_ts") > 1970
+    return (
+        items.withColumn("undated", ~dated | F.col("event_ts").isNull())
+        .withColumn("event_time", F.when(dated, F.col("event_ts")))
+        .withColumn("month", F.coalesce(F.date_format("event_time", "yyyy-MM"), F.lit(UNDATED_MONTH)))
+        .withColumn("price", F.col("price").cast(PRICE_TYPE))
+        .drop("event_ts")
+    )
+
+
+def most_frequent(df: DataFrame, key: str, value: str, alias: str) -> DataFrame:
+    """key -> its most frequent non-null value (ties: the smallest value, so runs are repeatable)."""
+    counted = df.filter(F.col(key).isNotNull() & F.col(value).isNotNull()).groupBy(key, value).count()
+    best = Window.partitionBy(key).orderBy(F.desc("count"), F.asc(value))
+    return counted.withColumn("r", F.row_number().over(best)).filter("r = 1").select(key, F.col(value).alias(alias))
+
+
+def fill_details(items: DataFrame) -> DataFrame:
+    """Rule 8, flagging each fill so the report can count it."""
+    product_category = most_frequent(items, "product_id", "category_id", "product_category_id")
+    product_brand = most_frequent(items, "product_id", "brand", "product_brand")
+    with_category = (
+        items.join(F.broadcast(product_category), "product_id", "left")
+        .withColumn("filled_category_id", F.col("category_id").isNull() & F.col("product_category_id").isNotNull())
+        .withColumn("category_id", F.coalesce("category_id", "product_category_id"))
+    )
+    category_code = most_frequent(with_category, "category_id", "category_code", "mapped_code")
+    return (
+        with_category.join(F.broadcast(category_code), "category_id", "left")
+        .join(F.broadcast(product_brand), "product_id", "left")
+        .withColumn("filled_category_code", F.col("category_code").isNull() & F.col("mapped_code").isNotNull())
+        .withColumn("category_code", F.coalesce("category_code", "mapped_code"))
+        .withColumn("filled_brand", F.col("brand").isNull() & F.col("product_brand").isNotNull())
+        .withColumn("brand", F.coalesce("brand", "product_brand"))
+    )
+
+
+def _count_if(condition):
+    return F.sum(F.when(condition, 1).otherwise(0))
+
+
+def build_report(input_rows, quarantined, repaired, deduped_rows, curated_stats):
+    good_rows = input_rows - sum(quarantined.values())
+    return {
+        "input_rows": input_rows,
+        "quarantined": quarantined,
+        "repaired": {"shifted_columns": repaired},
+        "dropped": {
+            "redelivered_duplicate": good_rows - deduped_rows,
+            "merged_into_quantity": deduped_rows - curated_stats["line_items"],
+        },
+        "undated": {"time_1970_or_missing": curated_stats["undated"]},
+        "filled": {
+            "category_id_from_product": curated_stats["filled_category_id"],
+            "category_code_from_category_id": curated_stats["filled_category_code"],
+            "brand_from_product": curated_stats["filled_brand"],
+        },
+        "still_missing": {
+            "category_code": curated_stats["missing_category_code"],
+            "brand": curated_stats["missing_brand"],
+            "user_id": curated_stats["missing_user_id"],
+        },
+        "output": {"line_items": curated_stats["line_items"], "units": curated_stats["units"]},
+        "rule": "input_rows = sum(quarantined) + redelivered_duplicate + merged_into_quantity + line_items",
+    }
+
+
+def clean(spark: SparkSession, raw: DataFrame):
+    """Returns (curated line items, quarantined rows, report); nothing is written."""
+    checked = with_reject_reason(normalise(raw)).persist()
+    counts = checked.agg(
+        F.count(F.lit(1)).alias("rows"),
+        _count_if(F.col("repaired_shift") & F.col("reject_reason").isNull()).alias("repaired"),
+    ).first()
+    quarantined = {
+        r["reject_reason"]: r["count"]
+        for r in checked.filter(F.col("reject_reason").isNotNull()).groupBy("reject_reason").count().collect()
+    }
+    deduped = drop_redeliveries(checked.filter(F.col("reject_reason").isNull()))
+    deduped_rows = deduped.count()
+    filled = fill_details(merge_quantities(deduped)).persist()
+    stats = filled.agg(
+        F.count(F.lit(1)).alias("line_items"),
+        F.sum("quantity").alias("units"),
+        _count_if(F.col("undated")).alias("undated"),
+        _count_if(F.col("filled_category_id")).alias("filled_category_id"),
+        _count_if(F.col("filled_category_code")).alias("filled_category_code"),
+        _count_if(F.col("filled_brand")).alias("filled_brand"),
+        _count_if(F.col("category_code").isNull()).alias("missing_category_code"),
+        _count_if(F.col("brand").isNull()).alias("missing_brand"),
+        _count_if(F.col("user_id").isNull()).alias("missing_user_id"),
+    ).first().asDict()
+    stats = {k: int(v or 0) for k, v in stats.items()}
+    report = build_report(int(counts["rows"]), quarantined, int(counts["repaired"] or 0), deduped_rows, stats)
+    curated = filled.select(
+        "event_time", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "quantity", "month"
+    )
+    rejects = checked.filter(F.col("reject_reason").isNotNull()).drop("repaired_shift", "event_ts")
+    return curated, rejects, report
+
+
+def run(spark: SparkSession, input_path: str, output: str, report_path: str, quarantine_path: str):
+    curated, rejects, report = clean(spark, read_raw(spark, input_path))
+    curated.repartition("month").write.mode("overwrite").partitionBy("month").parquet(output)
+    rejects.coalesce(1).write.mode("overwrite").json(quarantine_path)
+    report["quarantine_path"] = quarantine_path
+    io.write_json(spark, report_path, report)
+    print(json.dumps(report, indent=1))
+    return report
+
+
+def add_arguments(parser):
+    parser.add_argument("--input", required=True, help="raw Firehose objects, read recursively (<lake>/raw/purchases/)")
+    parser.add_argument("--output", required=True, help="curated Parquet (<lake>/curated/purchases/)")
+    parser.add_argument("--report", help="clean report JSON (default <lake>/%s)" % LAKE["cleanReportKey"])
+    parser.add_argument("--quarantine", help="rejected rows as JSON lines (default <lake>/quarantine/purchases/)")
+
+
+def main(spark: SparkSession, args):
+    root = io.lake_root(args.output, LAKE["curatedPrefix"])
+    report_path = args.report or io.join(root, LAKE["cleanReportKey"])
+    quarantine_path = args.quarantine or io.join(root, "quarantine/purchases/")
+    return run(spark, args.input, args.output, report_path, quarantine_path)

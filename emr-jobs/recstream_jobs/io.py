@@ -1,0 +1,51 @@
+"""Session and storage helpers that work the same on s3:// (EMRFS) and local paths."""
+import json
+import posixpath
+
+from pyspark.sql import SparkSession
+
+
+def spark_session(app_name):
+    spark = SparkSession.builder.appName(app_name).getOrCreate()
+    # Event times are UTC; parsing and hour/weekday must not depend on the host's zone.
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    # An unparsable time is a null to count and quarantine, never a job-killing exception.
+    spark.conf.set("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+    # Standard Parquet timestamps instead of Spark's legacy INT96, for Athena/pandas readers.
+    spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+    return spark
+
+
+def lake_root(path, key_prefix):
+    """The lake root of a job path: `<root>/<key_prefix>` -> `<root>`, anything else -> its parent."""
+    trimmed = path.rstrip("/")
+    prefix = key_prefix.rstrip("/")
+    if trimmed.endswith("/" + prefix):
+        return trimmed[: -len(prefix) - 1]
+    return posixpath.dirname(trimmed)
+
+
+def join(root, key):
+    return root.rstrip("/") + "/" + key
+
+
+def write_text(spark, path, text):
+    """Write one small document through Hadoop's FileSystem, so s3:// and file paths both work."""
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    out = fs.create(hpath, True)
+    try:
+        out.write(bytearray(text.encode("utf-8")))
+    finally:
+        out.close()
+
+
+def write_json(spark, path, document):
+    write_text(spark, path, json.dumps(document, separators=(",", ":")) + "\n")
+
+
+def path_exists(spark, path):
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    return hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(hpath)
