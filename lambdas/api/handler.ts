@@ -1,3 +1,56 @@
-// Placeholder until issue 5 lands: the API helper replaces this file.
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-export const handler = async (_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => ({ statusCode: 503, body: '' });
+/**
+ * API Gateway (HTTP API, payload v2) → handleRequest. Clients are built once
+ * per container; the fallback list is cached per container (see cachedFallback).
+ */
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LAMBDA_ENV } from '../../lib/contract';
+import { dynamoRecommendationStore } from '../serving/dynamodb';
+import { lakeAnalyticsStore, s3Lake } from '../serving/lake';
+import { cachedFallback, handleRequest, type ApiDeps } from './router';
+
+const requiredEnv = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+
+const depsFromEnv = (): ApiDeps => {
+  const recommendations = dynamoRecommendationStore(
+    DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    requiredEnv(LAMBDA_ENV.tableName),
+  );
+  return {
+    recommendations,
+    fallback: cachedFallback(recommendations),
+    analytics: lakeAnalyticsStore(s3Lake(new S3Client({}), requiredEnv(LAMBDA_ENV.lakeBucket))),
+    allowedOrigin: process.env[LAMBDA_ENV.allowedOrigin] || undefined,
+  };
+};
+
+const deps = depsFromEnv();
+
+/** A named stage puts `/<stage>` in front of rawPath; `$default` does not. */
+export const routePath = (event: APIGatewayProxyEventV2): string => {
+  const { stage } = event.requestContext;
+  const stagePrefix = `/${stage}`;
+  return stage !== '$default' && event.rawPath.startsWith(`${stagePrefix}/`) ? event.rawPath.slice(stagePrefix.length) : event.rawPath;
+};
+
+export const adaptEvent = async (event: APIGatewayProxyEventV2, apiDeps: ApiDeps): Promise<APIGatewayProxyStructuredResultV2> => {
+  const response = await handleRequest(
+    {
+      method: event.requestContext.http.method,
+      path: routePath(event),
+      headers: event.headers ?? {},
+      requestId: event.requestContext.requestId || randomUUID(),
+    },
+    apiDeps,
+  );
+  return { statusCode: response.status, headers: response.headers, body: response.body };
+};
+
+export const handler = (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => adaptEvent(event, deps);

@@ -1,2 +1,31 @@
-// Placeholder until issue 5 lands: the API helper replaces this file.
-export const handler = async (): Promise<{ loaded: number }> => ({ loaded: 0 });
+/**
+ * Invoked by Step Functions after the EMR steps with `{ "bucket": "<lake bucket>" }`
+ * (other fields are ignored): loads the recommend job's output from that
+ * bucket's LAKE keys into the serving table (TABLE_NAME). Throws — failing the
+ * state — when nothing usable was found, so a broken run never looks green.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LAMBDA_ENV } from '../../lib/contract';
+import { dynamoRecommendationWriter } from '../serving/dynamodb';
+import { s3Lake } from '../serving/lake';
+import { loadProblems, loadRecommendations, type LoadReport } from './load';
+
+export interface LoadRecommendationsInput {
+  bucket: string;
+}
+
+const s3 = new S3Client({});
+const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+export const handler = async (input: LoadRecommendationsInput): Promise<LoadReport> => {
+  const tableName = process.env[LAMBDA_ENV.tableName];
+  if (!tableName) throw new Error(`${LAMBDA_ENV.tableName} is not set`);
+  if (typeof input?.bucket !== 'string' || input.bucket === '') throw new Error('input.bucket must name the lake bucket');
+  const report = await loadRecommendations(s3Lake(s3, input.bucket), dynamoRecommendationWriter(dynamo, tableName));
+  console.log(JSON.stringify({ msg: 'load-recommendations', bucket: input.bucket, ...report }));
+  const problems = loadProblems(report);
+  if (problems.length > 0) throw new Error(`load-recommendations: ${problems.join('; ')}`);
+  return report;
+};

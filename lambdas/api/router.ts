@@ -1,0 +1,191 @@
+/**
+ * The recommendation API as one framework-free function. The Lambda handler
+ * adapts API Gateway events to it and the local server adapts node's http to
+ * it, so both answer byte for byte the same.
+ */
+import {
+  ANALYTICS_DOCUMENTS,
+  API_ROUTES,
+  SERVING_TABLE,
+  USER_ID_PATTERN,
+  USER_ID_RULE,
+  type AnalyticsDocument,
+  type RecommendationSource,
+  type RecommendedProduct,
+  type UserRecommendations,
+} from '../../lib/contract';
+import type { AnalyticsStore, RecommendationStore } from '../serving/ports';
+
+export interface ApiRequest {
+  method: string;
+  /** The path as received; a query string is ignored. */
+  path: string;
+  headers: Readonly<Record<string, string | undefined>>;
+  /** Echoed in every response and error log, so a user's report can be traced. */
+  requestId: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ApiDeps {
+  recommendations: RecommendationStore;
+  analytics: AnalyticsStore;
+  fallback: FallbackSource;
+  /** `ALLOWED_ORIGIN`; without it no CORS headers are sent (same-origin use only). */
+  allowedOrigin?: string;
+  logError?: (entry: Record<string, unknown>) => void;
+}
+
+/** What `GET /users/{userId}/recommendations` answers. */
+export interface RecommendationsResponse {
+  user_id: string;
+  source: RecommendationSource;
+  /** False when the user has no item of their own and got the popularity fallback. */
+  personalized: boolean;
+  recommendations: RecommendedProduct[];
+}
+
+export type FallbackSource = () => Promise<UserRecommendations | undefined>;
+
+/**
+ * The fallback list from the store, kept in memory for `ttlMs` after it was
+ * found: a user without recommendations costs one extra lookup only on the
+ * first miss per container (and after each TTL, so a reload shows up), every
+ * other request exactly one. A missing fallback is not cached.
+ */
+export const cachedFallback = (store: RecommendationStore, ttlMs = 5 * 60_000, now = Date.now): FallbackSource => {
+  let cached: { value: UserRecommendations; until: number } | undefined;
+  return async () => {
+    if (cached && cached.until > now()) return cached.value;
+    const value = await store.get(SERVING_TABLE.fallbackUserId);
+    cached = value ? { value, until: now() + ttlMs } : undefined;
+    return value;
+  };
+};
+
+/** `/users/{userId}/recommendations` → `^/users/([^/]+)/recommendations$` */
+const routePattern = (template: string): RegExp =>
+  new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)').replace(/\//g, '\\/')}$`);
+const RECOMMENDATIONS = routePattern(API_ROUTES.recommendations);
+const ANALYTICS = routePattern(API_ROUTES.analytics);
+
+/** First path segments the API owns; the local server sends everything else to the site. */
+export const API_PATH_PREFIXES = [...new Set(Object.values(API_ROUTES).map((r) => `/${r.split('/')[1]}`))];
+export const isApiPath = (path: string): boolean =>
+  API_PATH_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}?`));
+
+const CACHE = {
+  /** Recommendations change once per pipeline run; private because they describe one customer. */
+  recommendations: 'private, max-age=60',
+  analytics: 'private, max-age=300',
+  none: 'no-store',
+} as const;
+
+const corsHeaders = (allowedOrigin: string | undefined): Record<string, string> =>
+  allowedOrigin
+    ? {
+        'access-control-allow-origin': allowedOrigin,
+        'access-control-expose-headers': 'x-request-id',
+        vary: 'Origin',
+      }
+    : {};
+
+const json = (status: number, body: unknown, cache: string): Omit<ApiResponse, 'headers'> & { cache: string } => ({
+  status,
+  body: JSON.stringify(body),
+  cache,
+});
+
+const problem = (status: number, error: string, message: string, requestId: string) =>
+  json(status, { error, message, requestId }, CACHE.none);
+
+const safeDecode = (segment: string): string | undefined => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+};
+
+const route = async (method: string, path: string, requestId: string, deps: ApiDeps) => {
+  if (path === API_ROUTES.health) return json(200, { status: 'ok' }, CACHE.none);
+
+  const recommendations = RECOMMENDATIONS.exec(path);
+  if (recommendations) {
+    const userId = safeDecode(recommendations[1]);
+    if (userId === undefined || !USER_ID_PATTERN.test(userId)) return problem(400, 'invalid_user_id', USER_ID_RULE, requestId);
+    const own = await deps.recommendations.get(userId);
+    const list = own ?? (await deps.fallback());
+    if (!list) return problem(503, 'not_loaded', 'No recommendations have been loaded yet; run the pipeline first.', requestId);
+    const body: RecommendationsResponse = {
+      user_id: userId,
+      source: own ? own.source : 'fallback',
+      personalized: Boolean(own) && own?.source !== 'fallback',
+      recommendations: list.recommendations.slice(0, SERVING_TABLE.topK),
+    };
+    return json(200, body, CACHE.recommendations);
+  }
+
+  const analytics = ANALYTICS.exec(path);
+  if (analytics) {
+    const name = safeDecode(analytics[1]) as AnalyticsDocument;
+    if (!ANALYTICS_DOCUMENTS.includes(name)) {
+      return problem(404, 'unknown_document', `Analytics documents are: ${ANALYTICS_DOCUMENTS.join(', ')}.`, requestId);
+    }
+    const document = await deps.analytics.get(name);
+    if (document === undefined) return problem(404, 'not_computed', `The ${name} document has not been computed yet.`, requestId);
+    return json(200, document, CACHE.analytics);
+  }
+
+  return problem(404, 'not_found', `No route for ${method} ${path}.`, requestId);
+};
+
+const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
+
+export const handleRequest = async (req: ApiRequest, deps: ApiDeps): Promise<ApiResponse> => {
+  const path = req.path.split('?')[0];
+  const common = { ...corsHeaders(deps.allowedOrigin), 'x-request-id': req.requestId, 'x-content-type-options': 'nosniff' };
+  if (req.method === 'OPTIONS') {
+    return {
+      status: 204,
+      headers: {
+        ...common,
+        ...(deps.allowedOrigin
+          ? { 'access-control-allow-methods': ALLOWED_METHODS, 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' }
+          : {}),
+        allow: ALLOWED_METHODS,
+        'cache-control': CACHE.none,
+      },
+      body: '',
+    };
+  }
+
+  let result: Awaited<ReturnType<typeof route>>;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    result = problem(405, 'method_not_allowed', `Only ${ALLOWED_METHODS} are allowed.`, req.requestId);
+  } else {
+    try {
+      result = await route(req.method, path, req.requestId, deps);
+    } catch (error) {
+      // The cause goes to the log with the request id; the caller gets neither stack nor message.
+      (deps.logError ?? defaultLogError)({ msg: 'request failed', requestId: req.requestId, method: req.method, path, error: String(error), stack: (error as Error)?.stack });
+      result = problem(500, 'internal_error', 'Something went wrong on our side. Quote the request id if you report it.', req.requestId);
+    }
+  }
+  return {
+    status: result.status,
+    headers: {
+      ...common,
+      ...(result.status === 405 ? { allow: ALLOWED_METHODS } : {}),
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': result.cache,
+    },
+    body: req.method === 'HEAD' ? '' : result.body,
+  };
+};
+
+const defaultLogError = (entry: Record<string, unknown>): void => console.error(JSON.stringify(entry));

@@ -1,0 +1,52 @@
+/** The serving store on AWS: one DynamoDB item per user, keyed by SERVING_TABLE.partitionKey. */
+import { BatchWriteCommand, GetCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SERVING_TABLE, type UserRecommendations } from '../../lib/contract';
+import type { RecommendationStore, RecommendationWriter } from './ports';
+
+type DocumentClient = Pick<DynamoDBDocumentClient, 'send'>;
+
+/** BatchWriteItem's hard limit. */
+export const BATCH_WRITE_LIMIT = 25;
+
+export const dynamoRecommendationStore = (client: DocumentClient, tableName: string): RecommendationStore => ({
+  async get(userId) {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { [SERVING_TABLE.partitionKey]: userId } }));
+    if (!Item) return undefined;
+    return { user_id: userId, recommendations: Item.recommendations, source: Item.source } as UserRecommendations;
+  },
+});
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Waits before attempt n (2, 3, …); exponential with jitter by default. */
+  sleep: (attempt: number) => Promise<void>;
+}
+
+const backoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** (attempt - 2)) * (0.5 + Math.random() / 2)));
+
+/**
+ * Writes in BatchWriteItem chunks of 25 and resends UnprocessedItems (throttled
+ * partitions) until every item is stored or the attempts run out.
+ */
+export const dynamoRecommendationWriter = (
+  client: DocumentClient,
+  tableName: string,
+  retry: RetryPolicy = { maxAttempts: 8, sleep: backoff },
+): RecommendationWriter => ({
+  async write(batch) {
+    for (let start = 0; start < batch.length; start += BATCH_WRITE_LIMIT) {
+      let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = batch
+        .slice(start, start + BATCH_WRITE_LIMIT)
+        .map((item) => ({ PutRequest: { Item: { ...item } } }));
+      for (let attempt = 1; requests.length > 0; attempt++) {
+        if (attempt > retry.maxAttempts) {
+          throw new Error(`DynamoDB left ${requests.length} items unprocessed after ${retry.maxAttempts} attempts`);
+        }
+        if (attempt > 1) await retry.sleep(attempt);
+        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+        requests = out.UnprocessedItems?.[tableName] ?? [];
+      }
+    }
+  },
+});

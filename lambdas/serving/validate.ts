@@ -1,0 +1,83 @@
+/**
+ * Validation of the recommend job's output, shared by the loader (which counts
+ * bad lines instead of crashing) and nothing else: the API trusts what the
+ * loader stored.
+ */
+import {
+  SERVING_TABLE,
+  USER_ID_PATTERN,
+  type RecommendationSource,
+  type RecommendedProduct,
+  type UserRecommendations,
+} from '../../lib/contract';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const SOURCES: readonly RecommendationSource[] = ['als', 'repeat', 'popular', 'fallback'];
+const DIGITS = /^\d{1,20}$/;
+
+const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const optionalText = (v: unknown): string | null | undefined =>
+  v === null || v === undefined || v === '' ? null : typeof v === 'string' ? v : undefined;
+
+/** Spark may write a DECIMAL price as a string or a number; the API always serves a string. */
+const priceText = (v: unknown): string | null | undefined =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? String(v) : optionalText(v);
+
+export const parseProduct = (v: unknown, at: string): Parsed<RecommendedProduct> => {
+  if (!isRecord(v)) return fail(`${at}: not an object`);
+  if (typeof v.product_id !== 'string' || !DIGITS.test(v.product_id)) return fail(`${at}.product_id: not a decimal id string`);
+  if (typeof v.score !== 'number' || !Number.isFinite(v.score)) return fail(`${at}.score: not a finite number`);
+  const category_code = optionalText(v.category_code);
+  if (category_code === undefined) return fail(`${at}.category_code: not a string or null`);
+  const brand = optionalText(v.brand);
+  if (brand === undefined) return fail(`${at}.brand: not a string or null`);
+  const price = priceText(v.price);
+  if (price === undefined) return fail(`${at}.price: not a non-negative decimal or null`);
+  return { ok: true, value: { product_id: v.product_id, score: v.score, category_code, brand, price } };
+};
+
+const parseProducts = (v: unknown): Parsed<RecommendedProduct[]> => {
+  if (!Array.isArray(v) || v.length === 0) return fail('recommendations: not a non-empty array');
+  const products: RecommendedProduct[] = [];
+  for (const [i, item] of v.entries()) {
+    const parsed = parseProduct(item, `recommendations[${i}]`);
+    if (!parsed.ok) return parsed;
+    products.push(parsed.value);
+  }
+  return { ok: true, value: products.slice(0, SERVING_TABLE.topK) };
+};
+
+/** One line of the recommend job's JSON-lines output. */
+export const parseRecommendationLine = (line: string): Parsed<UserRecommendations> => {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return fail('not valid JSON');
+  }
+  if (!isRecord(v)) return fail('not a JSON object');
+  if (typeof v.user_id !== 'string' || !USER_ID_PATTERN.test(v.user_id)) return fail('user_id: not a decimal id string');
+  if (!SOURCES.includes(v.source as RecommendationSource)) return fail(`source: not one of ${SOURCES.join(', ')}`);
+  const products = parseProducts(v.recommendations);
+  if (!products.ok) return products;
+  return { ok: true, value: { user_id: v.user_id, recommendations: products.value, source: v.source as RecommendationSource } };
+};
+
+/**
+ * fallback.json: either an object with a `recommendations` list (the line
+ * shape) or a bare list of products; stored under the fallback user id.
+ */
+export const parseFallbackDocument = (text: string): Parsed<UserRecommendations> => {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return fail('not valid JSON');
+  }
+  const products = parseProducts(isRecord(v) ? v.recommendations : v);
+  if (!products.ok) return products;
+  return { ok: true, value: { user_id: SERVING_TABLE.fallbackUserId, recommendations: products.value, source: 'fallback' } };
+};

@@ -1,0 +1,149 @@
+/**
+ * The twin's web server: the recommendation API (the same handleRequest the
+ * Lambda runs) and the built site, on one origin, on loopback by default.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../lib/contract';
+import { cachedFallback, handleRequest, isApiPath, type ApiDeps } from '../../lambdas/api/router';
+import type { AnalyticsStore, RecommendationStore } from '../../lambdas/serving/ports';
+
+export interface LocalServerOptions {
+  /** 127.0.0.1 unless `exposeBeyondLoopback` is set: the data is a store's customers. */
+  host?: string;
+  exposeBeyondLoopback?: boolean;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The built site, normally `web/dist`. */
+  webDir: string;
+  recommendations: RecommendationStore;
+  analytics: AnalyticsStore;
+  /** Served as `/config.json`; an empty `apiUrl` means "this origin". */
+  runtimeConfig: WebRuntimeConfig;
+  /** CORS origin for API calls from another origin (a Vite dev server); none by default. */
+  allowedOrigin?: string;
+}
+
+export interface LocalServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const SITE_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+
+const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: string, head: boolean): void => {
+  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+  res.end(head ? undefined : body);
+};
+
+/** The file a site path names, or undefined when it would leave the site folder. */
+const sitePath = (webDir: string, urlPath: string): string | undefined => {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const file = normalize(join(webDir, decoded));
+  return file === webDir || file.startsWith(webDir + sep) ? file : undefined;
+};
+
+const fileAt = async (path: string | undefined) => (path ? await stat(path).then((s) => (s.isFile() ? s : undefined), () => undefined) : undefined);
+
+const serveStatic = async (webDir: string, urlPath: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const head = req.method === 'HEAD';
+  if (req.method !== 'GET' && !head) return send(res, 405, { ...SITE_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, 'Method not allowed\n', head);
+  const requested = sitePath(webDir, urlPath === '/' ? '/index.html' : urlPath);
+  let path = requested;
+  let found = await fileAt(path);
+  // Client-side routes have no extension; unknown asset files stay 404s.
+  if (!found && extname(urlPath) === '') {
+    path = join(webDir, 'index.html');
+    found = await fileAt(path);
+    if (!found) {
+      return send(res, 503, { ...SITE_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, 'The site is not built: run npm run build:web\n', head);
+    }
+  }
+  if (!found || !path) return send(res, 404, { ...SITE_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, 'Not found\n', head);
+  // Vite fingerprints everything under assets/, so those never change; the page itself must be revalidated.
+  const immutable = urlPath.startsWith('/assets/');
+  res.writeHead(200, {
+    ...SITE_HEADERS,
+    'content-type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': String(found.size),
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  if (head) return void res.end();
+  createReadStream(path).on('error', () => res.destroy()).pipe(res);
+};
+
+export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalServer> => {
+  const host = opts.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host) && !opts.exposeBeyondLoopback) {
+    throw new Error(`refusing to bind ${host}: the site shows customers' data; pass exposeBeyondLoopback to mean it`);
+  }
+  const webDir = normalize(opts.webDir).replace(/[\\/]+$/, '');
+  const deps: ApiDeps = {
+    recommendations: opts.recommendations,
+    fallback: cachedFallback(opts.recommendations),
+    analytics: opts.analytics,
+    allowedOrigin: opts.allowedOrigin,
+  };
+  const configBody = JSON.stringify(opts.runtimeConfig);
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const path = url.split('?')[0];
+    const head = req.method === 'HEAD';
+    const work = isApiPath(path)
+      ? handleRequest({ method: req.method ?? 'GET', path: url, headers: req.headers as Record<string, string>, requestId: randomUUID() }, deps).then((r) =>
+          send(res, r.status, r.headers, r.body, head),
+        )
+      : path === `/${WEB_RUNTIME_CONFIG_FILE}`
+        ? Promise.resolve(send(res, 200, { ...SITE_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' }, configBody, head))
+        : serveStatic(webDir, path, req, res);
+    work.catch((error: unknown) => {
+      console.error(JSON.stringify({ msg: 'local server error', path, error: String(error) }));
+      if (!res.headersSent) send(res, 500, { 'content-type': 'text/plain; charset=utf-8' }, 'Internal error\n', head);
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+};

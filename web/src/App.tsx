@@ -1,0 +1,52 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import type { ApiClient } from './api';
+import { RecommendationsPage } from './pages/Recommendations';
+
+// The chart library is most of the bundle; the search page should not wait for it.
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+
+/** Hash routes work on any static host (S3 + CloudFront) without rewrite rules. */
+const PAGES = [
+  { hash: '#/', title: 'Recommendations' },
+  { hash: '#/dashboard', title: 'Dashboard' },
+] as const;
+type PageHash = (typeof PAGES)[number]['hash'];
+
+const currentPage = (): PageHash => (window.location.hash === '#/dashboard' ? '#/dashboard' : '#/');
+
+export const App = ({ api }: { api: ApiClient }) => {
+  const [page, setPage] = useState<PageHash>(currentPage);
+  useEffect(() => {
+    const onHash = () => setPage(currentPage());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const title = PAGES.find((p) => p.hash === page)!.title;
+  useEffect(() => {
+    document.title = `${title} · recstream`;
+  }, [title]);
+
+  return (
+    <>
+      <header className="topbar">
+        <a className="brand" href="#/">
+          recstream
+        </a>
+        <nav aria-label="Pages">
+          {PAGES.map((p) => (
+            <a key={p.hash} href={p.hash} aria-current={p.hash === page ? 'page' : undefined}>
+              {p.title}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <main className="page">
+        {page === '#/' ? <RecommendationsPage api={api} /> : (
+          <Suspense fallback={<p className="notice" role="status">Loading the dashboard…</p>}>
+            <Dashboard api={api} />
+          </Suspense>
+        )}
+      </main>
+    </>
+  );
+};

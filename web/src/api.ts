@@ -1,0 +1,59 @@
+import {
+  API_ROUTES,
+  USER_ID_PATTERN,
+  USER_ID_RULE,
+  type AnalyticsDocument,
+  type AnalyticsDocuments,
+  type RecommendationSource,
+  type RecommendedProduct,
+} from '../../lib/contract';
+import type { Auth } from './auth';
+
+/** The body of GET /users/{userId}/recommendations (lambdas/api/router.ts). */
+export interface Recommendations {
+  user_id: string;
+  source: RecommendationSource;
+  personalized: boolean;
+  recommendations: RecommendedProduct[];
+}
+
+export type Failure =
+  | { kind: 'bad-input'; message: string }
+  | { kind: 'unreachable'; message: string }
+  | { kind: 'failed'; status: number; message: string; requestId?: string };
+export type Result<T> = { ok: true; data: T } | ({ ok: false } & Failure);
+
+/** Mirrors the API's own check, so a typo never costs a round trip. */
+export const checkUserId = (raw: string): Result<string> => {
+  const id = raw.trim();
+  return USER_ID_PATTERN.test(id) ? { ok: true, data: id } : { ok: false, kind: 'bad-input', message: USER_ID_RULE };
+};
+
+export interface ApiClient {
+  recommendations(userId: string): Promise<Result<Recommendations>>;
+  analytics<K extends AnalyticsDocument>(name: K): Promise<Result<AnalyticsDocuments[K]>>;
+  readonly baseUrl: string;
+}
+
+export const createApiClient = (apiUrl: string, auth: Auth): ApiClient => {
+  const get = async <T,>(path: string): Promise<Result<T>> => {
+    let response: Response;
+    try {
+      const token = await auth.accessToken();
+      response = await fetch(`${apiUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    } catch (error) {
+      return { ok: false, kind: 'unreachable', message: error instanceof Error ? error.message : String(error) };
+    }
+    const body = (await response.json().catch(() => undefined)) as (T & { message?: string; requestId?: string }) | undefined;
+    if (response.ok && body !== undefined) return { ok: true, data: body };
+    if (response.status === 400 && body?.message) return { ok: false, kind: 'bad-input', message: body.message };
+    // A proxy in front of a stopped API answers 502/504 without our JSON body.
+    if (body === undefined && response.status >= 502) return { ok: false, kind: 'unreachable', message: `HTTP ${response.status}` };
+    return { ok: false, kind: 'failed', status: response.status, message: body?.message ?? `HTTP ${response.status}`, requestId: body?.requestId };
+  };
+  return {
+    baseUrl: apiUrl || window.location.origin,
+    recommendations: (userId) => get(API_ROUTES.recommendations.replace('{userId}', encodeURIComponent(userId))),
+    analytics: (name) => get(API_ROUTES.analytics.replace('{name}', name)),
+  };
+};

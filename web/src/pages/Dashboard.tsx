@@ -1,0 +1,203 @@
+import { useEffect, useState } from 'react';
+import { Bar, BarChart, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, Legend } from 'recharts';
+import { ANALYTICS_DOCUMENTS, type AnalyticsDocuments, type PurchaseFrequencyBucket } from '../../../lib/contract';
+import type { ApiClient, Failure } from '../api';
+import { ChartFigure } from '../components/ChartFigure';
+import { Heatmap } from '../components/Heatmap';
+import { formatCategory, formatCompact, formatMoney, formatMonth, formatNumber } from '../format';
+
+type Documents = Partial<AnalyticsDocuments>;
+type Load = { state: 'loading' } | { state: 'done'; docs: Documents } | ({ state: 'error' } & Failure);
+
+const BLUE = '#1f5f8b';
+const ORANGE = '#d9822b';
+/** Few customers order more than this often; the tail is one bar. */
+const FREQUENCY_TAIL = 10;
+
+export const frequencyBars = (buckets: PurchaseFrequencyBucket[]) => {
+  const head = buckets.filter((b) => b.orders < FREQUENCY_TAIL).map((b) => ({ label: String(b.orders), customers: b.customers }));
+  const tail = buckets.filter((b) => b.orders >= FREQUENCY_TAIL).reduce((n, b) => n + b.customers, 0);
+  return tail > 0 ? [...head, { label: `${FREQUENCY_TAIL}+`, customers: tail }] : head;
+};
+
+const loadAll = async (api: ApiClient): Promise<Load> => {
+  const results = await Promise.all(ANALYTICS_DOCUMENTS.map(async (name) => [name, await api.analytics(name)] as const));
+  const unreachable = results.find(([, r]) => !r.ok && r.kind === 'unreachable');
+  if (unreachable && !unreachable[1].ok) return { state: 'error', ...unreachable[1] };
+  // A document the analyse job has not written yet (404) just leaves its chart empty.
+  return { state: 'done', docs: Object.fromEntries(results.flatMap(([name, r]) => (r.ok ? [[name, r.data]] : []))) };
+};
+
+const HorizontalBars = ({ rows, dataKey, nameKey, name }: { rows: object[]; dataKey: string; nameKey: string; name: string }) => (
+  <ResponsiveContainer width="100%" height={Math.max(180, rows.length * 30 + 40)}>
+    <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 16 }}>
+      <CartesianGrid horizontal={false} strokeDasharray="3 3" />
+      <XAxis type="number" tickFormatter={formatCompact} />
+      <YAxis type="category" dataKey={nameKey} width={170} tick={{ fontSize: 12 }} interval={0} />
+      <Tooltip formatter={(v) => formatMoney(Number(v))} />
+      <Bar dataKey={dataKey} name={name} fill={BLUE} isAnimationActive={false} />
+    </BarChart>
+  </ResponsiveContainer>
+);
+
+const Summary = ({ s }: { s: AnalyticsDocuments['summary'] }) => {
+  const items: [string, string][] = [
+    ['Revenue', formatMoney(s.revenue)],
+    ['Orders', formatNumber(s.orders)],
+    ['Units sold', formatNumber(s.units)],
+    ['Average order', formatMoney(s.average_order_value)],
+    ['Customers', formatNumber(s.customers)],
+    ['Products', formatNumber(s.products)],
+  ];
+  return (
+    <section aria-label="Summary" className="summary">
+      {items.map(([label, value]) => (
+        <div key={label} className="card stat">
+          <div className="stat-label">{label}</div>
+          <div className="stat-value">{value}</div>
+        </div>
+      ))}
+      {s.first_day && s.last_day && (
+        <p className="hint period">
+          Purchases from {s.first_day} to {s.last_day}.
+        </p>
+      )}
+    </section>
+  );
+};
+
+export const Dashboard = ({ api }: { api: ApiClient }) => {
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  useEffect(() => {
+    let live = true;
+    void loadAll(api).then((l) => live && setLoad(l));
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  return (
+    <section aria-labelledby="dash-title" aria-busy={load.state === 'loading'}>
+      <h1 id="dash-title">Dashboard</h1>
+      <p className="lede">Where the business is going, from the latest pipeline run.</p>
+      {load.state === 'loading' && (
+        <p className="notice" role="status">
+          Loading the analytics…
+        </p>
+      )}
+      {load.state === 'error' && (
+        <p className="notice notice-error" role="alert">
+          <strong>The analytics cannot be loaded</strong> from <span className="mono">{api.baseUrl}</span>: {load.message}
+        </p>
+      )}
+      {load.state === 'done' && <Charts docs={load.docs} />}
+    </section>
+  );
+};
+
+const Charts = ({ docs }: { docs: Documents }) => {
+  const monthly = (docs.monthly_sales ?? []).map((m) => ({ ...m, label: formatMonth(m.month) }));
+  const customers = docs.top_customers ?? [];
+  const categories = (docs.top_categories ?? []).map((c) => ({ ...c, label: formatCategory(c.category_code) }));
+  const brands = docs.top_brands ?? [];
+  const frequency = frequencyBars(docs.purchase_frequency ?? []);
+  const heat = docs.hour_weekday ?? [];
+  return (
+    <>
+      {docs.summary && <Summary s={docs.summary} />}
+      <div className="grid">
+        <ChartFigure
+          wide
+          title="Monthly revenue and orders"
+          rows={monthly}
+          columns={[
+            { label: 'Month', value: (m) => m.label },
+            { label: 'Revenue', value: (m) => formatMoney(m.revenue) },
+            { label: 'Orders', value: (m) => formatNumber(m.orders) },
+            { label: 'Units', value: (m) => formatNumber(m.units) },
+          ]}
+        >
+          <ResponsiveContainer width="100%" height={300}>
+            <ComposedChart data={monthly} margin={{ right: 8 }}>
+              <CartesianGrid vertical={false} strokeDasharray="3 3" />
+              <XAxis dataKey="label" tick={{ fontSize: 12 }} />
+              <YAxis yAxisId="revenue" tickFormatter={formatCompact} />
+              <YAxis yAxisId="orders" orientation="right" tickFormatter={formatCompact} />
+              <Tooltip formatter={(v, n) => (n === 'Revenue' ? formatMoney(Number(v)) : formatNumber(Number(v)))} />
+              <Legend />
+              <Bar yAxisId="revenue" dataKey="revenue" name="Revenue" fill={BLUE} isAnimationActive={false} />
+              <Line yAxisId="orders" dataKey="orders" name="Orders" stroke={ORANGE} strokeWidth={2} isAnimationActive={false} />
+            </ComposedChart>
+          </ResponsiveContainer>
+        </ChartFigure>
+
+        <ChartFigure
+          title="Top 10 customers by spend"
+          rows={customers}
+          columns={[
+            { label: 'User id', value: (c) => c.user_id },
+            { label: 'Revenue', value: (c) => formatMoney(c.revenue) },
+            { label: 'Orders', value: (c) => formatNumber(c.orders) },
+          ]}
+        >
+          <HorizontalBars rows={customers} dataKey="revenue" nameKey="user_id" name="Revenue" />
+        </ChartFigure>
+
+        <ChartFigure
+          title="Orders by weekday and hour (UTC)"
+          rows={heat}
+          columns={[
+            { label: 'Weekday', value: (c) => String(c.weekday) },
+            { label: 'Hour', value: (c) => String(c.hour) },
+            { label: 'Orders', value: (c) => formatNumber(c.orders) },
+          ]}
+        >
+          <Heatmap cells={heat} />
+        </ChartFigure>
+
+        <ChartFigure
+          title="Top categories by revenue"
+          rows={categories}
+          columns={[
+            { label: 'Category', value: (c) => c.label },
+            { label: 'Revenue', value: (c) => formatMoney(c.revenue) },
+            { label: 'Units', value: (c) => formatNumber(c.units) },
+          ]}
+        >
+          <HorizontalBars rows={categories} dataKey="revenue" nameKey="label" name="Revenue" />
+        </ChartFigure>
+
+        <ChartFigure
+          title="Top brands by revenue"
+          rows={brands}
+          columns={[
+            { label: 'Brand', value: (b) => b.brand },
+            { label: 'Revenue', value: (b) => formatMoney(b.revenue) },
+            { label: 'Units', value: (b) => formatNumber(b.units) },
+          ]}
+        >
+          <HorizontalBars rows={brands} dataKey="revenue" nameKey="brand" name="Revenue" />
+        </ChartFigure>
+
+        <ChartFigure
+          title="How often customers order"
+          rows={frequency}
+          columns={[
+            { label: 'Orders per customer', value: (f) => f.label },
+            { label: 'Customers', value: (f) => formatNumber(f.customers) },
+          ]}
+        >
+          <ResponsiveContainer width="100%" height={240}>
+            <BarChart data={frequency}>
+              <CartesianGrid vertical={false} strokeDasharray="3 3" />
+              <XAxis dataKey="label" label={{ value: 'orders per customer', position: 'insideBottom', offset: -2, fontSize: 12 }} height={40} />
+              <YAxis tickFormatter={formatCompact} />
+              <Tooltip formatter={(v) => formatNumber(Number(v))} />
+              <Bar dataKey="customers" name="Customers" fill={ORANGE} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </ChartFigure>
+      </div>
+    </>
+  );
+};
