@@ -3,10 +3,10 @@
  * part files, fallback.json, analytics documents), shared by the API, web and
  * bench runs. Ids are real-shaped (19 digits, beyond 2^53).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { LAKE, analyticsKeyFor, type AnalyticsDocuments, type UserRecommendations } from '../../lib/contract';
+import { ANALYTICS_DOCUMENTS, LAKE, analyticsKeyFor, type AnalyticsDocuments, type UserRecommendations } from '../../lib/contract';
 
 const product = (product_id: string, score: number, category_code: string | null, brand: string | null, price: string | null) => ({
   product_id,
@@ -16,9 +16,16 @@ const product = (product_id: string, score: number, category_code: string | null
   price,
 });
 
+/** The analyse job's output on the fixture slice (emr-jobs/tests/golden), so the dashboard draws real numbers. */
+const GOLDEN = join(__dirname, '..', '..', 'emr-jobs', 'tests', 'golden', 'analytics');
+export const SEED_ANALYTICS = Object.fromEntries(
+  ANALYTICS_DOCUMENTS.map((name) => [name, JSON.parse(readFileSync(join(GOLDEN, `${name}.json`), 'utf8'))]),
+) as unknown as AnalyticsDocuments;
+
 export const SEED_USERS: UserRecommendations[] = [
   {
-    user_id: '1515915625441993984',
+    // The top customer, so the page's example ids lead to a personal list.
+    user_id: SEED_ANALYTICS.top_customers[0].user_id,
     source: 'als',
     recommendations: [
       product('1515966223509089906', 0.91, 'electronics.smartphone', 'samsung', '162.01'),
@@ -62,28 +69,6 @@ export const SEED_BAD_LINES = [
   '{"user_id": "not-a-number", "recommendations": [], "source": "als"}',
   '{this is not json',
 ];
-
-const months = ['2020-01', '2020-02', '2020-03', '2020-04', '2020-05', '2020-06'];
-export const SEED_ANALYTICS: AnalyticsDocuments = {
-  summary: { orders: 4210, units: 5377, revenue: 812345.67, customers: 1200, products: 1830, average_order_value: 192.96, first_day: '2020-01-05', last_day: '2020-06-30' },
-  monthly_sales: months.map((month, i) => ({ month, revenue: 90000 + i * 15000 + (i % 2) * 7000, orders: 500 + i * 60, units: 650 + i * 70 })),
-  top_customers: Array.from({ length: 10 }, (_, i) => ({
-    user_id: (i < 3 ? SEED_USERS[i].user_id : `15159156254${String(40000000 + i * 7919).padStart(8, '0')}`),
-    revenue: Math.round((9000 - i * 650) * 100) / 100,
-    orders: 20 - i,
-    units: 30 - i,
-  })),
-  top_categories: ['electronics.smartphone', 'computers.notebook', 'appliances.kitchen.refrigerators', 'electronics.video.tv', 'appliances.kitchen.washer', 'computers.components.videocards', 'electronics.audio.headphone', 'stationery.cartrige'].map(
-    (category_code, i) => ({ category_code, revenue: 200000 - i * 21000, units: 900 - i * 80 }),
-  ),
-  top_brands: ['samsung', 'apple', 'lg', 'lenovo', 'asus', 'sony', 'xiaomi', 'hp', 'acer'].map((brand, i) => ({ brand, revenue: 180000 - i * 17000, units: 800 - i * 70 })),
-  hour_weekday: Array.from({ length: 7 * 24 }, (_, k) => {
-    const weekday = Math.floor(k / 24) + 1;
-    const hour = k % 24;
-    return { weekday, hour, orders: Math.round(10 + 30 * Math.max(0, Math.sin(((hour - 4) / 24) * Math.PI * 2)) + (weekday >= 6 ? 8 : 0)) };
-  }),
-  purchase_frequency: [1, 2, 3, 4, 5, 6, 8, 12, 15].map((orders) => ({ orders, customers: Math.round(700 / orders ** 1.5) })),
-};
 
 const write = (root: string, key: string, text: string) => {
   mkdirSync(dirname(join(root, key)), { recursive: true });
