@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, Legend } from 'recharts';
-import { ANALYTICS_DOCUMENTS, type AnalyticsDocuments, type PurchaseFrequencyBucket } from '../../../lib/contract';
+import { ANALYTICS_DOCUMENTS, type AnalyticsDocuments } from '../../../lib/contract';
 import type { ApiClient, Failure } from '../api';
 import { ChartFigure } from '../components/ChartFigure';
 import { Heatmap } from '../components/Heatmap';
+import { frequencyBars } from '../frequency';
 import { formatCategory, formatCompact, formatMoney, formatMonth, formatNumber } from '../format';
 
 type Documents = Partial<AnalyticsDocuments>;
@@ -11,15 +12,6 @@ type Load = { state: 'loading' } | { state: 'done'; docs: Documents } | ({ state
 
 const BLUE = '#1f5f8b';
 const ORANGE = '#d9822b';
-/** Few customers order more than this often; the tail is one bar. */
-const FREQUENCY_TAIL = 10;
-
-export const frequencyBars = (buckets: PurchaseFrequencyBucket[]) => {
-  const head = buckets.filter((b) => b.orders < FREQUENCY_TAIL).map((b) => ({ label: String(b.orders), customers: b.customers }));
-  const tail = buckets.filter((b) => b.orders >= FREQUENCY_TAIL).reduce((n, b) => n + b.customers, 0);
-  return tail > 0 ? [...head, { label: `${FREQUENCY_TAIL}+`, customers: tail }] : head;
-};
-
 const loadAll = async (api: ApiClient): Promise<Load> => {
   const results = await Promise.all(ANALYTICS_DOCUMENTS.map(async (name) => [name, await api.analytics(name)] as const));
   const unreachable = results.find(([, r]) => !r.ok && r.kind === 'unreachable');
@@ -98,7 +90,7 @@ export const Dashboard = ({ api }: { api: ApiClient }) => {
 const Charts = ({ docs }: { docs: Documents }) => {
   const monthly = (docs.monthly_sales ?? []).map((m) => ({ ...m, label: formatMonth(m.month) }));
   const customers = docs.top_customers ?? [];
-  const categories = (docs.top_categories ?? []).map((c) => ({ ...c, label: formatCategory(c.category_code) }));
+  const categories = (docs.top_categories ?? []).map((c) => ({ ...c, label: formatCategory(c.category_code), short: c.category_code.split('.').at(-1) ?? c.category_code }));
   const brands = docs.top_brands ?? [];
   const frequency = frequencyBars(docs.purchase_frequency ?? []);
   const heat = docs.hour_weekday ?? [];
@@ -132,18 +124,7 @@ const Charts = ({ docs }: { docs: Documents }) => {
         </ChartFigure>
 
         <ChartFigure
-          title="Top 10 customers by spend"
-          rows={customers}
-          columns={[
-            { label: 'User id', value: (c) => c.user_id },
-            { label: 'Revenue', value: (c) => formatMoney(c.revenue) },
-            { label: 'Orders', value: (c) => formatNumber(c.orders) },
-          ]}
-        >
-          <HorizontalBars rows={customers} dataKey="revenue" nameKey="user_id" name="Revenue" />
-        </ChartFigure>
-
-        <ChartFigure
+          wide
           title="Orders by weekday and hour (UTC)"
           rows={heat}
           columns={[
@@ -156,27 +137,15 @@ const Charts = ({ docs }: { docs: Documents }) => {
         </ChartFigure>
 
         <ChartFigure
-          title="Top categories by revenue"
-          rows={categories}
+          title="Top 10 customers by spend"
+          rows={customers}
           columns={[
-            { label: 'Category', value: (c) => c.label },
+            { label: 'User id', value: (c) => c.user_id },
             { label: 'Revenue', value: (c) => formatMoney(c.revenue) },
-            { label: 'Units', value: (c) => formatNumber(c.units) },
+            { label: 'Orders', value: (c) => formatNumber(c.orders) },
           ]}
         >
-          <HorizontalBars rows={categories} dataKey="revenue" nameKey="label" name="Revenue" />
-        </ChartFigure>
-
-        <ChartFigure
-          title="Top brands by revenue"
-          rows={brands}
-          columns={[
-            { label: 'Brand', value: (b) => b.brand },
-            { label: 'Revenue', value: (b) => formatMoney(b.revenue) },
-            { label: 'Units', value: (b) => formatNumber(b.units) },
-          ]}
-        >
-          <HorizontalBars rows={brands} dataKey="revenue" nameKey="brand" name="Revenue" />
+          <HorizontalBars rows={customers} dataKey="revenue" nameKey="user_id" name="Revenue" />
         </ChartFigure>
 
         <ChartFigure
@@ -197,6 +166,30 @@ const Charts = ({ docs }: { docs: Documents }) => {
             </BarChart>
           </ResponsiveContainer>
         </ChartFigure>
+        <ChartFigure
+          title="Top categories by revenue"
+          rows={categories}
+          columns={[
+            { label: 'Category', value: (c) => c.label },
+            { label: 'Revenue', value: (c) => formatMoney(c.revenue) },
+            { label: 'Units', value: (c) => formatNumber(c.units) },
+          ]}
+        >
+          <HorizontalBars rows={categories} dataKey="revenue" nameKey="short" name="Revenue" />
+        </ChartFigure>
+
+        <ChartFigure
+          title="Top brands by revenue"
+          rows={brands}
+          columns={[
+            { label: 'Brand', value: (b) => b.brand },
+            { label: 'Revenue', value: (b) => formatMoney(b.revenue) },
+            { label: 'Units', value: (b) => formatNumber(b.units) },
+          ]}
+        >
+          <HorizontalBars rows={brands} dataKey="revenue" nameKey="brand" name="Revenue" />
+        </ChartFigure>
+
       </div>
     </>
   );

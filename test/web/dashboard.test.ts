@@ -1,0 +1,101 @@
+/**
+ * The dashboard in Debian's Chromium: every chart draws one mark per data
+ * point of the analytics documents (the analyse job's golden output).
+ */
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startLocalServer, type LocalServer } from '../../local/server/server';
+import { loadLocalServing } from '../../local/server/serving';
+import { frequencyBars } from '../../web/src/frequency';
+import { SEED_ANALYTICS, writeSeedLake } from '../api/seed';
+import { chromiumAvailable, ensureBuiltSite, launchChromium, screenshotPath, WEB_DIST } from './site';
+
+const skip = chromiumAvailable ? false : 'Debian Chromium is not installed (/usr/bin/chromium)';
+
+describe('dashboard in Chromium', { skip }, () => {
+  let lake: string;
+  let server: LocalServer;
+  let browser: Browser;
+  let page: Page;
+  const figure = (name: string) => page.getByRole('figure', { name });
+  const bars = (name: string) => figure(name).locator('.recharts-bar-rectangle').count();
+
+  before(async () => {
+    ensureBuiltSite();
+    lake = writeSeedLake();
+    const serving = await loadLocalServing(lake);
+    server = await startLocalServer({ webDir: WEB_DIST, ...serving, runtimeConfig: { apiUrl: '', auth: null } });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/#/dashboard`);
+    await figure('How often customers order').locator('.recharts-bar-rectangle').first().waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (lake) rmSync(lake, { recursive: true, force: true });
+  });
+
+  it('shows the summary numbers', async () => {
+    const summary = await page.getByRole('region', { name: 'Summary' }).innerText();
+    const s = SEED_ANALYTICS.summary;
+    assert.match(summary, new RegExp(s.revenue.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })));
+    assert.match(summary, new RegExp(s.orders.toLocaleString('en-US')));
+    assert.match(summary, new RegExp(`${s.first_day} to ${s.last_day}`));
+  });
+
+  it('draws the monthly trend: a revenue bar and an orders point per month', async () => {
+    const months = SEED_ANALYTICS.monthly_sales.length;
+    assert.ok(months > 0);
+    assert.equal(await bars('Monthly revenue and orders'), months);
+    assert.equal(await figure('Monthly revenue and orders').locator('.recharts-line-curve').count(), 1);
+    assert.equal(await figure('Monthly revenue and orders').locator('.recharts-line-dot, .recharts-line-dots circle').count(), months);
+  });
+
+  it('draws the top-10 customers, categories and brands', async () => {
+    assert.equal(await bars('Top 10 customers by spend'), SEED_ANALYTICS.top_customers.length);
+    assert.equal(SEED_ANALYTICS.top_customers.length, 10);
+    assert.equal(await bars('Top categories by revenue'), SEED_ANALYTICS.top_categories.length);
+    assert.equal(await bars('Top brands by revenue'), SEED_ANALYTICS.top_brands.length);
+    assert.match(await figure('Top 10 customers by spend').innerText(), new RegExp(SEED_ANALYTICS.top_customers[0].user_id));
+  });
+
+  it('draws the hour × weekday heatmap: 168 cells, the busiest darkest', async () => {
+    const cells = figure('Orders by weekday and hour (UTC)').locator('rect.heat-cell');
+    assert.equal(await cells.count(), 7 * 24);
+    const busiest = SEED_ANALYTICS.hour_weekday.reduce((a, b) => (b.orders > a.orders ? b : a));
+    const fills = await cells.evaluateAll((rects) => rects.map((r) => r.getAttribute('fill') ?? ''));
+    const opacity = (fill: string) => Number(/([\d.]+)\)$/.exec(fill)?.[1]);
+    const darkest = Math.max(...fills.map(opacity));
+    assert.equal(darkest, 1);
+    const titles = await cells.evaluateAll((rects) => rects.map((r) => r.textContent ?? ''));
+    assert.match(titles[fills.findIndex((f) => opacity(f) === 1)], new RegExp(`${busiest.hour}:00.*: ${busiest.orders.toLocaleString('en-US')} orders`));
+  });
+
+  it('draws the purchase frequency with the long tail in one bar', async () => {
+    const expected = frequencyBars(SEED_ANALYTICS.purchase_frequency);
+    assert.equal(await bars('How often customers order'), expected.length);
+    assert.equal(expected.at(-1)?.label, '10+');
+    assert.equal(
+      expected.reduce((n, b) => n + b.customers, 0),
+      SEED_ANALYTICS.purchase_frequency.reduce((n, b) => n + b.customers, 0),
+      'no customer lost by the grouping',
+    );
+    await page.screenshot({ path: screenshotPath('dashboard'), fullPage: true });
+  });
+
+  it('fits a phone screen', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    try {
+      await phone.goto(`${server.url}/#/dashboard`);
+      await phone.getByRole('figure', { name: 'How often customers order' }).locator('.recharts-bar-rectangle').first().waitFor();
+      const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+      await phone.screenshot({ path: screenshotPath('dashboard-phone'), fullPage: true });
+    } finally {
+      await phone.close();
+    }
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * The website end to end in Debian's Chromium against the locally served built
+ * site and a seeded serving store: the search page's states and the dashboard's
+ * charts, with screenshots in artifacts/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { USER_ID_RULE } from '../../lib/contract';
+import { startLocalServer, type LocalServer } from '../../local/server/server';
+import { loadLocalServing } from '../../local/server/serving';
+import { SEED_FALLBACK, SEED_USERS, UNKNOWN_USER, writeSeedLake } from '../api/seed';
+import { chromiumAvailable, ensureBuiltSite, launchChromium, screenshotPath, WEB_DIST } from './site';
+
+const skip = chromiumAvailable ? false : 'Debian Chromium is not installed (/usr/bin/chromium)';
+
+/** A port nothing listens on: bound, noted, released. */
+const closedPort = async (): Promise<number> => {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+};
+
+const search = async (page: Page, userId: string) => {
+  await page.getByLabel('Customer user id').fill(userId);
+  await page.getByLabel('Customer user id').press('Enter');
+};
+
+describe('recommendations page in Chromium', { skip }, () => {
+  let lake: string;
+  let server: LocalServer;
+  let browser: Browser;
+  let page: Page;
+  const apiRequests: string[] = [];
+
+  before(async () => {
+    ensureBuiltSite();
+    lake = writeSeedLake();
+    const serving = await loadLocalServing(lake);
+    server = await startLocalServer({ webDir: WEB_DIST, ...serving, runtimeConfig: { apiUrl: '', auth: null } });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('request', (r) => r.url().includes('/users/') && apiRequests.push(r.url()));
+    await page.goto(server.url);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (lake) rmSync(lake, { recursive: true, force: true });
+  });
+
+  it('a known user (Enter) shows three cards with product, category, brand, price and why', async () => {
+    const user = SEED_USERS[0];
+    await search(page, user.user_id);
+    const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
+    await cards.first().waitFor();
+    assert.equal(await cards.count(), 3);
+    const first = await cards.first().innerText();
+    assert.match(first, new RegExp(user.recommendations[0].product_id));
+    assert.match(first, /electronics › smartphone/);
+    assert.match(first, /samsung/);
+    assert.match(first, /162\.01/);
+    assert.match(first, /similar purchase history/);
+    assert.match(await cards.nth(2).innerText(), /Uncategorised[\s\S]*Unknown brand/, 'missing category and brand are shown as such');
+    assert.equal(await page.getByRole('note').count(), 0, 'no fallback notice for a personal list');
+    await page.screenshot({ path: screenshotPath('recommendations-known-user'), fullPage: true });
+  });
+
+  it('the button works too, and a repeat-purchase list says why', async () => {
+    await page.getByLabel('Customer user id').fill(SEED_USERS[1].user_id);
+    await page.getByRole('button', { name: 'Show recommendations' }).click();
+    await page.getByText('This customer bought it before').first().waitFor();
+    assert.equal(await page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem').count(), 3);
+  });
+
+  it('a bad id shows the API rule without calling the API', async () => {
+    const before = apiRequests.length;
+    await search(page, '12ab');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.equal(await alert.innerText(), USER_ID_RULE);
+    assert.equal(await page.getByLabel('Customer user id').getAttribute('aria-invalid'), 'true');
+    assert.equal(apiRequests.length, before);
+    await page.screenshot({ path: screenshotPath('recommendations-bad-id') });
+  });
+
+  it('a user with no history sees the fallback notice and the best sellers', async () => {
+    await search(page, UNKNOWN_USER);
+    const notice = page.getByRole('note');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /no personal purchase history/);
+    const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
+    assert.equal(await cards.count(), 3);
+    assert.match(await cards.first().innerText(), new RegExp(SEED_FALLBACK.recommendations[0].product_id));
+    await page.screenshot({ path: screenshotPath('recommendations-fallback'), fullPage: true });
+  });
+
+  it('example ids come from the top customers and load on click', async () => {
+    const chips = page.getByRole('list', { name: 'Try a top customer:' }).getByRole('button');
+    assert.equal(await chips.count(), 4);
+    await chips.first().click();
+    await page.getByRole('heading', { name: `Top 3 for ${SEED_USERS[0].user_id}` }).waitFor();
+    assert.equal(await page.getByLabel('Customer user id').inputValue(), SEED_USERS[0].user_id);
+  });
+
+  it('fits a phone screen', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    try {
+      await phone.goto(server.url);
+      await search(phone, SEED_USERS[0].user_id);
+      await phone.getByRole('list', { name: 'Recommended products' }).getByRole('listitem').nth(2).waitFor();
+      const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+      await phone.screenshot({ path: screenshotPath('recommendations-phone'), fullPage: true });
+    } finally {
+      await phone.close();
+    }
+  });
+});
+
+describe('an unreachable API in Chromium', { skip }, () => {
+  it('says the API cannot be reached, on both pages', async () => {
+    ensureBuiltSite();
+    const lake = writeSeedLake();
+    const serving = await loadLocalServing(lake);
+    const apiUrl = `http://127.0.0.1:${await closedPort()}`;
+    const server = await startLocalServer({ webDir: WEB_DIST, ...serving, runtimeConfig: { apiUrl, auth: null } });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+      await page.goto(server.url);
+      await search(page, SEED_USERS[0].user_id);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.innerText(), new RegExp(`cannot be reached at ${apiUrl.replace(/\./g, '\\.')}`));
+      await page.getByRole('button', { name: 'Try again' }).waitFor();
+      await page.screenshot({ path: screenshotPath('recommendations-unreachable') });
+      await page.getByRole('link', { name: 'Dashboard' }).click();
+      await page.getByText('The analytics cannot be loaded').waitFor();
+    } finally {
+      await browser.close();
+      await server.close();
+      rmSync(lake, { recursive: true, force: true });
+    }
+  });
+});
