@@ -1,0 +1,38 @@
+// CloudFormation custom resource `Custom::KafkaTopic`: adapts the request to ensureTopic.
+import type { Context } from 'aws-lambda';
+import { responseBody, sendResponse, type CustomResourceEvent, type CustomResourceOutcome } from './cloudformation';
+import { adminClient } from './kafka';
+import { ensureTopic } from './topic';
+
+/** Answer before Lambda's own timeout, so a stuck broker fails the deployment instead of hanging it for an hour. */
+const SAFETY_MARGIN_MS = 10_000;
+
+async function apply(event: CustomResourceEvent): Promise<CustomResourceOutcome> {
+  const { TopicName, BootstrapBrokers, Partitions } = event.ResourceProperties;
+  // Deleting the stack deletes the cluster and its topics with it; nothing to do (and the broker may be gone).
+  if (event.RequestType === 'Delete') return { Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId ?? TopicName };
+  const admin = adminClient(BootstrapBrokers.split(','), 'iam', process.env.AWS_REGION);
+  await admin.connect();
+  try {
+    const outcome = await ensureTopic(admin, { name: TopicName, partitions: Number(Partitions) });
+    console.log(JSON.stringify({ topic: TopicName, partitions: Number(Partitions), outcome }));
+    return { Status: 'SUCCESS', PhysicalResourceId: TopicName, Data: { TopicName, Outcome: outcome } };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const failure = (event: CustomResourceEvent, error: unknown): CustomResourceOutcome => ({
+  Status: 'FAILED',
+  Reason: `topic ${event.ResourceProperties.TopicName}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000),
+  PhysicalResourceId: event.PhysicalResourceId ?? event.ResourceProperties.TopicName,
+});
+
+export const handler = async (event: CustomResourceEvent, context: Context): Promise<void> => {
+  const deadline = new Promise<CustomResourceOutcome>((resolve) =>
+    setTimeout(() => resolve(failure(event, new Error('timed out reaching the brokers'))), context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS).unref(),
+  );
+  const outcome = await Promise.race([apply(event).catch((error: unknown) => failure(event, error)), deadline]);
+  if (outcome.Status === 'FAILED') console.error(outcome.Reason);
+  await sendResponse(event.ResponseURL, responseBody(event, outcome));
+};

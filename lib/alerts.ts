@@ -1,0 +1,33 @@
+/** One encrypted SNS topic every alarm of the platform notifies. */
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { RecstreamConfig } from './config';
+import { removalPolicyOf } from './storage';
+
+export class Alerts extends Construct {
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, config: RecstreamConfig) {
+    super(scope, id);
+    // A customer-managed key: CloudWatch alarms cannot publish to a topic encrypted with the
+    // AWS-managed SNS key (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html).
+    const key = new kms.Key(this, 'Key', {
+      description: 'recstream alerts topic',
+      enableKeyRotation: true,
+      removalPolicy: removalPolicyOf(config),
+    });
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true, displayName: `${config.name} alerts` });
+    if (config.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+  }
+
+  /** Notifies the topic whenever `alarm` fires. */
+  notify(alarm: cloudwatch.Alarm): void {
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+  }
+}

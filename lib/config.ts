@@ -1,0 +1,149 @@
+/**
+ * Every deploy-time setting of the platform, in one typed object with sane
+ * defaults. Override any part with cdk context, e.g.
+ *
+ *   npx cdk deploy -c recstream='{"emr":{"coreInstanceCount":4},"removal":"retain"}'
+ *
+ * or a `"recstream": {...}` object in cdk.json / ~/.cdk.json. Shared facts
+ * (topic, buffer, key layout) come from lib/contract.ts and are not settable.
+ */
+import { FIREHOSE_BUFFER } from './contract';
+
+export interface EmrConfig {
+  /**
+   * EMR 7.x release. emr-7.10.0 ships Spark 3.5.5-amzn-1 (the local twin runs
+   * PySpark 3.5): https://docs.aws.amazon.com/emr/latest/ReleaseGuide/Spark-release-history.html
+   */
+  releaseLabel: string;
+  primaryInstanceType: string;
+  coreInstanceType: string;
+  coreInstanceCount: number;
+  /** EMR's own safety net: an idle cluster terminates itself even if the state machine was stopped. */
+  idleTimeoutMinutes: number;
+  /** A Spark step running longer than this fails, which terminates the cluster. */
+  stepTimeoutMinutes: number;
+  /**
+   * Interpreter for PySpark. Unset keeps the release's default python3 (3.9 on
+   * EMR 7, which has the numpy pyspark.ml needs); set e.g. `/usr/bin/python3.11`.
+   */
+  pysparkPython?: string;
+}
+
+/** ALS settings of the recommend step; `grid: 'small'` searches rank/regParam/alpha itself and ignores those three. */
+export interface AlsConfig {
+  grid: 'small' | 'none';
+  rank: number;
+  regParam: number;
+  alpha: number;
+  maxIter: number;
+  /** Last days held out for the reported metrics. */
+  holdoutDays: number;
+  /** Days before the holdout used to choose settings. */
+  validationDays: number;
+}
+
+export interface RecstreamConfig {
+  /** Prefix of every physical name the stack sets (cluster, stream, state machine). */
+  name: string;
+  /** `destroy`: `cdk destroy` empties and deletes every bucket and table (dev). `retain`: data outlives the stack. */
+  removal: 'destroy' | 'retain';
+  logRetentionDays: number;
+  firehoseBuffer: { sizeMiB: number; intervalSeconds: number };
+  producer: { memoryMiB: number };
+  emr: EmrConfig;
+  /** Passed to `main.py recommend` (emr-jobs/recstream_jobs/recommend.py). */
+  als: AlsConfig;
+  /** EventBridge schedule expression for the Spark pipeline, or `null` for on-demand only. */
+  schedule: string | null;
+  api: { rateLimit: number; burstLimit: number };
+  /** Built site (`npm run build:web`), relative to the repo root or absolute. */
+  webDist: string;
+  /** Subscribed to the pipeline-failure topic when set. */
+  alarmEmail: string | null;
+}
+
+export const DEFAULT_CONFIG: RecstreamConfig = {
+  name: 'recstream',
+  removal: 'destroy',
+  logRetentionDays: 30,
+  firehoseBuffer: { ...FIREHOSE_BUFFER },
+  // Streaming + gzip + csv-parse + kafkajs batches: 1 GiB also buys the CPU share that keeps up with Kafka.
+  producer: { memoryMiB: 1024 },
+  emr: {
+    releaseLabel: 'emr-7.10.0',
+    primaryInstanceType: 'm5.xlarge',
+    coreInstanceType: 'm5.xlarge',
+    coreInstanceCount: 2,
+    idleTimeoutMinutes: 60,
+    stepTimeoutMinutes: 90,
+  },
+  als: { grid: 'small', rank: 16, regParam: 0.1, alpha: 40, maxIter: 10, holdoutDays: 30, validationDays: 30 },
+  schedule: 'cron(0 3 * * ? *)',
+  api: { rateLimit: 50, burstLimit: 100 },
+  webDist: 'web/dist',
+  alarmEmail: null,
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object | null ? DeepPartial<T[K]> | T[K] : T[K] };
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Overrides replace leaves; nested objects merge; unknown keys are an error (typos must not pass silently). */
+function merge<T>(base: T, override: unknown, path: string): T {
+  if (!isPlainObject(override)) return override as T;
+  if (!isPlainObject(base)) {
+    throw new Error(`recstream config: ${path} must not be an object`);
+  }
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const keyPath = path ? `${path}.${key}` : key;
+    if (!(key in base) && !(path === 'emr' && key === 'pysparkPython')) {
+      throw new Error(`recstream config: unknown setting "${keyPath}"`);
+    }
+    out[key] = key in base ? merge((base as Record<string, unknown>)[key], value, keyPath) : value;
+  }
+  return out as T;
+}
+
+const positiveInt = (value: number, what: string): void => {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`recstream config: ${what} must be a positive integer, got ${value}`);
+};
+
+/** Checks what CloudFormation would otherwise reject only at deploy time. */
+export function validateConfig(config: RecstreamConfig): RecstreamConfig {
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(config.name)) {
+    throw new Error(`recstream config: name must be lowercase letters, digits and dashes (max 20), got "${config.name}"`);
+  }
+  if (config.removal !== 'destroy' && config.removal !== 'retain') {
+    throw new Error(`recstream config: removal must be "destroy" or "retain", got "${config.removal}"`);
+  }
+  if (!/^emr-7\.\d+\.\d+$/.test(config.emr.releaseLabel)) {
+    throw new Error(`recstream config: emr.releaseLabel must be an EMR 7.x release (Spark 3.5), got "${config.emr.releaseLabel}"`);
+  }
+  positiveInt(config.emr.coreInstanceCount, 'emr.coreInstanceCount');
+  positiveInt(config.emr.idleTimeoutMinutes, 'emr.idleTimeoutMinutes');
+  positiveInt(config.emr.stepTimeoutMinutes, 'emr.stepTimeoutMinutes');
+  positiveInt(config.logRetentionDays, 'logRetentionDays');
+  if (config.als.grid !== 'small' && config.als.grid !== 'none') throw new Error(`recstream config: als.grid must be "small" or "none", got "${config.als.grid}"`);
+  for (const key of ['rank', 'maxIter', 'holdoutDays', 'validationDays'] as const) positiveInt(config.als[key], `als.${key}`);
+  positiveInt(config.api.rateLimit, 'api.rateLimit');
+  positiveInt(config.api.burstLimit, 'api.burstLimit');
+  // Limits of Firehose's BufferingHints: https://docs.aws.amazon.com/firehose/latest/APIReference/API_BufferingHints.html
+  const { sizeMiB, intervalSeconds } = config.firehoseBuffer;
+  if (!(sizeMiB >= 1 && sizeMiB <= 128)) throw new Error(`recstream config: firehoseBuffer.sizeMiB must be 1-128, got ${sizeMiB}`);
+  if (!(intervalSeconds >= 0 && intervalSeconds <= 900)) {
+    throw new Error(`recstream config: firehoseBuffer.intervalSeconds must be 0-900, got ${intervalSeconds}`);
+  }
+  if (config.producer.memoryMiB < 128 || config.producer.memoryMiB > 10240) {
+    throw new Error(`recstream config: producer.memoryMiB must be 128-10240, got ${config.producer.memoryMiB}`);
+  }
+  return config;
+}
+
+/** The config for a deployment: defaults, then the `recstream` context value (an object or its JSON text). */
+export function resolveConfig(context: unknown): RecstreamConfig {
+  const override: unknown = typeof context === 'string' ? JSON.parse(context) : context;
+  if (override !== undefined && !isPlainObject(override)) throw new Error('recstream config: context "recstream" must be an object');
+  return validateConfig(merge(DEFAULT_CONFIG, (override ?? {}) as DeepPartial<RecstreamConfig>, ''));
+}

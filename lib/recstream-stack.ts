@@ -1,0 +1,51 @@
+/** The whole platform in one stack: one construct per concern, wired here. */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Alerts } from './alerts';
+import type { RecstreamConfig } from './config';
+import { Ingest } from './ingest';
+import { Network } from './network';
+import { Processing } from './processing';
+import { Serving } from './serving';
+import { LogBuckets } from './storage';
+import { Streaming } from './streaming';
+import { Web } from './web';
+
+export interface RecstreamStackProps extends StackProps {
+  config: RecstreamConfig;
+}
+
+export class RecstreamStack extends Stack {
+  readonly network: Network;
+  readonly streaming: Streaming;
+  readonly ingest: Ingest;
+  readonly serving: Serving;
+  readonly processing: Processing;
+  readonly web: Web;
+
+  constructor(scope: Construct, id: string, props: RecstreamStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logs = new LogBuckets(this, 'Logs', config);
+    const alerts = new Alerts(this, 'Alerts', config);
+    this.network = new Network(this, 'Network', config);
+    // Firehose's raw objects and everything the Spark jobs write (LAKE in the contract).
+    const lake = logs.bucket(this, 'Lake', config);
+
+    this.web = new Web(this, 'Web', { config, logs });
+    this.streaming = new Streaming(this, 'Streaming', { config, network: this.network, lake });
+    this.ingest = new Ingest(this, 'Ingest', { config, network: this.network, logs, streaming: this.streaming, alerts });
+    this.serving = new Serving(this, 'Serving', { config, network: this.network, lake, siteOrigin: this.web.origin });
+    this.processing = new Processing(this, 'Processing', { config, network: this.network, lake, loader: this.serving.loader.fn, alerts });
+    this.web.publish({ apiUrl: this.serving.apiUrl, auth: null });
+
+    new CfnOutput(this, 'LandingBucket', { value: this.ingest.landing.bucketName, description: 'Upload purchases CSVs here (aws s3 cp FILE s3://<bucket>/)' });
+    new CfnOutput(this, 'SiteUrl', { value: this.web.origin, description: 'The website' });
+    new CfnOutput(this, 'ApiUrl', { value: this.serving.apiUrl, description: 'The recommendation API' });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: this.processing.stateMachine.stateMachineArn,
+      description: 'Start the Spark pipeline: aws stepfunctions start-execution --state-machine-arn <this>',
+    });
+    new CfnOutput(this, 'LakeBucket', { value: lake.bucketName, description: 'Raw, curated, serving and analytics data' });
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The serving store (one DynamoDB item per user: their top 3), its loader, and
+ * the read-only API behind an HTTP API.
+ *
+ * HTTP API rather than REST: a GetItem lookup needs no caching, usage plans or
+ * request validation, and HTTP APIs cost $1.00 instead of $3.50 per million
+ * requests (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html).
+ * The API Lambda sits in the VPC like every recstream Lambda; DynamoDB and S3
+ * are reached through their gateway endpoints, so that costs nothing.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { RecstreamConfig } from './config';
+import { API_ROUTES, LAKE, LAMBDA_ENV, SERVING_TABLE } from './contract';
+import { AppFunction } from './functions';
+import { exempt, resourceFinding, wildcards } from './nag';
+import type { Network } from './network';
+import { logGroup, removalPolicyOf } from './storage';
+
+/** Everything the recommend job writes and the loader reads (recommendations/, fallback.json). */
+const SERVING_OBJECTS = 'serving/*';
+
+export interface ServingProps {
+  config: RecstreamConfig;
+  network: Network;
+  lake: s3.IBucket;
+  /** `https://<distribution domain>`: the only origin CORS allows. */
+  siteOrigin: string;
+}
+
+export class Serving extends Construct {
+  readonly table: dynamodb.Table;
+  readonly loader: AppFunction;
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+
+  constructor(scope: Construct, id: string, props: ServingProps) {
+    super(scope, id);
+    const { config, network, lake } = props;
+
+    this.table = new dynamodb.Table(this, 'Recommendations', {
+      partitionKey: { name: SERVING_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: removalPolicyOf(config),
+    });
+
+    this.loader = new AppFunction(this, 'Loader', {
+      config,
+      network,
+      entry: 'lambdas/load-recommendations/handler.ts',
+      description: "Loads the recommend job's JSON-lines output from the lake into the serving table",
+      memoryMiB: 1024,
+      timeout: Duration.minutes(15),
+      environment: { [LAMBDA_ENV.tableName]: this.table.tableName, [LAMBDA_ENV.lakeBucket]: lake.bucketName },
+    });
+    this.table.grantWriteData(this.loader.fn);
+    const servingObjects = lake.arnForObjects(SERVING_OBJECTS);
+    this.loader.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [servingObjects] }));
+    this.loader.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [lake.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [SERVING_OBJECTS] } },
+      }),
+    );
+    exempt(
+      this.loader.fn,
+      wildcards(
+        `The recommend job names its part files at run time; reads are limited to the serving/ prefix (${LAKE.recommendationsPrefix}, ${LAKE.fallbackKey}).`,
+        resourceFinding(this, servingObjects),
+      ),
+    );
+
+    const handler = new AppFunction(this, 'Api', {
+      config,
+      network,
+      entry: 'lambdas/api/handler.ts',
+      description: "Recommendation API: a user's top 3 and the analytics documents",
+      memoryMiB: 512,
+      environment: {
+        [LAMBDA_ENV.tableName]: this.table.tableName,
+        [LAMBDA_ENV.lakeBucket]: lake.bucketName,
+        [LAMBDA_ENV.allowedOrigin]: props.siteOrigin,
+      },
+    });
+    // Read-only: one key lookup per request, and the analytics documents.
+    handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
+    const analyticsObjects = lake.arnForObjects(`${LAKE.analyticsPrefix}*`);
+    handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [analyticsObjects] }));
+    exempt(
+      handler.fn,
+      wildcards(`Reads only the analytics documents under ${LAKE.analyticsPrefix} (one object per chart).`, resourceFinding(this, analyticsObjects)),
+    );
+
+    this.api = new apigw.HttpApi(this, 'Http', {
+      apiName: `${config.name}-api`,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [props.siteOrigin],
+        allowMethods: [apigw.CorsHttpMethod.GET],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const integration = new HttpLambdaIntegration('Handler', handler.fn);
+    for (const path of Object.values(API_ROUTES)) {
+      for (const route of this.api.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration })) {
+        exempt(route, [{ id: 'AwsSolutions-APIG4', reason: 'Phase 1 of the platform serves the API without sign-in; issue 7 adds the Cognito JWT authorizer.' }]);
+      }
+    }
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.api.rateLimit, burstLimit: config.api.burstLimit },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(logGroup(this, 'AccessLogs', config)),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            route: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+  }
+
+  /** The API's base URL without a trailing slash (the $default stage serves at the root). */
+  get apiUrl(): string {
+    return this.api.apiEndpoint;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Synthesizes the real stack for the infra tests, once per test file (bundling
+ * four Lambdas with esbuild is the slow part), with a tiny stand-in for the
+ * built website so the tests do not depend on `npm run build:web`.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { resolveConfig, type RecstreamConfig } from '../../lib/config';
+import { RecstreamStack } from '../../lib/recstream-stack';
+
+/** A minimal built site: index.html is what lib/web.ts checks for. */
+export function stubWebDist(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-web-dist-'));
+  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>recstream</title>');
+  return dir;
+}
+
+export interface Synthesized {
+  app: App;
+  stack: RecstreamStack;
+  config: RecstreamConfig;
+  template: Template;
+  /** Every resource of the template, by logical id. */
+  resources: Record<string, { Type: string; Properties?: Record<string, any>; DependsOn?: string[] | string }>;
+}
+
+export interface SynthOptions {
+  /** Context override as `-c recstream=...` would give it. */
+  context?: Record<string, unknown>;
+  /** Apply cdk-nag's AwsSolutions pack (synth throws on unacknowledged findings). */
+  nag?: boolean;
+  outdir?: string;
+  /** Run esbuild for the Lambdas (slow). Off by default: the assertions read the template, not the bundles. */
+  bundle?: boolean;
+}
+
+/** The feature flags `cdk synth` applies from cdk.json, so tests build the same template the CLI does. */
+const cdkJsonContext = (): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context ?? {};
+
+export function synthesize(options: SynthOptions = {}): Synthesized {
+  const app = new App({
+    outdir: options.outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-cdk-out-')),
+    // `aws:cdk:bundling-stacks: []` is what `cdk synth --exclusively`-style runs use to skip bundling.
+    context: { ...cdkJsonContext(), ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+  });
+  const config = resolveConfig({ webDist: stubWebDist(), ...options.context });
+  const stack = new RecstreamStack(app, 'Recstream', { config });
+  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const template = Template.fromStack(stack);
+  return { app, stack, config, template, resources: template.toJSON().Resources };
+}
+
+let cached: Synthesized | undefined;
+/** The default deployment, synthesized once per process. */
+export const defaultStack = (): Synthesized => (cached ??= synthesize());
+
+/** Resources of one type, as [logicalId, resource] pairs. */
+export const resourcesOfType = (s: Synthesized, type: string) =>
+  Object.entries(s.resources).filter(([, resource]) => resource.Type === type);
