@@ -1,0 +1,84 @@
+/**
+ * Runs one of the EMR Spark jobs under `spark-submit --master local[*]`, its
+ * output going to a log file, while the console gets the job's own progress
+ * lines as they come and, when it is quiet, a heartbeat with the elapsed time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { formatSeconds } from './progress';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+export const SPARK_SUBMIT = join(REPO_ROOT, '.venv', 'bin', 'spark-submit');
+const MAIN_PY = join(REPO_ROOT, 'emr-jobs', 'main.py');
+const HEARTBEAT_MS = 10_000;
+
+export interface SparkJobOptions {
+  job: 'clean' | 'recommend' | 'analyse';
+  args: string[];
+  logFile: string;
+  note: (line: string) => void;
+  /** Called with the child as soon as it runs, so Ctrl-C can stop it. */
+  onChild?: (child: ChildProcess | null) => void;
+}
+
+/** Settings that keep a local run on loopback and quiet: no UI port, driver bound to 127.0.0.1. */
+const LOCAL_CONF = [
+  'spark.ui.enabled=false',
+  'spark.driver.host=127.0.0.1',
+  'spark.driver.bindAddress=127.0.0.1',
+  'spark.ui.showConsoleProgress=false',
+  // Two cores: a few shuffle partitions beat Spark's default 200 tiny tasks.
+  'spark.sql.shuffle.partitions=8',
+];
+
+const tailOf = (lines: string[]) => lines.slice(-15).join('\n');
+
+export const runSparkJob = (options: SparkJobOptions): Promise<void> => {
+  if (!existsSync(SPARK_SUBMIT)) throw new Error(`${SPARK_SUBMIT} is missing: run bash local/setup.sh`);
+  const args = ['--master', 'local[*]', '--driver-memory', '3g', ...LOCAL_CONF.flatMap((c) => ['--conf', c]), MAIN_PY, options.job, ...options.args];
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  log.write(`\n$ spark-submit ${args.join(' ')}\n`);
+  const child = spawn(SPARK_SUBMIT, args, {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PYSPARK_PYTHON: join(REPO_ROOT, '.venv', 'bin', 'python'),
+      // Python workers (UDFs) import the jobs' package too, not only the driver.
+      PYTHONPATH: join(REPO_ROOT, 'emr-jobs'),
+      SPARK_LOCAL_IP: '127.0.0.1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  options.onChild?.(child);
+  const started = Date.now();
+  const recent: string[] = [];
+  let lastNote = Date.now();
+  const note = (line: string) => {
+    lastNote = Date.now();
+    options.note(`${formatSeconds(lastNote - started)} ${line}`);
+  };
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      log.write(`${line}\n`);
+      recent.push(line);
+      if (recent.length > 200) recent.shift();
+      // The jobs print `[<job> HH:MM:SS] message` progress lines; Spark's own output stays in the log.
+      if (line.startsWith(`[${options.job} `)) note(line.replace(/^\[[^\]]*\]\s*/, ''));
+    });
+  }
+  const heartbeat = setInterval(() => {
+    if (Date.now() - lastNote >= HEARTBEAT_MS) note('running');
+  }, 1000);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearInterval(heartbeat);
+      options.onChild?.(null);
+      log.end();
+      if (code === 0) resolve();
+      else reject(new Error(`spark job '${options.job}' failed (${signal ?? `exit ${code}`}); log ${options.logFile}:\n${tailOf(recent)}`));
+    });
+  });
+};
