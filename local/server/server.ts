@@ -3,8 +3,8 @@
  * Lambda runs) and the built site, on one origin, on loopback by default.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
@@ -73,11 +73,24 @@ const sitePath = (webDir: string, urlPath: string): string | undefined => {
 
 const fileAt = async (path: string | undefined) => (path ? await stat(path).then((s) => (s.isFile() ? s : undefined), () => undefined) : undefined);
 
+/**
+ * The built site's files, kept in memory after the first read (a few hundred
+ * KiB); a rebuild changes mtime or size, which reloads the file.
+ */
+const fileCache = new Map<string, { mtimeMs: number; size: number; body: Buffer }>();
+const CACHE_MAX_FILE = 2 * 1024 * 1024;
+const fileBody = async (path: string, found: Stats): Promise<Buffer> => {
+  const cached = fileCache.get(path);
+  if (cached && cached.mtimeMs === found.mtimeMs && cached.size === found.size) return cached.body;
+  const body = await readFile(path);
+  if (found.size <= CACHE_MAX_FILE) fileCache.set(path, { mtimeMs: found.mtimeMs, size: found.size, body });
+  return body;
+};
+
 const serveStatic = async (webDir: string, urlPath: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
   const head = req.method === 'HEAD';
   if (req.method !== 'GET' && !head) return send(res, 405, { ...SITE_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, 'Method not allowed\n', head);
-  const requested = sitePath(webDir, urlPath === '/' ? '/index.html' : urlPath);
-  let path = requested;
+  let path = sitePath(webDir, urlPath === '/' ? '/index.html' : urlPath);
   let found = await fileAt(path);
   // Client-side routes have no extension; unknown asset files stay 404s.
   if (!found && extname(urlPath) === '') {
@@ -90,14 +103,14 @@ const serveStatic = async (webDir: string, urlPath: string, req: IncomingMessage
   if (!found || !path) return send(res, 404, { ...SITE_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, 'Not found\n', head);
   // Vite fingerprints everything under assets/, so those never change; the page itself must be revalidated.
   const immutable = urlPath.startsWith('/assets/');
+  const body = head ? undefined : await fileBody(path, found);
   res.writeHead(200, {
     ...SITE_HEADERS,
     'content-type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
-    'content-length': String(found.size),
+    'content-length': String(body?.length ?? found.size),
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
-  if (head) return void res.end();
-  createReadStream(path).on('error', () => res.destroy()).pipe(res);
+  res.end(body);
 };
 
 export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalServer> => {
