@@ -9,10 +9,10 @@ import sys
 # Locally main.py can run straight from the emr-jobs folder; on EMR the package comes from --py-files.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from recstream_jobs import analyse, clean  # noqa: E402
+from recstream_jobs import analyse, clean, recommend  # noqa: E402
 from recstream_jobs.io import spark_session  # noqa: E402
 
-JOBS = {"clean": clean, "analyse": analyse}
+JOBS = {"clean": clean, "recommend": recommend, "analyse": analyse}
 
 
 def parse_args(argv):

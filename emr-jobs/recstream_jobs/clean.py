@@ -56,12 +56,14 @@ def normalise(raw: DataFrame) -> DataFrame:
         & F.col("category_code").rlike(PRICE_PATTERN)
         & (F.col("brand").isNull() | F.col("brand").rlike(ID_PATTERN))
     )
-    return (
-        df.withColumn("repaired_shift", shifted)
-        .withColumn("price", F.when(shifted, F.col("category_code")).otherwise(F.col("price")))
-        .withColumn("user_id", F.when(shifted, F.coalesce("user_id", "brand")).otherwise(F.col("user_id")))
-        .withColumn("category_code", F.when(shifted, None).otherwise(F.col("category_code")))
-        .withColumn("brand", F.when(shifted, None).otherwise(F.col("brand")))
+    # One select, so every expression sees the columns as read, not half-repaired.
+    return df.select(
+        *[c for c in df.columns if c not in ("price", "user_id", "category_code", "brand")],
+        shifted.alias("repaired_shift"),
+        F.when(shifted, F.col("category_code")).otherwise(F.col("price")).alias("price"),
+        F.when(shifted, F.coalesce("user_id", "brand")).otherwise(F.col("user_id")).alias("user_id"),
+        F.when(shifted, None).otherwise(F.col("category_code")).alias("category_code"),
+        F.when(shifted, None).otherwise(F.col("brand")).alias("brand"),
     )
 
 

@@ -1,12 +1,17 @@
 """Session and storage helpers that work the same on s3:// (EMRFS) and local paths."""
 import json
+import os
 import posixpath
+import shutil
+import tempfile
 
 from pyspark.sql import SparkSession
 
 
 def spark_session(app_name):
     spark = SparkSession.builder.appName(app_name).getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    ship_package(spark)
     # Event times are UTC; parsing and hour/weekday must not depend on the host's zone.
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     # An unparsable time is a null to count and quarantine, never a job-killing exception.
@@ -14,6 +19,17 @@ def spark_session(app_name):
     # Standard Parquet timestamps instead of Spark's legacy INT96, for Athena/pandas readers.
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
     return spark
+
+
+def ship_package(spark):
+    """Python workers import recstream_jobs too. On EMR it comes from --py-files (a zip);
+    run from a source folder, zip that folder and ship it the same way."""
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    if not os.path.isdir(package_dir):
+        return
+    target = os.path.join(tempfile.mkdtemp(prefix="recstream-jobs-"), "recstream_jobs")
+    archive = shutil.make_archive(target, "zip", os.path.dirname(package_dir), "recstream_jobs")
+    spark.sparkContext.addPyFile(archive)
 
 
 def lake_root(path, key_prefix):

@@ -1,0 +1,311 @@
+"""recommend: curated purchases -> top-3 per user (implicit ALS + measured repeat/popular policy).
+
+Every run (README "recommend"):
+1. Time split on the dated purchases of known users: the last --holdout-days are the
+   holdout, the --validation-days before them the validation window.
+2. Grid: for each ALS setting, train on everything before the validation window and score
+   every policy of ranking.POLICIES on users active in both periods; the best validation
+   NDCG@3 picks the ALS setting and the policy together.
+3. Holdout: retrain the chosen setting on everything before the holdout and report
+   precision/recall/NDCG/hit-rate@3 for ALS, the baselines and the served list.
+4. Serving: retrain on all purchases (undated ones too), write one line per user, the
+   popularity fallback and metrics.json.
+"""
+import datetime
+import json
+import time
+
+from pyspark.ml.recommendation import ALS
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from . import io, metrics, ranking
+from .contract import FALLBACK_USER_ID, LAKE, TOP_K
+
+# ALS candidates kept per user, so that dropping already-bought items still leaves k.
+ALS_CANDIDATES = 20
+# Popular products kept for baselines and top-ups (more than k: seen ones may be skipped).
+POPULAR_CANDIDATES = 50
+SERVING_PREFIX = "serving/"
+assert all(LAKE[key].startswith(SERVING_PREFIX) for key in ("recommendationsPrefix", "fallbackKey", "metricsKey"))
+GRIDS = {
+    # (rank, regParam, alpha): small on purpose, the whole run must stay within minutes on 2 cores.
+    "small": [(16, 0.1, 10.0), (16, 0.1, 40.0), (48, 0.1, 40.0), (48, 0.5, 40.0)],
+    "none": [],
+}
+
+
+def serving_path(output, lake_key):
+    """The contract's serving keys (`serving/...`) resolved under --output, which is `<lake>/serving/`."""
+    return io.join(output, LAKE[lake_key][len(SERVING_PREFIX):])
+
+
+def log(message):
+    print("[recommend %s] %s" % (datetime.datetime.utcnow().strftime("%H:%M:%S"), message), flush=True)
+
+
+def purchases(curated: DataFrame) -> DataFrame:
+    """Known users' purchases: guests cannot be personalised (they still count for popularity)."""
+    return curated.filter(F.col("user_id").isNotNull()).select("user_id", "product_id", "event_time", "quantity", "order_id")
+
+
+def product_details(curated: DataFrame) -> DataFrame:
+    """product_id -> the category, brand and price of its latest sale, price as the decimal string."""
+    latest = Window.partitionBy("product_id").orderBy(F.col("event_time").desc_nulls_last(), F.col("price").desc())
+    return (
+        curated.withColumn("r", F.row_number().over(latest))
+        .filter("r = 1")
+        .select("product_id", "category_code", "brand", F.col("price").cast("string").alias("price"))
+    )
+
+
+def popular(curated: DataFrame, n=POPULAR_CANDIDATES):
+    """The n products in most orders (guest orders included), as [(product_id, share of orders)]."""
+    orders = curated.select(F.countDistinct("order_id")).first()[0] or 1
+    rows = (
+        curated.groupBy("product_id")
+        .agg(F.countDistinct("order_id").alias("orders"))
+        .orderBy(F.desc("orders"), "product_id")
+        .limit(n)
+        .collect()
+    )
+    return [(r["product_id"], round(r["orders"] / orders, 6)) for r in rows]
+
+
+def history(bought: DataFrame) -> DataFrame:
+    """user_id -> seen: [(product_id, units)], most units first, then most recent."""
+    per_item = bought.groupBy("user_id", "product_id").agg(
+        F.sum("quantity").alias("units"), F.max("event_time").alias("last")
+    )
+    ordered = F.sort_array(
+        F.collect_list(F.struct(-F.col("units"), F.coalesce(-F.unix_timestamp("last"), F.lit(0)), "product_id", "units")).alias("s")
+    )
+    return per_item.groupBy("user_id").agg(ordered.alias("s")).select(
+        "user_id", F.expr("transform(s, x -> struct(x.product_id as product_id, cast(x.units as double) as score))").alias("seen")
+    )
+
+
+def dense_ids(df: DataFrame, column: str, index: str) -> DataFrame:
+    """ALS wants int ids; the store's ids are 19-digit strings, so number them 0..n-1."""
+    return df.select(column).distinct().withColumn(index, (F.row_number().over(Window.orderBy(column)) - 1).cast("int"))
+
+
+class Model:
+    """An implicit ALS model plus the id maps to speak product/user ids."""
+
+    def __init__(self, bought: DataFrame, rank, reg_param, alpha, max_iter, seed):
+        started = time.time()
+        blocks = max(2, min(10, bought.sparkSession.sparkContext.defaultParallelism))
+        self.users = dense_ids(bought, "user_id", "u").persist()
+        self.items = dense_ids(bought, "product_id", "i").persist()
+        # Confidence grows with units bought: c = 1 + alpha * units (Hu, Koren, Volinsky).
+        ratings = (
+            bought.groupBy("user_id", "product_id")
+            .agg(F.sum("quantity").cast("float").alias("units"))
+            .join(self.users, "user_id")
+            .join(self.items, "product_id")
+        )
+        als = ALS(
+            rank=rank,
+            regParam=reg_param,
+            alpha=alpha,
+            maxIter=max_iter,
+            seed=seed,
+            implicitPrefs=True,
+            userCol="u",
+            itemCol="i",
+            ratingCol="units",
+            coldStartStrategy="drop",
+            # Spark's default of 10 blocks means many tiny tasks on a small cluster.
+            numUserBlocks=blocks,
+            numItemBlocks=blocks,
+        )
+        self.model = als.fit(ratings)
+        self.fit_seconds = round(time.time() - started, 1)
+
+    def candidates(self, users: DataFrame) -> DataFrame:
+        """user_id -> als: [(product_id, score)] best first, for the given users the model knows."""
+        subset = users.join(self.users, "user_id").select("u")
+        recs = self.model.recommendForUserSubset(subset, ALS_CANDIDATES)
+        exploded = recs.select("u", F.posexplode("recommendations").alias("pos", "rec")).select(
+            "u", "pos", F.col("rec.i").alias("i"), F.col("rec.rating").alias("score")
+        )
+        named = exploded.join(self.items, "i").join(self.users, "u")
+        return named.groupBy("user_id").agg(
+            F.expr("transform(sort_array(collect_list(struct(pos, product_id, score))), x -> struct(x.product_id as product_id, cast(x.score as double) as score))").alias("als")
+        )
+
+    def release(self):
+        self.users.unpersist()
+        self.items.unpersist()
+
+
+def _pairs(values):
+    return [(v["product_id"], v["score"]) for v in values or []]
+
+
+def collect_candidates(model: Model, bought: DataFrame, users: DataFrame, popular_list):
+    """user_id -> ranking.Candidates, on the driver (evaluation users only: a few thousand)."""
+    rows = users.join(history(bought), "user_id").join(model.candidates(users), "user_id", "left").collect()
+    return {r["user_id"]: ranking.Candidates(_pairs(r["seen"]), _pairs(r["als"]), popular_list) for r in rows}
+
+
+def evaluate_policies(candidates, truth, policies, k):
+    """policy -> metrics over the users in `truth`."""
+    def lists(policy):
+        return {u: [item.product_id for item in ranking.POLICIES[policy](c, k)] for u, c in candidates.items()}
+
+    return {policy: metrics.evaluate(lists(policy), truth, k) for policy in policies}
+
+
+def split_window(bought: DataFrame, start, end):
+    """(training purchases before start, truth: user -> products bought in [start, end))."""
+    before = bought.filter(F.col("event_time") < F.lit(start))
+    during = bought.filter((F.col("event_time") >= F.lit(start)) & (F.col("event_time") < F.lit(end)))
+    active = during.select("user_id").distinct().join(before.select("user_id").distinct(), "user_id")
+    truth = {}
+    for r in during.join(active, "user_id").select("user_id", "product_id").distinct().collect():
+        truth.setdefault(r["user_id"], set()).add(r["product_id"])
+    return before, active, truth
+
+
+def time_split(bought: DataFrame, holdout_days, validation_days):
+    last = bought.agg(F.max("event_time")).first()[0]
+    if last is None:
+        raise SystemExit("recommend: no dated purchases by known users, nothing to evaluate")
+    end = last + datetime.timedelta(seconds=1)
+    holdout_start = (last - datetime.timedelta(days=holdout_days)).replace(hour=0, minute=0, second=0, microsecond=0)
+    validation_start = holdout_start - datetime.timedelta(days=validation_days)
+    return validation_start, holdout_start, end
+
+
+def grid_search(spark, curated, dated, args, validation_start, holdout_start):
+    train, active, truth = split_window(dated, validation_start, holdout_start)
+    popular_list = popular(curated.filter(F.col("event_time") < F.lit(validation_start)))
+    log("validation: %d users active before and during [%s, %s)" % (len(truth), validation_start, holdout_start))
+    settings = GRIDS[args.grid] or [(args.rank, args.reg_param, args.alpha)]
+    results = []
+    for rank, reg_param, alpha in settings:
+        model = Model(train, rank, reg_param, alpha, args.max_iter, args.seed)
+        scores = evaluate_policies(collect_candidates(model, train, active, popular_list), truth, ranking.POLICIES, TOP_K)
+        model.release()
+        results.append({"rank": rank, "reg_param": reg_param, "alpha": alpha, "max_iter": args.max_iter, "fit_seconds": model.fit_seconds, "validation": scores})
+        log("rank=%d reg=%.2f alpha=%.0f fit %.1fs: %s" % (rank, reg_param, alpha, model.fit_seconds, {p: s["ndcg"] for p, s in scores.items()}))
+    best = max(
+        ((r, p) for r in results for p in ranking.POLICIES),
+        key=lambda rp: (rp[0]["validation"][rp[1]]["ndcg"], rp[0]["validation"][rp[1]]["recall"]),
+    )
+    setting, policy = best
+    chosen = {k: setting[k] for k in ("rank", "reg_param", "alpha", "max_iter")}
+    return {"validation_users": len(truth), "grid": results, "chosen": {**chosen, "policy": policy, "by": "validation ndcg@3, then recall@3"}}
+
+
+def holdout_metrics(curated, dated, chosen, args, holdout_start, end):
+    train, active, truth = split_window(dated, holdout_start, end)
+    popular_list = popular(curated.filter(F.col("event_time") < F.lit(holdout_start)))
+    model = Model(train, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
+    candidates = collect_candidates(model, train, active, popular_list)
+    model.release()
+    scores = evaluate_policies(candidates, truth, ranking.POLICIES, TOP_K)
+    served = {u: [i.product_id for i in ranking.serve(chosen["policy"], c, TOP_K)] for u, c in candidates.items()}
+    scores["served"] = metrics.evaluate(served, truth, TOP_K)
+    log("holdout: %d users; served %s vs popular %s" % (len(truth), scores["served"], scores["popular"]))
+    return {"holdout_users": len(truth), "fit_seconds": model.fit_seconds, "metrics": scores}
+
+
+def with_details(items: DataFrame, details: DataFrame) -> DataFrame:
+    """(user_id, pos, product_id, score, origin) -> one UserRecommendations row per user."""
+    item = F.struct(
+        F.col("product_id"), F.col("score"), F.col("category_code"), F.col("brand"), F.col("price")
+    )
+    return (
+        items.join(F.broadcast(details), "product_id", "left")
+        .groupBy("user_id")
+        .agg(F.sort_array(F.collect_list(F.struct("pos", item.alias("item"), "origin"))).alias("l"))
+        .select(
+            "user_id",
+            F.expr("transform(l, x -> x.item)").alias("recommendations"),
+            F.col("l")[0]["origin"].alias("source"),
+        )
+    )
+
+
+def serve_all(spark, curated, bought, chosen, args, popular_list):
+    """Every known user's served list, as UserRecommendations rows, plus per-source counts."""
+    model = Model(bought, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
+    users = bought.select("user_id").distinct()
+    inputs = users.join(history(bought), "user_id").join(model.candidates(users), "user_id", "left")
+    policy = chosen["policy"]
+
+    def serve_row(row):
+        c = ranking.Candidates(_pairs(row["seen"]), _pairs(row["als"]), popular_list)
+        return [(row["user_id"], pos, i.product_id, i.score, i.origin) for pos, i in enumerate(ranking.serve(policy, c, TOP_K))]
+
+    items = spark.createDataFrame(
+        inputs.rdd.flatMap(serve_row), "user_id string, pos int, product_id string, score double, origin string"
+    )
+    return model, with_details(items, product_details(curated))
+
+
+def fallback_row(spark, curated, popular_list):
+    items = [(FALLBACK_USER_ID, pos, p, float(s), "fallback") for pos, (p, s) in enumerate(popular_list[:TOP_K])]
+    df = spark.createDataFrame(items, "user_id string, pos int, product_id string, score double, origin string")
+    return with_details(df, product_details(curated))
+
+
+def run(spark: SparkSession, args):
+    started = time.time()
+    curated = spark.read.parquet(args.input).persist()
+    bought = purchases(curated).persist()
+    dated = bought.filter(F.col("event_time").isNotNull())
+    validation_start, holdout_start, end = time_split(dated, args.holdout_days, args.validation_days)
+    log("split: validation from %s, holdout from %s to %s" % (validation_start, holdout_start, end))
+    selection = grid_search(spark, curated, dated, args, validation_start, holdout_start)
+    log("chosen %s" % selection["chosen"])
+    holdout = holdout_metrics(curated, dated, selection["chosen"], args, holdout_start, end)
+
+    popular_list = popular(curated)
+    model, served = serve_all(spark, curated, bought, selection["chosen"], args, popular_list)
+    served = served.unionByName(fallback_row(spark, curated, popular_list)).persist()
+    root = args.output
+    served.coalesce(4).write.mode("overwrite").option("ignoreNullFields", "false").json(serving_path(root, "recommendationsPrefix"))
+    by_source = {r["source"]: r["count"] for r in served.groupBy("source").count().collect()}
+    fallback = served.filter(F.col("user_id") == FALLBACK_USER_ID).first().asDict(recursive=True)
+    io.write_json(spark, serving_path(root, "fallbackKey"), fallback)
+
+    document = {
+        "k": TOP_K,
+        "split": {
+            "validation_start": validation_start.isoformat() + "Z",
+            "holdout_start": holdout_start.isoformat() + "Z",
+            "end": end.isoformat() + "Z",
+            "holdout_days": args.holdout_days,
+            "validation_days": args.validation_days,
+            "evaluated_users": "known users who bought both before and inside the window",
+        },
+        **selection,
+        "holdout": holdout,
+        "serving": {"users": sum(by_source.values()) - 1, "by_source": by_source, "fit_seconds": model.fit_seconds},
+        "seconds": round(time.time() - started, 1),
+    }
+    model.release()
+    io.write_json(spark, serving_path(root, "metricsKey"), document)
+    log("wrote %d users' recommendations, fallback and metrics under %s in %.0fs" % (document["serving"]["users"], root, document["seconds"]))
+    return document
+
+
+def add_arguments(parser):
+    parser.add_argument("--input", required=True, help="curated Parquet (<lake>/curated/purchases/)")
+    parser.add_argument("--output", required=True, help="serving folder (<lake>/serving/); writes recommendations/, fallback.json, metrics.json")
+    parser.add_argument("--holdout-days", type=int, default=30, help="last days held out for the reported metrics (default 30)")
+    parser.add_argument("--validation-days", type=int, default=30, help="days before the holdout used to choose settings (default 30)")
+    parser.add_argument("--rank", type=int, default=16, help="ALS rank when --grid none (default 16)")
+    parser.add_argument("--reg-param", type=float, default=0.1, help="ALS regParam when --grid none (default 0.1)")
+    parser.add_argument("--alpha", type=float, default=40.0, help="ALS confidence alpha when --grid none (default 40)")
+    parser.add_argument("--max-iter", type=int, default=10, help="ALS iterations (default 10)")
+    parser.add_argument("--grid", choices=sorted(GRIDS), default="small", help="small: search rank/regParam/alpha; none: use the flags")
+    parser.add_argument("--seed", type=int, default=42)
+
+
+def main(spark: SparkSession, args):
+    return run(spark, args)
