@@ -50,14 +50,19 @@ const parseProducts = (v: unknown): Parsed<RecommendedProduct[]> => {
   return { ok: true, value: products.slice(0, SERVING_TABLE.topK) };
 };
 
-/** One line of the recommend job's JSON-lines output. */
-export const parseRecommendationLine = (line: string): Parsed<UserRecommendations> => {
-  let v: unknown;
+const parseJson = (text: string): Parsed<unknown> => {
   try {
-    v = JSON.parse(line);
+    return { ok: true, value: JSON.parse(text) };
   } catch {
     return fail('not valid JSON');
   }
+};
+
+/** One line of the recommend job's JSON-lines output. */
+export const parseRecommendationLine = (line: string): Parsed<UserRecommendations> => {
+  const json = parseJson(line);
+  if (!json.ok) return json;
+  const v = json.value;
   if (!isRecord(v)) return fail('not a JSON object');
   if (typeof v.user_id !== 'string' || !USER_ID_PATTERN.test(v.user_id)) return fail('user_id: not a decimal id string');
   if (!SOURCES.includes(v.source as RecommendationSource)) return fail(`source: not one of ${SOURCES.join(', ')}`);
@@ -71,12 +76,9 @@ export const parseRecommendationLine = (line: string): Parsed<UserRecommendation
  * shape) or a bare list of products; stored under the fallback user id.
  */
 export const parseFallbackDocument = (text: string): Parsed<UserRecommendations> => {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return fail('not valid JSON');
-  }
+  const json = parseJson(text);
+  if (!json.ok) return json;
+  const v = json.value;
   const products = parseProducts(isRecord(v) ? v.recommendations : v);
   if (!products.ok) return products;
   return { ok: true, value: { user_id: SERVING_TABLE.fallbackUserId, recommendations: products.value, source: 'fallback' } };

@@ -53,13 +53,8 @@ export const SEED_USERS: UserRecommendations[] = [
   },
 ];
 
-export const SEED_FALLBACK = {
-  recommendations: [
-    product('1515966223509089906', 812, 'electronics.smartphone', 'samsung', '162.01'),
-    product('1515966223509088567', 640, 'appliances.kitchen.refrigerators', 'lg', '694.42'),
-    product('1515966223509089282', 533, 'appliances.kitchen.kettle', 'tefal', '25.44'),
-  ],
-};
+/** The popularity list, as the recommend job writes it for users without history. */
+export const SEED_FALLBACK = { recommendations: SEED_USERS[2].recommendations };
 
 /** A user the store has never seen: gets the fallback list. */
 export const UNKNOWN_USER = '1515915625999999999';

@@ -12,7 +12,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -183,7 +183,7 @@ const main = async () => {
   if (serveAt > 0) return serve(process.argv[serveAt + 1]);
 
   ensureBuiltSite();
-  console.log(`bench:api on node ${process.version}, ${USERS.toLocaleString('en-US')} users in the store`);
+  console.log(`bench:api on node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${USERS.toLocaleString('en-US')} users in the store`);
   const lakeDir = writeSeedLake(USERS);
   try {
     const serving = await benchLoader(lakeDir);

@@ -3,30 +3,23 @@
  * point of the analytics documents (the analyse job's golden output).
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startLocalServer, type LocalServer } from '../../local/server/server';
-import { loadLocalServing } from '../../local/server/serving';
 import { frequencyBars } from '../../web/src/frequency';
-import { SEED_ANALYTICS, writeSeedLake } from '../api/seed';
-import { chromiumAvailable, ensureBuiltSite, launchChromium, screenshotPath, WEB_DIST } from './site';
+import { SEED_ANALYTICS } from '../api/seed';
+import { chromiumAvailable, launchChromium, screenshotPath, startSeededSite } from './site';
 
 const skip = chromiumAvailable ? false : 'Debian Chromium is not installed (/usr/bin/chromium)';
 
 describe('dashboard in Chromium', { skip }, () => {
-  let lake: string;
-  let server: LocalServer;
+  let server: { url: string; close(): Promise<void> };
   let browser: Browser;
   let page: Page;
   const figure = (name: string) => page.getByRole('figure', { name });
   const bars = (name: string) => figure(name).locator('.recharts-bar-rectangle').count();
 
   before(async () => {
-    ensureBuiltSite();
-    lake = writeSeedLake();
-    const serving = await loadLocalServing(lake);
-    server = await startLocalServer({ webDir: WEB_DIST, ...serving, runtimeConfig: { apiUrl: '', auth: null } });
+    server = await startSeededSite();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${server.url}/#/dashboard`);
@@ -35,7 +28,6 @@ describe('dashboard in Chromium', { skip }, () => {
   after(async () => {
     await browser?.close();
     await server?.close();
-    if (lake) rmSync(lake, { recursive: true, force: true });
   });
 
   it('shows the summary numbers', async () => {

@@ -6,14 +6,11 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { USER_ID_RULE } from '../../lib/contract';
-import { startLocalServer, type LocalServer } from '../../local/server/server';
-import { loadLocalServing } from '../../local/server/serving';
-import { SEED_FALLBACK, SEED_USERS, UNKNOWN_USER, writeSeedLake } from '../api/seed';
-import { chromiumAvailable, ensureBuiltSite, launchChromium, screenshotPath, WEB_DIST } from './site';
+import { SEED_FALLBACK, SEED_USERS, UNKNOWN_USER } from '../api/seed';
+import { chromiumAvailable, launchChromium, screenshotPath, startSeededSite } from './site';
 
 const skip = chromiumAvailable ? false : 'Debian Chromium is not installed (/usr/bin/chromium)';
 
@@ -32,17 +29,13 @@ const search = async (page: Page, userId: string) => {
 };
 
 describe('recommendations page in Chromium', { skip }, () => {
-  let lake: string;
-  let server: LocalServer;
+  let server: { url: string; close(): Promise<void> };
   let browser: Browser;
   let page: Page;
   const apiRequests: string[] = [];
 
   before(async () => {
-    ensureBuiltSite();
-    lake = writeSeedLake();
-    const serving = await loadLocalServing(lake);
-    server = await startLocalServer({ webDir: WEB_DIST, ...serving, runtimeConfig: { apiUrl: '', auth: null } });
+    server = await startSeededSite();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('request', (r) => r.url().includes('/users/') && apiRequests.push(r.url()));
@@ -51,7 +44,6 @@ describe('recommendations page in Chromium', { skip }, () => {
   after(async () => {
     await browser?.close();
     await server?.close();
-    if (lake) rmSync(lake, { recursive: true, force: true });
   });
 
   it('a known user (Enter) shows three cards with product, category, brand, price and why', async () => {
@@ -125,11 +117,8 @@ describe('recommendations page in Chromium', { skip }, () => {
 
 describe('an unreachable API in Chromium', { skip }, () => {
   it('says the API cannot be reached, on both pages', async () => {
-    ensureBuiltSite();
-    const lake = writeSeedLake();
-    const serving = await loadLocalServing(lake);
     const apiUrl = `http://127.0.0.1:${await closedPort()}`;
-    const server = await startLocalServer({ webDir: WEB_DIST, ...serving, runtimeConfig: { apiUrl, auth: null } });
+    const server = await startSeededSite(apiUrl);
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
@@ -145,7 +134,6 @@ describe('an unreachable API in Chromium', { skip }, () => {
     } finally {
       await browser.close();
       await server.close();
-      rmSync(lake, { recursive: true, force: true });
     }
   });
 });

@@ -1,8 +1,11 @@
 /** The built site, rebuilt when its sources are newer, and a Chromium to drive it. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { startLocalServer } from '../../local/server/server';
+import { loadLocalServing } from '../../local/server/serving';
+import { writeSeedLake } from '../api/seed';
 
 export const ROOT = join(__dirname, '..', '..');
 export const WEB_DIST = join(ROOT, 'web', 'dist');
@@ -36,4 +39,18 @@ export const launchChromium = (): Promise<Browser> =>
 export const screenshotPath = (name: string): string => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return join(SCREENSHOTS, `${name}.png`);
+};
+
+/** The built site on the local server over the seeded lake; `apiUrl` '' means the same origin. */
+export const startSeededSite = async (apiUrl = ''): Promise<{ url: string; close(): Promise<void> }> => {
+  ensureBuiltSite();
+  const lake = writeSeedLake();
+  const server = await startLocalServer({ webDir: WEB_DIST, ...(await loadLocalServing(lake)), runtimeConfig: { apiUrl, auth: null } });
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      rmSync(lake, { recursive: true, force: true });
+    },
+  };
 };
