@@ -1,6 +1,6 @@
 /** Writes generated rows to a file (.csv or .csv.gz) or stdout, with backpressure. */
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -32,8 +32,9 @@ export const writeGenerated = async (
   const source = Readable.from(chunked(generate(options), onProgress));
   if (typeof out !== 'string') return pipeline(source, out, { end: false });
   await mkdir(dirname(out), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
-  await (out.endsWith('.gz') ? pipeline(source, createGzip(), createWriteStream(tmp)) : pipeline(source, createWriteStream(tmp)));
-  const { rename } = await import('node:fs/promises');
-  await rename(tmp, out);
+  // A regular file appears whole or not at all; a device or pipe (/dev/null, a FIFO) is written in place.
+  const special = existsSync(out) && !statSync(out).isFile();
+  const target = special ? out : `${out}.tmp-${process.pid}`;
+  await (out.endsWith('.gz') ? pipeline(source, createGzip(), createWriteStream(target)) : pipeline(source, createWriteStream(target)));
+  if (!special) await rename(target, out);
 };

@@ -91,7 +91,8 @@ export const startSink = async (options: SinkOptions): Promise<Sink> => {
   const streamName = options.streamName ?? SINK_DEFAULTS.streamName;
   const bufferBytes = options.bufferBytes ?? SINK_DEFAULTS.bufferBytes;
   const intervalMs = options.intervalMs ?? SINK_DEFAULTS.intervalMs;
-  const kafka = new Kafka({ clientId: `${streamName}-sink`, brokers: options.brokers, logLevel: logLevel.ERROR });
+  // kafkajs logs retried, transient errors (a coordinator still loading) as ERROR; real failures surface below.
+  const kafka = new Kafka({ clientId: `${streamName}-sink`, brokers: options.brokers, logLevel: logLevel.NOTHING });
   const consumer: Consumer = kafka.consumer({ groupId, maxBytes: 16 * MiB });
   const admin = kafka.admin();
   const buffer = new Buffer_();
@@ -141,6 +142,9 @@ export const startSink = async (options: SinkOptions): Promise<Sink> => {
   await admin.connect();
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) failure ??= payload.error;
+  });
   await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
   const timer = setInterval(() => {
     if (buffer.values.length > 0 && Date.now() - buffer.firstAt >= intervalMs) void flush().catch(() => {});
