@@ -1,0 +1,194 @@
+/**
+ * One CSV line → a {@link PurchaseEventV1} or the reason it was rejected.
+ * Pure functions: no I/O, so every rule is testable on strings.
+ */
+import { isUtf8 } from 'node:buffer';
+import { CSV_COLUMNS, PURCHASE_EVENT_VERSION, type CsvColumn, type PurchaseEventV1 } from '../../lib/contract';
+
+/** Why a row went to quarantine; the field-specific codes name the field. */
+export type RejectReason =
+  | 'empty_line'
+  | 'line_too_long'
+  | 'invalid_utf8'
+  | 'broken_quoting'
+  | 'column_count'
+  | `missing_${CsvColumn}`
+  | `invalid_${CsvColumn}`;
+
+export interface Rejection {
+  reason: RejectReason;
+  /** Human-readable, names the field and the offending value. */
+  message: string;
+}
+
+/** `realigned`: the row had the export defect {@link realignShiftedRow} repairs. */
+export type RowOutcome = { event: PurchaseEventV1; realigned: boolean } | { rejection: Rejection };
+
+const reject = (reason: RejectReason, message: string): { rejection: Rejection } => ({ rejection: { reason, message } });
+
+/** Shows a bad value in a message without letting a huge one flood the quarantine. */
+const quote = (value: string): string => JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+
+/**
+ * RFC 4180 fields of one physical line. A record never spans lines here: no
+ * column of this schema holds free text, so an unterminated quote is far more
+ * likely a broken row than an embedded newline, and treating it as one keeps
+ * the damage to that row instead of swallowing the lines after it.
+ */
+export function splitCsvLine(text: string): string[] | Rejection {
+  if (!text.includes('"')) return text.split(',');
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (text[i] === '"') {
+      let value = '';
+      let j = i + 1;
+      for (;;) {
+        const close = text.indexOf('"', j);
+        if (close === -1) return { reason: 'broken_quoting', message: `field ${fields.length + 1}: quote opened at column ${i + 1} is never closed` };
+        value += text.slice(j, close);
+        if (text[close + 1] === '"') {
+          value += '"';
+          j = close + 2;
+          continue;
+        }
+        i = close + 1;
+        break;
+      }
+      if (i < text.length && text[i] !== ',')
+        return { reason: 'broken_quoting', message: `field ${fields.length + 1}: unexpected ${quote(text[i])} after closing quote at column ${i}` };
+      fields.push(value);
+    } else {
+      const comma = text.indexOf(',', i);
+      const value = text.slice(i, comma === -1 ? text.length : comma);
+      if (value.includes('"')) return { reason: 'broken_quoting', message: `field ${fields.length + 1}: stray quote in unquoted value ${quote(value)}` };
+      fields.push(value);
+      i = comma === -1 ? text.length : comma;
+    }
+    if (i >= text.length) return fields;
+    i += 1; // the comma
+    if (i === text.length) {
+      fields.push('');
+      return fields;
+    }
+  }
+}
+
+const DIGITS = /^\d{1,20}$/;
+const TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?( UTC|Z|\+00:00)$/;
+const DECIMAL = /^\+?(\d*)(?:\.(\d*))?$/;
+
+/** `2020-04-24 11:50:39 UTC` (the data set's form) or ISO-8601 UTC → `2020-04-24T11:50:39Z`; null if not a real UTC instant. */
+export function normaliseEventTime(value: string): string | null {
+  const m = TIME.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, fraction = ''] = m;
+  const instant = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
+  // Date.UTC rolls 2020-02-30 over to March: a round trip catches impossible dates and times.
+  const valid =
+    instant.getUTCFullYear() === +y && instant.getUTCMonth() === +mo - 1 && instant.getUTCDate() === +d && instant.getUTCHours() === +h && instant.getUTCMinutes() === +mi && instant.getUTCSeconds() === +s;
+  return valid ? `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction}Z` : null;
+}
+
+/** A non-negative decimal in canonical form (`0162.010` → `162.01`, `.5` → `0.5`, `7.` → `7`); null if not one. */
+export function normalisePrice(value: string): string | null {
+  const m = DECIMAL.exec(value);
+  if (!m || (m[1] === '' && !m[2])) return null;
+  const whole = m[1].replace(/^0+(?=\d)/, '') || '0';
+  const fraction = (m[2] ?? '').replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole;
+}
+
+/**
+ * The electronics export drops category_code and brand of rows that have no
+ * category: `t,order,product,,PRICE,USER,,` (19% of the real file, every one
+ * of them this exact shape). Read literally, the price is missing and the
+ * price sits in category_code; moved back, the row is whole. Only that exact
+ * shape is moved, so a genuinely missing price is still rejected.
+ */
+export function realignShiftedRow(fields: readonly string[]): string[] | null {
+  const [time, order, product, categoryId, maybePrice, maybeUser, price, user] = fields;
+  const shifted =
+    fields.length === CSV_COLUMNS.length &&
+    categoryId.trim() === '' &&
+    price.trim() === '' &&
+    user.trim() === '' &&
+    normalisePrice(maybePrice.trim()) !== null &&
+    (maybeUser.trim() === '' || DIGITS.test(maybeUser.trim()));
+  return shifted ? [time, order, product, '', '', '', maybePrice, maybeUser] : null;
+}
+
+const REQUIRED = new Set<CsvColumn>(['event_time', 'order_id', 'product_id', 'price']);
+
+/**
+ * Validates and normalises the fields of one data row. Fields are trimmed;
+ * an empty optional field becomes null, an empty required one rejects the row.
+ */
+export function toPurchaseEvent(csvFields: readonly string[], source: string, line: number): RowOutcome {
+  const realigned = realignShiftedRow(csvFields);
+  const fields = realigned ?? csvFields;
+  if (fields.length !== CSV_COLUMNS.length)
+    return reject('column_count', `expected ${CSV_COLUMNS.length} columns (${CSV_COLUMNS.join(',')}), got ${fields.length}`);
+  const value = {} as Record<CsvColumn, string | null>;
+  for (let i = 0; i < CSV_COLUMNS.length; i++) {
+    const column = CSV_COLUMNS[i];
+    const text = fields[i].trim();
+    if (text === '' && REQUIRED.has(column)) return reject(`missing_${column}`, `${column}: required but empty`);
+    value[column] = text === '' ? null : text;
+  }
+  for (const column of ['order_id', 'product_id', 'category_id', 'user_id'] as const) {
+    const id = value[column];
+    if (id !== null && !DIGITS.test(id)) return reject(`invalid_${column}`, `${column}: ${quote(id)} is not a decimal id of 1-20 digits`);
+  }
+  const eventTime = normaliseEventTime(value.event_time!);
+  if (eventTime === null)
+    return reject('invalid_event_time', `event_time: ${quote(value.event_time!)} is not a UTC time like 2020-04-24 11:50:39 UTC`);
+  const price = normalisePrice(value.price!);
+  if (price === null) return reject('invalid_price', `price: ${quote(value.price!)} is not a non-negative decimal`);
+  return {
+    event: {
+      v: PURCHASE_EVENT_VERSION,
+      event_time: eventTime,
+      order_id: value.order_id!,
+      product_id: value.product_id!,
+      category_id: value.category_id,
+      category_code: value.category_code,
+      brand: value.brand,
+      price,
+      user_id: value.user_id,
+      source,
+      line,
+    },
+    realigned: realigned !== null,
+  };
+}
+
+/** Byte-level checks first (they decide whether there is text at all), then CSV, then fields. */
+export function parseLine(bytes: Buffer, tooLong: boolean, maxLineBytes: number, source: string, line: number): RowOutcome {
+  if (tooLong) return reject('line_too_long', `line longer than ${maxLineBytes} bytes (a data row is ~110)`);
+  if (!isUtf8(bytes)) return reject('invalid_utf8', 'line is not valid UTF-8');
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') return reject('empty_line', 'empty line');
+  const fields = splitCsvLine(text);
+  return Array.isArray(fields) ? toPurchaseEvent(fields, source, line) : { rejection: fields };
+}
+
+/** Null when the header is exactly the expected columns (BOM and surrounding spaces tolerated), else why not. */
+export function headerProblem(bytes: Buffer | undefined): string | null {
+  const expected = CSV_COLUMNS.join(',');
+  if (bytes === undefined || bytes.length === 0) return `file is empty: expected the header ${expected}`;
+  if (!isUtf8(bytes)) return `header is not valid UTF-8: expected ${expected}`;
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const fields = splitCsvLine(text);
+  if (!Array.isArray(fields)) return `header is not valid CSV (${fields.message}): expected ${expected}`;
+  const names = fields.map((f) => f.trim());
+  if (names.join(',') === expected) return null;
+  const looksLikeData = /^\d{4}-\d{2}-\d{2}/.test(names[0] ?? '');
+  if (looksLikeData) return `header missing: line 1 is a data row; expected the header ${expected}`;
+  const wrong = CSV_COLUMNS.findIndex((column, i) => names[i] !== column);
+  const detail =
+    names.length !== CSV_COLUMNS.length
+      ? `${names.length} columns instead of ${CSV_COLUMNS.length}`
+      : `column ${wrong + 1} is ${quote(names[wrong])}, expected "${CSV_COLUMNS[wrong]}"`;
+  return `wrong header (${detail}): expected ${expected}, got ${quote(text)}`;
+}
