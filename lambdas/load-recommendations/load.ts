@@ -5,7 +5,7 @@
  * and reported by file and line number (the part file itself stays in the
  * lake as the record); good lines still load.
  */
-import { LAKE, type UserRecommendations } from '../../lib/contract';
+import { LAKE, SERVING_TABLE, type UserRecommendations } from '../../lib/contract';
 import { lines, readText, type LakeReader } from '../serving/lake';
 import type { RecommendationWriter } from '../serving/ports';
 import { parseFallbackDocument, parseRecommendationLine } from '../serving/validate';
@@ -19,6 +19,7 @@ export interface InvalidLine {
 export interface LoadReport {
   files: number;
   lines: number;
+  /** Users stored; the fallback list (from fallback.json or a part file) is not counted. */
   loaded: number;
   invalid: number;
   /** The first few invalid lines, so a report stays small when a whole file is bad. */
@@ -45,7 +46,7 @@ export const loadRecommendations = async (
   let batch: UserRecommendations[] = [];
   const flush = async () => {
     await writer.write(batch);
-    report.loaded += batch.length;
+    report.loaded += batch.filter((item) => item.user_id !== SERVING_TABLE.fallbackUserId).length;
     batch = [];
     onProgress?.(report);
   };
@@ -77,8 +78,6 @@ export const loadRecommendations = async (
     report.fallback = fallback.ok ? 'loaded' : { invalid: `${LAKE.fallbackKey}: ${fallback.error}` };
   }
   if (batch.length > 0) await flush();
-  // The fallback item is not a user; keep `loaded` a count of users.
-  if (report.fallback === 'loaded') report.loaded--;
   return report;
 };
 

@@ -64,22 +64,22 @@ export const parseRecommendationLine = (line: string): Parsed<UserRecommendation
   if (!json.ok) return json;
   const v = json.value;
   if (!isRecord(v)) return fail('not a JSON object');
-  if (typeof v.user_id !== 'string' || !USER_ID_PATTERN.test(v.user_id)) return fail('user_id: not a decimal id string');
+  // The recommend job writes the fallback list among the users too, under its reserved id.
+  const isFallback = v.user_id === SERVING_TABLE.fallbackUserId && v.source === 'fallback';
+  if (typeof v.user_id !== 'string' || !(isFallback || USER_ID_PATTERN.test(v.user_id))) return fail('user_id: not a decimal id string');
   if (!SOURCES.includes(v.source as RecommendationSource)) return fail(`source: not one of ${SOURCES.join(', ')}`);
   const products = parseProducts(v.recommendations);
   if (!products.ok) return products;
   return { ok: true, value: { user_id: v.user_id, recommendations: products.value, source: v.source as RecommendationSource } };
 };
 
-/**
- * fallback.json: either an object with a `recommendations` list (the line
- * shape) or a bare list of products; stored under the fallback user id.
- */
+/** fallback.json: the line shape (its user_id and source are implied); stored under the fallback user id. */
 export const parseFallbackDocument = (text: string): Parsed<UserRecommendations> => {
   const json = parseJson(text);
   if (!json.ok) return json;
   const v = json.value;
-  const products = parseProducts(isRecord(v) ? v.recommendations : v);
+  if (!isRecord(v)) return fail('not a JSON object');
+  const products = parseProducts(v.recommendations);
   if (!products.ok) return products;
   return { ok: true, value: { user_id: SERVING_TABLE.fallbackUserId, recommendations: products.value, source: 'fallback' } };
 };

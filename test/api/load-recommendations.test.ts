@@ -50,7 +50,7 @@ describe('loadRecommendations', () => {
       const store = new MemoryRecommendationStore();
       const report = await loadRecommendations(folderLake(root), store);
       assert.equal(report.files, 2, '_SUCCESS is not a part file');
-      assert.equal(report.lines, SEED_USERS.length + SEED_BAD_LINES.length);
+      assert.equal(report.lines, SEED_USERS.length + SEED_BAD_LINES.length + 1, 'the fallback row in a part file is a line too');
       assert.equal(report.loaded, SEED_USERS.length);
       assert.equal(report.invalid, SEED_BAD_LINES.length);
       assert.deepEqual(
@@ -133,8 +133,8 @@ describe('dynamoRecommendationWriter', () => {
       const users = SEED_USERS.length + 57;
       assert.equal(report.loaded, users);
       const sizes = dynamo.calls.map((c) => c.length);
-      // users + fallback = 61 items: 25, 25 (3 unprocessed), then the retry of 3, then 11.
-      assert.deepEqual(sizes, [25, 25, 3, 11]);
+      // users + the fallback row in a part file + fallback.json = 62 items: 25, 25 (3 unprocessed), then the retry of 3, then 12.
+      assert.deepEqual(sizes, [25, 25, 3, 12]);
       assert.deepEqual(dynamo.calls[2], dynamo.calls[1].slice(-3), 'the retry resends exactly the unprocessed items');
       assert.deepEqual(sleeps, [2], 'backs off before the retry');
       const stored = new Map(dynamo.calls.flat().map((item) => [item.user_id, item as unknown as UserRecommendations]));

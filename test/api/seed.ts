@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ANALYTICS_DOCUMENTS, LAKE, analyticsKeyFor, type AnalyticsDocuments, type UserRecommendations } from '../../lib/contract';
+import { ANALYTICS_DOCUMENTS, LAKE, SERVING_TABLE, analyticsKeyFor, type AnalyticsDocuments, type UserRecommendations } from '../../lib/contract';
 
 const product = (product_id: string, score: number, category_code: string | null, brand: string | null, price: string | null) => ({
   product_id,
@@ -76,9 +76,11 @@ export const writeSeedLake = (extraUsers = 0): string => {
   const [first, ...rest] = SEED_USERS;
   const generated = Array.from({ length: extraUsers }, (_, i) => ({ ...first, user_id: String(1515915625000000000n + BigInt(i)) }));
   write(root, `${LAKE.recommendationsPrefix}part-00000-seed.json`, [first, ...SEED_BAD_LINES].map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
-  write(root, `${LAKE.recommendationsPrefix}part-00001-seed.json`, [...rest, ...generated].map((u) => JSON.stringify(u)).join('\n') + '\n');
+  // Like the recommend job, the part files carry the fallback row too.
+  const fallbackRow = { user_id: SERVING_TABLE.fallbackUserId, ...SEED_FALLBACK, source: 'fallback' };
+  write(root, `${LAKE.recommendationsPrefix}part-00001-seed.json`, [...rest, fallbackRow, ...generated].map((u) => JSON.stringify(u)).join('\n') + '\n');
   write(root, `${LAKE.recommendationsPrefix}_SUCCESS`, '');
-  write(root, LAKE.fallbackKey, JSON.stringify(SEED_FALLBACK));
+  write(root, LAKE.fallbackKey, JSON.stringify(fallbackRow));
   for (const [name, doc] of Object.entries(SEED_ANALYTICS)) write(root, analyticsKeyFor(name as keyof AnalyticsDocuments), JSON.stringify(doc));
   return root;
 };

@@ -29,20 +29,28 @@ export const checkUserId = (raw: string): Result<string> => {
   return USER_ID_PATTERN.test(id) ? { ok: true, data: id } : { ok: false, kind: 'bad-input', message: USER_ID_RULE };
 };
 
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 export interface ApiClient {
   recommendations(userId: string): Promise<Result<Recommendations>>;
   analytics<K extends AnalyticsDocument>(name: K): Promise<Result<AnalyticsDocuments[K]>>;
+  /** Where the API is, for messages: its URL, or "this site" when it shares the site's origin. */
   readonly baseUrl: string;
 }
 
 export const createApiClient = (apiUrl: string, auth: Auth): ApiClient => {
   const get = async <T,>(path: string): Promise<Result<T>> => {
+    let token: string | null;
+    try {
+      token = await auth.accessToken();
+    } catch (error) {
+      return { ok: false, kind: 'failed', status: 401, message: errorText(error) };
+    }
     let response: Response;
     try {
-      const token = await auth.accessToken();
       response = await fetch(`${apiUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     } catch (error) {
-      return { ok: false, kind: 'unreachable', message: error instanceof Error ? error.message : String(error) };
+      return { ok: false, kind: 'unreachable', message: errorText(error) };
     }
     const body = (await response.json().catch(() => undefined)) as (T & { message?: string; requestId?: string }) | undefined;
     if (response.ok && body !== undefined) return { ok: true, data: body };
@@ -52,7 +60,7 @@ export const createApiClient = (apiUrl: string, auth: Auth): ApiClient => {
     return { ok: false, kind: 'failed', status: response.status, message: body?.message ?? `HTTP ${response.status}`, requestId: body?.requestId };
   };
   return {
-    baseUrl: apiUrl || window.location.origin,
+    baseUrl: apiUrl || 'this site',
     recommendations: (userId) => get(API_ROUTES.recommendations.replace('{userId}', encodeURIComponent(userId))),
     analytics: (name) => get(API_ROUTES.analytics.replace('{name}', name)),
   };
