@@ -1,0 +1,106 @@
+/**
+ * The real upload (../shared/data/electronics/purchases-2020H1.csv.gz, 1M rows;
+ * the shipped slice when ../shared is absent) goes through ingest into a real
+ * broker; reading the topic back finds every row exactly once, equal to what
+ * an independent parse of the CSV (csv-parse, not ingest's parser) expects.
+ * Rows are compared by a hash of their exact JSON, so 1M rows fit in memory.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { copyFileSync, createReadStream, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { after, before, describe, test } from 'node:test';
+import { parse } from 'csv-parse';
+import { CSV_COLUMNS, PURCHASE_EVENT_VERSION, TOPIC } from '../../lib/contract';
+import { ingestFile } from '../../lambdas/ingest/ingest';
+import { disconnectAll } from '../../lambdas/ingest/kafka';
+import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
+import { assertMatchesSchema, consumeToEnd } from './helpers';
+import { realCsvPath } from './real-data';
+
+const upload = realCsvPath() ?? join(__dirname, '..', 'fixtures', 'purchases-slice.csv.gz');
+const digest = (text: string): number => createHash('md5').update(text).digest().readUInt32LE(0);
+
+/**
+ * The message each CSV line should become, written from the schema's rules
+ * rather than with ingest's code: `UTC` time → ISO, price via Number (the data
+ * has at most 2 decimals), empty → null, and the export's shifted rows
+ * (`t,o,p,,PRICE,USER,,`) moved back.
+ */
+function expectedMessage(fields: string[], source: string, line: number): string {
+  const [time, order, product, categoryId, code, brand, price, user] = fields;
+  const shifted = categoryId === '' && price === '' && user === '' && !Number.isNaN(Number(code)) && code !== '';
+  const orNull = (s: string) => (s === '' ? null : s);
+  return (
+    JSON.stringify({
+      v: PURCHASE_EVENT_VERSION,
+      event_time: time.replace(' UTC', 'Z').replace(' ', 'T'),
+      order_id: order,
+      product_id: product,
+      category_id: orNull(categoryId),
+      category_code: shifted ? null : orNull(code),
+      brand: shifted ? null : orNull(brand),
+      price: String(Number(shifted ? code : price)),
+      user_id: orNull(shifted ? brand : user),
+      source,
+      line,
+    }) + '\n'
+  );
+}
+
+/** line → hash of the message the line should become; the source id is the upload's MD5, as ingestFile computes it. */
+async function expectedDigests(path: string): Promise<Map<number, number>> {
+  const md5 = createHash('md5');
+  for await (const chunk of createReadStream(path)) md5.update(chunk as Buffer);
+  const source = `landing/uploads/purchases-2020H1.csv.gz@${md5.digest('hex')}`;
+  const expected = new Map<number, number>();
+  const parser = createReadStream(path).pipe(createGunzip()).pipe(parse({ info: true }));
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (info.lines === 1) assert.deepEqual(record, [...CSV_COLUMNS]);
+    else expected.set(info.lines, digest(expectedMessage(record, source, info.lines)));
+  }
+  return expected;
+}
+
+describe('the real upload arrives in Kafka exactly once, field for field', () => {
+  let broker: KafkaBroker;
+  before(async () => {
+    broker = await startBroker();
+    await ensureTopic(broker.bootstrap);
+  });
+  after(async () => {
+    await disconnectAll();
+    await broker?.stop();
+  });
+
+  test(`every row of ${upload.split('/').pop()} is produced once and equals an independent parse`, async () => {
+    const work = mkdtempSync(join(tmpdir(), 'ingest-real-'));
+    const path = join(work, 'purchases-2020H1.csv.gz');
+    copyFileSync(upload, path);
+    // The independent parse runs while ingest waits on the broker: line → hash of the exact expected message.
+    const [report, expected] = await Promise.all([
+      ingestFile(path, { brokers: [broker.bootstrap], auth: 'plaintext' }, { bucket: 'landing', key: 'uploads/purchases-2020H1.csv.gz' }),
+      expectedDigests(path),
+    ]);
+    assert.equal(report.status, 'ok');
+    assert.equal(report.rejected, 0, JSON.stringify(report.rejectedByReason));
+    assert.equal(report.produced, report.read);
+    assert.equal(expected.size, report.read);
+
+    const seen = new Uint8Array(report.read + 2);
+    let checkedSchema = 0;
+    const consumed = await consumeToEnd(broker.bootstrap, TOPIC.name, ({ key, value }) => {
+      const event = JSON.parse(value);
+      assert.equal(event.source, report.source);
+      assert.ok(event.line >= 2 && event.line < seen.length, `line ${event.line}`);
+      seen[event.line]++;
+      assert.equal(digest(value), expected.get(event.line), `line ${event.line}: ${value}`);
+      assert.equal(key, event.user_id ?? event.order_id);
+      if (checkedSchema++ % 1000 === 0) assertMatchesSchema(event);
+    });
+    assert.equal(consumed, report.read, 'records in the topic');
+    assert.equal(seen.subarray(2).every((n) => n === 1), true, 'each line exactly once');
+  });
+});
