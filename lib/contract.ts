@@ -137,6 +137,12 @@ export interface RecommendedProduct {
   category_code: string | null;
   brand: string | null;
   price: string | null;
+  /**
+   * Why this item is in the list, when the recommend job says so per item (a
+   * list can start with repeats and be topped up from ALS or popularity).
+   * Absent: the list's `source` (which is its first item's).
+   */
+  source?: RecommendationSource;
 }
 
 /** Why a user got the list they got. */
