@@ -57,6 +57,7 @@ const BRANDS = [
   'hisense', 'tcl', 'kivi', 'hyundai', 'dyson', 'garmin', 'fitbit', 'casio', 'omron', 'lego', 'stels', 'huter',
 ] as const;
 
+const BRANDS_PER_CATEGORY = 6;
 const PRODUCT_ID_BASE = 1515966223509000000n;
 const CATEGORY_ID_BASE = 2268105400000000000n;
 
@@ -105,6 +106,9 @@ export const buildCatalogue = (productCount: number, rng: Rng): Catalogue => {
   const brandWeights = cumulative(zipfWeights(BRANDS.length, 1.1, 1));
   const categoryWeights = cumulative(zipfWeights(categoryCount, 1, 3));
   const pick = (cum: Float64Array) => pickWith(cum, rng);
+  // A category stocks a handful of brands (kettles from tefal and polaris, not from intel).
+  const poolWeights = cumulative(zipfWeights(BRANDS_PER_CATEGORY, 1, 0));
+  const brandPools = Array.from({ length: categoryCount }, () => Array.from({ length: BRANDS_PER_CATEGORY }, () => BRANDS[pick(brandWeights)]));
 
   const categorySlots = shuffled(categoryCount, rng);
   const priceLevel = Array.from({ length: categoryCount }, () => Math.exp(0.8 * rng.normal()));
@@ -120,7 +124,7 @@ export const buildCatalogue = (productCount: number, rng: Rng): Catalogue => {
     return {
       id: idAt(PRODUCT_ID_BASE, slot, rng),
       category,
-      brand: BRANDS[pick(brandWeights)],
+      brand: brandPools[category][pick(poolWeights)],
       price: formatPrice(price.median * priceLevel[category] * Math.exp(1.4 * rng.normal())),
       uncategorised: false,
     };

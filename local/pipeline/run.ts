@@ -6,8 +6,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { LAKE } from '../../lib/contract';
+import { basename, join, posix, resolve } from 'node:path';
+import { LAKE, type RecommendationSource, type UserRecommendations } from '../../lib/contract';
 import { ingestFile, type IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/kafka';
 import { ensureTopic, KAFKA_LIB_DIR, startBroker } from '../kafka/broker';
@@ -36,6 +36,8 @@ export interface TwinOptions {
   /** Keep the previous run's lake and broker data instead of starting fresh. */
   keep?: boolean;
   workDir?: string;
+  /** Extra options for the recommend job, e.g. `--grid none` for a quick single fit. */
+  recommendArgs?: string[];
   print?: (line: string) => void;
   /** Started services, so the caller can stop them on a signal. */
   resources?: Resources;
@@ -74,20 +76,20 @@ const checkInstall = (): string => {
   return 'PySpark venv, Kafka jars and built site present';
 };
 
-/** A few users who got personal (ALS) recommendations, read from the recommend job's part files. */
+/** A few users with personal recommendations (ALS first, then repeat purchases), read from the recommend job's part files. */
 const exampleUsers = async (lake: string, count = 3): Promise<string[]> => {
   const dir = join(lake, LAKE.recommendationsPrefix);
   const parts = existsSync(dir) ? (await readdir(dir)).filter((f) => f.startsWith('part-')).sort() : [];
-  const found: string[] = [];
+  const bySource: Partial<Record<RecommendationSource, string[]>> = {};
   for (const part of parts) {
     for (const line of (await readFile(join(dir, part), 'utf8')).split('\n')) {
       if (!line) continue;
-      const item = JSON.parse(line) as { user_id: string; source: string };
-      if (item.source === 'als') found.push(item.user_id);
-      if (found.length >= count) return found;
+      const item = JSON.parse(line) as UserRecommendations;
+      const users = (bySource[item.source] ??= []);
+      if (users.length < count) users.push(item.user_id);
     }
   }
-  return found;
+  return [...(bySource.als ?? []), ...(bySource.repeat ?? [])].slice(0, count);
 };
 
 /** The CSV to ingest, from --csv or the bundled generated set (generated once per rows/seed, then reused). */
@@ -138,7 +140,7 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       brokers: [broker.bootstrap],
       lake,
       onObject: (object, totals) =>
-        stages.note(`sink: object ${totals.objects} ${basename(object.key)} ${formatCount(object.rows)} rows, ${formatBytes(object.bytes)}`),
+        stages.note(`object ${totals.objects} ${basename(object.key)} ${formatCount(object.rows)} rows, ${formatBytes(object.bytes)}`),
     });
     resources.add('sink', sink.stop);
 
@@ -166,8 +168,10 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       (t) => `${formatCount(t.objects)} objects, ${formatCount(t.rows)} rows, ${formatBytes(t.bytes)} (${formatBytes(t.compressedBytes)} gz) in ${lake}/${LAKE.rawPrefix}`,
     );
     // The lake is complete: free the broker's memory and cores for Spark.
-    await resources.release('sink');
-    await resources.release('kafka broker');
+    await stages.run('broker stop', async () => {
+      await resources.release('sink');
+      await resources.release('kafka broker');
+    });
 
     let sparkChild: ChildProcess | null = null;
     resources.add('spark', async () => {
@@ -180,14 +184,16 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       );
     const at = (key: string) => join(lake, key);
     await spark('clean', ['--input', at(LAKE.rawPrefix), '--output', at(LAKE.curatedPrefix), '--report', at(LAKE.cleanReportKey)]);
-    await spark('recommend', ['--input', at(LAKE.curatedPrefix), '--output', at('serving/')]);
+    await spark('recommend', ['--input', at(LAKE.curatedPrefix), '--output', at(`${posix.dirname(LAKE.metricsKey)}/`), ...(options.recommendArgs ?? [])]);
     await spark('analyse', ['--input', at(LAKE.curatedPrefix), '--output', at(LAKE.analyticsPrefix)]);
     await resources.release('spark');
 
     const serving = await stages.run(
       'load',
       () => loadLocalServing(lake),
-      (s) => `${formatCount(s.report.loaded)} users' recommendations, fallback ${JSON.stringify(s.report.fallback)}, ${s.report.invalid} invalid lines`,
+      (s) =>
+        `${formatCount(s.report.loaded)} users' recommendations, fallback ${JSON.stringify(s.report.fallback)}, ${s.report.invalid} invalid lines` +
+        (s.report.invalid ? ` (first: ${JSON.stringify(s.report.invalidSamples[0])})` : ''),
     );
     const server = await stages.run(
       'serve',

@@ -14,7 +14,7 @@ const describeMetrics = (metrics: Record<string, unknown> | undefined): string[]
       const shown = Object.entries(values)
         .map(([name, value]) => `${name}=${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(4) : value}`)
         .join(' ');
-      lines.push(`    ${policy.padEnd(10)} ${shown}`);
+      lines.push(`    ${policy.padEnd(20)} ${shown}`);
     }
   }
   return lines;
