@@ -15,6 +15,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const SOURCES: readonly RecommendationSource[] = ['als', 'repeat', 'popular', 'fallback'];
 const DIGITS = /^\d{1,20}$/;
+const isSource = (v: unknown): v is RecommendationSource => SOURCES.includes(v as RecommendationSource);
 
 const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -36,7 +37,10 @@ export const parseProduct = (v: unknown, at: string): Parsed<RecommendedProduct>
   if (brand === undefined) return fail(`${at}.brand: not a string or null`);
   const price = priceText(v.price);
   if (price === undefined) return fail(`${at}.price: not a non-negative decimal or null`);
-  return { ok: true, value: { product_id: v.product_id, score: v.score, category_code, brand, price } };
+  const product: RecommendedProduct = { product_id: v.product_id, score: v.score, category_code, brand, price };
+  if (v.source === undefined || v.source === null) return { ok: true, value: product };
+  if (!isSource(v.source)) return fail(`${at}.source: not one of ${SOURCES.join(', ')}`);
+  return { ok: true, value: { ...product, source: v.source } };
 };
 
 const parseProducts = (v: unknown): Parsed<RecommendedProduct[]> => {
@@ -67,10 +71,10 @@ export const parseRecommendationLine = (line: string): Parsed<UserRecommendation
   // The recommend job writes the fallback list among the users too, under its reserved id.
   const isFallback = v.user_id === SERVING_TABLE.fallbackUserId && v.source === 'fallback';
   if (typeof v.user_id !== 'string' || !(isFallback || USER_ID_PATTERN.test(v.user_id))) return fail('user_id: not a decimal id string');
-  if (!SOURCES.includes(v.source as RecommendationSource)) return fail(`source: not one of ${SOURCES.join(', ')}`);
+  if (!isSource(v.source)) return fail(`source: not one of ${SOURCES.join(', ')}`);
   const products = parseProducts(v.recommendations);
   if (!products.ok) return products;
-  return { ok: true, value: { user_id: v.user_id, recommendations: products.value, source: v.source as RecommendationSource } };
+  return { ok: true, value: { user_id: v.user_id, recommendations: products.value, source: v.source } };
 };
 
 /** fallback.json: the line shape (its user_id and source are implied); stored under the fallback user id. */

@@ -95,6 +95,7 @@ describe('loadRecommendations', () => {
       [{ ...good, recommendations: [{ ...good.recommendations[0], score: 'high' }] }, /recommendations\[0\]\.score/],
       [{ ...good, recommendations: [{ ...good.recommendations[0], price: -3 }] }, /recommendations\[0\]\.price/],
       [{ ...good, recommendations: [{ ...good.recommendations[0], brand: 5 }] }, /recommendations\[0\]\.brand/],
+      [{ ...good, recommendations: [{ ...good.recommendations[0], source: 'magic' }] }, /recommendations\[0\]\.source/],
       [[good], /not a JSON object/],
     ];
     for (const [value, error] of cases) {

@@ -37,9 +37,10 @@ export const SEED_USERS: UserRecommendations[] = [
     user_id: '1515915625447879434',
     source: 'repeat',
     recommendations: [
-      product('1515966223509104892', 3.0, 'stationery.cartrige', 'canon', '27.75'),
-      product('1515966223509089282', 1.0, 'appliances.kitchen.kettle', 'tefal', '25.44'),
-      product('1515966223509106786', 0.5, 'electronics.audio.headphone', 'sony', '37.01'),
+      // Per-item sources: two repeats, topped up from ALS.
+      { ...product('1515966223509104892', 3.0, 'stationery.cartrige', 'canon', '27.75'), source: 'repeat' },
+      { ...product('1515966223509089282', 1.0, 'appliances.kitchen.kettle', 'tefal', '25.44'), source: 'repeat' },
+      { ...product('1515966223509106786', 0.5, 'electronics.audio.headphone', 'sony', '37.01'), source: 'als' },
     ],
   },
   {

@@ -63,11 +63,14 @@ describe('recommendations page in Chromium', { skip }, () => {
     await page.screenshot({ path: screenshotPath('recommendations-known-user'), fullPage: true });
   });
 
-  it('the button works too, and a repeat-purchase list says why', async () => {
+  it('the button works too, and each card of a mixed list says why it was picked', async () => {
     await page.getByLabel('Customer user id').fill(SEED_USERS[1].user_id);
     await page.getByRole('button', { name: 'Show recommendations' }).click();
     await page.getByText('This customer bought it before').first().waitFor();
-    assert.equal(await page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem').count(), 3);
+    const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
+    assert.equal(await cards.count(), 3);
+    assert.match(await cards.nth(1).innerText(), /bought it before/);
+    assert.match(await cards.nth(2).innerText(), /similar purchase history/);
   });
 
   it('a bad id shows the API rule without calling the API', async () => {

@@ -138,7 +138,7 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
             )}
             <ol className="cards" aria-label="Recommended products">
               {view.result.recommendations.map((product, i) => (
-                <ProductCard key={product.product_id} product={product} rank={i + 1} source={view.result.source} />
+                <ProductCard key={product.product_id} product={product} rank={i + 1} listSource={view.result.source} />
               ))}
             </ol>
           </>
