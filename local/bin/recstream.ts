@@ -13,7 +13,7 @@ import { formatBytes, formatCount } from '../pipeline/progress';
 import { SINK_DEFAULTS, startSink } from '../sink/sink';
 
 const USAGE = `usage:
-  recstream run [--csv FILE] [--once] [--port N] [--rows N] [--seed S] [--keep]
+  recstream run [--csv FILE] [--once] [--port N] [--rows N] [--seed S] [--keep] [--work-dir DIR]
   recstream generate --rows N [--seed S] [--out FILE.csv|FILE.csv.gz]   (stdout without --out)
   recstream sink --brokers HOST:PORT --lake DIR [--buffer-mib N] [--interval-seconds S] [--until-drained]`;
 
@@ -90,9 +90,11 @@ const runCommand = async (args: string[]) => {
       rows: { type: 'string' },
       seed: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'work-dir': { type: 'string' },
     },
   });
   const code = await runTwin({
+    workDir: values['work-dir'],
     csv: values.csv,
     once: values.once,
     port: values.port === undefined ? undefined : Math.floor(positiveNumber('port', values.port)),
