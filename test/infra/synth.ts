@@ -62,3 +62,25 @@ export const defaultStack = (): Synthesized => (cached ??= synthesize());
 /** Resources of one type, as [logicalId, resource] pairs. */
 export const resourcesOfType = (s: Synthesized, type: string) =>
   Object.entries(s.resources).filter(([, resource]) => resource.Type === type);
+
+type Resource = Synthesized['resources'][string];
+
+/** The only resource of a type (fails loudly when there are none or several). */
+export function single(s: Synthesized, type: string): [string, Resource] {
+  const found = resourcesOfType(s, type);
+  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/**
+ * A Step Functions definition as JSON: CloudFormation builds it with Fn::Join
+ * around tokens (ARNs, bucket names), which become `"<token>"` placeholders here.
+ */
+export function stateMachineDefinition(resource: Resource): { StartAt: string; States: Record<string, any> } {
+  const definition = resource.Properties?.DefinitionString;
+  const text =
+    typeof definition === 'string'
+      ? definition
+      : (definition['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : '<token>')).join('');
+  return JSON.parse(text);
+}

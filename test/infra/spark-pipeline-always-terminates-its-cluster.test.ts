@@ -1,0 +1,88 @@
+// Step Functions: create EMR 7 cluster → clean → recommend → analyse → terminate → load; every step's failure terminates.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../lib/config';
+import { defaultStack, resourcesOfType, single, stateMachineDefinition, synthesize } from './synth';
+
+const s = defaultStack();
+const [machineId, machine] = single(s, 'AWS::StepFunctions::StateMachine');
+const { StartAt, States } = stateMachineDefinition(machine);
+const byResource = (fragment: string) => Object.entries(States).filter(([, st]) => String(st.Resource ?? '').includes(fragment));
+
+test('the cluster is EMR 7 with Spark, in an isolated subnet, kept alive for steps and auto-terminating when idle', () => {
+  assert.match(DEFAULT_CONFIG.emr.releaseLabel, /^emr-7\./);
+  const create = States[StartAt];
+  assert.match(create.Resource, /elasticmapreduce:createCluster\.sync$/);
+  const p = create.Parameters;
+  assert.equal(p.ReleaseLabel, DEFAULT_CONFIG.emr.releaseLabel);
+  assert.deepEqual(p.Applications, [{ Name: 'Spark' }]);
+  assert.equal(p.Instances.KeepJobFlowAliveWhenNoSteps, true);
+  assert.equal(p.VisibleToAllUsers, true);
+  assert.ok(p.Instances.Ec2SubnetId && p.Instances.ServiceAccessSecurityGroup && p.Instances.EmrManagedMasterSecurityGroup);
+  assert.equal(p.AutoTerminationPolicy.IdleTimeout, DEFAULT_CONFIG.emr.idleTimeoutMinutes * 60);
+  assert.match(p.LogUri, /^s3:\/\/.*\/emr-logs\/$/);
+  assert.deepEqual(p.Tags, [{ Key: 'for-use-with-amazon-emr-managed-policies', Value: 'true' }]);
+});
+
+test('the three Spark jobs run in order through spark-submit with the job CLI of emr-jobs/main.py', () => {
+  const steps = byResource('addStep.sync');
+  assert.deepEqual(steps.map(([, st]) => st.Parameters.Step.Name), ['clean', 'recommend', 'analyse']);
+  for (const [, st] of steps) {
+    const args: string[] = st.Parameters.Step.HadoopJarStep.Args;
+    assert.deepEqual(args.slice(0, 4), ['spark-submit', '--deploy-mode', 'cluster', '--py-files']);
+    assert.equal(args[6], st.Parameters.Step.Name);
+    assert.ok(args.includes('--input') && args.includes('--output'));
+    assert.equal(st.Parameters.Step.ActionOnFailure, 'CONTINUE');
+  }
+  assert.deepEqual(steps.map(([name]) => States[name].Next), [steps[1][0], steps[2][0], 'TerminateCluster']);
+  const recommend = steps[1][1].Parameters.Step.HadoopJarStep.Args as string[];
+  assert.equal(recommend[recommend.indexOf('--grid') + 1], DEFAULT_CONFIG.als.grid);
+  assert.equal(recommend[recommend.indexOf('--rank') + 1], String(DEFAULT_CONFIG.als.rank));
+});
+
+test('every EMR step catches all errors into a terminate-then-fail path', () => {
+  const steps = byResource('addStep.sync');
+  assert.equal(steps.length, 3);
+  for (const [name, st] of steps) {
+    assert.deepEqual(st.Catch.map((c: any) => c.ErrorEquals), [['States.ALL']], name);
+    const target = States[st.Catch[0].Next];
+    assert.match(target.Resource, /elasticmapreduce:terminateCluster/, `${name} must catch into a terminate`);
+    assert.equal(target.Parameters['ClusterId.$'], '$.cluster.ClusterId');
+    assert.equal(States[target.Next].Type, 'Fail');
+    assert.ok(st.TimeoutSeconds > 0, `${name} has a timeout, so a hung step also terminates the cluster`);
+  }
+});
+
+test('after success the cluster is terminated, then the recommendations are loaded', () => {
+  const terminate = States.TerminateCluster;
+  assert.match(terminate.Resource, /terminateCluster/);
+  const load = States[terminate.Next];
+  // payloadResponseOnly: the Task's resource is the loader's ARN and its input is the payload itself.
+  assert.equal(load.Type, 'Task');
+  assert.deepEqual(Object.keys(load.Parameters), ['bucket']);
+  assert.deepEqual(load.Catch.map((c: any) => States[c.Next].Type), ['Fail']);
+  assert.equal(States[load.Next].Type, 'Succeed');
+});
+
+test('the state machine logs everything with X-Ray, runs on a schedule, and raises an alarm on failure', () => {
+  assert.equal(machine.Properties?.LoggingConfiguration.Level, 'ALL');
+  assert.equal(machine.Properties?.TracingConfiguration.Enabled, true);
+  const [, rule] = single(s, 'AWS::Events::Rule');
+  assert.equal(rule.Properties?.ScheduleExpression, DEFAULT_CONFIG.schedule);
+  assert.deepEqual(rule.Properties?.Targets[0].Arn, { Ref: machineId });
+  const alarm = resourcesOfType(s, 'AWS::CloudWatch::Alarm').find(([, a]) => JSON.stringify(a.Properties?.Metrics ?? []).includes(machineId));
+  assert.ok(alarm, 'an alarm watches the state machine');
+  const metrics = alarm[1].Properties?.Metrics.map((m: any) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort();
+  assert.deepEqual(metrics, ['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+  const topicRef = alarm[1].Properties?.AlarmActions[0].Ref;
+  assert.ok(s.resources[topicRef].Properties?.KmsMasterKeyId, 'the alarm topic is encrypted');
+});
+
+test('config overrides reach the cluster: instance count, release and no schedule', () => {
+  const custom = synthesize({ context: { emr: { coreInstanceCount: 5, releaseLabel: 'emr-7.9.0' }, schedule: null } });
+  const definition = stateMachineDefinition(single(custom, 'AWS::StepFunctions::StateMachine')[1]);
+  const create = definition.States[definition.StartAt].Parameters;
+  assert.equal(create.ReleaseLabel, 'emr-7.9.0');
+  assert.equal(create.Instances.InstanceGroups.find((g: any) => g.InstanceRole === 'CORE').InstanceCount, 5);
+  assert.equal(resourcesOfType(custom, 'AWS::Events::Rule').length, 0);
+});
