@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { defaultStack, resourcesOfType, single } from './synth';
+import { defaultStack, resourcesOfType, single, synthesize } from './synth';
 
 const s = defaultStack();
 const raw = s.template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string; Properties?: any }>;
@@ -86,8 +86,7 @@ test('every log group the stack creates has the configured retention and goes wi
   }
 });
 
-test('retain mode keeps the data when the stack is deleted', async () => {
-  const { synthesize } = await import('./synth');
+test('retain mode keeps the data when the stack is deleted', () => {
   const kept = synthesize({ context: { removal: 'retain' } });
   const keptRaw = kept.template.toJSON().Resources as typeof raw;
   for (const [id] of [...resourcesOfType(kept, 'AWS::S3::Bucket'), ...resourcesOfType(kept, 'AWS::DynamoDB::Table')]) {
