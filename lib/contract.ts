@@ -231,3 +231,12 @@ export interface AnalyticsDocuments {
   hour_weekday: HourWeekdayCell[];
   purchase_frequency: PurchaseFrequencyBucket[];
 }
+
+/** What `GET /users/{userId}/recommendations` answers (the API and the website). */
+export interface RecommendationsResponse {
+  user_id: string;
+  source: RecommendationSource;
+  /** False when the user has no item of their own and got the popularity fallback. */
+  personalized: boolean;
+  recommendations: RecommendedProduct[];
+}
