@@ -10,8 +10,7 @@ import {
   USER_ID_PATTERN,
   USER_ID_RULE,
   type AnalyticsDocument,
-  type RecommendationSource,
-  type RecommendedProduct,
+  type RecommendationsResponse,
   type UserRecommendations,
 } from '../../lib/contract';
 import type { AnalyticsStore, RecommendationStore } from '../serving/ports';
@@ -40,15 +39,6 @@ export interface ApiDeps {
   logError?: (entry: Record<string, unknown>) => void;
 }
 
-/** What `GET /users/{userId}/recommendations` answers. */
-export interface RecommendationsResponse {
-  user_id: string;
-  source: RecommendationSource;
-  /** False when the user has no item of their own and got the popularity fallback. */
-  personalized: boolean;
-  recommendations: RecommendedProduct[];
-}
-
 export type FallbackSource = () => Promise<UserRecommendations | undefined>;
 
 /**
@@ -74,7 +64,7 @@ const RECOMMENDATIONS = routePattern(API_ROUTES.recommendations);
 const ANALYTICS = routePattern(API_ROUTES.analytics);
 
 /** First path segments the API owns; the local server sends everything else to the site. */
-export const API_PATH_PREFIXES = [...new Set(Object.values(API_ROUTES).map((r) => `/${r.split('/')[1]}`))];
+const API_PATH_PREFIXES = [...new Set(Object.values(API_ROUTES).map((r) => `/${r.split('/')[1]}`))];
 export const isApiPath = (path: string): boolean =>
   API_PATH_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}?`));
 

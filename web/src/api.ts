@@ -4,18 +4,9 @@ import {
   USER_ID_RULE,
   type AnalyticsDocument,
   type AnalyticsDocuments,
-  type RecommendationSource,
-  type RecommendedProduct,
+  type RecommendationsResponse,
 } from '../../lib/contract';
 import type { Auth } from './auth';
-
-/** The body of GET /users/{userId}/recommendations (lambdas/api/router.ts). */
-export interface Recommendations {
-  user_id: string;
-  source: RecommendationSource;
-  personalized: boolean;
-  recommendations: RecommendedProduct[];
-}
 
 export type Failure =
   | { kind: 'bad-input'; message: string }
@@ -32,7 +23,7 @@ export const checkUserId = (raw: string): Result<string> => {
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export interface ApiClient {
-  recommendations(userId: string): Promise<Result<Recommendations>>;
+  recommendations(userId: string): Promise<Result<RecommendationsResponse>>;
   analytics<K extends AnalyticsDocument>(name: K): Promise<Result<AnalyticsDocuments[K]>>;
   /** Where the API is, for messages: its URL, or "this site" when it shares the site's origin. */
   readonly baseUrl: string;

@@ -1,7 +1,7 @@
 import type { PurchaseFrequencyBucket } from '../../lib/contract';
 
 /** Few customers order more than this often; the tail is one bar. */
-export const FREQUENCY_TAIL = 10;
+const FREQUENCY_TAIL = 10;
 
 export const frequencyBars = (buckets: PurchaseFrequencyBucket[]): { label: string; customers: number }[] => {
   const head = buckets.filter((b) => b.orders < FREQUENCY_TAIL).map((b) => ({ label: String(b.orders), customers: b.customers }));

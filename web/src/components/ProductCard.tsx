@@ -2,7 +2,7 @@ import type { RecommendationSource, RecommendedProduct } from '../../../lib/cont
 import { formatCategory, formatMoney } from '../format';
 
 /** Why a product was picked, in the analyst's words. */
-export const WHY: Record<RecommendationSource, string> = {
+const WHY: Record<RecommendationSource, string> = {
   als: 'Bought by customers with a similar purchase history (collaborative filtering).',
   repeat: 'This customer bought it before; repeat purchases are common in this store.',
   popular: 'A store best seller; this customer has too little history for a personal pick.',

@@ -1,11 +1,12 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { checkUserId, type ApiClient, type Failure, type Recommendations } from '../api';
+import type { RecommendationsResponse } from '../../../lib/contract';
+import { checkUserId, type ApiClient, type Failure } from '../api';
 import { ProductCard } from '../components/ProductCard';
 
 type View =
   | { state: 'idle' }
   | { state: 'loading'; userId: string }
-  | { state: 'done'; result: Recommendations }
+  | { state: 'done'; result: RecommendationsResponse }
   | ({ state: 'error'; userId?: string } & Failure);
 
 const EXAMPLES = 4;
