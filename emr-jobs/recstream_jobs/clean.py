@@ -189,7 +189,6 @@ def clean(spark: SparkSession, raw: DataFrame):
         for r in checked.filter(F.col("reject_reason").isNotNull()).groupBy("reject_reason").count().collect()
     }
     deduped = drop_redeliveries(checked.filter(F.col("reject_reason").isNull()))
-    deduped_rows = deduped.count()
     filled = fill_details(merge_quantities(deduped)).persist()
     stats = filled.agg(
         F.count(F.lit(1)).alias("line_items"),
@@ -203,7 +202,8 @@ def clean(spark: SparkSession, raw: DataFrame):
         _count_if(F.col("user_id").isNull()).alias("missing_user_id"),
     ).first().asDict()
     stats = {k: int(v or 0) for k, v in stats.items()}
-    report = build_report(int(counts["rows"]), quarantined, int(counts["repaired"] or 0), deduped_rows, stats)
+    # Every deduplicated row ends up as one unit of some line item.
+    report = build_report(int(counts["rows"]), quarantined, int(counts["repaired"] or 0), stats["units"], stats)
     curated = filled.select(
         "event_time", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "quantity", "month"
     )

@@ -4,12 +4,19 @@ import os
 import posixpath
 import shutil
 import tempfile
+import time
 
 from pyspark.sql import SparkSession
 
 
 def spark_session(app_name):
-    spark = SparkSession.builder.appName(app_name).getOrCreate()
+    return configure(SparkSession.builder.appName(app_name).getOrCreate())
+
+
+def configure(spark):
+    # PySpark turns timestamps into naive Python datetimes in the process's zone: make it UTC.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
     spark.sparkContext.setLogLevel("WARN")
     ship_package(spark)
     # Event times are UTC; parsing and hour/weekday must not depend on the host's zone.

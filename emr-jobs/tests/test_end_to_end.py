@@ -1,0 +1,122 @@
+"""clean -> recommend -> analyse on the committed Firehose fixture (both producers, a re-delivery),
+in process on the shared session, then once more as a real spark-submit of main.py with the zip EMR gets."""
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import main as cli
+from recstream_jobs import analyse, clean, recommend
+from recstream_jobs.contract import ANALYTICS_DOCUMENTS, FALLBACK_USER_ID, LAKE, TOP_K
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RAW = os.path.join(HERE, "fixtures", "raw", "purchases")
+GOLDEN = os.path.join(HERE, "golden", "analytics")
+SOURCES = {"als", "repeat", "popular", "fallback"}
+
+
+def run_job(spark, argv):
+    args = cli.parse_args(argv)
+    return cli.JOBS[args.job].main(spark, args)
+
+
+@pytest.fixture(scope="module")
+def lake(spark, tmp_path_factory):
+    root = str(tmp_path_factory.mktemp("lake"))
+    curated = os.path.join(root, LAKE["curatedPrefix"])
+    run_job(spark, ["clean", "--input", RAW, "--output", curated])
+    run_job(spark, ["recommend", "--input", curated, "--output", os.path.join(root, "serving/"), "--grid", "none"])
+    run_job(spark, ["analyse", "--input", curated, "--output", os.path.join(root, LAKE["analyticsPrefix"])])
+    return root
+
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def test_clean_writes_month_partitions_a_report_and_an_empty_quarantine(lake):
+    report = read_json(os.path.join(lake, LAKE["cleanReportKey"]))
+    assert report["input_rows"] == 7716 + 200
+    assert report["dropped"]["redelivered_duplicate"] == 200
+    assert report["output"]["units"] == 7716
+    assert report["repaired"]["shifted_columns"] > 0
+    months = sorted(os.path.basename(p) for p in glob.glob(os.path.join(lake, LAKE["curatedPrefix"], "month=*")))
+    assert months == ["month=2020-0%d" % m for m in range(1, 8)] + ["month=undated"]
+    assert os.path.isdir(os.path.join(lake, "quarantine/purchases"))
+
+
+def test_every_known_user_gets_k_detailed_recommendations_in_the_contract_shape(lake):
+    lines = []
+    for part in glob.glob(os.path.join(lake, LAKE["recommendationsPrefix"], "part-*.json")):
+        with open(part) as f:
+            lines += [json.loads(line) for line in f]
+    users = [line["user_id"] for line in lines]
+    assert len(users) == len(set(users)) > 1000
+    for line in lines:
+        assert set(line) == {"user_id", "recommendations", "source"}
+        assert line["source"] in SOURCES
+        assert (line["source"] == "fallback") == (line["user_id"] == FALLBACK_USER_ID)
+        assert len(line["recommendations"]) == TOP_K
+        assert len({r["product_id"] for r in line["recommendations"]}) == TOP_K
+        for item in line["recommendations"]:
+            assert set(item) == {"product_id", "score", "category_code", "brand", "price"}
+            assert item["product_id"].isdigit() and isinstance(item["score"], float)
+            assert item["price"] is None or float(item["price"]) >= 0
+    fallback = read_json(os.path.join(lake, LAKE["fallbackKey"]))
+    assert fallback in lines
+
+
+def test_metrics_report_the_split_the_choice_and_all_baselines(lake):
+    document = read_json(os.path.join(lake, LAKE["metricsKey"]))
+    assert document["k"] == TOP_K
+    assert document["split"]["validation_start"] < document["split"]["holdout_start"] < document["split"]["end"]
+    assert document["chosen"]["policy"] in document["grid"][0]["validation"]
+    holdout = document["holdout"]["metrics"]
+    assert {"popular", "repeat", "als_with_seen", "als_unseen", "served"} <= set(holdout)
+    for scores in holdout.values():
+        assert scores["users"] == document["holdout"]["holdout_users"] > 0
+        assert 0 <= scores["precision"] <= scores["hit_rate"] <= 1
+        assert 0 <= scores["ndcg"] <= 1 and 0 <= scores["recall"] <= 1
+    assert "rmse" not in json.dumps(document).lower()
+
+
+def test_analytics_documents_match_the_committed_samples(lake):
+    """The website builds against tests/golden/analytics; regenerate with UPDATE_GOLDEN=1."""
+    for name in ANALYTICS_DOCUMENTS:
+        produced = read_json(os.path.join(lake, LAKE["analyticsPrefix"], name + ".json"))
+        golden = os.path.join(GOLDEN, name + ".json")
+        if os.environ.get("UPDATE_GOLDEN"):
+            shutil.copy(os.path.join(lake, LAKE["analyticsPrefix"], name + ".json"), golden)
+        assert produced == read_json(golden), name
+    summary = read_json(os.path.join(GOLDEN, "summary.json"))
+    monthly = read_json(os.path.join(GOLDEN, "monthly_sales.json"))
+    heat = read_json(os.path.join(GOLDEN, "hour_weekday.json"))
+    assert summary["average_order_value"] == round(summary["revenue"] / summary["orders"], 2)
+    assert sum(m["units"] for m in monthly) < summary["units"]  # undated units only in the total
+    assert len(heat) == 168 and {c["weekday"] for c in heat} == set(range(1, 8))
+    assert sum(c["orders"] for c in heat) >= sum(m["orders"] for m in monthly)
+
+
+def test_spark_submit_runs_main_py_with_the_emr_zip(lake, tmp_path):
+    emr_jobs = os.path.dirname(HERE)
+    archive = shutil.make_archive(str(tmp_path / "emr-jobs"), "zip", emr_jobs, "recstream_jobs")
+    # As on EMR, main.py sits alone (there it is downloaded from S3): the package must come from the zip.
+    entry = shutil.copy(os.path.join(emr_jobs, "main.py"), tmp_path / "main.py")
+    out = tmp_path / "analytics"
+    venv_bin = os.path.dirname(sys.executable)
+    env = {**os.environ, "PATH": venv_bin + os.pathsep + os.environ["PATH"], "PYSPARK_PYTHON": sys.executable}
+    env.pop("PYTHONPATH", None)
+    subprocess.run(
+        [os.path.join(venv_bin, "spark-submit"), "--master", "local[1]", "--conf", "spark.ui.enabled=false",
+         "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.sql.shuffle.partitions=2",
+         "--py-files", archive, str(entry),
+         "analyse", "--input", os.path.join(lake, LAKE["curatedPrefix"]), "--output", str(out)],
+        check=True, env=env, timeout=240, capture_output=True,
+    )
+    for name in ANALYTICS_DOCUMENTS:
+        assert read_json(out / (name + ".json")) == read_json(os.path.join(lake, LAKE["analyticsPrefix"], name + ".json"))
