@@ -20,16 +20,36 @@ const loadAll = async (api: ApiClient): Promise<Load> => {
   return { state: 'done', docs: Object.fromEntries(results.flatMap(([name, r]) => (r.ok ? [[name, r.data]] : []))) };
 };
 
-const HorizontalBars = ({ rows, dataKey, nameKey, name }: { rows: object[]; dataKey: string; nameKey: string; name: string }) => (
-  <ResponsiveContainer width="100%" height={Math.max(180, rows.length * 30 + 40)}>
-    <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 16 }}>
-      <CartesianGrid horizontal={false} strokeDasharray="3 3" />
-      <XAxis type="number" tickFormatter={formatCompact} />
-      <YAxis type="category" dataKey={nameKey} width={170} tick={{ fontSize: 12 }} interval={0} />
-      <Tooltip formatter={(v) => formatMoney(Number(v))} />
-      <Bar dataKey={dataKey} name={name} fill={BLUE} isAnimationActive={false} />
-    </BarChart>
-  </ResponsiveContainer>
+interface TopRow {
+  /** Full name, for the data table. */
+  name: string;
+  /** Short name on the axis. */
+  axis: string;
+  revenue: number;
+  count: number;
+}
+
+/** A top-10 list as horizontal revenue bars. */
+const TopRevenue = ({ title, rows, nameLabel, countLabel }: { title: string; rows: TopRow[]; nameLabel: string; countLabel: string }) => (
+  <ChartFigure
+    title={title}
+    rows={rows}
+    columns={[
+      { label: nameLabel, value: (r) => r.name },
+      { label: 'Revenue', value: (r) => formatMoney(r.revenue) },
+      { label: countLabel, value: (r) => formatNumber(r.count) },
+    ]}
+  >
+    <ResponsiveContainer width="100%" height={Math.max(180, rows.length * 30 + 40)}>
+      <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 16 }}>
+        <CartesianGrid horizontal={false} strokeDasharray="3 3" />
+        <XAxis type="number" tickFormatter={formatCompact} />
+        <YAxis type="category" dataKey="axis" width={170} tick={{ fontSize: 12 }} interval={0} />
+        <Tooltip formatter={(v) => formatMoney(Number(v))} />
+        <Bar dataKey="revenue" name="Revenue" fill={BLUE} isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  </ChartFigure>
 );
 
 const Summary = ({ s }: { s: AnalyticsDocuments['summary'] }) => {
@@ -89,9 +109,15 @@ export const Dashboard = ({ api }: { api: ApiClient }) => {
 
 const Charts = ({ docs }: { docs: Documents }) => {
   const monthly = (docs.monthly_sales ?? []).map((m) => ({ ...m, label: formatMonth(m.month) }));
-  const customers = docs.top_customers ?? [];
-  const categories = (docs.top_categories ?? []).map((c) => ({ ...c, label: formatCategory(c.category_code), short: c.category_code.split('.').at(-1) ?? c.category_code }));
-  const brands = docs.top_brands ?? [];
+  const customers = (docs.top_customers ?? []).map((c) => ({ name: c.user_id, axis: c.user_id, revenue: c.revenue, count: c.orders }));
+  // The axis shows a category's last level; the full path is in the data table.
+  const categories = (docs.top_categories ?? []).map((c) => ({
+    name: formatCategory(c.category_code),
+    axis: c.category_code.split('.').at(-1) ?? c.category_code,
+    revenue: c.revenue,
+    count: c.units,
+  }));
+  const brands = (docs.top_brands ?? []).map((b) => ({ name: b.brand, axis: b.brand, revenue: b.revenue, count: b.units }));
   const frequency = frequencyBars(docs.purchase_frequency ?? []);
   const heat = docs.hour_weekday ?? [];
   return (
@@ -136,17 +162,7 @@ const Charts = ({ docs }: { docs: Documents }) => {
           <Heatmap cells={heat} />
         </ChartFigure>
 
-        <ChartFigure
-          title="Top 10 customers by spend"
-          rows={customers}
-          columns={[
-            { label: 'User id', value: (c) => c.user_id },
-            { label: 'Revenue', value: (c) => formatMoney(c.revenue) },
-            { label: 'Orders', value: (c) => formatNumber(c.orders) },
-          ]}
-        >
-          <HorizontalBars rows={customers} dataKey="revenue" nameKey="user_id" name="Revenue" />
-        </ChartFigure>
+        <TopRevenue title="Top 10 customers by spend" rows={customers} nameLabel="User id" countLabel="Orders" />
 
         <ChartFigure
           title="How often customers order"
@@ -166,30 +182,8 @@ const Charts = ({ docs }: { docs: Documents }) => {
             </BarChart>
           </ResponsiveContainer>
         </ChartFigure>
-        <ChartFigure
-          title="Top categories by revenue"
-          rows={categories}
-          columns={[
-            { label: 'Category', value: (c) => c.label },
-            { label: 'Revenue', value: (c) => formatMoney(c.revenue) },
-            { label: 'Units', value: (c) => formatNumber(c.units) },
-          ]}
-        >
-          <HorizontalBars rows={categories} dataKey="revenue" nameKey="short" name="Revenue" />
-        </ChartFigure>
-
-        <ChartFigure
-          title="Top brands by revenue"
-          rows={brands}
-          columns={[
-            { label: 'Brand', value: (b) => b.brand },
-            { label: 'Revenue', value: (b) => formatMoney(b.revenue) },
-            { label: 'Units', value: (b) => formatNumber(b.units) },
-          ]}
-        >
-          <HorizontalBars rows={brands} dataKey="revenue" nameKey="brand" name="Revenue" />
-        </ChartFigure>
-
+        <TopRevenue title="Top categories by revenue" rows={categories} nameLabel="Category" countLabel="Units" />
+        <TopRevenue title="Top brands by revenue" rows={brands} nameLabel="Brand" countLabel="Units" />
       </div>
     </>
   );
