@@ -18,6 +18,9 @@ def configure(spark):
     os.environ["TZ"] = "UTC"
     time.tzset()
     spark.sparkContext.setLogLevel("WARN")
+    if not spark.sparkContext.getConf().contains("spark.sql.shuffle.partitions"):
+        # Spark's 200 is for big clusters; a few tasks per core keeps small runs from drowning in tasks.
+        spark.conf.set("spark.sql.shuffle.partitions", str(4 * spark.sparkContext.defaultParallelism))
     ship_package(spark)
     # Event times are UTC; parsing and hour/weekday must not depend on the host's zone.
     spark.conf.set("spark.sql.session.timeZone", "UTC")

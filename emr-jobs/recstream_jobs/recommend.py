@@ -142,6 +142,8 @@ class Model:
             numItemBlocks=blocks,
         )
         self.model = als.fit(ratings)
+        # Cut the factors off ALS's iteration lineage: otherwise every later task re-ships it.
+        self.user_factors = self.model.userFactors.localCheckpoint()
         self.fit_seconds = round(time.time() - started, 1)
 
     def candidates(self, users: DataFrame) -> DataFrame:
@@ -153,7 +155,7 @@ class Model:
         item_ids = [r["product_id"] for r in items]
         matrix = np.array([r["features"] for r in items], dtype=np.float32).reshape(len(items), -1)
         factors = users.sparkSession.sparkContext.broadcast((item_ids, matrix))
-        user_factors = self.model.userFactors.join(self.users.withColumnRenamed("u", "id"), "id").join(users, "user_id")
+        user_factors = self.user_factors.join(self.users.withColumnRenamed("u", "id"), "id").join(users, "user_id")
         ranked = user_factors.select("user_id", "features").rdd.mapPartitions(lambda rows: top_items(rows, factors.value, ALS_CANDIDATES))
         return users.sparkSession.createDataFrame(ranked, "user_id string, als array<struct<product_id: string, score: double>>")
 
