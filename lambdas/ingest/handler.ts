@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { S3Event } from 'aws-lambda';
+import type { Context, S3Event } from 'aws-lambda';
 import { ingestReportKeyFor, quarantineKeyFor, TOPIC, UPLOAD_SUFFIXES } from '../../lib/contract';
 import { IngestFailed, ingestStream, quarantineFile, sourceId, type IngestReport } from './ingest';
 import { batchSender, connectionFromEnv, discardProducer, sharedProducer } from './kafka';
@@ -22,7 +22,10 @@ const decodeKey = (key: string): string => decodeURIComponent(key.replace(/\+/g,
 /** Our own outputs (`.report.json`, `.rejected.jsonl`) land in the same bucket: never ingest them. */
 const isUpload = (key: string): boolean => UPLOAD_SUFFIXES.some((suffix) => key.endsWith(suffix));
 
-async function ingestObject(bucket: string, key: string, etag: string): Promise<IngestReport> {
+/** Time kept back to settle the batch in flight and write the report before Lambda's hard stop. */
+const REPORT_MARGIN_MS = 30_000;
+
+async function ingestObject(bucket: string, key: string, etag: string, deadline: number): Promise<IngestReport> {
   const conn = connectionFromEnv();
   // IfMatch: read exactly the version this event announced; a newer upload brings its own event.
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }));
@@ -33,6 +36,7 @@ async function ingestObject(bucket: string, key: string, etag: string): Promise<
     const quarantine = quarantineFile(quarantinePath);
     const report = await ingestStream(object.Body as Readable, sourceId(bucket, key, etag), send, quarantine, {
       onProgress: (p) => console.log(JSON.stringify({ progress: key, ...p })),
+      deadline,
     }).finally(() => quarantine.close());
     await s3.send(
       new PutObjectCommand({
@@ -55,7 +59,7 @@ async function ingestObject(bucket: string, key: string, etag: string): Promise<
   }
 }
 
-export const handler = async (event: S3Event): Promise<IngestReport[]> => {
+export const handler = async (event: S3Event, context: Context): Promise<IngestReport[]> => {
   const reports: IngestReport[] = [];
   for (const record of event.Records) {
     const key = decodeKey(record.s3.object.key);
@@ -63,7 +67,8 @@ export const handler = async (event: S3Event): Promise<IngestReport[]> => {
       console.log(JSON.stringify({ skipped: key, why: `not one of ${UPLOAD_SUFFIXES.join(', ')}` }));
       continue;
     }
-    reports.push(await ingestObject(record.s3.bucket.name, key, record.s3.object.eTag));
+    const deadline = Date.now() + context.getRemainingTimeInMillis() - REPORT_MARGIN_MS;
+    reports.push(await ingestObject(record.s3.bucket.name, key, record.s3.object.eTag, deadline));
   }
   return reports;
 };

@@ -64,6 +64,8 @@ export interface IngestOptions {
   progressEvery?: number;
   tuning?: ProducerTuning;
   topic?: string;
+  /** Epoch ms after which the run stops and fails (the Lambda passes its timeout minus a margin). */
+  deadline?: number;
 }
 
 /** The source id of an object version: a changed re-upload (new ETag) is a new source, a re-delivery is not. */
@@ -97,7 +99,7 @@ export async function ingestStream(
   source: string,
   send: SendBatch,
   quarantine: QuarantineSink,
-  opts: Pick<IngestOptions, 'onProgress' | 'progressEvery' | 'tuning'> = {},
+  opts: Pick<IngestOptions, 'onProgress' | 'progressEvery' | 'tuning' | 'deadline'> = {},
 ): Promise<IngestReport> {
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -161,6 +163,8 @@ export async function ingestStream(
         }
       }
       if (bad.length > 0) await quarantine.write(bad);
+      if (opts.deadline !== undefined && Date.now() > opts.deadline)
+        throw new Error(`out of time after ${read} rows: split the file (see lambdas/ingest/README.md, "largest file")`);
     }
     if (header) return report('file_rejected', headerProblem(undefined)!);
     if (batch.length > 0) await sender.submit(batch);
