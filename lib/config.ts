@@ -42,6 +42,16 @@ export interface AlsConfig {
   validationDays: number;
 }
 
+/** Sign-in for the store's analysts (issue 7). */
+export interface AuthConfig {
+  /** `REQUIRED` (TOTP app) by default; `OPTIONAL` lets each analyst choose; `OFF` disables it. */
+  mfa: 'REQUIRED' | 'OPTIONAL' | 'OFF';
+  /** Hosted sign-in domain prefix (`<prefix>.auth.<region>.amazoncognito.com`); default `<name>-<account id>`. */
+  domainPrefix: string | null;
+  /** WAF rate-based rule on CloudFront: requests per client IP per 5 minutes before it is blocked. */
+  requestsPer5MinutesPerIp: number;
+}
+
 export interface RecstreamConfig {
   /** Prefix of every physical name the stack sets (cluster, stream, state machine). */
   name: string;
@@ -60,6 +70,7 @@ export interface RecstreamConfig {
   webDist: string;
   /** Subscribed to the pipeline-failure topic when set. */
   alarmEmail: string | null;
+  auth: AuthConfig;
 }
 
 export const DEFAULT_CONFIG: RecstreamConfig = {
@@ -82,6 +93,7 @@ export const DEFAULT_CONFIG: RecstreamConfig = {
   api: { rateLimit: 50, burstLimit: 100 },
   webDist: 'web/dist',
   alarmEmail: null,
+  auth: { mfa: 'REQUIRED', domainPrefix: null, requestsPer5MinutesPerIp: 1000 },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object | null ? DeepPartial<T[K]> | T[K] : T[K] };
@@ -129,6 +141,13 @@ export function validateConfig(config: RecstreamConfig): RecstreamConfig {
   for (const key of ['rank', 'maxIter', 'holdoutDays', 'validationDays'] as const) positiveInt(config.als[key], `als.${key}`);
   positiveInt(config.api.rateLimit, 'api.rateLimit');
   positiveInt(config.api.burstLimit, 'api.burstLimit');
+  if (!['REQUIRED', 'OPTIONAL', 'OFF'].includes(config.auth.mfa)) throw new Error(`recstream config: auth.mfa must be REQUIRED, OPTIONAL or OFF, got "${config.auth.mfa}"`);
+  // WAF's rate-based limit range: https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
+  const rate = config.auth.requestsPer5MinutesPerIp;
+  if (!Number.isInteger(rate) || rate < 10 || rate > 2_000_000_000) throw new Error(`recstream config: auth.requestsPer5MinutesPerIp must be 10-2e9, got ${rate}`);
+  if (config.auth.domainPrefix !== null && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(config.auth.domainPrefix)) {
+    throw new Error(`recstream config: auth.domainPrefix must be lowercase letters, digits and dashes, got "${config.auth.domainPrefix}"`);
+  }
   // Limits of Firehose's BufferingHints: https://docs.aws.amazon.com/firehose/latest/APIReference/API_BufferingHints.html
   const { sizeMiB, intervalSeconds } = config.firehoseBuffer;
   if (!(sizeMiB >= 1 && sizeMiB <= 128)) throw new Error(`recstream config: firehoseBuffer.sizeMiB must be 1-128, got ${sizeMiB}`);

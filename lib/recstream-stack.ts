@@ -2,7 +2,9 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Alerts } from './alerts';
+import { Auth } from './auth';
 import type { RecstreamConfig } from './config';
+import { webAclArnFromEdge } from './edge';
 import { Ingest } from './ingest';
 import { Network } from './network';
 import { Processing } from './processing';
@@ -22,6 +24,7 @@ export class RecstreamStack extends Stack {
   readonly serving: Serving;
   readonly processing: Processing;
   readonly web: Web;
+  readonly auth: Auth;
 
   constructor(scope: Construct, id: string, props: RecstreamStackProps) {
     super(scope, id, props);
@@ -32,12 +35,19 @@ export class RecstreamStack extends Stack {
     // Firehose's raw objects and everything the Spark jobs write (LAKE in the contract).
     const lake = logs.bucket(this, 'Lake', config);
 
-    this.web = new Web(this, 'Web', { config, logs });
+    this.web = new Web(this, 'Web', { config, logs, webAclArn: webAclArnFromEdge(this, config) });
+    this.auth = new Auth(this, 'Auth', { config, siteOrigin: this.web.origin });
     this.streaming = new Streaming(this, 'Streaming', { config, network: this.network, lake });
     this.ingest = new Ingest(this, 'Ingest', { config, network: this.network, logs, streaming: this.streaming, alerts });
-    this.serving = new Serving(this, 'Serving', { config, network: this.network, lake, siteOrigin: this.web.origin });
+    this.serving = new Serving(this, 'Serving', {
+      config,
+      network: this.network,
+      lake,
+      siteOrigin: this.web.origin,
+      jwt: { issuer: this.auth.issuer, audience: this.auth.client.userPoolClientId },
+    });
     this.processing = new Processing(this, 'Processing', { config, network: this.network, lake, loader: this.serving.loader.fn, alerts });
-    this.web.publish({ apiUrl: this.serving.apiUrl, auth: null });
+    this.web.publish({ apiUrl: this.serving.apiUrl, auth: this.auth.runtimeConfig() });
 
     new CfnOutput(this, 'LandingBucket', { value: this.ingest.landing.bucketName, description: 'Upload purchases CSVs here (aws s3 cp FILE s3://<bucket>/)' });
     new CfnOutput(this, 'SiteUrl', { value: this.web.origin, description: 'The website' });
@@ -45,6 +55,10 @@ export class RecstreamStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', {
       value: this.processing.stateMachine.stateMachineArn,
       description: 'Start the Spark pipeline: aws stepfunctions start-execution --state-machine-arn <this>',
+    });
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.auth.userPool.userPoolId,
+      description: 'Add an analyst: aws cognito-idp admin-create-user --user-pool-id <this> --username <email>',
     });
     new CfnOutput(this, 'LakeBucket', { value: lake.bucketName, description: 'Raw, curated, serving and analytics data' });
   }

@@ -11,6 +11,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -32,6 +33,8 @@ export interface ServingProps {
   lake: s3.IBucket;
   /** `https://<distribution domain>`: the only origin CORS allows. */
   siteOrigin: string;
+  /** Tokens the API accepts: the user pool's issuer and the site's client id. */
+  jwt: { issuer: string; audience: string };
 }
 
 export class Serving extends Construct {
@@ -111,9 +114,14 @@ export class Serving extends Construct {
       },
     });
     const integration = new HttpLambdaIntegration('Handler', handler.fn);
+    // API Gateway checks signature, issuer, expiry and audience (`aud`, or `client_id` in access
+    // tokens) before any Lambda runs; a bad or missing token gets 401:
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+    const authorizer = new HttpJwtAuthorizer('Analysts', props.jwt.issuer, { jwtAudience: [props.jwt.audience] });
     for (const path of Object.values(API_ROUTES)) {
-      for (const route of this.api.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration })) {
-        exempt(route, [{ id: 'AwsSolutions-APIG4', reason: 'Phase 1 of the platform serves the API without sign-in; issue 7 adds the Cognito JWT authorizer.' }]);
+      const open = path === API_ROUTES.health;
+      for (const route of this.api.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration, authorizer: open ? undefined : authorizer })) {
+        if (open) exempt(route, [{ id: 'AwsSolutions-APIG4', reason: 'The health check is public by design (issue 7: only /health stays open); it reveals no data.' }]);
       }
     }
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
@@ -132,6 +140,9 @@ export class Serving extends Construct {
             path: '$context.path',
             route: '$context.routeKey',
             status: '$context.status',
+            // Who asked for which customer (the path holds the user id); the token itself is never logged.
+            sub: '$context.authorizer.claims.sub',
+            username: '$context.authorizer.claims.username',
             latencyMs: '$context.responseLatency',
             integrationError: '$context.integrationErrorMessage',
           }),

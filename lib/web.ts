@@ -31,6 +31,8 @@ const DEPLOY_MEMORY_MIB = 512;
 export interface WebProps {
   config: RecstreamConfig;
   logs: LogBuckets;
+  /** The us-east-1 web ACL (lib/edge.ts) that rate-limits clients. */
+  webAclArn: string;
 }
 
 export class Web extends Construct {
@@ -61,10 +63,10 @@ export class Web extends Construct {
       enableLogging: true,
       logBucket: props.logs.cdn,
       logFilePrefix: 'site/',
+      webAclId: props.webAclArn,
     });
     exempt(this.distribution, [
       { id: 'AwsSolutions-CFR1', reason: 'The store decides who may see its dashboard by sign-in, not by country.' },
-      { id: 'AwsSolutions-CFR2', reason: 'Phase 1 has no WAF; issue 7 adds a rate-based rule.' },
       {
         id: 'AwsSolutions-CFR4',
         reason:

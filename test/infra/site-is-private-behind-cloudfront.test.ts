@@ -41,7 +41,10 @@ test('one deployment ships the site and config.json (the API URL, resolved at de
   const [, deployment] = single(s, 'Custom::CDKBucketDeployment');
   assert.equal(deployment.Properties?.SourceObjectKeys.length, 2);
   const [apiId] = single(s, 'AWS::ApiGatewayV2::Api');
-  assert.deepEqual(Object.values(deployment.Properties?.SourceMarkers[1]), [{ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }], 'config.json carries the API endpoint');
+  const [clientId] = single(s, 'AWS::Cognito::UserPoolClient');
+  const tokens = JSON.stringify(Object.values(deployment.Properties?.SourceMarkers[1]));
+  assert.ok(tokens.includes(JSON.stringify({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] })), 'config.json carries the API endpoint');
+  assert.ok(tokens.includes(JSON.stringify({ Ref: clientId })), 'config.json carries the sign-in client id');
   assert.deepEqual(deployment.Properties?.DistributionId, { Ref: distributionId });
   assert.deepEqual(deployment.Properties?.DistributionPaths, ['/*']);
   assert.equal(WEB_RUNTIME_CONFIG_FILE, 'config.json');

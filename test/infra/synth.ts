@@ -10,7 +10,9 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { resolveConfig, type RecstreamConfig } from '../../lib/config';
-import { RecstreamStack } from '../../lib/recstream-stack';
+import { createRecstream } from '../../lib/app';
+import type { EdgeStack } from '../../lib/edge';
+import type { RecstreamStack } from '../../lib/recstream-stack';
 
 /** A minimal built site: index.html is what lib/web.ts checks for. */
 export function stubWebDist(): string {
@@ -22,6 +24,7 @@ export function stubWebDist(): string {
 export interface Synthesized {
   app: App;
   stack: RecstreamStack;
+  edge: EdgeStack;
   config: RecstreamConfig;
   template: Template;
   /** Every resource of the template, by logical id. */
@@ -49,10 +52,10 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
     context: { ...cdkJsonContext(), ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
   const config = resolveConfig({ webDist: stubWebDist(), ...options.context });
-  const stack = new RecstreamStack(app, 'Recstream', { config });
+  const { main: stack, edge } = createRecstream(app, config);
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   const template = Template.fromStack(stack);
-  return { app, stack, config, template, resources: template.toJSON().Resources };
+  return { app, stack, edge, config, template, resources: template.toJSON().Resources };
 }
 
 let cached: Synthesized | undefined;
