@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 /**
  * recstream's local command line:
- *   run       the whole pipeline on this machine (`npm run local`)
+ *   run       the whole pipeline on this machine (`npm run local`; `local` is an alias)
  *   generate  a synthetic purchases CSV in the upload schema (`npm run generate`)
  *   sink      the Firehose-equivalent sink as its own process
  */
@@ -105,7 +105,7 @@ const runCommand = async (args: string[]) => {
   process.exit(code);
 };
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { run: runCommand, generate: generateCommand, sink: sinkCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { run: runCommand, local: runCommand, generate: generateCommand, sink: sinkCommand };
 
 const [command, ...rest] = process.argv.slice(2);
 const handler = COMMANDS[command ?? ''] ?? fail(command ? `unknown command '${command}'` : 'a command is required');
