@@ -1,5 +1,6 @@
 /** The custom-resource protocol: parse the request, PUT the outcome to its presigned S3 URL. */
-import { request } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export interface TopicRequestProperties {
   BootstrapBrokers: string;
@@ -27,8 +28,13 @@ export interface CustomResourceOutcome {
 export const responseBody = (event: CustomResourceEvent, outcome: CustomResourceOutcome): string =>
   JSON.stringify({ ...outcome, StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId });
 
-/** Reaches S3 through the VPC's gateway endpoint; the URL is presigned, so no credentials are involved. */
+/**
+ * Reaches S3 through the VPC's gateway endpoint; the URL is presigned, so no
+ * credentials are involved. (CloudFormation's URLs are https; http serves a
+ * receiver on loopback in the tests.)
+ */
 export function sendResponse(responseUrl: string, body: string): Promise<void> {
+  const request = new URL(responseUrl).protocol === 'http:' ? httpRequest : httpsRequest;
   return new Promise((resolve, reject) => {
     const req = request(
       responseUrl,

@@ -1,25 +1,22 @@
 // CloudFormation custom resource `Custom::KafkaTopic`: adapts the request to ensureTopic.
 import type { Context } from 'aws-lambda';
+import { LAMBDA_ENV } from '../../lib/contract';
 import { responseBody, sendResponse, type CustomResourceEvent, type CustomResourceOutcome } from './cloudformation';
-import { adminClient } from './kafka';
+import type { Admin } from 'kafkajs';
+import { adminClient, type KafkaAuth } from './kafka';
 import { ensureTopic } from './topic';
 
 /** Answer before Lambda's own timeout, so a stuck broker fails the deployment instead of hanging it for an hour. */
 const SAFETY_MARGIN_MS = 10_000;
 
-async function apply(event: CustomResourceEvent): Promise<CustomResourceOutcome> {
-  const { TopicName, BootstrapBrokers, Partitions } = event.ResourceProperties;
-  // Deleting the stack deletes the cluster and its topics with it; nothing to do (and the broker may be gone).
-  if (event.RequestType === 'Delete') return { Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId ?? TopicName };
-  const admin = adminClient(BootstrapBrokers.split(','), 'iam', process.env.AWS_REGION);
+const kafkaAuth = (): KafkaAuth => (process.env[LAMBDA_ENV.kafkaAuth] === 'plaintext' ? 'plaintext' : 'iam');
+
+async function apply(event: CustomResourceEvent, admin: Admin): Promise<CustomResourceOutcome> {
+  const { TopicName, Partitions } = event.ResourceProperties;
   await admin.connect();
-  try {
-    const outcome = await ensureTopic(admin, { name: TopicName, partitions: Number(Partitions) });
-    console.log(JSON.stringify({ topic: TopicName, partitions: Number(Partitions), outcome }));
-    return { Status: 'SUCCESS', PhysicalResourceId: TopicName, Data: { TopicName, Outcome: outcome } };
-  } finally {
-    await admin.disconnect();
-  }
+  const outcome = await ensureTopic(admin, { name: TopicName, partitions: Number(Partitions) });
+  console.log(JSON.stringify({ topic: TopicName, partitions: Number(Partitions), outcome }));
+  return { Status: 'SUCCESS', PhysicalResourceId: TopicName, Data: { TopicName, Outcome: outcome } };
 }
 
 const failure = (event: CustomResourceEvent, error: unknown): CustomResourceOutcome => ({
@@ -32,7 +29,15 @@ export const handler = async (event: CustomResourceEvent, context: Context): Pro
   const deadline = new Promise<CustomResourceOutcome>((resolve) =>
     setTimeout(() => resolve(failure(event, new Error('timed out reaching the brokers'))), context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS).unref(),
   );
-  const outcome = await Promise.race([apply(event).catch((error: unknown) => failure(event, error)), deadline]);
+  let admin: Admin | undefined;
+  const work = async (): Promise<CustomResourceOutcome> => {
+    // Deleting the stack deletes the cluster and its topics with it; nothing to do (and the broker may be gone).
+    if (event.RequestType === 'Delete') return { Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId ?? event.ResourceProperties.TopicName };
+    admin = adminClient(event.ResourceProperties.BootstrapBrokers.split(','), kafkaAuth(), process.env.AWS_REGION);
+    return apply(event, admin);
+  };
+  const outcome = await Promise.race([work().catch((error: unknown) => failure(event, error)), deadline]);
+  await admin?.disconnect().catch(() => undefined);
   if (outcome.Status === 'FAILED') console.error(outcome.Reason);
   await sendResponse(event.ResponseURL, responseBody(event, outcome));
 };

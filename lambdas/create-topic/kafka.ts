@@ -6,5 +6,10 @@ export type KafkaAuth = KafkaConnection['auth'];
 
 export function adminClient(brokers: string[], auth: KafkaAuth, region: string | undefined): Admin {
   if (auth === 'iam' && !region) throw new Error('AWS_REGION is required for MSK IAM auth');
-  return new Kafka({ ...kafkaConfig({ brokers, auth, region }), clientId: 'recstream-create-topic' }).admin();
+  // Fewer retries than the producer's: a deployment should fail within seconds, not ride out a rolling update.
+  return new Kafka({
+    ...kafkaConfig({ brokers, auth, region }),
+    clientId: 'recstream-create-topic',
+    retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
+  }).admin();
 }

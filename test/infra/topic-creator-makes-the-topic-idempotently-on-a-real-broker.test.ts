@@ -1,10 +1,14 @@
 // The deploy-time topic custom resource's logic (lambdas/create-topic) against a real Kafka broker on loopback.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import type { Context } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
+import { handler } from '../../lambdas/create-topic/handler';
 import { adminClient } from '../../lambdas/create-topic/kafka';
 import { ensureTopic } from '../../lambdas/create-topic/topic';
-import { TOPIC } from '../../lib/contract';
+import { LAMBDA_ENV, TOPIC } from '../../lib/contract';
 import { startBroker, type KafkaBroker } from '../../local/kafka/broker';
 
 let broker: KafkaBroker;
@@ -45,4 +49,67 @@ test('rejects a nonsense partition count before touching the cluster', async () 
 
 test('IAM auth without a region fails with a clear message', () => {
   assert.throws(() => adminClient(['b:9098'], 'iam', undefined), /AWS_REGION is required/);
+});
+
+/** The CloudFormation side: a loopback receiver for the PUT the handler sends to the request's ResponseURL. */
+async function invokeAsCloudFormation(
+  requestType: 'Create' | 'Delete',
+  brokers: string,
+  remainingMs = 60_000,
+): Promise<{ Status: string; Reason?: string; PhysicalResourceId: string; Data?: Record<string, string>; RequestId: string }> {
+  let received!: (body: string) => void;
+  const body = new Promise<string>((resolve) => (received = resolve));
+  const server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      res.end();
+      received(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const previousAuth = process.env[LAMBDA_ENV.kafkaAuth];
+  process.env[LAMBDA_ENV.kafkaAuth] = 'plaintext';
+  try {
+    await handler(
+      {
+        RequestType: requestType,
+        ResponseURL: `http://127.0.0.1:${port}/presigned`,
+        StackId: 'stack',
+        RequestId: `req-${requestType}`,
+        LogicalResourceId: 'StreamingTopic',
+        PhysicalResourceId: requestType === 'Delete' ? 'cfn-topic' : undefined,
+        ResourceProperties: { ServiceToken: 'arn', BootstrapBrokers: brokers, TopicName: 'cfn-topic', Partitions: '3' },
+      },
+      { getRemainingTimeInMillis: () => remainingMs } as Context,
+    );
+    return JSON.parse(await body);
+  } finally {
+    process.env[LAMBDA_ENV.kafkaAuth] = previousAuth;
+    server.close();
+  }
+}
+
+test('as a custom resource: Create makes the topic and answers SUCCESS with its name', async () => {
+  const response = await invokeAsCloudFormation('Create', broker.bootstrap);
+  assert.equal(response.Status, 'SUCCESS', response.Reason);
+  assert.equal(response.PhysicalResourceId, 'cfn-topic');
+  assert.equal(response.RequestId, 'req-Create');
+  assert.equal(response.Data?.Outcome, 'created');
+  assert.equal(await partitionsOf('cfn-topic'), 3);
+});
+
+test('as a custom resource: an unreachable broker answers FAILED with the reason before Lambda would time out', async () => {
+  const started = Date.now();
+  const response = await invokeAsCloudFormation('Create', '127.0.0.1:1', 15_000);
+  assert.equal(response.Status, 'FAILED');
+  assert.match(response.Reason ?? '', /^topic cfn-topic: /);
+  assert.ok(Date.now() - started < 15_000, 'answered within the remaining time');
+});
+
+test('as a custom resource: Delete answers SUCCESS without touching the (possibly gone) cluster', async () => {
+  const response = await invokeAsCloudFormation('Delete', '127.0.0.1:1');
+  assert.equal(response.Status, 'SUCCESS');
+  assert.equal(response.PhysicalResourceId, 'cfn-topic');
 });
