@@ -123,17 +123,25 @@ const format = (dataDir: string, propsFile: string, logConfig: string): void => 
   if (result.status !== 0) throw new Error(`kafka-storage format failed:\n${result.stdout}\n${result.stderr}`);
 };
 
-/** Resolves once the broker answers metadata requests (a bound socket is not enough in KRaft). */
+/**
+ * Resolves once the broker serves metadata and its transaction coordinator
+ * hands out producer ids (a bound socket is not enough in KRaft, and an
+ * idempotent producer arriving earlier gets "coordinator is loading" errors).
+ */
 const waitUntilServing = async (bootstrap: string, jvm: ChildProcess, logFile: string): Promise<void> => {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  const admin = new Kafka({ clientId: 'broker-probe', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  const kafka = new Kafka({ clientId: 'broker-probe', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true, retry: { retries: 1 } });
   try {
     for (;;) {
       if (jvm.exitCode !== null) throw new Error(`Kafka exited with code ${jvm.exitCode} during startup; see ${logFile} and jvm.out`);
       try {
         await admin.connect();
-        const cluster = await admin.describeCluster();
-        if (cluster.brokers.length > 0) return;
+        if ((await admin.describeCluster()).brokers.length > 0) {
+          await producer.connect();
+          return;
+        }
       } catch {
         // not up yet
       }
@@ -142,6 +150,7 @@ const waitUntilServing = async (bootstrap: string, jvm: ChildProcess, logFile: s
     }
   } finally {
     await admin.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
   }
 };
 
