@@ -8,10 +8,10 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ingestReportKeyFor, quarantineKeyFor, TOPIC } from '../../lib/contract';
+import { ingestReportKeyFor, quarantineKeyFor, TOPIC, type PurchaseEventV1 } from '../../lib/contract';
 import { batchSender, PipelinedSender, sharedProducer, discardProducer, type KafkaConnection, type KafkaRecord, type ProducerTuning, type SendBatch, DEFAULT_TUNING } from './kafka';
 import { decompressIfGzip, physicalLines } from './lines';
-import { headerProblem, parseLine, type RejectReason } from './row';
+import { headerProblem, parseLine, type Rejection, type RejectReason } from './row';
 
 /** Real rows are ~110 bytes; 8 KiB is far beyond any valid one and bounds memory per line. */
 export const MAX_LINE_BYTES = 8192;
@@ -88,6 +88,14 @@ export function quarantineFile(path: string): QuarantineSink {
   };
 }
 
+/** The Kafka record of an event: JSON ending with `\n` (Firehose adds no delimiter), keyed so one user's events stay in one partition, in order. */
+export const toRecord = (event: PurchaseEventV1): KafkaRecord => ({ key: event.user_id ?? event.order_id, value: JSON.stringify(event) + '\n' });
+
+export const toQuarantined = (line: number, bytes: Buffer, { reason, message }: Rejection): QuarantinedRow => {
+  const raw = bytes.toString('utf8');
+  return reason === 'invalid_utf8' ? { line, reason, message, raw, raw_base64: bytes.toString('base64') } : { line, reason, message, raw };
+};
+
 const isZlibError = (error: unknown): boolean => typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('Z_');
 
 /**
@@ -141,21 +149,19 @@ export async function ingestStream(
         const outcome = parseLine(bytes, tooLong, MAX_LINE_BYTES, source, line);
         if ('event' in outcome) {
           if (outcome.realigned) realigned++;
-          const value = JSON.stringify(outcome.event) + '\n'; // Firehose adds no delimiter between records
-          const key = outcome.event.user_id ?? outcome.event.order_id; // one user's events stay in one partition, in order
-          batch.push({ key, value });
-          batchBytes += value.length + key.length;
+          const record = toRecord(outcome.event);
+          batch.push(record);
+          batchBytes += record.value.length + record.key.length;
           if (batchBytes >= maxBatchBytes) {
             await sender.submit(batch);
             batch = [];
             batchBytes = 0;
           }
         } else {
-          const { reason, message } = outcome.rejection;
+          const { reason } = outcome.rejection;
           rejected++;
           rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + 1;
-          const raw = bytes.toString('utf8');
-          bad.push(reason === 'invalid_utf8' ? { line, reason, message, raw, raw_base64: bytes.toString('base64') } : { line, reason, message, raw });
+          bad.push(toQuarantined(line, bytes, outcome.rejection));
         }
         if (read >= nextProgress) {
           nextProgress += progressEvery;
