@@ -103,7 +103,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /** Overrides replace leaves; nested objects merge; unknown keys are an error (typos must not pass silently). */
 function merge<T>(base: T, override: unknown, path: string): T {
-  if (!isPlainObject(override)) return override as T;
+  if (!isPlainObject(override)) {
+    if (isPlainObject(base)) throw new Error(`recstream config: ${path} must be an object`);
+    return override as T;
+  }
   if (!isPlainObject(base)) {
     throw new Error(`recstream config: ${path} must not be an object`);
   }

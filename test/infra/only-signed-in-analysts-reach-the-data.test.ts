@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { API_ROUTES } from '../../lib/contract';
 import { webAclParameterName } from '../../lib/edge';
-import { defaultStack, resourcesOfType, single, synthesize } from './synth';
+import { defaultStack, resourcesOfType, single } from './synth';
 
 const s = defaultStack();
 const [poolId, pool] = single(s, 'AWS::Cognito::UserPool');
@@ -45,12 +45,6 @@ test('nobody can sign up: an admin creates analysts, with a strong password poli
   assert.equal(p.UserPoolTier, 'PLUS');
   assert.equal(p.UserPoolAddOns.AdvancedSecurityMode, 'ENFORCED');
 });
-
-test('MFA follows the config', () => {
-  const optional = synthesize({ context: { auth: { mfa: 'OPTIONAL' } } });
-  assert.equal(single(optional, 'AWS::Cognito::UserPool')[1].Properties?.MfaConfiguration, 'OPTIONAL');
-});
-
 test('the site client is public and uses the authorization-code flow, returning only to the CloudFront origin', () => {
   const c = client.Properties!;
   assert.equal(c.GenerateSecret, false);

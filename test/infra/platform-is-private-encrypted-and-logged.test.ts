@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { defaultStack, resourcesOfType, single, synthesize } from './synth';
+import { defaultStack, resourcesOfType, single } from './synth';
 
 const s = defaultStack();
 const raw = s.template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string; Properties?: any }>;
@@ -84,13 +84,4 @@ test('every log group the stack creates has the configured retention and goes wi
   for (const [id, fn] of resourcesOfType(s, 'AWS::Lambda::Function').filter(([fid]) => !CDK_PROVIDERS.some((p) => p.test(fid)))) {
     assert.ok(fn.Properties?.LoggingConfig?.LogGroup, `${id} logs to its own log group`);
   }
-});
-
-test('retain mode keeps the data when the stack is deleted', () => {
-  const kept = synthesize({ context: { removal: 'retain' } });
-  const keptRaw = kept.template.toJSON().Resources as typeof raw;
-  for (const [id] of [...resourcesOfType(kept, 'AWS::S3::Bucket'), ...resourcesOfType(kept, 'AWS::DynamoDB::Table')]) {
-    assert.equal(keptRaw[id].DeletionPolicy, 'Retain', id);
-  }
-  assert.equal(resourcesOfType(kept, 'Custom::S3AutoDeleteObjects').length, 0);
 });

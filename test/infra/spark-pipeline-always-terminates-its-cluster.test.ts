@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { defaultStack, resourcesOfType, single, stateMachineDefinition, synthesize } from './synth';
+import { defaultStack, resourcesOfType, single, stateMachineDefinition } from './synth';
 
 const s = defaultStack();
 const [machineId, machine] = single(s, 'AWS::StepFunctions::StateMachine');
@@ -76,13 +76,4 @@ test('the state machine logs everything with X-Ray, runs on a schedule, and rais
   assert.deepEqual(metrics, ['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
   const topicRef = alarm[1].Properties?.AlarmActions[0].Ref;
   assert.ok(s.resources[topicRef].Properties?.KmsMasterKeyId, 'the alarm topic is encrypted');
-});
-
-test('config overrides reach the cluster: instance count, release and no schedule', () => {
-  const custom = synthesize({ context: { emr: { coreInstanceCount: 5, releaseLabel: 'emr-7.9.0' }, schedule: null } });
-  const definition = stateMachineDefinition(single(custom, 'AWS::StepFunctions::StateMachine')[1]);
-  const create = definition.States[definition.StartAt].Parameters;
-  assert.equal(create.ReleaseLabel, 'emr-7.9.0');
-  assert.equal(create.Instances.InstanceGroups.find((g: any) => g.InstanceRole === 'CORE').InstanceCount, 5);
-  assert.equal(resourcesOfType(custom, 'AWS::Events::Rule').length, 0);
 });
