@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,14 +21,14 @@ export interface KafkaBroker {
   bootstrap: string;
   port: number;
   dataDir: string;
-  /** Stops the JVM (SIGTERM, so producer state and logs are flushed). */
+  /** Stops the JVM (SIGTERM, so producer state and logs are flushed); deletes the data directory if startBroker made it. */
   stop(): Promise<void>;
   /** Stops and starts the same broker: same ports, same data. */
   restart(): Promise<void>;
 }
 
 export interface BrokerOptions {
-  /** Kept across restarts; formatted on first use. Default: a fresh temp dir. */
+  /** Kept across restarts and after stop; formatted on first use. Default: a temp dir deleted by stop(). */
   dataDir?: string;
   /** PLAINTEXT port; default: a free one. */
   port?: number;
@@ -178,6 +178,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<KafkaBroker
   requireJars();
   const log = opts.log ?? (() => undefined);
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'recstream-kafka-'));
+  const ownsDataDir = opts.dataDir === undefined;
   mkdirSync(dataDir, { recursive: true });
   const port = opts.port ?? (await freePort());
   const controllerPort = await freePort();
@@ -191,7 +192,10 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<KafkaBroker
 
   let jvm: ChildProcess;
   let guard: ChildProcess;
-  const killOnExit = () => jvm.kill('SIGKILL');
+  const killOnExit = () => {
+    jvm.kill('SIGKILL');
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
 
   const launch = async () => {
     const started = Date.now();
@@ -201,11 +205,16 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<KafkaBroker
     closeSync(out);
     guard = watchdog(jvm.pid!);
     process.once('exit', killOnExit);
-    await waitUntilServing(bootstrap, jvm, logFile);
+    try {
+      await waitUntilServing(bootstrap, jvm, logFile);
+    } catch (error) {
+      jvm.kill('SIGKILL'); // never leave a half-started broker holding the ports
+      throw error;
+    }
     log(`kafka: broker up on ${bootstrap} in ${((Date.now() - started) / 1000).toFixed(1)}s (data ${dataDir})`);
   };
 
-  const stop = async () => {
+  const halt = async () => {
     process.removeListener('exit', killOnExit);
     jvm.kill('SIGTERM');
     await waitForExit(jvm, 30_000);
@@ -218,9 +227,13 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<KafkaBroker
     bootstrap,
     port,
     dataDir,
-    stop,
+    stop: async () => {
+      await halt();
+      // A test broker's log segments reach hundreds of MB; temp dirs must not pile up on a shared machine.
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
     restart: async () => {
-      await stop();
+      await halt();
       await launch();
     },
   };
