@@ -72,7 +72,8 @@ def top_customers(df: DataFrame):
 
 
 def top_by(df: DataFrame, key: str):
-    rows = _sales(df.filter(F.col(key).isNotNull()), key).orderBy(F.desc("revenue"), key).limit(TOP_N).collect()
+    totals = df.filter(F.col(key).isNotNull()).groupBy(key).agg(F.sum(revenue()).alias("revenue"), F.sum("quantity").alias("units"))
+    rows = totals.orderBy(F.desc("revenue"), key).limit(TOP_N).collect()
     return [{key: r[key], "revenue": money(r["revenue"]), "units": int(r["units"])} for r in rows]
 
 

@@ -16,7 +16,7 @@ Rules, in order (README.md "clean" explains each):
 """
 import json
 
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from . import io
@@ -123,8 +123,9 @@ def merge_quantities(deduped: DataFrame) -> DataFrame:
 def most_frequent(df: DataFrame, key: str, value: str, alias: str) -> DataFrame:
     """key -> its most frequent non-null value (ties: the smallest value, so runs are repeatable)."""
     counted = df.filter(F.col(key).isNotNull() & F.col(value).isNotNull()).groupBy(key, value).count()
-    best = Window.partitionBy(key).orderBy(F.desc("count"), F.asc(value))
-    return counted.withColumn("r", F.row_number().over(best)).filter("r = 1").select(key, F.col(value).alias(alias))
+    # min over (-count, value): a hash aggregate, cheaper than ranking in a window.
+    best = counted.groupBy(key).agg(F.min(F.struct(-F.col("count"), F.col(value))).alias("best"))
+    return best.select(key, F.col("best")[value].alias(alias))
 
 
 def fill_details(items: DataFrame) -> DataFrame:
@@ -180,14 +181,13 @@ def build_report(input_rows, quarantined, repaired, deduped_rows, curated_stats)
 def clean(spark: SparkSession, raw: DataFrame):
     """Returns (curated line items, quarantined rows, report); nothing is written."""
     checked = with_reject_reason(normalise(raw)).persist()
-    counts = checked.agg(
-        F.count(F.lit(1)).alias("rows"),
-        _count_if(F.col("repaired_shift") & F.col("reject_reason").isNull()).alias("repaired"),
-    ).first()
-    quarantined = {
-        r["reject_reason"]: r["count"]
-        for r in checked.filter(F.col("reject_reason").isNotNull()).groupBy("reject_reason").count().collect()
-    }
+    outcomes = checked.groupBy("reject_reason", "repaired_shift").count().collect()
+    input_rows = sum(r["count"] for r in outcomes)
+    repaired = sum(r["count"] for r in outcomes if r["repaired_shift"] and r["reject_reason"] is None)
+    quarantined = {}
+    for r in outcomes:
+        if r["reject_reason"] is not None:
+            quarantined[r["reject_reason"]] = quarantined.get(r["reject_reason"], 0) + r["count"]
     deduped = drop_redeliveries(checked.filter(F.col("reject_reason").isNull()))
     filled = fill_details(merge_quantities(deduped)).persist()
     stats = filled.agg(
@@ -203,7 +203,7 @@ def clean(spark: SparkSession, raw: DataFrame):
     ).first().asDict()
     stats = {k: int(v or 0) for k, v in stats.items()}
     # Every deduplicated row ends up as one unit of some line item.
-    report = build_report(int(counts["rows"]), quarantined, int(counts["repaired"] or 0), stats["units"], stats)
+    report = build_report(input_rows, quarantined, repaired, stats["units"], stats)
     curated = filled.select(
         "event_time", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "quantity", "month"
     )
@@ -213,7 +213,7 @@ def clean(spark: SparkSession, raw: DataFrame):
 
 def run(spark: SparkSession, input_path: str, output: str, report_path: str, quarantine_path: str):
     curated, rejects, report = clean(spark, read_raw(spark, input_path))
-    curated.repartition("month").write.mode("overwrite").partitionBy("month").parquet(output)
+    curated.write.mode("overwrite").partitionBy("month").parquet(output)
     rejects.coalesce(1).write.mode("overwrite").json(quarantine_path)
     report["quarantine_path"] = quarantine_path
     io.write_json(spark, report_path, report)

@@ -48,17 +48,16 @@ def log(message):
 
 
 def purchases(curated: DataFrame) -> DataFrame:
-    """Known users' purchases: guests cannot be personalised (they still count for popularity)."""
+    """Known users' purchases: guests can be neither personalised nor evaluated."""
     return curated.filter(F.col("user_id").isNotNull()).select("user_id", "product_id", "event_time", "quantity", "order_id")
 
 
 def product_details(curated: DataFrame) -> DataFrame:
     """product_id -> the category, brand and price of its latest sale, price as the decimal string."""
-    latest = Window.partitionBy("product_id").orderBy(F.col("event_time").desc_nulls_last(), F.col("price").desc())
-    return (
-        curated.withColumn("r", F.row_number().over(latest))
-        .filter("r = 1")
-        .select("product_id", "category_code", "brand", F.col("price").cast("string").alias("price"))
+    # max over (time, price, ...): a hash aggregate; undated sales (null time) lose to dated ones.
+    latest = F.max(F.struct("event_time", "price", "category_code", "brand")).alias("latest")
+    return curated.groupBy("product_id").agg(latest).select(
+        "product_id", "latest.category_code", "latest.brand", F.col("latest.price").cast("string").alias("price")
     )
 
 
@@ -265,6 +264,7 @@ def with_details(items: DataFrame, details: DataFrame) -> DataFrame:
 def serve_all(spark, bought, details, chosen, args, popular_list):
     """Every known user's served list, as UserRecommendations rows."""
     model = Model(bought, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
+    log("serving model fitted in %.0fs" % model.fit_seconds)
     users = bought.select("user_id").distinct()
     inputs = users.join(history(bought), "user_id").join(model.candidates(users), "user_id", "left")
     policy = chosen["policy"]

@@ -113,7 +113,8 @@ def test_spark_submit_runs_main_py_with_the_emr_zip(lake, tmp_path):
     env.pop("PYTHONPATH", None)
     subprocess.run(
         [os.path.join(venv_bin, "spark-submit"), "--master", "local[1]", "--conf", "spark.ui.enabled=false",
-         "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.sql.shuffle.partitions=2",
+         "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.driver.host=127.0.0.1",
+         "--conf", "spark.sql.shuffle.partitions=2",
          "--py-files", archive, str(entry),
          "analyse", "--input", os.path.join(lake, LAKE["curatedPrefix"]), "--output", str(out)],
         check=True, env=env, timeout=240, capture_output=True,

@@ -7,10 +7,11 @@
  * every baseline on the time-split holdout, as ratios.
  * Skips cleanly when the real data is absent. Options: --master (default local[2]).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { LAKE } from '../../lib/contract';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -30,30 +31,31 @@ type MetricsJson = {
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 
-/** Runs one spark-submit, echoing the jobs' own progress lines; returns wall seconds. */
-const sparkSubmit = (label: string, script: string, args: string[]): number => {
-  console.log(`\n== ${label}`);
-  const started = process.hrtime.bigint();
-  const run = spawnSync(
-    join(VENV_BIN, 'spark-submit'),
-    ['--master', MASTER, '--driver-memory', '3g', '--conf', 'spark.ui.enabled=false', '--conf', 'spark.driver.bindAddress=127.0.0.1', script, ...args],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      env: { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, PYSPARK_PYTHON: join(VENV_BIN, 'python'), PYTHONPATH: EMR_JOBS },
-    },
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const progress = run.stdout.split('\n').filter((l) => /^\[recommend|^raw rows|^analyse:|"input_rows"|"line_items"/.test(l));
-  for (const line of progress) console.log(`  ${line.trim().slice(0, 200)}`);
-  if (run.status !== 0) {
-    console.error(run.stderr.split('\n').filter((l) => !/^\s+at |WARN/.test(l)).slice(-30).join('\n'));
-    throw new Error(`${label} failed with exit code ${run.status}`);
-  }
-  console.log(`  ${fmt(seconds)} s`);
-  return seconds;
-};
+/** Runs one spark-submit, echoing the jobs' own progress lines as they come; resolves to wall seconds. */
+const sparkSubmit = (label: string, script: string, args: string[]): Promise<number> =>
+  new Promise((done, fail) => {
+    console.log(`\n== ${label}`);
+    const started = process.hrtime.bigint();
+    const child = spawn(
+      join(VENV_BIN, 'spark-submit'),
+      ['--master', MASTER, '--driver-memory', '3g', '--conf', 'spark.ui.enabled=false', '--conf', 'spark.driver.bindAddress=127.0.0.1', '--conf', 'spark.driver.host=127.0.0.1', script, ...args],
+      { cwd: ROOT, env: { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, PYSPARK_PYTHON: join(VENV_BIN, 'python'), PYTHONPATH: EMR_JOBS } },
+    );
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (/^\[recommend|^raw rows|^analyse:|"input_rows"|"line_items"|"shifted_columns"/.test(line)) console.log(`  ${line.trim().slice(0, 220)}`);
+    });
+    const errors: string[] = [];
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      if (!/^\s+at |WARN|INFO/.test(line)) errors.push(line);
+    });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) return fail(new Error(`${label} failed with exit code ${code}:\n${errors.slice(-30).join('\n')}`));
+      console.log(`  ${fmt(seconds)} s`);
+      done(seconds);
+    });
+  });
 
 const table = (title: string, header: string[], rows: string[][]) => {
   const cells = [header, ...rows];
@@ -65,7 +67,7 @@ const table = (title: string, header: string[], rows: string[][]) => {
   }
 };
 
-const main = () => {
+const main = async () => {
   if (!existsSync(RAW)) {
     console.log(`bench:spark skipped: ${RAW} is absent (the real data lives outside the repository)`);
     return;
@@ -77,13 +79,12 @@ const main = () => {
   console.log(`bench:spark on ${objects} Firehose objects, master ${MASTER}, lake ${lake}`);
   console.log(`load average at start: ${loadavg().map((l) => fmt(l, 2)).join(' ')} (other work on this machine slows every number, the ratios less)`);
 
-  const scan = sparkSubmit('anchor: raw read + count', join(EMR_JOBS, 'bench', 'raw_scan.py'), [RAW]);
-  const main = join(EMR_JOBS, 'main.py');
-  const stages: [string, number][] = [
-    ['clean', sparkSubmit('clean', main, ['clean', '--input', RAW, '--output', at(LAKE.curatedPrefix)])],
-    ['recommend', sparkSubmit('recommend', main, ['recommend', '--input', at(LAKE.curatedPrefix), '--output', at('serving/')])],
-    ['analyse', sparkSubmit('analyse', main, ['analyse', '--input', at(LAKE.curatedPrefix), '--output', at(LAKE.analyticsPrefix)])],
-  ];
+  const scan = await sparkSubmit('anchor: raw read + count', join(EMR_JOBS, 'bench', 'raw_scan.py'), [RAW]);
+  const entry = join(EMR_JOBS, 'main.py');
+  const stages: [string, number][] = [];
+  stages.push(['clean', await sparkSubmit('clean', entry, ['clean', '--input', RAW, '--output', at(LAKE.curatedPrefix)])]);
+  stages.push(['recommend', await sparkSubmit('recommend', entry, ['recommend', '--input', at(LAKE.curatedPrefix), '--output', at('serving/')])]);
+  stages.push(['analyse', await sparkSubmit('analyse', entry, ['analyse', '--input', at(LAKE.curatedPrefix), '--output', at(LAKE.analyticsPrefix)])]);
   const total = stages.reduce((sum, [, s]) => sum + s, 0);
   table(
     `Wall time (${MASTER}, each a fresh spark-submit incl. JVM start)`,
@@ -113,4 +114,7 @@ const main = () => {
   console.log(`load average at end: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 };
 
-main();
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
