@@ -26,6 +26,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { Alerts } from './alerts';
 import type { AlsConfig, RecstreamConfig } from './config';
@@ -88,7 +89,7 @@ export class Processing extends Construct {
     });
     const mainPy = new assets.Asset(this, 'MainPy', { path: path.join(REPO_ROOT, 'emr-jobs', 'main.py') });
 
-    const securityGroups = this.clusterSecurityGroups(network);
+    const securityGroups = this.clusterSecurityGroups(network, config);
     // EMR's service role: AmazonEMRServicePolicy_v2 only acts on resources tagged for it
     // (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html).
     const serviceRole = new iam.Role(this, 'EmrServiceRole', {
@@ -241,7 +242,7 @@ export class Processing extends Construct {
    * the nodes itself) and the service-access group the EMR service uses to reach
    * the primary node in a private subnet (9443 in, 8443 out).
    */
-  private clusterSecurityGroups(network: Network): Record<'primary' | 'core' | 'serviceAccess', ec2.SecurityGroup> {
+  private clusterSecurityGroups(network: Network, config: RecstreamConfig): Record<'primary' | 'core' | 'serviceAccess', ec2.SecurityGroup> {
     const group = (id: string, description: string, allowAllOutbound: boolean): ec2.SecurityGroup => {
       const sg = new ec2.SecurityGroup(this, id, { vpc: network.vpc, description, allowAllOutbound });
       Tags.of(sg).add(EMR_MANAGED_TAG.key, EMR_MANAGED_TAG.value);
@@ -257,7 +258,42 @@ export class Processing extends Construct {
     serviceAccess.addIngressRule(primary, ec2.Port.tcp(9443), 'Primary node to the EMR service');
     serviceAccess.addEgressRule(primary, ec2.Port.tcp(8443), 'EMR service to the primary node');
     serviceAccess.addEgressRule(core, ec2.Port.tcp(8443), 'EMR service to the core nodes');
+    for (const [id, sg] of [['Primary', primary], ['Core', core]] as const) this.revokeEmrRulesOnDelete(id, sg, [primary, core, serviceAccess], config);
     return { primary, core, serviceAccess };
+  }
+
+  /**
+   * EMR adds rules of its own between the managed groups (all TCP/UDP/ICMP from the
+   * primary and core groups: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-man-sec-groups.html).
+   * CloudFormation does not know them, and groups that reference each other cannot
+   * be deleted, so `cdk destroy` revokes them first. Revoking a rule that does not
+   * exist is not an error (EC2 reports it in UnknownIpPermissions), so listing every
+   * such rule is safe.
+   */
+  private revokeEmrRulesOnDelete(id: string, group: ec2.SecurityGroup, peers: ec2.SecurityGroup[], config: RecstreamConfig): void {
+    const pairs = peers.map((peer) => ({ GroupId: peer.securityGroupId }));
+    const ipPermissions = [
+      { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, UserIdGroupPairs: pairs },
+      { IpProtocol: 'udp', FromPort: 0, ToPort: 65535, UserIdGroupPairs: pairs },
+      { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, UserIdGroupPairs: pairs },
+    ];
+    new cr.AwsCustomResource(this, `RevokeEmrRules${id}`, {
+      onDelete: {
+        service: 'EC2',
+        action: 'revokeSecurityGroupIngress',
+        parameters: { GroupId: group.securityGroupId, IpPermissions: ipPermissions },
+        // A group EMR never touched has nothing to revoke.
+        ignoreErrorCodesMatching: 'InvalidPermission.NotFound',
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['ec2:RevokeSecurityGroupIngress'],
+          resources: [Stack.of(this).formatArn({ service: 'ec2', resource: 'security-group', resourceName: group.securityGroupId })],
+        }),
+      ]),
+      installLatestAwsSdk: false,
+      logGroup: logGroup(this, `RevokeEmrRules${id}Logs`, config),
+    });
   }
 
   /** What the nodes touch: the Spark assets, the lake prefixes the jobs read and write, and EMR's log prefix. */
