@@ -62,7 +62,7 @@ export const SINK_DEFAULTS = {
 } as const;
 
 /** Records waiting for the next object, and how far each partition has been read. */
-class Buffer_ {
+class PendingRecords {
   values: Buffer[] = [];
   bytes = 0;
   firstAt = 0;
@@ -95,7 +95,7 @@ export const startSink = async (options: SinkOptions): Promise<Sink> => {
   const kafka = new Kafka({ clientId: `${streamName}-sink`, brokers: options.brokers, logLevel: logLevel.NOTHING });
   const consumer: Consumer = kafka.consumer({ groupId, maxBytes: 16 * MiB });
   const admin = kafka.admin();
-  const buffer = new Buffer_();
+  const buffer = new PendingRecords();
   const totals: SinkTotals = { objects: 0, rows: 0, bytes: 0, compressedBytes: 0 };
   /** partition -> next offset that is safely in an object */
   const landed = new Map<number, bigint>();
