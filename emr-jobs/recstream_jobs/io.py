@@ -69,9 +69,3 @@ def write_text(spark, path, text):
 
 def write_json(spark, path, document):
     write_text(spark, path, json.dumps(document, separators=(",", ":")) + "\n")
-
-
-def path_exists(spark, path):
-    jvm = spark.sparkContext._jvm
-    hpath = jvm.org.apache.hadoop.fs.Path(path)
-    return hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(hpath)

@@ -47,7 +47,6 @@ POLICIES = {
     "repeat_then_popular": lambda c, k: blend(k, ("repeat", c.seen), ("popular", _unseen_popular(c))),
     "top_repeat_then_als": lambda c, k: blend(k, ("repeat", c.seen[:1]), ("als", _unseen(c))),
 }
-BASELINES = ("popular", "repeat", "als_with_seen", "als_unseen")
 
 
 def serve(policy, candidates, k):

@@ -1,13 +1,5 @@
-"""Explicit schemas: what Firehose lands and what the clean job writes."""
-from pyspark.sql.types import (
-    DecimalType,
-    IntegerType,
-    LongType,
-    StringType,
-    StructField,
-    StructType,
-    TimestampType,
-)
+"""Explicit schema of what Firehose lands, and the types the clean job writes."""
+from pyspark.sql.types import DecimalType, LongType, StringType, StructField, StructType
 
 CORRUPT = "_corrupt_record"
 
@@ -32,21 +24,6 @@ RAW_SCHEMA = StructType(
 )
 
 PRICE_TYPE = DecimalType(12, 2)
-
-CURATED_SCHEMA = StructType(
-    [
-        StructField("event_time", TimestampType()),
-        StructField("order_id", StringType(), False),
-        StructField("product_id", StringType(), False),
-        StructField("category_id", StringType()),
-        StructField("category_code", StringType()),
-        StructField("brand", StringType()),
-        StructField("price", PRICE_TYPE, False),
-        StructField("user_id", StringType()),
-        StructField("quantity", IntegerType(), False),
-        StructField("month", StringType(), False),
-    ]
-)
 
 # Partition value of line items whose time is missing (1970-01-01 or absent).
 UNDATED_MONTH = "undated"
