@@ -12,7 +12,6 @@ Every run (README "recommend"):
    popularity fallback and metrics.json.
 """
 import datetime
-import json
 import time
 
 import numpy as np
@@ -31,6 +30,8 @@ SERVING_PREFIX = "serving/"
 assert all(LAKE[key].startswith(SERVING_PREFIX) for key in ("recommendationsPrefix", "fallbackKey", "metricsKey"))
 # One recommended product of one user's served list, before product details are attached.
 SERVED_ITEM = "user_id string, pos int, product_id string, score double, source string"
+# Served when the data cannot measure policies: the best on the real data (README).
+DEFAULT_POLICY = "repeat_then_als"
 GRIDS = {
     # (rank, regParam, alpha): small on purpose, the whole run must stay within minutes on 2 cores.
     "small": [(16, 0.1, 10.0), (48, 0.5, 10.0), (48, 0.5, 40.0)],
@@ -212,6 +213,10 @@ def grid_search(dated, args, validation_start, holdout_start):
     popular_list = popular(dated, validation_start, args.popular_days)
     log("validation: %d users active before and during [%s, %s)" % (len(truth), validation_start, holdout_start))
     settings = GRIDS[args.grid] or [(args.rank, args.reg_param, args.alpha)]
+    if not truth:
+        # Too little history to measure anything (e.g. a store with a few weeks of data).
+        chosen = {"rank": args.rank, "reg_param": args.reg_param, "alpha": args.alpha, "max_iter": args.max_iter}
+        return {"validation_users": 0, "grid": [], "chosen": {**chosen, "policy": DEFAULT_POLICY, "by": "default: no user bought both before and during validation"}}
     train = train.persist()
     seen = collect_seen(train, active)
     results = []
@@ -233,6 +238,9 @@ def grid_search(dated, args, validation_start, holdout_start):
 
 def holdout_metrics(dated, chosen, args, holdout_start, end):
     train, active, truth = split_window(dated, holdout_start, end)
+    if not truth:
+        log("holdout: no user bought both before and during it, nothing to measure")
+        return {"holdout_users": 0, "metrics": {}}
     popular_list = popular(dated, holdout_start, args.popular_days)
     model = Model(train, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
     candidates = collect_candidates(model, active, collect_seen(train, active), popular_list)

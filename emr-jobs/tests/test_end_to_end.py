@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import main as cli
-from recstream_jobs import analyse, clean, recommend
+from recstream_jobs import recommend
 from recstream_jobs.contract import ANALYTICS_DOCUMENTS, FALLBACK_USER_ID, LAKE, TOP_K
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -121,3 +121,25 @@ def test_spark_submit_runs_main_py_with_the_emr_zip(lake, tmp_path):
     )
     for name in ANALYTICS_DOCUMENTS:
         assert read_json(out / (name + ".json")) == read_json(os.path.join(lake, LAKE["analyticsPrefix"], name + ".json"))
+
+
+def test_recommend_serves_a_store_too_young_to_measure(spark, tmp_path):
+    """Two days of purchases: no user is active before and during a window, yet everyone is served."""
+    rows = [
+        ("2020-07-01 10:00:00", "1", "11", "101", 1),
+        ("2020-07-01 11:00:00", "2", "12", "102", 2),
+        ("2020-07-02 09:00:00", "3", "11", "102", 1),
+    ]
+    curated = spark.createDataFrame(
+        [(t, o, u, p, q, "electronics.audio", "sony", "9.99", "2020-07") for t, o, u, p, q in rows],
+        "t string, order_id string, user_id string, product_id string, quantity int, category_code string, brand string, price string, month string",
+    ).selectExpr("to_timestamp(t) as event_time", "order_id", "user_id", "product_id", "quantity", "category_code", "brand",
+                 "cast(price as decimal(12,2)) as price", "month")
+    curated.write.parquet(str(tmp_path / "curated"))
+    document = run_job(spark, ["recommend", "--input", str(tmp_path / "curated"), "--output", str(tmp_path / "serving"), "--grid", "small"])
+    assert document["validation_users"] == 0 and document["holdout"]["holdout_users"] == 0
+    assert document["chosen"]["policy"] == recommend.DEFAULT_POLICY
+    assert document["serving"]["users"] == 2
+    served = [json.loads(line) for part in glob.glob(str(tmp_path / "serving" / "recommendations" / "part-*.json")) for line in open(part)]
+    assert {line["user_id"] for line in served} == {"11", "12", FALLBACK_USER_ID}
+    assert all(len(line["recommendations"]) == 2 for line in served)  # only two products exist
