@@ -50,7 +50,13 @@ export const freePort = (): Promise<number> =>
   });
 
 /** Kafka's cluster id format: 16 random bytes, URL-safe base64 without padding. */
-const newClusterId = (): string => randomBytes(16).toString('base64url');
+/** Kafka's own Uuid.randomUuid() redraws ids that start with '-': the storage tool would read one as an option. */
+export const newClusterId = (): string => {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+};
 
 const serverProperties = (dataDir: string, port: number, controllerPort: number): string =>
   [
