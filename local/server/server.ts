@@ -8,9 +8,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../lib/contract';
+import { API_ROUTES, WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../lib/contract';
 import { cachedFallback, handleRequest, isApiPath, type ApiDeps } from '../../lambdas/api/router';
 import type { AnalyticsStore, RecommendationStore } from '../../lambdas/serving/ports';
+import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '../auth/verify';
 
 export interface LocalServerOptions {
   /** 127.0.0.1 unless `exposeBeyondLoopback` is set: the data is a store's customers. */
@@ -26,6 +27,23 @@ export interface LocalServerOptions {
   runtimeConfig: WebRuntimeConfig;
   /** CORS origin for API calls from another origin (a Vite dev server); none by default. */
   allowedOrigin?: string;
+  /**
+   * Require a valid bearer token on every API route but /health, checked as API
+   * Gateway's JWT authorizer does, before the API code runs. Without it the API is open.
+   */
+  auth?: JwtAuthorizerOptions;
+  /** One entry per API request (as the HTTP API's access log): who asked for which path. Never the token. */
+  accessLog?: (entry: AccessLogEntry) => void;
+}
+
+export interface AccessLogEntry {
+  requestId: string;
+  time: string;
+  method: string;
+  path: string;
+  status: number;
+  sub?: string;
+  username?: string;
 }
 
 export interface LocalServer {
@@ -113,6 +131,19 @@ const serveStatic = async (webDir: string, urlPath: string, req: IncomingMessage
   res.end(body);
 };
 
+/** API Gateway's answer to a request its authorizer turns away. */
+const unauthorized = (reason: string, requestId: string, allowedOrigin: string | undefined) => ({
+  status: 401,
+  headers: {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'x-request-id': requestId,
+    'www-authenticate': `Bearer error="invalid_token", error_description="${reason.replace(/"/g, "'")}"`,
+    ...(allowedOrigin ? { 'access-control-allow-origin': allowedOrigin, 'access-control-expose-headers': 'x-request-id, www-authenticate', vary: 'Origin' } : {}),
+  },
+  body: JSON.stringify({ message: 'Unauthorized', requestId }),
+});
+
 export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalServer> => {
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host) && !opts.exposeBeyondLoopback) {
@@ -126,15 +157,31 @@ export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalS
     allowedOrigin: opts.allowedOrigin,
   };
   const configBody = JSON.stringify(opts.runtimeConfig);
+  const authorize = opts.auth ? createJwtAuthorizer(opts.auth) : undefined;
+  // CORS preflights carry no token by design; API Gateway answers them before its authorizer too.
+  const isOpen = (method: string, path: string) => method === 'OPTIONS' || path === API_ROUTES.health;
+
+  const serveApi = async (req: IncomingMessage, url: string, path: string) => {
+    const method = req.method ?? 'GET';
+    const requestId = randomUUID();
+    let principal: Principal | undefined;
+    let response;
+    if (authorize && !isOpen(method, path)) {
+      const verdict = await authorize(req.headers.authorization);
+      if (verdict.ok) principal = verdict.principal;
+      else response = unauthorized(verdict.reason, requestId, opts.allowedOrigin);
+    }
+    response ??= await handleRequest({ method, path: url, headers: req.headers as Record<string, string>, requestId }, deps);
+    opts.accessLog?.({ requestId, time: new Date().toISOString(), method, path, status: response.status, ...principal });
+    return response;
+  };
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const path = url.split('?')[0];
     const head = req.method === 'HEAD';
     const work = isApiPath(path)
-      ? handleRequest({ method: req.method ?? 'GET', path: url, headers: req.headers as Record<string, string>, requestId: randomUUID() }, deps).then((r) =>
-          send(res, r.status, r.headers, r.body, head),
-        )
+      ? serveApi(req, url, path).then((r) => send(res, r.status, r.headers, r.body, head))
       : path === `/${WEB_RUNTIME_CONFIG_FILE}`
         ? Promise.resolve(send(res, 200, { ...SITE_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' }, configBody, head))
         : serveStatic(webDir, path, req, res);

@@ -8,10 +8,12 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { USER_ID_RULE } from '../../lib/contract';
-import { checkUserId, createApiClient } from '../../web/src/api';
-import { createAuth } from '../../web/src/auth';
+import { checkUserId, createApiClient, type Auth } from '../../web/src/api';
 import { SEED_USERS, UNKNOWN_USER } from '../api/seed';
 import { startSeededSite } from './site';
+
+/** The site without sign-in (`config.auth` null): no token. */
+const open: Auth = { accessToken: async () => null };
 
 describe('web API client', () => {
   let site: { url: string; close(): Promise<void> };
@@ -21,7 +23,7 @@ describe('web API client', () => {
   after(() => site.close());
 
   it('maps the API answers to the page states', async () => {
-    const api = createApiClient(site.url, createAuth({ apiUrl: site.url, auth: null }));
+    const api = createApiClient(site.url, open);
     const known = await api.recommendations(SEED_USERS[0].user_id);
     assert.ok(known.ok && known.data.personalized && known.data.recommendations.length === 3);
     const fallback = await api.recommendations(UNKNOWN_USER);
@@ -50,7 +52,7 @@ describe('web API client', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       await createApiClient(url, { accessToken: async () => 'token-123' }).analytics('summary');
-      await createApiClient(url, createAuth({ apiUrl: url, auth: null })).analytics('summary');
+      await createApiClient(url, open).analytics('summary');
       assert.equal(seen[0].authorization, 'Bearer token-123');
       assert.equal(seen[1].authorization, undefined);
     } finally {
@@ -59,11 +61,11 @@ describe('web API client', () => {
   });
 
   it('an unreachable API and a failed sign-in are told apart', async () => {
-    const down = createApiClient('http://127.0.0.1:9', createAuth({ apiUrl: '', auth: null }));
+    const down = createApiClient('http://127.0.0.1:9', open);
     const r = await down.recommendations('1');
     assert.equal(!r.ok && r.kind, 'unreachable');
-    const signIn = createApiClient(site.url, createAuth({ apiUrl: site.url, auth: { authority: 'https://idp.example', clientId: 'c', scopes: 'openid' } }));
+    const signIn = createApiClient(site.url, { accessToken: () => Promise.reject(new Error('the provider is unreachable')) });
     const s = await signIn.recommendations('1');
-    assert.ok(!s.ok && s.kind === 'failed' && s.status === 401 && /cannot sign in/.test(s.message));
+    assert.ok(!s.ok && s.kind === 'failed' && s.status === 401 && /provider is unreachable/.test(s.message));
   });
 });

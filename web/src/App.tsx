@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { ApiClient } from './api';
+import type { Session } from './auth';
 import { RecommendationsPage } from './pages/Recommendations';
 
 // The chart library is most of the bundle; the search page should not wait for it.
@@ -14,7 +15,7 @@ type PageHash = (typeof PAGES)[number]['hash'];
 
 const currentPage = (): PageHash => (window.location.hash === '#/dashboard' ? '#/dashboard' : '#/');
 
-export const App = ({ api }: { api: ApiClient }) => {
+export const App = ({ api, session }: { api: ApiClient; session: Session }) => {
   const [page, setPage] = useState<PageHash>(currentPage);
   useEffect(() => {
     const onHash = () => setPage(currentPage());
@@ -39,6 +40,16 @@ export const App = ({ api }: { api: ApiClient }) => {
             </a>
           ))}
         </nav>
+        {session.analyst !== null && (
+          <div className="signed-in">
+            <span>
+              Signed in as <strong>{session.analyst}</strong>
+            </span>
+            <button type="button" onClick={() => void session.signOut()}>
+              Sign out
+            </button>
+          </div>
+        )}
       </header>
       <main className="page">
         {page === '#/' ? <RecommendationsPage api={api} /> : (

@@ -6,7 +6,14 @@ import {
   type AnalyticsDocuments,
   type RecommendationsResponse,
 } from '../../lib/contract';
-import type { Auth } from './auth';
+
+/**
+ * Where the client gets its bearer token before every call (web/src/auth.ts
+ * signs in); null means the API is open (`config.auth` null).
+ */
+export interface Auth {
+  accessToken(): Promise<string | null>;
+}
 
 export type Failure =
   | { kind: 'bad-input'; message: string }

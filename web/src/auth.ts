@@ -1,17 +1,77 @@
+import { UserManager, type User } from 'oidc-client-ts';
 import type { WebRuntimeConfig } from '../../lib/contract';
+import type { Auth } from './api';
 
 /**
- * The sign-in seam (issue 7): the API client asks for a token before every
- * call and sends it as `Authorization: Bearer …`. Without `config.auth` the
+ * Sign-in for the site (issue 7): the OpenID Connect authorization-code flow
+ * with PKCE against `config.auth.authority` — Cognito on AWS, the twin's local
+ * provider on this machine; the same code for both. Without `config.auth` the
  * API is open and there is no token.
  */
-export interface Auth {
-  accessToken(): Promise<string | null>;
+export interface Session extends Auth {
+  /** Who is signed in, for the header; null when the site is open. */
+  readonly analyst: string | null;
+  signOut(): Promise<void>;
 }
 
-export const createAuth = (config: WebRuntimeConfig): Auth => ({
-  async accessToken() {
-    if (config.auth === null) return null;
-    throw new Error(`This build cannot sign in to ${config.auth.authority} yet.`);
-  },
-});
+/** Where the analyst was (a hash route), carried through the provider and back. */
+interface ReturnTo {
+  hash: string;
+}
+
+const OPEN: Session = { analyst: null, accessToken: async () => null, signOut: async () => undefined };
+
+/** A promise that never settles: the page is navigating away to the provider. */
+const leaving = (): Promise<never> => new Promise(() => undefined);
+
+const nameOf = (user: User): string => {
+  const p = user.profile;
+  return p.preferred_username ?? p.email ?? (typeof p['cognito:username'] === 'string' ? p['cognito:username'] : p.sub);
+};
+
+const isSignInCallback = (url: URL): boolean => url.searchParams.has('code') && url.searchParams.has('state');
+
+/**
+ * The signed-in session, after handling a redirect back from the provider.
+ * A signed-out visit never resolves: it is sent to the provider's sign-in page.
+ */
+export const startSession = async (config: WebRuntimeConfig): Promise<Session> => {
+  if (config.auth === null) return OPEN;
+  const site = `${window.location.origin}/`;
+  const manager = new UserManager({
+    authority: config.auth.authority,
+    client_id: config.auth.clientId,
+    scope: config.auth.scopes,
+    redirect_uri: site,
+    post_logout_redirect_uri: site,
+    // No hidden-iframe renewals (Cognito has no prompt=none): an expired token sends the analyst through sign-in again.
+    automaticSilentRenew: false,
+  });
+  const signIn = async (): Promise<never> => {
+    await manager.signinRedirect({ state: { hash: window.location.hash } satisfies ReturnTo });
+    return leaving();
+  };
+
+  const here = new URL(window.location.href);
+  let user: User | null;
+  if (isSignInCallback(here)) {
+    user = await manager.signinRedirectCallback();
+    // The code is single-use; keep it out of history and bookmarks.
+    window.history.replaceState(null, '', `${site}${(user.state as ReturnTo | undefined)?.hash ?? ''}`);
+  } else {
+    user = await manager.getUser();
+  }
+  if (!user || user.expired) return signIn();
+
+  return {
+    analyst: nameOf(user),
+    async accessToken() {
+      const current = await manager.getUser();
+      return current && !current.expired ? current.access_token : signIn();
+    },
+    async signOut() {
+      // Cognito's logout endpoint wants `logout_uri`; standard providers use post_logout_redirect_uri and ignore it.
+      await manager.signoutRedirect({ extraQueryParams: { logout_uri: site } });
+    },
+  };
+};
