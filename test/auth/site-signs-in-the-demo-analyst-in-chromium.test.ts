@@ -1,0 +1,85 @@
+/**
+ * The site's sign-in end to end in Debian's Chromium: a signed-out visit is
+ * sent to the local provider's sign-in page, the demo analyst signs in (code
+ * flow + PKCE, done by the site's own oidc-client-ts code), lands back on the
+ * site with the code cleaned from the URL, searches a customer and sees three
+ * cards; signing out ends the provider session too. Screenshots in
+ * artifacts/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { SEED_USERS } from '../api/seed';
+import { chromiumAvailable, launchChromium, screenshotPath } from '../web/site';
+import { startSignedInSite, type SignedInSite } from './signed-in-site';
+
+const skip = chromiumAvailable ? false : 'Debian Chromium is not installed (/usr/bin/chromium)';
+
+const onSignInPage = async (page: Page, site: SignedInSite) => {
+  await page.waitForURL((url) => url.href.startsWith(`${site.provider.issuer}/interaction/`));
+  await page.getByRole('heading', { name: 'Sign in to recstream' }).waitFor();
+};
+
+const signIn = async (page: Page, username: string, password: string) => {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+};
+
+describe('sign-in on the site in Chromium', { skip }, () => {
+  let site: SignedInSite;
+  let browser: Browser;
+  let page: Page;
+  const bearerCalls: string[] = [];
+
+  before(async () => {
+    site = await startSignedInSite();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('request', (r) => r.url().includes('/users/') && bearerCalls.push(r.headers().authorization ?? 'none'));
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  it('a signed-out visit is sent to the provider’s sign-in page', async () => {
+    await page.goto(`${site.url}/#/dashboard`);
+    await onSignInPage(page, site);
+    await page.screenshot({ path: screenshotPath('sign-in-page'), fullPage: true });
+    assert.equal(site.lookups(), 0);
+  });
+
+  it('a wrong password is refused on the sign-in page', async () => {
+    await signIn(page, site.provider.analyst.username, 'not-the-password');
+    await page.getByRole('alert').filter({ hasText: 'Wrong username or password.' }).waitFor();
+    assert.ok(page.url().startsWith(`${site.provider.issuer}/interaction/`));
+  });
+
+  it('the demo analyst signs in, lands back where they were, and sees a customer’s three cards', async () => {
+    await signIn(page, site.provider.analyst.username, site.provider.analyst.password);
+    await page.getByText(`Signed in as ${site.provider.analyst.username}`).waitFor();
+    const back = new URL(page.url());
+    assert.equal(back.origin, site.url);
+    assert.equal(back.search, '', 'the code and state are cleaned from the address bar');
+    assert.equal(back.hash, '#/dashboard', 'the page asked for before sign-in is restored');
+
+    await page.getByRole('link', { name: 'Recommendations' }).click();
+    await page.getByLabel('Customer user id').fill(SEED_USERS[0].user_id);
+    await page.getByLabel('Customer user id').press('Enter');
+    const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
+    await cards.first().waitFor();
+    assert.equal(await cards.count(), 3);
+    assert.match(await cards.first().innerText(), new RegExp(SEED_USERS[0].recommendations[0].product_id));
+    assert.ok(bearerCalls.length > 0 && bearerCalls.every((h) => /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(h)), 'the site sends its access token');
+    assert.ok(site.accessLog.some((e) => e.path.includes(SEED_USERS[0].user_id) && e.status === 200 && e.username === site.provider.analyst.username));
+    await page.screenshot({ path: screenshotPath('signed-in-recommendations'), fullPage: true });
+  });
+
+  it('signing out ends the session: the next visit must sign in again', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // The provider asks to confirm (RP-initiated logout), then returns to the site, which is signed out.
+    await page.getByRole('button', { name: /yes, sign me out/i }).click();
+    await onSignInPage(page, site);
+  });
+});
