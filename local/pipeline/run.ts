@@ -4,13 +4,14 @@
  * the loader into a local serving store, and the API + site on loopback.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
 import { LAKE, type RecommendationSource, type UserRecommendations } from '../../lib/contract';
 import { ingestFile, type IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/kafka';
 import { ensureTopic, KAFKA_LIB_DIR, startBroker } from '../kafka/broker';
+import { type OidcProvider, SITE_SCOPES, startOidcProvider } from '../auth/provider';
 import { startLocalServer } from '../server/server';
 import { loadLocalServing } from '../server/serving';
 import { DEFAULT_SEED } from '../generator/generate';
@@ -53,11 +54,15 @@ export interface TwinSummary {
   metrics: Record<string, unknown> | undefined;
   exampleUsers: string[];
   timings: StageTiming[];
+  /** The seeded analyst the site's sign-in accepts, and where the API's access log goes. */
+  signIn: { username: string; password: string; accessLog: string };
 }
 
 export interface TwinRun {
   summary: TwinSummary;
   url: string;
+  /** The sign-in provider the site and the API trust (Cognito's stand-in). */
+  identity: OidcProvider;
   stop(): Promise<void>;
 }
 
@@ -195,22 +200,41 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         `${formatCount(s.report.loaded)} users' recommendations, fallback ${JSON.stringify(s.report.fallback)}, ${s.report.invalid} invalid lines` +
         (s.report.invalid ? ` (first: ${JSON.stringify(s.report.invalidSamples[0])})` : ''),
     );
+    const identity = await stages.run(
+      'sign-in provider',
+      async () => {
+        const started = await startOidcProvider();
+        resources.add('sign-in provider', started.close);
+        return started;
+      },
+      (p) => `${p.issuer} (OpenID Connect, code flow + PKCE, analyst "${p.analyst.username}")`,
+    );
+    const accessLogFile = join(logs, 'api-access.log');
+    const accessLog = createWriteStream(accessLogFile, { flags: 'a' });
+    resources.add('access log', () => new Promise<void>((done) => accessLog.end(done)));
     const server = await stages.run(
       'serve',
-      () =>
-        startLocalServer({
+      async () => {
+        const started = await startLocalServer({
           port: options.port,
           webDir: WEB_DIR,
           recommendations: serving.recommendations,
           analytics: serving.analytics,
-          runtimeConfig: { apiUrl: '', auth: null },
-        }),
-      (s) => s.url,
+          runtimeConfig: { apiUrl: '', auth: { authority: identity.issuer, clientId: identity.clientId, scopes: SITE_SCOPES } },
+          // As API Gateway's JWT authorizer in front of the API Lambda.
+          auth: { issuer: identity.issuer, audiences: [identity.audience], jwksUri: identity.jwksUri },
+          accessLog: (entry) => accessLog.write(`${JSON.stringify(entry)}\n`),
+        });
+        resources.add('server', started.close);
+        await identity.allowSite(started.url);
+        return started;
+      },
+      (s) => `${s.url}, API access log ${accessLogFile}`,
     );
-    resources.add('server', server.close);
 
     return {
       url: server.url,
+      identity,
       stop: () => resources.closeAll(),
       summary: {
         csv,
@@ -222,6 +246,7 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         metrics: await readJson(at(LAKE.metricsKey)),
         exampleUsers: await exampleUsers(lake),
         timings: stages.timings(),
+        signIn: { username: identity.analyst.username, password: identity.analyst.password, accessLog: accessLogFile },
       },
     };
   } catch (error) {

@@ -35,7 +35,9 @@ export const summaryLines = (summary: TwinSummary, url?: string): string[] => {
   ];
   if (url) {
     lines.push(`  site: ${url}/`);
-    lines.push(`  API:  ${url}${API_ROUTES.analytics.replace('{name}', 'summary')}`);
+    lines.push(`  sign in as: ${summary.signIn.username}  password: ${summary.signIn.password}  (a fresh password each run)`);
+    lines.push(`  API (needs the site's bearer token; who asked is logged in ${summary.signIn.accessLog}):`);
+    lines.push(`        ${url}${API_ROUTES.analytics.replace('{name}', 'summary')}`);
     for (const user of summary.exampleUsers) lines.push(`        ${url}${API_ROUTES.recommendations.replace('{userId}', user)}`);
     if (summary.exampleUsers.length) lines.push(`  try user ids: ${summary.exampleUsers.join(', ')}`);
   }

@@ -82,4 +82,14 @@ describe('sign-in on the site in Chromium', { skip }, () => {
     await page.getByRole('button', { name: /yes, sign me out/i }).click();
     await onSignInPage(page, site);
   });
+
+  it('an error sent back by the provider is shown with a way to start again, not sent round in a loop', async () => {
+    await page.goto(`${site.url}/?error=access_denied&state=unknown`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /could not start/);
+    assert.ok(page.url().startsWith(site.url), 'still on the site');
+    await alert.getByRole('link', { name: 'Start again' }).click();
+    await onSignInPage(page, site);
+  });
 });

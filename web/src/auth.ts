@@ -29,7 +29,8 @@ const nameOf = (user: User): string => {
   return p.preferred_username ?? p.email ?? (typeof p['cognito:username'] === 'string' ? p['cognito:username'] : p.sub);
 };
 
-const isSignInCallback = (url: URL): boolean => url.searchParams.has('code') && url.searchParams.has('state');
+/** The provider's redirect back: a code, or an error, which must be shown rather than sent round again. */
+const isSignInCallback = (url: URL): boolean => url.searchParams.has('state') && (url.searchParams.has('code') || url.searchParams.has('error'));
 
 /**
  * The signed-in session, after handling a redirect back from the provider.
@@ -37,11 +38,12 @@ const isSignInCallback = (url: URL): boolean => url.searchParams.has('code') && 
  */
 export const startSession = async (config: WebRuntimeConfig): Promise<Session> => {
   if (config.auth === null) return OPEN;
+  const { authority, clientId, scopes } = config.auth;
   const site = `${window.location.origin}/`;
   const manager = new UserManager({
-    authority: config.auth.authority,
-    client_id: config.auth.clientId,
-    scope: config.auth.scopes,
+    authority,
+    client_id: clientId,
+    scope: scopes,
     redirect_uri: site,
     post_logout_redirect_uri: site,
     // No hidden-iframe renewals (Cognito has no prompt=none): an expired token sends the analyst through sign-in again.
@@ -70,8 +72,9 @@ export const startSession = async (config: WebRuntimeConfig): Promise<Session> =
       return current && !current.expired ? current.access_token : signIn();
     },
     async signOut() {
-      // Cognito's logout endpoint wants `logout_uri`; standard providers use post_logout_redirect_uri and ignore it.
-      await manager.signoutRedirect({ extraQueryParams: { logout_uri: site } });
+      // Cognito's logout endpoint wants `client_id` and `logout_uri` (not only the standard id_token_hint and
+      // post_logout_redirect_uri); standard providers accept the client id and ignore logout_uri.
+      await manager.signoutRedirect({ extraQueryParams: { client_id: clientId, logout_uri: site } });
     },
   };
 };

@@ -23,7 +23,7 @@ start().catch((error: unknown) =>
   root.render(
     <main className="page">
       <p role="alert" className="notice notice-error">
-        The site could not start: {String(error)}
+        The site could not start: {String(error)} <a href="/">Start again</a>
       </p>
     </main>,
   ),
