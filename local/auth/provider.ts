@@ -155,12 +155,12 @@ const interaction = async (provider: Provider, analyst: Analyst, req: IncomingMe
 export const startOidcProvider = async (options: OidcProviderOptions = {}): Promise<OidcProvider> => {
   const analyst = defaultAnalyst(options.analyst);
   const clientId = `recstream-site-${randomBytes(4).toString('hex')}`;
+  // Set once the port (and so the issuer) is known; a request before that gets 503.
   let provider: Provider | undefined;
+  let handle: ReturnType<Provider['callback']> | undefined;
   const server = createServer((req, res) => {
-    if (!provider) return void res.writeHead(503).end();
-    const work = req.url?.startsWith('/interaction/')
-      ? interaction(provider, analyst, req, res)
-      : Promise.resolve(provider.callback()(req, res));
+    if (!provider || !handle) return void res.writeHead(503).end();
+    const work = req.url?.startsWith('/interaction/') ? interaction(provider, analyst, req, res) : Promise.resolve(handle(req, res));
     work.catch((error: unknown) => {
       // An expired or unknown interaction lands here: say so instead of dropping the connection.
       if (!res.headersSent) sendHtml(res, 400, loginPage({ title: 'Sign-in failed', error: `${String(error)} Start again from the site.` }));
@@ -176,8 +176,9 @@ export const startOidcProvider = async (options: OidcProviderOptions = {}): Prom
   // A fresh signing key per start: tokens from an earlier run never verify.
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
-  provider = new Provider(issuer, { ...configuration(analyst, options.accessTokenTtlSeconds ?? 3600, clientId), jwks: { keys: [jwk] } });
-  const ready = provider;
+  const ready = new Provider(issuer, { ...configuration(analyst, options.accessTokenTtlSeconds ?? 3600, clientId), jwks: { keys: [jwk] } });
+  provider = ready;
+  handle = ready.callback();
 
   return {
     issuer,
@@ -186,7 +187,8 @@ export const startOidcProvider = async (options: OidcProviderOptions = {}): Prom
     audience: API_RESOURCE,
     analyst,
     allowSite: async (origin) => {
-      const uris = [origin.replace(/\/+$/, ''), `${origin.replace(/\/+$/, '')}/`];
+      const bare = origin.replace(/\/+$/, '');
+      const uris = [bare, `${bare}/`];
       // Clients not in `clients` are looked up through the adapter, so registering one there is the provider's own path.
       // (@types/oidc-provider omits the Client model's static adapter, which the provider itself uses.)
       await (ready.Client as unknown as { adapter: Adapter }).adapter.upsert(clientId, {

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { API_ROUTES, WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../lib/contract';
-import { cachedFallback, handleRequest, isApiPath, type ApiDeps } from '../../lambdas/api/router';
+import { cachedFallback, handleRequest, isApiPath, type ApiDeps, type ApiResponse } from '../../lambdas/api/router';
 import type { AnalyticsStore, RecommendationStore } from '../../lambdas/serving/ports';
 import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '../auth/verify';
 
@@ -132,7 +132,7 @@ const serveStatic = async (webDir: string, urlPath: string, req: IncomingMessage
 };
 
 /** API Gateway's answer to a request its authorizer turns away. */
-const unauthorized = (reason: string, requestId: string, allowedOrigin: string | undefined) => ({
+const unauthorized = (reason: string, requestId: string, allowedOrigin: string | undefined): ApiResponse => ({
   status: 401,
   headers: {
     'content-type': 'application/json',
@@ -165,7 +165,7 @@ export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalS
     const method = req.method ?? 'GET';
     const requestId = randomUUID();
     let principal: Principal | undefined;
-    let response;
+    let response: ApiResponse | undefined;
     if (authorize && !isOpen(method, path)) {
       const verdict = await authorize(req.headers.authorization);
       if (verdict.ok) principal = verdict.principal;
