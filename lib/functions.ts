@@ -54,7 +54,13 @@ export class AppFunction extends Construct {
       projectRoot: REPO_ROOT,
       bundling: {
         forceDockerBundling: false,
-        format: nodejs.OutputFormat.CJS,
+        // ESM: @platformatic/kafka is an ES module that reads import.meta.url at load, which a CJS bundle
+        // lacks (it crashes on require). The banner gives bundled CommonJS packages their `require`.
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire as bannerCreateRequire } from 'node:module'; const require = bannerCreateRequire(import.meta.url);",
+        // The WebAssembly codecs inlined, instead of a .wasm file read from beside a module that bundling removes.
+        esbuildArgs: { '--alias:@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
         minify: true,
         sourceMap: true,
         target: 'node24',

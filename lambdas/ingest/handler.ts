@@ -29,7 +29,7 @@ async function ingestObject(bucket: string, key: string, etag: string, deadline:
   const conn = connectionFromEnv();
   // IfMatch: read exactly the version this event announced; a newer upload brings its own event.
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }));
-  const send = batchSender(await sharedProducer(conn), TOPIC.name);
+  const send = batchSender(sharedProducer(conn), TOPIC.name);
   const scratch = await mkdtemp(join(tmpdir(), 'ingest-'));
   const quarantinePath = join(scratch, 'rejected.jsonl');
   try {

@@ -220,10 +220,10 @@ export async function ingestFile(
   opts: IngestOptions & { bucket?: string; key?: string } = {},
 ): Promise<IngestReport> {
   const source = sourceId(opts.bucket ?? 'local', opts.key ?? basename(path), await md5Of(path));
-  const producer = await sharedProducer(conn);
-  const send = batchSender(producer, opts.topic ?? TOPIC.name, opts.tuning);
+  const tuning = opts.tuning ?? DEFAULT_TUNING;
+  const send = batchSender(sharedProducer(conn, tuning.compression), opts.topic ?? TOPIC.name);
   const quarantine = quarantineFile(quarantineKeyFor(path));
-  const report = await ingestStream(createReadStream(path, { highWaterMark: 1 << 20 }), source, send, quarantine, opts).finally(() => quarantine.close());
+  const report = await ingestStream(createReadStream(path, { highWaterMark: 1 << 20 }), source, send, quarantine, { ...opts, tuning }).finally(() => quarantine.close());
   await writeFile(ingestReportKeyFor(path), JSON.stringify(report, null, 2) + '\n');
   if (report.status === 'failed') {
     await discardProducer(conn);

@@ -2,11 +2,12 @@
  * The Kafka side of ingest: one connection shape for MSK (IAM) and the local
  * broker (PLAINTEXT), an idempotent acks=all producer reused across Lambda
  * invocations, and a sender that keeps one batch in flight while the next is
- * parsed. kafkajs was chosen over @confluentinc/kafka-javascript by
- * measurement (lambdas/ingest/README.md, "Kafka client").
+ * parsed. @platformatic/kafka was chosen over kafkajs and
+ * @confluentinc/kafka-javascript by measurement (lambdas/ingest/README.md,
+ * "Kafka client"); kafkajs remains the admin client (create-topic).
  */
+import { compatibilityPartitioner, Producer, stringSerializers, type ProducerOptions, type RetryDelayGetter } from '@platformatic/kafka';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
-import { CompressionTypes, Kafka, logLevel, type KafkaConfig, type Message, type Producer } from 'kafkajs';
 import { LAMBDA_ENV } from '../../lib/contract';
 
 export interface KafkaConnection {
@@ -30,9 +31,9 @@ export interface ProducerTuning {
 }
 
 /**
- * gzip: as fast as none on the local broker (README; kafkajs compresses on
- * libuv's thread pool), and on MSK it cuts the bytes counted against the
- * 5 MB/s-per-partition ingress quota about sevenfold.
+ * gzip: on MSK it cuts the bytes counted against the 5 MB/s-per-partition
+ * ingress quota about sevenfold, and it is the codec where the Java client
+ * has no head start (README, "Kafka client").
  */
 export const DEFAULT_TUNING: ProducerTuning = { compression: 'gzip', maxBatchBytes: 900_000 };
 
@@ -46,112 +47,93 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaCo
   return { brokers, auth, region };
 }
 
-/** The kafkajs client settings for a connection: the only place IAM and PLAINTEXT differ. */
-export function kafkaConfig(conn: KafkaConnection): KafkaConfig {
-  const common: KafkaConfig = {
+/** An MSK IAM token, signed locally from the role's credentials: no STS call, no endpoint needed. */
+export const mskIamToken = async (region: string): Promise<string> => (await generateAuthToken({ region })).token;
+
+const regionOf = (conn: KafkaConnection): string => {
+  if (!conn.region) throw new Error('region is required for IAM auth');
+  return conn.region;
+};
+
+/** Exponential from 300 ms to 10 s: ten tries ride out a broker restart or an MSK rolling update (~1 min) and still fail the run loudly. */
+export const RETRIES = 10;
+const retryDelay: RetryDelayGetter = (_client, _operation, attempt) => Math.min(300 * 2 ** attempt, 10_000);
+
+/** The producer settings for a connection: the only place IAM and PLAINTEXT differ. */
+export function producerOptions(conn: KafkaConnection, compression: Compression): ProducerOptions<string, string, string, string> {
+  const common: ProducerOptions<string, string, string, string> = {
     clientId: 'recstream-ingest',
-    brokers: conn.brokers,
-    connectionTimeout: 10_000,
-    requestTimeout: 60_000,
-    logLevel: logLevel.ERROR,
-    // Long enough to ride out a broker restart or an MSK rolling update (~1 min), short enough to fail the run loudly.
-    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    bootstrapBrokers: conn.brokers,
+    connectTimeout: 10_000,
+    timeout: 60_000,
+    retries: RETRIES,
+    retryDelay,
+    idempotent: true,
+    acks: -1,
+    compression,
+    // Java's default partitioner (positive murmur2 modulo the partition count), so every client agrees where a user's events go.
+    partitioner: compatibilityPartitioner,
+    serializers: stringSerializers,
   };
   if (conn.auth === 'plaintext') return common;
-  const region = conn.region;
-  if (!region) throw new Error('region is required for IAM auth');
-  return {
-    ...common,
-    ssl: true,
-    sasl: {
-      mechanism: 'oauthbearer',
-      // Signed locally from the Lambda role's credentials: no STS call, no endpoint needed.
-      oauthBearerProvider: async () => ({ value: (await generateAuthToken({ region })).token }),
-    },
-  };
+  const region = regionOf(conn);
+  return { ...common, tls: {}, tlsServerName: true, sasl: { mechanism: 'OAUTHBEARER', token: () => mskIamToken(region) } };
 }
 
-/**
- * Kafka's murmur2 (the Java client's default partitioner hash) with 32-bit
- * integer math. kafkajs ships the same hash on a 64-bit Long emulation that
- * cost ~7% of ingest CPU; the result is identical (a test checks), so every
- * client agrees which partition a user's events go to.
- */
-export function murmur2(key: Buffer): number {
-  const m = 0x5bd1e995;
-  const length = key.length;
-  const whole = length & ~3;
-  let h = 0x9747b28c ^ length;
-  for (let i = 0; i < whole; i += 4) {
-    let k = key[i] | (key[i + 1] << 8) | (key[i + 2] << 16) | (key[i + 3] << 24);
-    k = Math.imul(k, m);
-    k ^= k >>> 24;
-    h = Math.imul(h, m) ^ Math.imul(k, m);
-  }
-  const tail = length & 3;
-  if (tail === 3) h ^= key[whole + 2] << 16;
-  if (tail >= 2) h ^= key[whole + 1] << 8;
-  if (tail >= 1) h = Math.imul(h ^ key[whole], m);
-  h ^= h >>> 13;
-  h = Math.imul(h, m);
-  return h ^ (h >>> 15);
-}
-
-/** The Java default partitioner for keyed records: positive murmur2 modulo the partition count. */
-export const partitionFor = (key: string, partitions: number): number => (murmur2(Buffer.from(key)) & 0x7fffffff) % partitions;
-
-const producers = new Map<string, Promise<Producer>>();
+type IngestProducer = Producer<string, string, string, string>;
+const producers = new Map<string, IngestProducer>();
 
 /**
- * The connected producer for a connection, created once per container: warm
- * Lambda invocations skip the TLS + SASL handshake. A producer that failed is
- * dropped (see {@link discardProducer}) so the next run starts clean.
+ * The producer for a connection, created once per container: warm Lambda
+ * invocations reuse its connection and skip the TLS + SASL handshake. A
+ * producer that failed is dropped (see {@link discardProducer}) so the next
+ * run starts clean.
  */
-export function sharedProducer(conn: KafkaConnection): Promise<Producer> {
-  const id = JSON.stringify(conn);
+export function sharedProducer(conn: KafkaConnection, compression: Compression = DEFAULT_TUNING.compression): IngestProducer {
+  const id = JSON.stringify([conn, compression]);
   let producer = producers.get(id);
   if (!producer) {
-    const created = new Kafka(kafkaConfig(conn)).producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: () => ({ message, partitionMetadata }) => partitionFor(String(message.key), partitionMetadata.length),
-    });
-    producer = created.connect().then(() => created);
-    producer.catch(() => producers.delete(id));
+    producer = new Producer(producerOptions(conn, compression));
     producers.set(id, producer);
   }
   return producer;
 }
 
 export async function discardProducer(conn: KafkaConnection): Promise<void> {
-  const id = JSON.stringify(conn);
-  const producer = producers.get(id);
-  producers.delete(id);
-  await producer?.then((p) => p.disconnect()).catch(() => undefined);
+  for (const [id, producer] of producers)
+    if (id.startsWith(`[${JSON.stringify(conn)},`)) {
+      producers.delete(id);
+      await producer.close().catch(() => undefined);
+    }
 }
 
-/** Disconnects every shared producer (tests, the twin's shutdown). */
+/** Closes every shared producer (tests, the twin's shutdown). */
 export async function disconnectAll(): Promise<void> {
-  await Promise.all([...producers.values()].map((p) => p.then((x) => x.disconnect()).catch(() => undefined)));
+  const all = [...producers.values()];
   producers.clear();
+  await Promise.all(all.map((p) => p.close().catch(() => undefined)));
 }
 
-export type KafkaRecord = Required<Pick<Message, 'key' | 'value'>> & { key: string; value: string };
+export interface KafkaRecord {
+  key: string;
+  value: string;
+}
 
 /** Sends one batch; resolves when every record of it is acknowledged by all in-sync replicas. */
 export type SendBatch = (records: KafkaRecord[]) => Promise<void>;
 
-export function batchSender(producer: Producer, topic: string, tuning: ProducerTuning = DEFAULT_TUNING): SendBatch {
-  const compression = tuning.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
-  return async (messages) => {
-    await producer.send({ topic, messages, acks: -1, compression });
+export function batchSender(producer: IngestProducer, topic: string): SendBatch {
+  return async (records) => {
+    await producer.send({ messages: records.map(({ key, value }) => ({ topic, key, value })) });
   };
 }
 
 /**
  * Keeps exactly one batch in flight: the next one is parsed while the broker
- * acknowledges the previous. One, not several, because kafkajs serialises an
- * idempotent producer's requests per broker anyway, and because a later batch
+ * acknowledges the previous. One, not several: the idempotent producer
+ * advances its sequence numbers only when a batch is acknowledged, so a
+ * second batch in flight reuses them and the broker refuses it as out of
+ * order (measured), and a later batch
  * overtaking a retried earlier one would reorder a user's events.
  */
 export class PipelinedSender {

@@ -5,7 +5,7 @@
  * same compression), then peak memory of one ingest run at 1M vs 4M rows.
  *
  *   npm run bench:ingest                     the comparison and the memory runs
- *   npm run bench:ingest -- --clients [rows]  kafkajs vs @confluentinc/kafka-javascript
+ *   npm run bench:ingest -- --clients [rows]  @platformatic/kafka vs kafkajs vs @confluentinc/kafka-javascript
  *                                            (CONFLUENT_KAFKA_JS=<its dir>, see lambdas/ingest/README.md)
  *
  * Skips cleanly when ../shared/data/electronics is absent.
@@ -16,10 +16,10 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { createGunzip, createGzip } from 'node:zlib';
-import { Kafka } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { ensureTopic, KAFKA_CLASSPATH, startBroker } from '../../local/kafka/broker';
 import { ingestFile, ingestStream, type IngestReport } from '../../lambdas/ingest/ingest';
-import { batchSender, DEFAULT_TUNING, disconnectAll, kafkaConfig, PipelinedSender, type Compression, type KafkaRecord } from '../../lambdas/ingest/kafka';
+import { batchSender, DEFAULT_TUNING, disconnectAll, PipelinedSender, sharedProducer, type Compression, type KafkaRecord } from '../../lambdas/ingest/kafka';
 import { realCsvPath } from '../ingest/real-data';
 
 const WORK = resolve(__dirname, '..', '..', '.work', 'ingest-bench');
@@ -142,7 +142,7 @@ async function compareWithPerfTool(csv: string) {
   console.log(`${fmt(rows)} real rows, ${fmt(avgValueBytes, 1)} B average message; acks=all, idempotent, compression=${compression}; best of ${ROUNDS} alternating rounds`);
   console.log('| producer | rows/s | MB/s | each round (rows/s) |\n|---|---|---|---|');
   console.log(`| ProducerPerformance (Java client, payload = sample of the real messages) | ${fmt(bestPerf)} | ${fmt(mb(bestPerf), 1)} | ${perfRates.map((r) => fmt(r)).join(', ')} |`);
-  console.log(`| recstream ingest (gunzip + parse + validate + JSON + kafkajs) | ${fmt(bestIngest)} | ${fmt(mb(bestIngest), 1)} | ${ingestRates.map((r) => fmt(r)).join(', ')} |`);
+  console.log(`| recstream ingest (gunzip + parse + validate + JSON + @platformatic/kafka) | ${fmt(bestIngest)} | ${fmt(mb(bestIngest), 1)} | ${ingestRates.map((r) => fmt(r)).join(', ')} |`);
   console.log(`| ingest parse + validate only (no Kafka) | ${fmt(parseOnly.read / parseOnly.seconds)} | ${fmt(mb(parseOnly.read / parseOnly.seconds), 1)} | |`);
   console.log(`\nratio ingest / ProducerPerformance: ${(bestIngest / bestPerf).toFixed(2)} (target >= 0.8); per round: ${ingestRates.map((r, i) => (r / perfRates[i]).toFixed(2)).join(', ')}`);
   console.log(`ProducerPerformance said: ${perfLines.join(' | ')}`);
@@ -154,12 +154,24 @@ async function compareWithPerfTool(csv: string) {
 
 type ClientRun = (batches: KafkaRecord[][], bootstrap: string, topic: string) => Promise<void>;
 
+/** What ingest runs: @platformatic/kafka, one batch in flight. */
+const platformaticRun =
+  (compression: Compression): ClientRun =>
+  async (batches, bootstrap, topic) => {
+    const sender = new PipelinedSender(batchSender(sharedProducer({ brokers: [bootstrap], auth: 'plaintext' }, compression), topic));
+    for (const batch of batches) await sender.submit(batch);
+    await sender.drain();
+    await disconnectAll();
+  };
+
+/** The previous choice: kafkajs, idempotent (which limits it to one request in flight), one batch in flight. */
 const kafkajsRun =
   (compression: Compression): ClientRun =>
   async (batches, bootstrap, topic) => {
-    const producer = new Kafka(kafkaConfig({ brokers: [bootstrap], auth: 'plaintext' })).producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = new Kafka({ clientId: 'bench', brokers: [bootstrap], logLevel: logLevel.ERROR }).producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    const sender = new PipelinedSender(batchSender(producer, topic, { ...DEFAULT_TUNING, compression }));
+    const codec = compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+    const sender = new PipelinedSender(async (messages) => void (await producer.send({ topic, messages, acks: -1, compression: codec })));
     for (const batch of batches) await sender.submit(batch);
     await sender.drain();
     await producer.disconnect();
@@ -220,7 +232,12 @@ async function compareClients(csv: string, rows: number) {
   }, noQuarantine);
   const count = batches.reduce((n, b) => n + b.length, 0);
   const bytes = batches.reduce((n, b) => n + b.reduce((m, r) => m + r.value.length, 0), 0);
-  const variants: [string, ClientRun][] = [['kafkajs none', kafkajsRun('none')], ['kafkajs gzip', kafkajsRun('gzip')]];
+  const variants: [string, ClientRun][] = [
+    ['platformatic none', platformaticRun('none')],
+    ['platformatic gzip', platformaticRun('gzip')],
+    ['kafkajs none', kafkajsRun('none')],
+    ['kafkajs gzip', kafkajsRun('gzip')],
+  ];
   const dir = process.env.CONFLUENT_KAFKA_JS && resolve(process.env.CONFLUENT_KAFKA_JS);
   if (dir && existsSync(join(dir, 'package.json')))
     variants.push(

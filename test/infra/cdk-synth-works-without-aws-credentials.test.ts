@@ -9,7 +9,7 @@ import { stubWebDist } from './synth';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-test('cdk synth succeeds with an empty environment and bundles the four Lambdas', () => {
+test('cdk synth succeeds with an empty environment and bundles the four Lambdas into modules that load', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-home-'));
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-cli-out-'));
   const result = spawnSync(
@@ -32,7 +32,15 @@ test('cdk synth succeeds with an empty environment and bundles the four Lambdas'
   assert.equal(functions.length, 4);
   for (const [id, fn] of functions) {
     const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
-    const bundle = path.join(out, assets[hash].source.path, 'index.js');
+    const bundle = path.join(out, assets[hash].source.path, 'index.mjs');
     assert.ok(fs.statSync(bundle).size > 10_000, `${id}: no esbuild bundle at ${bundle}`);
+    // Loading is where a bundle breaks (a module reading import.meta.url or a file beside it): load it as Lambda
+    // does, with the function's environment (deploy-time references replaced by stand-ins).
+    const variables = Object.entries((fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>);
+    const load = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(bundle)}); if (typeof m.handler !== 'function') process.exit(3);`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...Object.fromEntries(variables.map(([k, v]) => [k, typeof v === 'string' ? v : `stand-in-${k}`])) },
+    });
+    assert.equal(load.status, 0, `${id}: the bundle does not load:\n${load.stderr.slice(-1500)}`);
   }
 });

@@ -12,7 +12,8 @@ import { describe, test } from 'node:test';
 import { CSV_COLUMNS, LAMBDA_ENV } from '../../lib/contract';
 import { decompressIfGzip, physicalLines, type PhysicalLine } from '../../lambdas/ingest/lines';
 import { headerProblem, normaliseEventTime, normalisePrice, parseLine, realignShiftedRow, splitCsvLine, toPurchaseEvent } from '../../lambdas/ingest/row';
-import { connectionFromEnv, kafkaConfig, murmur2, partitionFor } from '../../lambdas/ingest/kafka';
+import { compatibilityPartitioner } from '@platformatic/kafka';
+import { connectionFromEnv, producerOptions } from '../../lambdas/ingest/kafka';
 import { assertMatchesSchema } from './helpers';
 
 const SLICE = join(__dirname, '..', 'fixtures', 'purchases-slice.csv.gz');
@@ -144,27 +145,34 @@ describe('header', () => {
 });
 
 describe('Kafka settings', () => {
-  test("partitions match kafkajs's (and Java's) default partitioner on real keys", () => {
+  test("partitions match Java's default partitioner (kafkajs's murmur2 port) on real keys", () => {
     const reference: (key: string) => number = require('kafkajs/src/producer/partitioners/default/murmur2');
     const keys = gunzipSync(readFileSync(SLICE)).toString('utf8').split('\n').slice(1, 2000).flatMap((l) => l.split(',').slice(1, 2).concat(l.split(',').slice(7)));
-    for (const key of [...keys, '', 'a', 'ab', 'abc', 'héllo']) assert.equal(murmur2(Buffer.from(key)), reference(key), key);
-    assert.equal(partitionFor('1515915625441993984', 6), (reference('1515915625441993984') & 0x7fffffff) % 6);
+    const { partitioner } = producerOptions({ brokers: ['127.0.0.1:1'], auth: 'plaintext' }, 'gzip');
+    assert.equal(partitioner, compatibilityPartitioner);
+    for (const key of [...keys, '', 'a', 'ab', 'abc', 'héllo'])
+      for (const partitions of [1, 6, 7]) {
+        const assigned: number = compatibilityPartitioner({ topic: 't', key, value: '' }, Buffer.from(key)) % partitions;
+        assert.equal(assigned, (reference(key) & 0x7fffffff) % partitions, key);
+      }
   });
 
   test('the local broker is PLAINTEXT; MSK is TLS + OAUTHBEARER with a token signed for the region, same code', async () => {
     assert.deepEqual(connectionFromEnv({ [LAMBDA_ENV.kafkaBrokers]: 'a:9092, b:9092', [LAMBDA_ENV.kafkaAuth]: 'plaintext' }), { brokers: ['a:9092', 'b:9092'], auth: 'plaintext', region: undefined });
-    const local = kafkaConfig({ brokers: ['127.0.0.1:1'], auth: 'plaintext' });
-    assert.equal(local.ssl, undefined);
+    const local = producerOptions({ brokers: ['127.0.0.1:1'], auth: 'plaintext' }, 'gzip');
+    assert.equal(local.tls, undefined);
     assert.equal(local.sasl, undefined);
+    assert.deepEqual([local.idempotent, local.acks, local.compression], [true, -1, 'gzip']);
 
-    const iam = kafkaConfig(connectionFromEnv({ [LAMBDA_ENV.kafkaBrokers]: 'boot-x.kafka-serverless.eu-west-1.amazonaws.com:9098', AWS_REGION: 'eu-west-1' }));
-    assert.equal(iam.ssl, true);
-    assert.equal(iam.sasl?.mechanism, 'oauthbearer');
+    const iam = producerOptions(connectionFromEnv({ [LAMBDA_ENV.kafkaBrokers]: 'boot-x.kafka-serverless.eu-west-1.amazonaws.com:9098', AWS_REGION: 'eu-west-1' }), 'gzip');
+    assert.deepEqual(iam.tls, {});
+    assert.equal(iam.tlsServerName, true);
+    assert.equal(iam.sasl?.mechanism, 'OAUTHBEARER');
     // Signing is local (SigV4 presign from the environment's credentials): no AWS call happens here.
     const saved = { ...process.env };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session' });
     try {
-      const { value } = await (iam.sasl as { oauthBearerProvider: () => Promise<{ value: string }> }).oauthBearerProvider();
+      const value = await (iam.sasl!.token as () => Promise<string>)();
       const url = new URL(Buffer.from(value, 'base64url').toString('utf8'));
       assert.equal(url.hostname, 'kafka.eu-west-1.amazonaws.com');
       assert.equal(url.searchParams.get('Action'), 'kafka-cluster:Connect');
