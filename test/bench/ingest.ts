@@ -27,7 +27,7 @@ const PARTITIONS = 6;
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const noQuarantine = { write: async () => undefined, close: async () => undefined };
 const say = (line: string) => console.error(line);
-const machine = () => `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (other engineers' tests share them)`;
+const machine = () => `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
 
 /** Every message ingest would produce, without Kafka: count, average size, and a payload sample for the perf tool. */
 async function measureMessages(csv: string, payloadFile: string): Promise<{ rows: number; avgValueBytes: number; parseOnly: IngestReport }> {
