@@ -55,8 +55,3 @@ def serve(policy, candidates, k):
     taken = {item.product_id for item in chosen}
     top_up = [Item(p, float(s), "popular") for p, s in candidates.popular if p not in taken]
     return (chosen + top_up)[:k]
-
-
-def source_of(items):
-    """A served list's source is the origin of its first item."""
-    return items[0].origin if items else "popular"

@@ -255,7 +255,7 @@ def holdout_metrics(dated, chosen, args, holdout_start, end):
 def with_details(items: DataFrame, details: DataFrame) -> DataFrame:
     """SERVED_ITEM rows -> one UserRecommendations row per user."""
     item = F.struct(
-        F.col("product_id"), F.col("score"), F.col("category_code"), F.col("brand"), F.col("price")
+        F.col("product_id"), F.col("score"), F.col("category_code"), F.col("brand"), F.col("price"), F.col("source")
     )
     return (
         items.join(F.broadcast(details), "product_id", "left")
@@ -264,6 +264,7 @@ def with_details(items: DataFrame, details: DataFrame) -> DataFrame:
         .select(
             "user_id",
             F.expr("transform(l, x -> x.item)").alias("recommendations"),
+            # A list is named after its first item; each item keeps its own source.
             F.col("l")[0]["source"].alias("source"),
         )
     )
@@ -280,8 +281,7 @@ def serve_all(spark, bought, details, chosen, args, popular_list):
     def serve_row(row):
         c = ranking.Candidates(_pairs(row["seen"]), _pairs(row["als"]), popular_list)
         items = ranking.serve(policy, c, TOP_K)
-        source = ranking.source_of(items)
-        return [(row["user_id"], pos, i.product_id, i.score, source) for pos, i in enumerate(items)]
+        return [(row["user_id"], pos, i.product_id, i.score, i.origin) for pos, i in enumerate(items)]
 
     items = spark.createDataFrame(inputs.rdd.flatMap(serve_row), SERVED_ITEM)
     return model, with_details(items, details)

@@ -63,10 +63,14 @@ def test_every_known_user_gets_k_detailed_recommendations_in_the_contract_shape(
         assert (line["source"] == "fallback") == (line["user_id"] == FALLBACK_USER_ID)
         assert len(line["recommendations"]) == TOP_K
         assert len({r["product_id"] for r in line["recommendations"]}) == TOP_K
+        assert line["source"] == line["recommendations"][0]["source"]
         for item in line["recommendations"]:
-            assert set(item) == {"product_id", "score", "category_code", "brand", "price"}
+            assert set(item) == {"product_id", "score", "category_code", "brand", "price", "source"}
+            assert item["source"] in SOURCES
             assert item["product_id"].isdigit() and isinstance(item["score"], float)
             assert item["price"] is None or float(item["price"]) >= 0
+    # Lists that start with repeats are topped up from ALS or popularity, and each card says which.
+    assert any(len({item["source"] for item in line["recommendations"]}) > 1 for line in lines)
     fallback = read_json(os.path.join(lake, LAKE["fallbackKey"]))
     assert fallback in lines
 

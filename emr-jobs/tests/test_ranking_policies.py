@@ -30,14 +30,13 @@ def test_each_policy_on_one_user():
     }
 
 
-def test_served_lists_are_topped_up_from_popular_and_named_by_first_item():
+def test_served_lists_are_topped_up_from_popular_and_each_item_keeps_its_origin():
     served = ranking.serve("repeat", CANDIDATES, 3)
     assert [(i.product_id, i.origin) for i in served] == [("s1", "repeat"), ("s2", "repeat"), ("p1", "popular")]
-    assert ranking.source_of(served) == "repeat"
-    assert ranking.source_of(ranking.serve("popular", CANDIDATES, 3)) == "popular"
+    assert [i.origin for i in ranking.serve("repeat_then_als", CANDIDATES, 3)] == ["repeat", "repeat", "als"]
 
 
 def test_a_user_without_als_candidates_still_gets_k_items():
     lonely = ranking.Candidates(seen=[("s1", 1.0)], als=[], popular=CANDIDATES.popular)
     assert ids(ranking.serve("als_unseen", lonely, 3)) == ["s1", "p1", "p2"]
-    assert ranking.source_of(ranking.serve("als_unseen", lonely, 3)) == "popular"
+    assert [i.origin for i in ranking.serve("als_unseen", lonely, 3)] == ["popular", "popular", "popular"]
