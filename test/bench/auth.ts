@@ -2,14 +2,14 @@
  * What the token check costs the local API: the recommendations route with a
  * real access token (RS256 verification per request) side by side with the
  * same route on the same seeded data without sign-in, measured in the same
- * run with autocannon. `npx tsx test/auth/bench-token-check.ts [seconds]`
+ * run with autocannon. `npm run bench:auth [seconds]`
  */
 import autocannon from 'autocannon';
 import { API_ROUTES } from '../../lib/contract';
 import { SEED_USERS } from '../api/seed';
 import { startSeededSite } from '../web/site';
-import { signInOverHttp } from './sign-in';
-import { startSignedInSite } from './signed-in-site';
+import { signInOverHttp } from '../auth/sign-in';
+import { startSignedInSite } from '../auth/signed-in-site';
 
 const SECONDS = Number(process.argv[2] ?? 8);
 const PATH = API_ROUTES.recommendations.replace('{userId}', SEED_USERS[0].user_id);
