@@ -55,8 +55,8 @@ const regionOf = (conn: KafkaConnection): string => {
   return conn.region;
 };
 
-/** Exponential from 300 ms to 10 s: ten tries ride out a broker restart or an MSK rolling update (~1 min) and still fail the run loudly. */
-export const RETRIES = 10;
+/** Ten tries, 300 ms doubling to 10 s apart: they ride out a broker restart or an MSK rolling update (~1 min) and still fail the run loudly. */
+const RETRIES = 10;
 const retryDelay: RetryDelayGetter = (_client, _operation, attempt) => Math.min(300 * 2 ** attempt, 10_000);
 
 /** The producer settings for a connection: the only place IAM and PLAINTEXT differ. */
@@ -133,8 +133,8 @@ export function batchSender(producer: IngestProducer, topic: string): SendBatch 
  * acknowledges the previous. One, not several: the idempotent producer
  * advances its sequence numbers only when a batch is acknowledged, so a
  * second batch in flight reuses them and the broker refuses it as out of
- * order (measured), and a later batch
- * overtaking a retried earlier one would reorder a user's events.
+ * order (measured); and a later batch overtaking a retried earlier one would
+ * reorder a user's events.
  */
 export class PipelinedSender {
   private inFlight: Promise<void> = Promise.resolve();
