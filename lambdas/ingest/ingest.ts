@@ -221,7 +221,7 @@ export async function ingestFile(
 ): Promise<IngestReport> {
   const source = sourceId(opts.bucket ?? 'local', opts.key ?? basename(path), await md5Of(path));
   const tuning = opts.tuning ?? DEFAULT_TUNING;
-  const send = batchSender(sharedProducer(conn, tuning.compression), opts.topic ?? TOPIC.name);
+  const send = batchSender(sharedProducer(conn), opts.topic ?? TOPIC.name, tuning.compression);
   const quarantine = quarantineFile(quarantineKeyFor(path));
   const report = await ingestStream(createReadStream(path, { highWaterMark: 1 << 20 }), source, send, quarantine, { ...opts, tuning }).finally(() => quarantine.close());
   await writeFile(ingestReportKeyFor(path), JSON.stringify(report, null, 2) + '\n');

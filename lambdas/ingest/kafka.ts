@@ -60,7 +60,7 @@ const RETRIES = 10;
 const retryDelay: RetryDelayGetter = (_client, _operation, attempt) => Math.min(300 * 2 ** attempt, 10_000);
 
 /** The producer settings for a connection: the only place IAM and PLAINTEXT differ. */
-export function producerOptions(conn: KafkaConnection, compression: Compression): ProducerOptions<string, string, string, string> {
+export function producerOptions(conn: KafkaConnection, compression: Compression = DEFAULT_TUNING.compression): ProducerOptions<string, string, string, string> {
   const common: ProducerOptions<string, string, string, string> = {
     clientId: 'recstream-ingest',
     bootstrapBrokers: conn.brokers,
@@ -89,22 +89,21 @@ const producers = new Map<string, IngestProducer>();
  * producer that failed is dropped (see {@link discardProducer}) so the next
  * run starts clean.
  */
-export function sharedProducer(conn: KafkaConnection, compression: Compression = DEFAULT_TUNING.compression): IngestProducer {
-  const id = JSON.stringify([conn, compression]);
+export function sharedProducer(conn: KafkaConnection): IngestProducer {
+  const id = JSON.stringify(conn);
   let producer = producers.get(id);
   if (!producer) {
-    producer = new Producer(producerOptions(conn, compression));
+    producer = new Producer(producerOptions(conn));
     producers.set(id, producer);
   }
   return producer;
 }
 
 export async function discardProducer(conn: KafkaConnection): Promise<void> {
-  for (const [id, producer] of producers)
-    if (id.startsWith(`[${JSON.stringify(conn)},`)) {
-      producers.delete(id);
-      await producer.close().catch(() => undefined);
-    }
+  const id = JSON.stringify(conn);
+  const producer = producers.get(id);
+  producers.delete(id);
+  await producer?.close().catch(() => undefined);
 }
 
 /** Closes every shared producer (tests, the twin's shutdown). */
@@ -122,9 +121,10 @@ export interface KafkaRecord {
 /** Sends one batch; resolves when every record of it is acknowledged by all in-sync replicas. */
 export type SendBatch = (records: KafkaRecord[]) => Promise<void>;
 
-export function batchSender(producer: IngestProducer, topic: string): SendBatch {
+/** Compression is chosen per send, so one shared producer serves every tuning. */
+export function batchSender(producer: IngestProducer, topic: string, compression: Compression = DEFAULT_TUNING.compression): SendBatch {
   return async (records) => {
-    await producer.send({ messages: records.map(({ key, value }) => ({ topic, key, value })) });
+    await producer.send({ messages: records.map(({ key, value }) => ({ topic, key, value })), compression });
   };
 }
 

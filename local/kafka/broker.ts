@@ -49,8 +49,11 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-/** Kafka's cluster id format: 16 random bytes, URL-safe base64 without padding. */
-/** Kafka's own Uuid.randomUuid() redraws ids that start with '-': the storage tool would read one as an option. */
+/**
+ * Kafka's cluster id format: 16 random bytes, URL-safe base64 without padding.
+ * Like Kafka's own Uuid.randomUuid(), ids starting with '-' are drawn again:
+ * the storage tool would read one as an option.
+ */
 export const newClusterId = (): string => {
   for (;;) {
     const id = randomBytes(16).toString('base64url');

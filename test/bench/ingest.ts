@@ -158,7 +158,7 @@ type ClientRun = (batches: KafkaRecord[][], bootstrap: string, topic: string) =>
 const platformaticRun =
   (compression: Compression): ClientRun =>
   async (batches, bootstrap, topic) => {
-    const sender = new PipelinedSender(batchSender(sharedProducer({ brokers: [bootstrap], auth: 'plaintext' }, compression), topic));
+    const sender = new PipelinedSender(batchSender(sharedProducer({ brokers: [bootstrap], auth: 'plaintext' }), topic, compression));
     for (const batch of batches) await sender.submit(batch);
     await sender.drain();
     await disconnectAll();

@@ -41,7 +41,7 @@ describe('a broker restart in the middle of a file', () => {
 
   test('loses no row and doubles none', async () => {
     const path = longUpload(mkdtempSync(join(tmpdir(), 'ingest-restart-')));
-    const producer = await sharedProducer({ brokers: [broker.bootstrap], auth: 'plaintext' });
+    const producer = sharedProducer({ brokers: [broker.bootstrap], auth: 'plaintext' });
     const send = batchSender(producer, TOPIC.name);
     let batches = 0;
     let restart: Promise<void> | undefined;
