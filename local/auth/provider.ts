@@ -10,7 +10,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors, type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { WebRuntimeConfig } from '../../lib/contract';
 import { loginPage } from './login-page';
+import type { JwtAuthorizerOptions } from './verify';
 
 /** The API as a resource server: access tokens carry it as `aud`, and the local API accepts only it. */
 export const API_RESOURCE = 'urn:recstream:api';
@@ -53,6 +55,20 @@ export interface OidcProvider {
   close(): Promise<void>;
 }
 
+/** The site's sign-in settings in config.json for this provider, as lib/auth.ts writes them for Cognito. */
+export const siteSignIn = (provider: OidcProvider): NonNullable<WebRuntimeConfig['auth']> => ({
+  authority: provider.issuer,
+  clientId: provider.clientId,
+  scopes: SITE_SCOPES,
+});
+
+/** The token check the local API runs for this provider, as API Gateway's JWT authorizer is set up for Cognito. */
+export const apiAuthorizer = (provider: OidcProvider): JwtAuthorizerOptions => ({
+  issuer: provider.issuer,
+  audiences: [provider.audience],
+  jwksUri: provider.jwksUri,
+});
+
 const defaultAnalyst = (given: Partial<Analyst> = {}): Analyst => ({
   sub: randomUUID(),
   username: 'analyst',
@@ -93,7 +109,7 @@ const configuration = (analyst: Analyst, accessTokenTtl: number, clientId: strin
   // The site's client is registered later (allowSite); until then it is unknown and every request for it fails.
   clients: [],
   pkce: { required: () => true },
-  scopes: ['openid', 'profile', 'email'],
+  scopes: SITE_SCOPES.split(' '),
   claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email'] },
   // Put profile claims in the ID token too (as Cognito does), so the site can name the analyst without a userinfo call.
   conformIdTokenClaims: false,

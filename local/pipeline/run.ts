@@ -11,7 +11,7 @@ import { LAKE, type RecommendationSource, type UserRecommendations } from '../..
 import { ingestFile, type IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/kafka';
 import { ensureTopic, KAFKA_LIB_DIR, startBroker } from '../kafka/broker';
-import { type OidcProvider, SITE_SCOPES, startOidcProvider } from '../auth/provider';
+import { apiAuthorizer, type OidcProvider, siteSignIn, startOidcProvider } from '../auth/provider';
 import { startLocalServer } from '../server/server';
 import { loadLocalServing } from '../server/serving';
 import { DEFAULT_SEED } from '../generator/generate';
@@ -220,9 +220,9 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
           webDir: WEB_DIR,
           recommendations: serving.recommendations,
           analytics: serving.analytics,
-          runtimeConfig: { apiUrl: '', auth: { authority: identity.issuer, clientId: identity.clientId, scopes: SITE_SCOPES } },
+          runtimeConfig: { apiUrl: '', auth: siteSignIn(identity) },
           // As API Gateway's JWT authorizer in front of the API Lambda.
-          auth: { issuer: identity.issuer, audiences: [identity.audience], jwksUri: identity.jwksUri },
+          auth: apiAuthorizer(identity),
           accessLog: (entry) => accessLog.write(`${JSON.stringify(entry)}\n`),
         });
         resources.add('server', started.close);

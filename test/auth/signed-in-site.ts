@@ -5,7 +5,7 @@
  * store's lookups, so a test can tell whether a request reached the API code.
  */
 import { rmSync } from 'node:fs';
-import { SITE_SCOPES, startOidcProvider, type OidcProvider, type OidcProviderOptions } from '../../local/auth/provider';
+import { apiAuthorizer, siteSignIn, startOidcProvider, type OidcProvider, type OidcProviderOptions } from '../../local/auth/provider';
 import type { JwtAuthorizerOptions } from '../../local/auth/verify';
 import { startLocalServer, type AccessLogEntry } from '../../local/server/server';
 import { loadLocalServing } from '../../local/server/serving';
@@ -39,8 +39,8 @@ export const startSignedInSite = async (
         return serving.recommendations.get(userId);
       },
     },
-    runtimeConfig: { apiUrl: '', auth: { authority: provider.issuer, clientId: provider.clientId, scopes: SITE_SCOPES } },
-    auth: { issuer: provider.issuer, audiences: [provider.audience], jwksUri: provider.jwksUri, ...options.verify?.(provider) },
+    runtimeConfig: { apiUrl: '', auth: siteSignIn(provider) },
+    auth: { ...apiAuthorizer(provider), ...options.verify?.(provider) },
     accessLog: (entry) => accessLog.push(entry),
   });
   await provider.allowSite(server.url);
