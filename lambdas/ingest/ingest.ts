@@ -111,9 +111,9 @@ export async function ingestStream(
 ): Promise<IngestReport> {
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-  const maxBatchBytes = (opts.tuning ?? DEFAULT_TUNING).maxBatchBytes;
+  const { maxBatchBytes, batchesInFlight } = opts.tuning ?? DEFAULT_TUNING;
   const progressEvery = opts.progressEvery ?? 100_000;
-  const sender = new PipelinedSender(send);
+  const sender = new PipelinedSender(send, batchesInFlight);
   const rejectedByReason: Partial<Record<RejectReason, number>> = {};
   let read = 0;
   let rejected = 0;

@@ -6,9 +6,14 @@
  * @confluentinc/kafka-javascript by measurement (lambdas/ingest/README.md,
  * "Kafka client"); kafkajs remains the admin client (create-topic).
  */
-import { compatibilityPartitioner, Producer, stringSerializers, type ProducerOptions, type RetryDelayGetter } from '@platformatic/kafka';
+import { promisify } from 'node:util';
+import { gzip as zlibGzip } from 'node:zlib';
+import { createAPI, Producer, protocolErrors, protocolErrorsCodesById, Writer, type Connection, type ProducerOptions, type Reader } from '@platformatic/kafka';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import { LAMBDA_ENV } from '../../lib/contract';
+import { CODEC_ATTRIBUTE, encodeRecords, nextSequence, recordBatch, type KafkaRecord } from './record-batch';
+
+export type { KafkaRecord } from './record-batch';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -28,6 +33,8 @@ export interface ProducerTuning {
    * to one partition, so no batch is ever refused as too large.
    */
   maxBatchBytes: number;
+  /** Batches outstanding at once (one on the wire, the next being compressed); see {@link PipelinedSender}. */
+  batchesInFlight: number;
 }
 
 /**
@@ -35,7 +42,7 @@ export interface ProducerTuning {
  * ingress quota about sevenfold, and it is the codec where the Java client
  * has no head start (README, "Kafka client").
  */
-export const DEFAULT_TUNING: ProducerTuning = { compression: 'gzip', maxBatchBytes: 900_000 };
+export const DEFAULT_TUNING: ProducerTuning = { compression: 'gzip', maxBatchBytes: 900_000, batchesInFlight: 2 };
 
 export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaConnection {
   const brokers = (env[LAMBDA_ENV.kafkaBrokers] ?? '').split(',').map((b) => b.trim()).filter(Boolean);
@@ -57,30 +64,224 @@ const regionOf = (conn: KafkaConnection): string => {
 
 /** Ten tries, 300 ms doubling to 10 s apart: they ride out a broker restart or an MSK rolling update (~1 min) and still fail the run loudly. */
 const RETRIES = 10;
-const retryDelay: RetryDelayGetter = (_client, _operation, attempt) => Math.min(300 * 2 ** attempt, 10_000);
+const retryDelay = (attempt: number): number => Math.min(300 * 2 ** attempt, 10_000);
+/** How long the broker may wait for the in-sync replicas (acks=all) before answering REQUEST_TIMED_OUT. */
+const PRODUCE_TIMEOUT_MS = 30_000;
 
-/** The producer settings for a connection: the only place IAM and PLAINTEXT differ. */
-export function producerOptions(conn: KafkaConnection, compression: Compression = DEFAULT_TUNING.compression): ProducerOptions<string, string, string, string> {
-  const common: ProducerOptions<string, string, string, string> = {
+/**
+ * The client settings for a connection: the only place IAM and PLAINTEXT
+ * differ. The platformatic client connects, authenticates, keeps metadata and
+ * gets the idempotent producer id; records are sent by {@link IngestProducer}.
+ */
+export function clientOptions(conn: KafkaConnection): ProducerOptions<Buffer, Buffer, Buffer, Buffer> {
+  const common: ProducerOptions<Buffer, Buffer, Buffer, Buffer> = {
     clientId: 'recstream-ingest',
     bootstrapBrokers: conn.brokers,
     connectTimeout: 10_000,
-    timeout: 60_000,
+    requestTimeout: PRODUCE_TIMEOUT_MS + 10_000,
     retries: RETRIES,
-    retryDelay,
+    retryDelay: (_client, _operation, attempt) => retryDelay(attempt),
     idempotent: true,
     acks: -1,
-    compression,
-    // Java's default partitioner (positive murmur2 modulo the partition count), so every client agrees where a user's events go.
-    partitioner: compatibilityPartitioner,
-    serializers: stringSerializers,
   };
   if (conn.auth === 'plaintext') return common;
   const region = regionOf(conn);
   return { ...common, tls: {}, tlsServerName: true, sasl: { mechanism: 'OAUTHBEARER', token: () => mskIamToken(region) } };
 }
 
-type IngestProducer = Producer<string, string, string, string>;
+const M = 0x5bd1e995;
+
+/** Reused for every key: ingest hashes a million keys per file, and a Buffer each was measurable. */
+const keyScratch = Buffer.allocUnsafe(1024);
+
+/** Kafka's murmur2 (Java's `Utils.murmur2`, seed 0x9747b28c) of a key's UTF-8 bytes. */
+export function murmur2(key: string): number {
+  const fits = key.length * 3 <= keyScratch.length;
+  const bytes = fits ? keyScratch : Buffer.from(key, 'utf8');
+  const length = fits ? keyScratch.write(key) : bytes.length;
+  let h = 0x9747b28c ^ length;
+  const whole = length & ~3;
+  for (let i = 0; i < whole; i += 4) {
+    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    k = Math.imul(k, M);
+    k ^= k >>> 24;
+    k = Math.imul(k, M);
+    h = Math.imul(h, M) ^ k;
+  }
+  const tail = length & 3;
+  if (tail > 0) {
+    if (tail === 3) h ^= bytes[whole + 2] << 16;
+    if (tail >= 2) h ^= bytes[whole + 1] << 8;
+    h ^= bytes[whole];
+    h = Math.imul(h, M);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, M);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
+/** The partition of a key, as Java's default partitioner computes it (positive murmur2 modulo the count), so every client agrees where a user's events go. */
+export const partitionFor = (key: string, partitions: number): number => (murmur2(key) & 0x7fffffff) % partitions;
+
+/** A partition's records, encoded once and resent unchanged on retry: same sequence, so the broker drops a duplicate. */
+interface PartitionBatch {
+  partition: number;
+  count: number;
+  bytes: Buffer;
+}
+
+type PartitionOutcome = { partition: number; errorCode: number };
+
+/* Produce v7 (Kafka ≥ 2.1; 4.x serves v3-v12): the request carries the batches as encoded above. */
+const produceRequest = (acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[]): Writer =>
+  Writer.create()
+    .appendString(null, false)
+    .appendInt16(acks)
+    .appendInt32(timeoutMs)
+    .appendArray(
+      [topic],
+      (w, name) => w.appendString(name, false).appendArray(batches, (p, b) => p.appendInt32(b.partition).appendInt32(b.bytes.length).append(b.bytes), false, false),
+      false,
+      false,
+    );
+
+const produceResponse = (_correlationId: number, _apiKey: number, _apiVersion: number, reader: Reader): PartitionOutcome[] => {
+  const outcomes = reader.readArray(
+    (r) => {
+      r.readString(false);
+      return r.readArray(
+        (p) => {
+          const outcome = { partition: p.readInt32(), errorCode: p.readInt16() };
+          p.readInt64(); // base offset
+          p.readInt64(); // log append time
+          p.readInt64(); // log start offset
+          return outcome;
+        },
+        false,
+        false,
+      );
+    },
+    false,
+    false,
+  );
+  reader.readInt32(); // throttle time: the broker has already delayed the response by it
+  return outcomes.flat();
+};
+
+const produceV7 = createAPI<[number, number, string, PartitionBatch[]], PartitionOutcome[]>(0, 7, produceRequest, produceResponse, false, false);
+
+/** The broker already has this batch (a retry of one it appended): as good as an acknowledgement. */
+const DUPLICATE_SEQUENCE_NUMBER = 46;
+const errorName = (code: number): string => protocolErrorsCodesById[code as keyof typeof protocolErrorsCodesById] ?? `error ${code}`;
+const retriable = (code: number): boolean => (protocolErrors as Record<string, { canRetry: boolean }>)[errorName(code)]?.canRetry ?? false;
+
+const gzip = promisify(zlibGzip);
+
+/**
+ * An idempotent acks=all producer for ingest's batches. Each send groups the
+ * records by partition, encodes one record batch per partition
+ * (record-batch.ts), gzips them in libuv's thread pool, and sends one Produce
+ * request per partition leader. Sends may overlap: a batch is encoded and
+ * compressed while the previous one is on the wire, but batches are
+ * delivered strictly in call order, so a user's events stay in order. A
+ * failed partition is resent with the same bytes after fresh metadata, so the
+ * broker's sequence check keeps it exactly once. Once a send has failed,
+ * every later send fails too (their sequence numbers follow the lost batch):
+ * discard the producer.
+ */
+export class IngestProducer {
+  /** Per `topic:partition`: the sequence number the next encoded record gets. */
+  private readonly sequences = new Map<string, number>();
+  private lastEncoded: Promise<unknown> = Promise.resolve();
+  private lastDelivered: Promise<void> = Promise.resolve();
+
+  constructor(readonly client: Producer<Buffer, Buffer, Buffer, Buffer>) {}
+
+  send(topic: string, records: readonly KafkaRecord[], compression: Compression): Promise<void> {
+    // Encoding is chained too: sequence numbers are handed out in call order.
+    const encoded = this.lastEncoded.then(() => this.encode(topic, records, compression));
+    this.lastEncoded = encoded.catch(() => undefined);
+    const delivered = Promise.all([encoded, this.lastDelivered]).then(([batches]) => this.deliver(topic, batches));
+    this.lastDelivered = delivered;
+    return delivered;
+  }
+
+  private async encode(topic: string, records: readonly KafkaRecord[], compression: Compression): Promise<PartitionBatch[]> {
+    const { producerId, producerEpoch } =
+      this.client.producerId === undefined ? await this.client.initIdempotentProducer({}) : { producerId: this.client.producerId, producerEpoch: this.client.producerEpoch! };
+    const metadata = await this.client.metadata({ topics: [topic] });
+    const partitions = metadata.topics.get(topic)!.partitionsCount;
+    const byPartition = new Map<number, KafkaRecord[]>();
+    for (const record of records) {
+      const partition = partitionFor(record.key, partitions);
+      const list = byPartition.get(partition);
+      if (list) list.push(record);
+      else byPartition.set(partition, [record]);
+    }
+    const timestamp = Date.now();
+    return Promise.all(
+      [...byPartition].map(async ([partition, list]): Promise<PartitionBatch> => {
+        const key = `${topic}:${partition}`;
+        const baseSequence = this.sequences.get(key) ?? 0;
+        this.sequences.set(key, nextSequence(baseSequence, list.length));
+        const section = encodeRecords(list);
+        const payload = compression === 'gzip' ? await gzip(section) : section;
+        return { partition, count: list.length, bytes: recordBatch(payload, list.length, CODEC_ATTRIBUTE[compression], { producerId, producerEpoch, baseSequence, timestamp }) };
+      }),
+    );
+  }
+
+  /** Sends until every batch is acknowledged, retrying what failed retriably; throws after the last try or on a fatal error. */
+  private async deliver(topic: string, batches: PartitionBatch[]): Promise<void> {
+    let pending = batches;
+    for (let attempt = 0; ; attempt++) {
+      const failures = await this.sendToLeaders(topic, pending);
+      if (failures.length === 0) return;
+      const fatal = failures.find((f) => !f.retriable);
+      if (fatal || attempt >= RETRIES) {
+        const { partition, reason } = fatal ?? failures[0];
+        throw new Error(`producing to ${topic}:${partition} failed${fatal ? '' : ` after ${attempt + 1} tries`}: ${reason}`);
+      }
+      this.client.clearMetadata();
+      await new Promise((wake) => setTimeout(wake, retryDelay(attempt)));
+      const failed = new Set(failures.map((f) => f.partition));
+      pending = pending.filter((b) => failed.has(b.partition));
+    }
+  }
+
+  /** One Produce request per leader, all at once; the partitions that were not acknowledged and why. */
+  private async sendToLeaders(topic: string, batches: PartitionBatch[]): Promise<{ partition: number; reason: string; retriable: boolean }[]> {
+    let leaders: Map<number, PartitionBatch[]>;
+    let connections: Map<number, Connection>;
+    try {
+      const metadata = await this.client.metadata({ topics: [topic] });
+      leaders = new Map();
+      for (const batch of batches) {
+        const leader = metadata.topics.get(topic)!.partitions[batch.partition].leader;
+        leaders.set(leader, [...(leaders.get(leader) ?? []), batch]);
+      }
+      connections = await this.client.connectToBrokers([...leaders.keys()]);
+    } catch (error) {
+      return batches.map((b) => ({ partition: b.partition, reason: (error as Error).message, retriable: true }));
+    }
+    const results = await Promise.all(
+      [...leaders].map(async ([leader, mine]) => {
+        try {
+          const outcomes = await produceV7.async(connections.get(leader)!, -1, PRODUCE_TIMEOUT_MS, topic, mine);
+          return outcomes
+            .filter((o) => o.errorCode !== 0 && o.errorCode !== DUPLICATE_SEQUENCE_NUMBER)
+            .map((o) => ({ partition: o.partition, reason: errorName(o.errorCode), retriable: retriable(o.errorCode) }));
+        } catch (error) {
+          // The connection failed mid-request: whether the broker appended is unknown, and the resend's sequence settles it.
+          return mine.map((b) => ({ partition: b.partition, reason: (error as Error).message, retriable: true }));
+        }
+      }),
+    );
+    return results.flat();
+  }
+}
+
 const producers = new Map<string, IngestProducer>();
 
 /**
@@ -93,7 +294,7 @@ export function sharedProducer(conn: KafkaConnection): IngestProducer {
   const id = JSON.stringify(conn);
   let producer = producers.get(id);
   if (!producer) {
-    producer = new Producer(producerOptions(conn));
+    producer = new IngestProducer(new Producer(clientOptions(conn)));
     producers.set(id, producer);
   }
   return producer;
@@ -103,19 +304,14 @@ export async function discardProducer(conn: KafkaConnection): Promise<void> {
   const id = JSON.stringify(conn);
   const producer = producers.get(id);
   producers.delete(id);
-  await producer?.close().catch(() => undefined);
+  await producer?.client.close().catch(() => undefined);
 }
 
 /** Closes every shared producer (tests, the twin's shutdown). */
 export async function disconnectAll(): Promise<void> {
   const all = [...producers.values()];
   producers.clear();
-  await Promise.all(all.map((p) => p.close().catch(() => undefined)));
-}
-
-export interface KafkaRecord {
-  key: string;
-  value: string;
+  await Promise.all(all.map((p) => p.client.close().catch(() => undefined)));
 }
 
 /** Sends one batch; resolves when every record of it is acknowledged by all in-sync replicas. */
@@ -123,42 +319,43 @@ export type SendBatch = (records: KafkaRecord[]) => Promise<void>;
 
 /** Compression is chosen per send, so one shared producer serves every tuning. */
 export function batchSender(producer: IngestProducer, topic: string, compression: Compression = DEFAULT_TUNING.compression): SendBatch {
-  return async (records) => {
-    await producer.send({ messages: records.map(({ key, value }) => ({ topic, key, value })), compression });
-  };
+  return (records) => producer.send(topic, records, compression);
 }
 
 /**
- * Keeps exactly one batch in flight: the next one is parsed while the broker
- * acknowledges the previous. One, not several: the idempotent producer
- * advances its sequence numbers only when a batch is acknowledged, so a
- * second batch in flight reuses them and the broker refuses it as out of
- * order (measured); and a later batch overtaking a retried earlier one would
- * reorder a user's events.
+ * Keeps up to `depth` batches outstanding while the next one is parsed, and
+ * counts what the broker acknowledged. Above 1 the `send` must deliver
+ * overlapping batches in call order, as {@link IngestProducer} does.
  */
 export class PipelinedSender {
-  private inFlight: Promise<void> = Promise.resolve();
+  private readonly outstanding: Promise<void>[] = [];
   private failure: Error | undefined;
   /** Rows the broker has acknowledged: the only rows a report may call produced. */
   acknowledged = 0;
 
-  constructor(private readonly send: SendBatch) {}
+  constructor(
+    private readonly send: SendBatch,
+    private readonly depth = 1,
+  ) {}
 
   async submit(records: KafkaRecord[]): Promise<void> {
-    await this.drain();
-    this.inFlight = this.send(records).then(
-      () => {
-        this.acknowledged += records.length;
-      },
-      (error: Error) => {
-        this.failure = error;
-      },
+    while (this.outstanding.length >= this.depth) await this.outstanding.shift();
+    if (this.failure) throw this.failure;
+    this.outstanding.push(
+      this.send(records).then(
+        () => {
+          this.acknowledged += records.length;
+        },
+        (error: Error) => {
+          this.failure ??= error;
+        },
+      ),
     );
   }
 
-  /** Waits for the batch in flight; throws the first send failure. */
+  /** Waits for every outstanding batch; throws the first send failure. */
   async drain(): Promise<void> {
-    await this.inFlight;
+    await Promise.all(this.outstanding.splice(0));
     if (this.failure) throw this.failure;
   }
 }

@@ -24,6 +24,10 @@ export interface Rejection {
 /** `realigned`: the row had the export defect {@link realignShiftedRow} repairs. */
 export type RowOutcome = { event: PurchaseEventV1; realigned: boolean } | { rejection: Rejection };
 
+/** Module-local copies: under tsx's CommonJS interop every read of an imported binding is a getter call, and these are read ~20 times per row. */
+const COLUMNS: readonly CsvColumn[] = CSV_COLUMNS;
+const VERSION = PURCHASE_EVENT_VERSION;
+
 const reject = (reason: RejectReason, message: string): { rejection: Rejection } => ({ rejection: { reason, message } });
 
 /** Shows a bad value in a message without letting a huge one flood the quarantine. */
@@ -78,16 +82,23 @@ const DIGITS = /^\d{1,20}$/;
 const TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?( UTC|Z|\+00:00)$/;
 const DECIMAL = /^\+?(\d*)(?:\.(\d*))?$/;
 
-/** `2020-04-24 11:50:39 UTC` (the data set's form) or ISO-8601 UTC → `2020-04-24T11:50:39Z`; null if not a real UTC instant. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/**
+ * `2020-04-24 11:50:39 UTC` (the data set's form) or ISO-8601 UTC →
+ * `2020-04-24T11:50:39Z`; null if not a real UTC instant (2019-02-29, 24:00,
+ * :60). Calendar arithmetic, not a Date round trip: this runs once per row.
+ */
 export function normaliseEventTime(value: string): string | null {
   const m = TIME.exec(value);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, fraction = ''] = m;
-  const instant = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
-  // Date.UTC rolls 2020-02-30 over to March: a round trip catches impossible dates and times.
-  const valid =
-    instant.getUTCFullYear() === +y && instant.getUTCMonth() === +mo - 1 && instant.getUTCDate() === +d && instant.getUTCHours() === +h && instant.getUTCMinutes() === +mi && instant.getUTCSeconds() === +s;
-  return valid ? `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction}Z` : null;
+  if (m === null) return null;
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  const daysInMonth = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  const valid = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && +m[4] < 24 && +m[5] < 60 && +m[6] < 60;
+  return valid ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}Z` : null;
 }
 
 /** A non-negative decimal in canonical form (`0162.010` → `162.01`, `.5` → `0.5`, `7.` → `7`); null if not one. */
@@ -109,7 +120,7 @@ export function normalisePrice(value: string): string | null {
 export function realignShiftedRow(fields: readonly string[]): string[] | null {
   const [time, order, product, categoryId, maybePrice, maybeUser, price, user] = fields;
   const shifted =
-    fields.length === CSV_COLUMNS.length &&
+    fields.length === COLUMNS.length &&
     categoryId.trim() === '' &&
     price.trim() === '' &&
     user.trim() === '' &&
@@ -127,11 +138,11 @@ const REQUIRED = new Set<CsvColumn>(['event_time', 'order_id', 'product_id', 'pr
 export function toPurchaseEvent(csvFields: readonly string[], source: string, line: number): RowOutcome {
   const realigned = realignShiftedRow(csvFields);
   const fields = realigned ?? csvFields;
-  if (fields.length !== CSV_COLUMNS.length)
-    return reject('column_count', `expected ${CSV_COLUMNS.length} columns (${CSV_COLUMNS.join(',')}), got ${fields.length}`);
+  if (fields.length !== COLUMNS.length)
+    return reject('column_count', `expected ${COLUMNS.length} columns (${COLUMNS.join(',')}), got ${fields.length}`);
   const value = {} as Record<CsvColumn, string | null>;
-  for (let i = 0; i < CSV_COLUMNS.length; i++) {
-    const column = CSV_COLUMNS[i];
+  for (let i = 0; i < COLUMNS.length; i++) {
+    const column = COLUMNS[i];
     const text = fields[i].trim();
     if (text === '' && REQUIRED.has(column)) return reject(`missing_${column}`, `${column}: required but empty`);
     value[column] = text === '' ? null : text;
@@ -147,7 +158,7 @@ export function toPurchaseEvent(csvFields: readonly string[], source: string, li
   if (price === null) return reject('invalid_price', `price: ${quote(value.price!)} is not a non-negative decimal`);
   return {
     event: {
-      v: PURCHASE_EVENT_VERSION,
+      v: VERSION,
       event_time: eventTime,
       order_id: value.order_id!,
       product_id: value.product_id!,

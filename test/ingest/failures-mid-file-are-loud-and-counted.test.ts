@@ -10,11 +10,11 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ingestStream } from '../../lambdas/ingest/ingest';
-import type { KafkaRecord } from '../../lambdas/ingest/kafka';
+import { DEFAULT_TUNING, type KafkaRecord } from '../../lambdas/ingest/kafka';
 
 const SLICE = join(__dirname, '..', 'fixtures', 'purchases-slice.csv.gz'); // 7,716 rows
 const noQuarantine = { write: async () => undefined, close: async () => undefined };
-const smallBatches = { compression: 'none' as const, maxBatchBytes: 50_000 };
+const smallBatches = { ...DEFAULT_TUNING, compression: 'none' as const, maxBatchBytes: 50_000 };
 
 describe('failures mid-file', () => {
   test('a send that fails after two acknowledged batches fails the run with exactly those rows counted', async () => {
@@ -29,7 +29,7 @@ describe('failures mid-file', () => {
     assert.match(report.error!, /broker unreachable/);
     assert.equal(report.produced, acknowledgedRows);
     assert.ok(report.produced > 0 && report.read < 7716, `stopped early: read ${report.read}, produced ${report.produced}`);
-    assert.equal(batches, 3, 'no batch is sent after the failure');
+    assert.ok(batches <= 2 + smallBatches.batchesInFlight, `no batch is sent once the failure is known (${batches} sends)`);
   });
 
   test('a run past its deadline stops and fails instead of being killed without a report', async () => {
