@@ -1,10 +1,14 @@
 /**
  * The Kafka side of ingest: one connection shape for MSK (IAM) and the local
  * broker (PLAINTEXT), an idempotent acks=all producer reused across Lambda
- * invocations, and a sender that keeps one batch in flight while the next is
- * parsed. @platformatic/kafka was chosen over kafkajs and
- * @confluentinc/kafka-javascript by measurement (lambdas/ingest/README.md,
- * "Kafka client"); kafkajs remains the admin client (create-topic).
+ * invocations, and a sender that keeps batches flowing while the next is
+ * parsed. @platformatic/kafka (chosen over kafkajs and
+ * @confluentinc/kafka-javascript by measurement) connects, authenticates,
+ * keeps metadata and obtains the producer id; the records go out as record
+ * batches this project encodes (record-batch.ts) in Produce requests sent on
+ * that client's connections, because the client's own encoder was the
+ * ceiling (lambdas/ingest/README.md, "Kafka client"). kafkajs remains the
+ * admin client (create-topic).
  */
 import { promisify } from 'node:util';
 import { gzip as zlibGzip } from 'node:zlib';
@@ -133,6 +137,9 @@ interface PartitionBatch {
 
 type PartitionOutcome = { partition: number; errorCode: number };
 
+/** A partition whose batch the broker did not acknowledge, and whether resending can help. */
+type Unacknowledged = { partition: number; reason: string; retriable: boolean };
+
 /* Produce v7 (Kafka ≥ 2.1; 4.x serves v3-v12): the request carries the batches as encoded above. */
 const produceRequest = (acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[]): Writer =>
   Writer.create()
@@ -251,7 +258,7 @@ export class IngestProducer {
   }
 
   /** One Produce request per leader, all at once; the partitions that were not acknowledged and why. */
-  private async sendToLeaders(topic: string, batches: PartitionBatch[]): Promise<{ partition: number; reason: string; retriable: boolean }[]> {
+  private async sendToLeaders(topic: string, batches: PartitionBatch[]): Promise<Unacknowledged[]> {
     let leaders: Map<number, PartitionBatch[]>;
     let connections: Map<number, Connection>;
     try {
@@ -266,16 +273,22 @@ export class IngestProducer {
       return batches.map((b) => ({ partition: b.partition, reason: (error as Error).message, retriable: true }));
     }
     const results = await Promise.all(
-      [...leaders].map(async ([leader, mine]) => {
+      [...leaders].map(async ([leader, mine]): Promise<Unacknowledged[]> => {
+        const unacknowledged = (reason: string) => mine.map((b) => ({ partition: b.partition, reason, retriable: true }));
+        const connection = connections.get(leader);
+        if (!connection) return unacknowledged(`leader ${leader} is not among the brokers the metadata lists`);
+        let codes: Map<number, number>;
         try {
-          const outcomes = await produceV7.async(connections.get(leader)!, -1, PRODUCE_TIMEOUT_MS, topic, mine);
-          return outcomes
-            .filter((o) => o.errorCode !== 0 && o.errorCode !== DUPLICATE_SEQUENCE_NUMBER)
-            .map((o) => ({ partition: o.partition, reason: errorName(o.errorCode), retriable: retriable(o.errorCode) }));
+          codes = new Map((await produceV7.async(connection, -1, PRODUCE_TIMEOUT_MS, topic, mine)).map((o) => [o.partition, o.errorCode]));
         } catch (error) {
           // The connection failed mid-request: whether the broker appended is unknown, and the resend's sequence settles it.
-          return mine.map((b) => ({ partition: b.partition, reason: (error as Error).message, retriable: true }));
+          return unacknowledged((error as Error).message);
         }
+        return mine.flatMap((b) => {
+          const code = codes.get(b.partition);
+          if (code === 0 || code === DUPLICATE_SEQUENCE_NUMBER) return [];
+          return [code === undefined ? { partition: b.partition, reason: 'missing from the response', retriable: true } : { partition: b.partition, reason: errorName(code), retriable: retriable(code) }];
+        });
       }),
     );
     return results.flat();

@@ -4,6 +4,8 @@
  * broker; reading the topic back finds every row exactly once, equal to what
  * an independent parse of the CSV (csv-parse, not ingest's parser) expects.
  * Rows are compared by a hash of their exact JSON, so 1M rows fit in memory.
+ * Within each partition the rows are in file order, on the partition Java's
+ * partitioner picks for their key.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -15,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse';
 import { CSV_COLUMNS, PURCHASE_EVENT_VERSION, TOPIC } from '../../lib/contract';
 import { ingestFile } from '../../lambdas/ingest/ingest';
-import { disconnectAll } from '../../lambdas/ingest/kafka';
+import { disconnectAll, partitionFor } from '../../lambdas/ingest/kafka';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
 import { assertMatchesSchema, consumeToEnd } from './helpers';
 import { realCsvPath } from './real-data';
@@ -90,14 +92,19 @@ describe('the real upload arrives in Kafka exactly once, field for field', () =>
     assert.equal(expected.size, report.read);
 
     const seen = new Uint8Array(report.read + 2);
+    const lastLine = new Map<number, number>();
     let checkedSchema = 0;
-    const consumed = await consumeToEnd(broker.bootstrap, TOPIC.name, ({ key, value }) => {
+    const consumed = await consumeToEnd(broker.bootstrap, TOPIC.name, ({ key, value, partition }) => {
       const event = JSON.parse(value);
       assert.equal(event.source, report.source);
       assert.ok(event.line >= 2 && event.line < seen.length, `line ${event.line}`);
       seen[event.line]++;
       assert.equal(digest(value), expected.get(event.line), `line ${event.line}: ${value}`);
       assert.equal(key, event.user_id ?? event.order_id);
+      // Batches overlap on the way out; file order must still hold within each partition, where a user's events are.
+      assert.equal(partition, partitionFor(key, TOPIC.partitions));
+      assert.ok(event.line > (lastLine.get(partition) ?? 0), `partition ${partition}: line ${event.line} after ${lastLine.get(partition)}`);
+      lastLine.set(partition, event.line);
       if (checkedSchema++ % 1000 === 0) assertMatchesSchema(event);
     });
     assert.equal(consumed, report.read, 'records in the topic');
