@@ -78,8 +78,8 @@ export const DEFAULT_CONFIG: RecstreamConfig = {
   removal: 'destroy',
   logRetentionDays: 30,
   firehoseBuffer: { ...FIREHOSE_BUFFER },
-  // Streaming + gzip + csv-parse + kafkajs batches: 1 GiB also buys the CPU share that keeps up with Kafka.
-  producer: { memoryMiB: 1024 },
+  // Lambda gives 1,769 MB one full vCPU, the share ingest's throughput and largest-file figures are measured on (lambdas/ingest/README.md).
+  producer: { memoryMiB: 1769 },
   emr: {
     releaseLabel: 'emr-7.10.0',
     primaryInstanceType: 'm5.xlarge',

@@ -4,7 +4,7 @@
  * and a log group with the configured retention.
  */
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -24,6 +24,8 @@ export interface AppFunctionProps {
   entry: string;
   description: string;
   memoryMiB?: number;
+  /** /tmp size; Lambda's default is 512 MiB. */
+  ephemeralStorageMiB?: number;
   timeout?: Duration;
   environment?: Record<string, string>;
 }
@@ -44,6 +46,7 @@ export class AppFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memoryMiB ?? 256,
+      ephemeralStorageSize: props.ephemeralStorageMiB === undefined ? undefined : Size.mebibytes(props.ephemeralStorageMiB),
       timeout: props.timeout ?? Duration.seconds(10),
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       vpc: network.vpc,

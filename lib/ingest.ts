@@ -46,6 +46,8 @@ export class Ingest extends Construct {
       entry: 'lambdas/ingest/handler.ts',
       description: 'Validates an uploaded purchases CSV row by row and produces it to the purchases topic',
       memoryMiB: config.producer.memoryMiB,
+      // The quarantine is spooled to /tmp before upload: ~2.5x the CSV when every row is bad, so 4 GiB covers a 1.5 GB upload.
+      ephemeralStorageMiB: 4096,
       // Lambda's maximum: the largest file one invocation takes is bounded by it.
       timeout: Duration.minutes(15),
       environment: { [LAMBDA_ENV.kafkaBrokers]: streaming.bootstrapBrokers, [LAMBDA_ENV.kafkaAuth]: 'iam' },

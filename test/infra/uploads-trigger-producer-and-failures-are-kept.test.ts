@@ -26,9 +26,10 @@ test('every upload suffix from the contract triggers the producer, and nothing e
   }
 });
 
-test('the producer runs 15 minutes in the VPC with the brokers and IAM auth in its environment', () => {
+test('the producer runs 15 minutes on a full vCPU in the VPC with the brokers and IAM auth in its environment', () => {
   assert.equal(producer.Properties?.Timeout, 900);
-  assert.ok(producer.Properties?.MemorySize >= 1024);
+  assert.ok(producer.Properties?.MemorySize >= 1769, 'the largest-file figure is measured on one whole CPU');
+  assert.ok(producer.Properties?.EphemeralStorage.Size >= 2048, 'room in /tmp for the quarantine of a 300 MB upload whose every row is bad');
   assert.ok(producer.Properties?.VpcConfig.SubnetIds.length === 2);
   const env = producer.Properties?.Environment.Variables;
   assert.match(JSON.stringify(env[LAMBDA_ENV.kafkaBrokers]), /BootstrapBrokerStringSaslIam/);
