@@ -128,6 +128,17 @@ export function murmur2(key: string): number {
 /** The partition of a key, as Java's default partitioner computes it (positive murmur2 modulo the count), so every client agrees where a user's events go. */
 export const partitionFor = (key: string, partitions: number): number => (murmur2(key) & 0x7fffffff) % partitions;
 
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
 /** A partition's records, encoded once and resent unchanged on retry: same sequence, so the broker drops a duplicate. */
 interface PartitionBatch {
   partition: number;
@@ -219,16 +230,9 @@ export class IngestProducer {
       this.client.producerId === undefined ? await this.client.initIdempotentProducer({}) : { producerId: this.client.producerId, producerEpoch: this.client.producerEpoch! };
     const metadata = await this.client.metadata({ topics: [topic] });
     const partitions = metadata.topics.get(topic)!.partitionsCount;
-    const byPartition = new Map<number, KafkaRecord[]>();
-    for (const record of records) {
-      const partition = partitionFor(record.key, partitions);
-      const list = byPartition.get(partition);
-      if (list) list.push(record);
-      else byPartition.set(partition, [record]);
-    }
     const timestamp = Date.now();
     return Promise.all(
-      [...byPartition].map(async ([partition, list]): Promise<PartitionBatch> => {
+      [...groupBy(records, (record) => partitionFor(record.key, partitions))].map(async ([partition, list]): Promise<PartitionBatch> => {
         const key = `${topic}:${partition}`;
         const baseSequence = this.sequences.get(key) ?? 0;
         this.sequences.set(key, nextSequence(baseSequence, list.length));
@@ -262,12 +266,8 @@ export class IngestProducer {
     let leaders: Map<number, PartitionBatch[]>;
     let connections: Map<number, Connection>;
     try {
-      const metadata = await this.client.metadata({ topics: [topic] });
-      leaders = new Map();
-      for (const batch of batches) {
-        const leader = metadata.topics.get(topic)!.partitions[batch.partition].leader;
-        leaders.set(leader, [...(leaders.get(leader) ?? []), batch]);
-      }
+      const { partitions } = (await this.client.metadata({ topics: [topic] })).topics.get(topic)!;
+      leaders = groupBy(batches, (batch) => partitions[batch.partition].leader);
       connections = await this.client.connectToBrokers([...leaders.keys()]);
     } catch (error) {
       return batches.map((b) => ({ partition: b.partition, reason: (error as Error).message, retriable: true }));
