@@ -159,13 +159,18 @@ async function compareWithPerfTool(csv: string) {
 
 type ClientRun = (batches: KafkaRecord[][], bootstrap: string, topic: string) => Promise<void>;
 
+/** Every batch through the sender, then until the last is acknowledged. */
+async function pump(sender: PipelinedSender, batches: KafkaRecord[][]): Promise<void> {
+  for (const batch of batches) await sender.submit(batch);
+  await sender.drain();
+}
+
 /** What ingest runs: its own record batches on @platformatic/kafka's connections, the next batch compressed while one is on the wire. */
 const recstreamRun =
   (compression: Compression): ClientRun =>
   async (batches, bootstrap, topic) => {
     const sender = new PipelinedSender(batchSender(sharedProducer({ brokers: [bootstrap], auth: 'plaintext' }), topic, compression), DEFAULT_TUNING.batchesInFlight);
-    for (const batch of batches) await sender.submit(batch);
-    await sender.drain();
+    await pump(sender, batches);
     await disconnectAll();
   };
 
@@ -175,8 +180,7 @@ const platformaticRun =
   async (batches, bootstrap, topic) => {
     const producer = new Producer({ clientId: 'bench', bootstrapBrokers: [bootstrap], idempotent: true, acks: -1, compression, partitioner: compatibilityPartitioner, serializers: stringSerializers });
     const sender = new PipelinedSender(async (records) => void (await producer.send({ messages: records.map(({ key, value }) => ({ topic, key, value })) })));
-    for (const batch of batches) await sender.submit(batch);
-    await sender.drain();
+    await pump(sender, batches);
     await producer.close();
   };
 
@@ -188,8 +192,7 @@ const kafkajsRun =
     await producer.connect();
     const codec = compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
     const sender = new PipelinedSender(async (messages) => void (await producer.send({ topic, messages, acks: -1, compression: codec })));
-    for (const batch of batches) await sender.submit(batch);
-    await sender.drain();
+    await pump(sender, batches);
     await producer.disconnect();
   };
 
