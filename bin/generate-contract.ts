@@ -1,10 +1,10 @@
 /**
- * Writes emr-jobs/recstream_jobs/contract.json from lib/contract.ts so the
+ * Writes emr-jobs/recstream_jobs/contract.json from contract/ so the
  * Spark jobs share the TypeScript side's facts. `--check` fails when stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sparkContract } from '../lib/contract';
+import { sparkContract } from '../contract';
 
 export const CONTRACT_JSON_PATH = join(__dirname, '..', 'emr-jobs', 'recstream_jobs', 'contract.json');
 export const renderContractJson = (): string => `${JSON.stringify(sparkContract(), null, 2)}\n`;

@@ -8,7 +8,7 @@ import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
-import type { WebRuntimeConfig } from './contract';
+import type { WebRuntimeConfig } from '../contract';
 import { exempt } from './nag';
 import { removalPolicyOf } from './storage';
 

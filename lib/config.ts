@@ -5,9 +5,9 @@
  *   npx cdk deploy -c recstream='{"emr":{"coreInstanceCount":4},"removal":"retain"}'
  *
  * or a `"recstream": {...}` object in cdk.json / ~/.cdk.json. Shared facts
- * (topic, buffer, key layout) come from lib/contract.ts and are not settable.
+ * (topic, buffer, key layout) come from contract/ and are not settable.
  */
-import { FIREHOSE_BUFFER } from './contract';
+import { FIREHOSE_BUFFER } from '../contract';
 
 export interface EmrConfig {
   /**

@@ -14,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Alerts } from './alerts';
 import type { RecstreamConfig } from './config';
-import { LAMBDA_ENV, UPLOAD_SUFFIXES, ingestReportKeyFor, quarantineKeyFor } from './contract';
+import { LAMBDA_ENV, UPLOAD_SUFFIXES, ingestReportKeyFor, quarantineKeyFor } from '../contract';
 import { AppFunction } from './functions';
 import { S3_READ_ACTIONS, cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';

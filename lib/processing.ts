@@ -30,7 +30,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { Alerts } from './alerts';
 import type { AlsConfig, RecstreamConfig } from './config';
-import { LAKE } from './contract';
+import { LAKE } from '../contract';
 import { REPO_ROOT } from './functions';
 import { ASSETS_BUCKET_OBJECTS, S3_READ_ACTIONS, exempt, resourceFinding, wildcards } from './nag';
 import { EMR_MANAGED_TAG, type Network } from './network';

@@ -18,7 +18,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
-import { API_ROUTES, LAKE, LAMBDA_ENV, SERVING_TABLE } from './contract';
+import { API_ROUTES, LAKE, LAMBDA_ENV, SERVING_TABLE } from '../contract';
 import { AppFunction } from './functions';
 import { exempt, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';

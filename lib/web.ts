@@ -11,7 +11,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
-import { WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from './contract';
+import { WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../contract';
 import { REPO_ROOT } from './functions';
 import { ASSETS_BUCKET_OBJECTS, S3_READ_ACTIONS, cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
 import { logGroup, type LogBuckets } from './storage';

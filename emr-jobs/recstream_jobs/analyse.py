@@ -1,6 +1,6 @@
 """analyse: curated purchases -> one small JSON document per dashboard chart.
 
-Shapes follow lib/contract.ts (AnalyticsDocuments): arrays of flat records, money as
+Shapes follow contract/ (AnalyticsDocuments): arrays of flat records, money as
 numbers rounded to cents, months `YYYY-MM`, ISO weekdays 1 = Monday, hours in UTC.
 Undated line items (1970 times) count in totals, customers, categories and brands but
 not in monthly_sales, hour_weekday or first_day/last_day.

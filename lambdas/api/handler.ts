@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LAMBDA_ENV } from '../../lib/contract';
+import { LAMBDA_ENV } from '../../contract';
 import { dynamoRecommendationStore } from '../serving/dynamodb';
 import { lakeAnalyticsStore, s3Lake } from '../serving/lake';
 import { cachedFallback, handleRequest, type ApiDeps } from './router';

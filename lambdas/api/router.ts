@@ -12,7 +12,7 @@ import {
   type AnalyticsDocument,
   type RecommendationsResponse,
   type UserRecommendations,
-} from '../../lib/contract';
+} from '../../contract';
 import type { AnalyticsStore, RecommendationStore } from '../serving/ports';
 
 export interface ApiRequest {

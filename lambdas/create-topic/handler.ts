@@ -1,6 +1,6 @@
 // CloudFormation custom resource `Custom::KafkaTopic`: adapts the request to ensureTopic.
 import type { Context } from 'aws-lambda';
-import { LAMBDA_ENV } from '../../lib/contract';
+import { LAMBDA_ENV } from '../../contract';
 import { responseBody, sendResponse, type CustomResourceEvent, type CustomResourceOutcome } from './cloudformation';
 import type { Admin } from 'kafkajs';
 import { adminClient, type KafkaAuth } from './kafka';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
-import { ingestReportKeyFor, quarantineKeyFor, TOPIC, UPLOAD_SUFFIXES } from '../../lib/contract';
+import { ingestReportKeyFor, quarantineKeyFor, TOPIC, UPLOAD_SUFFIXES } from '../../contract';
 import { IngestFailed, ingestStream, quarantineFile, sourceId, type IngestReport } from './ingest';
 import { batchSender, connectionFromEnv, discardProducer, sharedProducer } from './kafka';
 

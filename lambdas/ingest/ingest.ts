@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ingestReportKeyFor, quarantineKeyFor, TOPIC, type PurchaseEventV1 } from '../../lib/contract';
+import { ingestReportKeyFor, quarantineKeyFor, TOPIC, type PurchaseEventV1 } from '../../contract';
 import { batchSender, PipelinedSender, sharedProducer, discardProducer, type KafkaConnection, type KafkaRecord, type ProducerTuning, type SendBatch, DEFAULT_TUNING } from './kafka';
 import { decompressIfGzip, physicalLines } from './lines';
 import { headerProblem, parseLine, type Rejection, type RejectReason } from './row';

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { gzip as zlibGzip } from 'node:zlib';
 import { createAPI, Producer, protocolErrors, protocolErrorsCodesById, Writer, type Connection, type ProducerOptions, type Reader } from '@platformatic/kafka';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
-import { LAMBDA_ENV } from '../../lib/contract';
+import { LAMBDA_ENV } from '../../contract';
 import { CODEC_ATTRIBUTE, encodeRecords, nextSequence, recordBatch, type KafkaRecord } from './record-batch';
 
 export type { KafkaRecord } from './record-batch';

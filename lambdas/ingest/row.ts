@@ -3,7 +3,7 @@
  * Pure functions: no I/O, so every rule is testable on strings.
  */
 import { isUtf8 } from 'node:buffer';
-import { CSV_COLUMNS, PURCHASE_EVENT_VERSION, type CsvColumn, type PurchaseEventV1 } from '../../lib/contract';
+import { CSV_COLUMNS, PURCHASE_EVENT_VERSION, type CsvColumn, type PurchaseEventV1 } from '../../contract';
 
 /** Why a row went to quarantine; the field-specific codes name the field. */
 export type RejectReason =

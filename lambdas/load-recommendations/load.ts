@@ -5,7 +5,7 @@
  * and reported by file and line number (the part file itself stays in the
  * lake as the record); good lines still load.
  */
-import { LAKE, SERVING_TABLE, type UserRecommendations } from '../../lib/contract';
+import { LAKE, SERVING_TABLE, type UserRecommendations } from '../../contract';
 import { lines, readText, type LakeReader } from '../serving/lake';
 import type { RecommendationWriter } from '../serving/ports';
 import { parseFallbackDocument, parseRecommendationLine } from '../serving/validate';

@@ -1,6 +1,6 @@
 /** The serving store on AWS: one DynamoDB item per user, keyed by SERVING_TABLE.partitionKey. */
 import { BatchWriteCommand, GetCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SERVING_TABLE, type UserRecommendations } from '../../lib/contract';
+import { SERVING_TABLE, type UserRecommendations } from '../../contract';
 import type { RecommendationStore, RecommendationWriter } from './ports';
 
 type DocumentClient = Pick<DynamoDBDocumentClient, 'send'>;

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
-import { analyticsKeyFor, type AnalyticsDocument } from '../../lib/contract';
+import { analyticsKeyFor, type AnalyticsDocument } from '../../contract';
 import type { AnalyticsStore } from './ports';
 
 export interface LakeReader {

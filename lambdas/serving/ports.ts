@@ -4,7 +4,7 @@
  * AWS adapters live in dynamodb.ts and lake.ts; the local twin uses
  * MemoryRecommendationStore and a folder lake.
  */
-import type { AnalyticsDocument, UserRecommendations } from '../../lib/contract';
+import type { AnalyticsDocument, UserRecommendations } from '../../contract';
 
 export interface RecommendationStore {
   /** Exactly one key lookup; undefined when the user has no item. */

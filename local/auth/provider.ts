@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors, type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import type { WebRuntimeConfig } from '../../lib/contract';
+import type { WebRuntimeConfig } from '../../contract';
 import { loginPage } from './login-page';
 import type { JwtAuthorizerOptions } from './verify';
 

@@ -7,7 +7,7 @@
  * uncategorised products, duplicate rows as quantity). Memory is bounded by
  * the catalogue, not by the number of rows.
  */
-import { CSV_COLUMNS } from '../../lib/contract';
+import { CSV_COLUMNS } from '../../contract';
 import { buildCatalogue, type Catalogue, productsFor } from './catalogue';
 import { REAL_PROFILE } from './profile';
 import { createRng, cumulative, hashUnit, pickCumulative, type Rng, seedOf } from './random';

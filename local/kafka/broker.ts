@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { TOPIC } from '../../lib/contract';
+import { TOPIC } from '../../contract';
 
 export const KAFKA_LIB_DIR = resolve(__dirname, 'target', 'lib');
 export const KAFKA_CLASSPATH = `${KAFKA_LIB_DIR}/*`;

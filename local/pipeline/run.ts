@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
-import { LAKE, type RecommendationSource, type UserRecommendations } from '../../lib/contract';
+import { LAKE, type RecommendationSource, type UserRecommendations } from '../../contract';
 import { ingestFile, type IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/kafka';
 import { ensureTopic, KAFKA_LIB_DIR, startBroker } from '../kafka/broker';

@@ -1,5 +1,5 @@
 /** The end-of-run summary: what went in, what landed, who got recommendations, how good they are. */
-import { API_ROUTES } from '../../lib/contract';
+import { API_ROUTES } from '../../contract';
 import { formatBytes, formatCount, formatSeconds } from './progress';
 import type { TwinSummary } from './run';
 

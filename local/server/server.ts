@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { API_ROUTES, WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../lib/contract';
+import { API_ROUTES, WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../contract';
 import { cachedFallback, handleRequest, isApiPath, type ApiDeps, type ApiResponse } from '../../lambdas/api/router';
 import type { AnalyticsStore, RecommendationStore } from '../../lambdas/serving/ports';
 import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '../auth/verify';

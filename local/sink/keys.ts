@@ -5,7 +5,7 @@
  * all in UTC at the time of the write.
  */
 import { randomUUID } from 'node:crypto';
-import { LAKE } from '../../lib/contract';
+import { LAKE } from '../../contract';
 
 /** Firehose numbers the delivery stream's configuration version; the twin has one. */
 const STREAM_VERSION = 1;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { type Consumer, type EachBatchPayload, Kafka, logLevel } from 'kafkajs';
-import { FIREHOSE_BUFFER, TOPIC } from '../../lib/contract';
+import { FIREHOSE_BUFFER, TOPIC } from '../../contract';
 import { writeDurably } from './durable';
 import { firehoseKey } from './keys';
 

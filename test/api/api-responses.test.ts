@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ANALYTICS_DOCUMENTS, SERVING_TABLE, USER_ID_RULE } from '../../lib/contract';
+import { ANALYTICS_DOCUMENTS, SERVING_TABLE, USER_ID_RULE } from '../../contract';
 import { MemoryRecommendationStore, type RecommendationStore } from '../../lambdas/serving/ports';
 import { loadLocalServing } from '../../local/server/serving';
 import { bothWays, counting, ORIGIN, type Answer, type BothWays, normalise } from './harness';

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { LAKE, SERVING_TABLE, analyticsKeyFor } from '../../lib/contract';
+import { LAKE, SERVING_TABLE, analyticsKeyFor } from '../../contract';
 import { dynamoRecommendationStore } from '../../lambdas/serving/dynamodb';
 import { lakeAnalyticsStore, readText, s3Lake } from '../../lambdas/serving/lake';
 import { SEED_ANALYTICS, SEED_USERS } from './seed';

@@ -1,6 +1,6 @@
 /** Runs one request through the Lambda handler and through the local HTTP server, for side-by-side assertions. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { LAMBDA_ENV, type WebRuntimeConfig } from '../../lib/contract';
+import { LAMBDA_ENV, type WebRuntimeConfig } from '../../contract';
 import { cachedFallback, type ApiDeps } from '../../lambdas/api/router';
 import type { AnalyticsStore, RecommendationStore } from '../../lambdas/serving/ports';
 import { startLocalServer, type LocalServer } from '../../local/server/server';

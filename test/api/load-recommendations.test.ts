@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import type { BatchWriteCommand, BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { LAKE, SERVING_TABLE, type UserRecommendations } from '../../lib/contract';
+import { LAKE, SERVING_TABLE, type UserRecommendations } from '../../contract';
 import { isPartFile, loadProblems, loadRecommendations } from '../../lambdas/load-recommendations/load';
 import { BATCH_WRITE_LIMIT, dynamoRecommendationWriter } from '../../lambdas/serving/dynamodb';
 import { folderLake } from '../../lambdas/serving/lake';

@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { WebRuntimeConfig } from '../../lib/contract';
+import type { WebRuntimeConfig } from '../../contract';
 import { MemoryRecommendationStore } from '../../lambdas/serving/ports';
 import { startLocalServer, type LocalServer } from '../../local/server/server';
 

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ANALYTICS_DOCUMENTS, LAKE, SERVING_TABLE, analyticsKeyFor, type AnalyticsDocuments, type UserRecommendations } from '../../lib/contract';
+import { ANALYTICS_DOCUMENTS, LAKE, SERVING_TABLE, analyticsKeyFor, type AnalyticsDocuments, type UserRecommendations } from '../../contract';
 
 const product = (product_id: string, score: number, category_code: string | null, brand: string | null, price: string | null) => ({
   product_id,

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
-import { API_ROUTES, type RecommendationsResponse } from '../../lib/contract';
+import { API_ROUTES, type RecommendationsResponse } from '../../contract';
 import { SEED_USERS } from '../api/seed';
 import { signInOverHttp } from './sign-in';
 import { startSignedInSite, type SignedInSite } from './signed-in-site';

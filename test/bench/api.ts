@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { buildSync } from 'esbuild';
-import { LAKE, LAMBDA_ENV } from '../../lib/contract';
+import { LAKE, LAMBDA_ENV } from '../../contract';
 import { cachedFallback, handleRequest, type ApiDeps } from '../../lambdas/api/router';
 import { folderLake, lines } from '../../lambdas/serving/lake';
 import { startLocalServer } from '../../local/server/server';

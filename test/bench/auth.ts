@@ -5,7 +5,7 @@
  * run with autocannon. `npm run bench:auth [seconds]`
  */
 import autocannon from 'autocannon';
-import { API_ROUTES } from '../../lib/contract';
+import { API_ROUTES } from '../../contract';
 import { SEED_USERS } from '../api/seed';
 import { startSeededSite } from '../web/site';
 import { signInOverHttp } from '../auth/sign-in';

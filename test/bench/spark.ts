@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'n
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { LAKE } from '../../lib/contract';
+import { LAKE } from '../../contract';
 
 const ROOT = resolve(__dirname, '..', '..');
 const RAW = resolve(ROOT, '..', 'shared', 'data', 'electronics', 'firehose-objects');

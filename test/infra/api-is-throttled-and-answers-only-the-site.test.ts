@@ -1,7 +1,7 @@
 // DynamoDB (on-demand, PITR, encrypted) + read-only API Lambda behind an HTTP API: throttled, CORS = the site, access-logged.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { API_ROUTES, LAMBDA_ENV, SERVING_TABLE } from '../../lib/contract';
+import { API_ROUTES, LAMBDA_ENV, SERVING_TABLE } from '../../contract';
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { defaultStack, resourcesOfType, single } from './synth';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { API_ROUTES } from '../../lib/contract';
+import { API_ROUTES } from '../../contract';
 import { webAclParameterName } from '../../lib/edge';
 import { defaultStack, resourcesOfType, single } from './synth';
 

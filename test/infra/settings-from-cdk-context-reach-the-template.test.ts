@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_CONFIG, resolveConfig } from '../../lib/config';
-import { FIREHOSE_BUFFER } from '../../lib/contract';
+import { FIREHOSE_BUFFER } from '../../contract';
 import { resourcesOfType, single, stateMachineDefinition, synthesize } from './synth';
 
 test('defaults: EMR 7 with Spark 3.5, the contract buffer, destroy on delete, MFA required', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveConfig } from '../../lib/config';
-import { WEB_RUNTIME_CONFIG_FILE } from '../../lib/contract';
+import { WEB_RUNTIME_CONFIG_FILE } from '../../contract';
 import { webDistDirectory } from '../../lib/web';
 import { defaultStack, resourcesOfType, single } from './synth';
 

@@ -1,7 +1,7 @@
 // MSK Serverless (IAM) → topic created at deploy time → Firehose (MSK source, private) → raw prefix, 5 MB / 300 s, GZIP.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FIREHOSE_BUFFER, LAKE, TOPIC } from '../../lib/contract';
+import { FIREHOSE_BUFFER, LAKE, TOPIC } from '../../contract';
 import { MSK_IAM_PORT } from '../../lib/streaming';
 import { defaultStack, resourcesOfType, single } from './synth';
 

@@ -8,7 +8,7 @@ import type { Admin } from 'kafkajs';
 import { handler } from '../../lambdas/create-topic/handler';
 import { adminClient } from '../../lambdas/create-topic/kafka';
 import { ensureTopic } from '../../lambdas/create-topic/topic';
-import { LAMBDA_ENV, TOPIC } from '../../lib/contract';
+import { LAMBDA_ENV, TOPIC } from '../../contract';
 import { startBroker, type KafkaBroker } from '../../local/kafka/broker';
 
 let broker: KafkaBroker;

@@ -1,7 +1,7 @@
 // Landing bucket → .csv/.csv.gz ObjectCreated → producer Lambda in the VPC; failed invocations land in a queue.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LAMBDA_ENV, UPLOAD_SUFFIXES, ingestReportKeyFor, quarantineKeyFor } from '../../lib/contract';
+import { LAMBDA_ENV, UPLOAD_SUFFIXES, ingestReportKeyFor, quarantineKeyFor } from '../../contract';
 import { defaultStack, resourcesOfType, single } from './synth';
 
 const s = defaultStack();

@@ -1,7 +1,7 @@
 /** What the ingest tests share: reading a topic back to its end, and the event schema check. */
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
-import { PURCHASE_EVENT_JSON_SCHEMA, type PurchaseEventV1 } from '../../lib/contract';
+import { PURCHASE_EVENT_JSON_SCHEMA, type PurchaseEventV1 } from '../../contract';
 
 export interface Consumed {
   key: string;

@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ingestReportKeyFor, quarantineKeyFor, type PurchaseEventV1 } from '../../lib/contract';
+import { ingestReportKeyFor, quarantineKeyFor, type PurchaseEventV1 } from '../../contract';
 import { ingestFile, type IngestReport, type QuarantinedRow } from '../../lambdas/ingest/ingest';
 import { disconnectAll, type KafkaConnection } from '../../lambdas/ingest/kafka';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse';
-import { CSV_COLUMNS, PURCHASE_EVENT_VERSION, TOPIC } from '../../lib/contract';
+import { CSV_COLUMNS, PURCHASE_EVENT_VERSION, TOPIC } from '../../contract';
 import { ingestFile } from '../../lambdas/ingest/ingest';
 import { disconnectAll, partitionFor } from '../../lambdas/ingest/kafka';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
-import { CSV_COLUMNS, LAMBDA_ENV } from '../../lib/contract';
+import { CSV_COLUMNS, LAMBDA_ENV } from '../../contract';
 import { decompressIfGzip, physicalLines, type PhysicalLine } from '../../lambdas/ingest/lines';
 import { headerProblem, normaliseEventTime, normalisePrice, parseLine, realignShiftedRow, splitCsvLine, toPurchaseEvent } from '../../lambdas/ingest/row';
 import { clientOptions, connectionFromEnv, partitionFor } from '../../lambdas/ingest/kafka';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CSV_COLUMNS } from '../../lib/contract';
+import { CSV_COLUMNS } from '../../contract';
 import { splitCsvLine, toPurchaseEvent } from '../../lambdas/ingest/row';
 import { EPOCH_DATE, generate } from '../../local/generator/generate';
 import { REAL_STATISTICS } from '../../local/generator/profile';

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { LAKE } from '../../lib/contract';
+import { LAKE } from '../../contract';
 
 export interface LakeObject {
   key: string;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { FIREHOSE_BUFFER, PURCHASE_EVENT_JSON_SCHEMA, type PurchaseEventV1 } from '../../lib/contract';
+import { FIREHOSE_BUFFER, PURCHASE_EVENT_JSON_SCHEMA, type PurchaseEventV1 } from '../../contract';
 import { ingestFile, type IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/kafka';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';

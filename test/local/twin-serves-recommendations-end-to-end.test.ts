@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ANALYTICS_DOCUMENTS, API_ROUTES, LAKE, SERVING_TABLE, type UserRecommendations } from '../../lib/contract';
+import { ANALYTICS_DOCUMENTS, API_ROUTES, LAKE, SERVING_TABLE, type UserRecommendations } from '../../contract';
 import { runPipeline, type TwinRun } from '../../local/pipeline/run';
 import { summaryLines } from '../../local/pipeline/summary';
 import { signInOverHttp } from '../auth/sign-in';

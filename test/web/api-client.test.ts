@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { USER_ID_RULE } from '../../lib/contract';
+import { USER_ID_RULE } from '../../contract';
 import { checkUserId, createApiClient, type Auth } from '../../web/src/api';
 import { SEED_USERS, UNKNOWN_USER } from '../api/seed';
 import { startSeededSite } from './site';

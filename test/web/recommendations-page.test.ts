@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { USER_ID_RULE } from '../../lib/contract';
+import { USER_ID_RULE } from '../../contract';
 import { SEED_FALLBACK, SEED_USERS, UNKNOWN_USER } from '../api/seed';
 import { chromiumAvailable, launchChromium, screenshotPath, startSeededSite } from './site';
 

@@ -5,7 +5,7 @@ import {
   type AnalyticsDocument,
   type AnalyticsDocuments,
   type RecommendationsResponse,
-} from '../../lib/contract';
+} from '../../contract';
 
 /**
  * Where the client gets its bearer token before every call (web/src/auth.ts

@@ -1,5 +1,5 @@
 import { UserManager, type User } from 'oidc-client-ts';
-import type { WebRuntimeConfig } from '../../lib/contract';
+import type { WebRuntimeConfig } from '../../contract';
 import type { Auth } from './api';
 
 /**

@@ -1,4 +1,4 @@
-import { WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../lib/contract';
+import { WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../contract';
 
 /** Fetched at start so one build serves every deployment (and the twin). */
 export const loadConfig = async (): Promise<WebRuntimeConfig> => {

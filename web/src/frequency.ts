@@ -1,4 +1,4 @@
-import type { PurchaseFrequencyBucket } from '../../lib/contract';
+import type { PurchaseFrequencyBucket } from '../../contract';
 
 /** Few customers order more than this often; the tail is one bar. */
 const FREQUENCY_TAIL = 10;

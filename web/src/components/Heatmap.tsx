@@ -1,4 +1,4 @@
-import type { HourWeekdayCell } from '../../../lib/contract';
+import type { HourWeekdayCell } from '../../../contract';
 import { WEEKDAYS, formatNumber } from '../format';
 
 const CELL = 22;

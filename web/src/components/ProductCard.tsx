@@ -1,4 +1,4 @@
-import type { RecommendationSource, RecommendedProduct } from '../../../lib/contract';
+import type { RecommendationSource, RecommendedProduct } from '../../../contract';
 import { formatCategory, formatMoney } from '../format';
 
 /** Why a product was picked, in the analyst's words. */

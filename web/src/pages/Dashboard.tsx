@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, Legend } from 'recharts';
-import { ANALYTICS_DOCUMENTS, type AnalyticsDocuments } from '../../../lib/contract';
+import { ANALYTICS_DOCUMENTS, type AnalyticsDocuments } from '../../../contract';
 import type { ApiClient, Failure } from '../api';
 import { ChartFigure } from '../components/ChartFigure';
 import { Heatmap } from '../components/Heatmap';

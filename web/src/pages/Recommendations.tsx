@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { RecommendationsResponse } from '../../../lib/contract';
+import type { RecommendationsResponse } from '../../../contract';
 import { checkUserId, type ApiClient, type Failure } from '../api';
 import { ProductCard } from '../components/ProductCard';
 

@@ -1,0 +1,17 @@
+/**
+ * The facts every part of recstream agrees on: the purchase event schema, the
+ * topic, Firehose's buffering, the bucket layout and the serving-store keys.
+ *
+ * CDK, the Lambdas and the local twin import this folder (it depends on nothing, so the site and the Lambdas can
+ * import it without pulling in CDK); the Spark jobs read
+ * the same facts from emr-jobs/recstream_jobs/contract.json, which
+ * `npm run contract` generates from here (a test fails when it is stale).
+ */
+
+export * from './purchase-event';
+export * from './streaming';
+export * from './lake';
+export * from './serving';
+export * from './analytics';
+export * from './runtime';
+export * from './spark';

@@ -1,0 +1,37 @@
+/** Where every object lives: uploads, quarantine, raw, curated, serving and analytics. */
+
+/**
+ * Object layout. The raw bucket (and the local twin's lake folder) holds what
+ * Firehose lands plus everything the Spark jobs write; keys are relative.
+ */
+export const LAKE = {
+  /** Firehose prefix; the twin's sink appends the same `yyyy/MM/dd/HH/` folders. */
+  rawPrefix: 'raw/purchases/',
+  rawErrorPrefix: 'raw-errors/',
+  curatedPrefix: 'curated/purchases/',
+  cleanReportKey: 'reports/clean-report.json',
+  recommendationsPrefix: 'serving/recommendations/',
+  fallbackKey: 'serving/fallback.json',
+  metricsKey: 'serving/metrics.json',
+  analyticsPrefix: 'analytics/',
+} as const;
+
+/** Upload suffixes the ingest trigger accepts. */
+export const UPLOAD_SUFFIXES = ['.csv', '.csv.gz'] as const;
+
+/** Rejected rows of an upload are kept beside it, with the run's report. */
+export const quarantineKeyFor = (uploadKey: string): string => `${uploadKey}.rejected.jsonl`;
+export const ingestReportKeyFor = (uploadKey: string): string => `${uploadKey}.report.json`;
+
+/** Analytics documents the clean data produces and the dashboard draws. */
+export const ANALYTICS_DOCUMENTS = [
+  'summary',
+  'monthly_sales',
+  'top_customers',
+  'top_categories',
+  'top_brands',
+  'hour_weekday',
+  'purchase_frequency',
+] as const;
+export type AnalyticsDocument = (typeof ANALYTICS_DOCUMENTS)[number];
+export const analyticsKeyFor = (doc: AnalyticsDocument): string => `${LAKE.analyticsPrefix}${doc}.json`;

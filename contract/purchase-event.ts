@@ -1,0 +1,67 @@
+/** The purchase event: the CSV a store uploads and the JSON row produced to Kafka. */
+
+/** Columns of the CSV a store uploads, in order (the REES46 electronics schema). */
+export const CSV_COLUMNS = [
+  'event_time',
+  'order_id',
+  'product_id',
+  'category_id',
+  'category_code',
+  'brand',
+  'price',
+  'user_id',
+] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** Bump when a field changes meaning; consumers branch on `v`. */
+export const PURCHASE_EVENT_VERSION = 1;
+
+/**
+ * One purchased line item, as produced to Kafka and landed by Firehose.
+ * Ids are decimal strings because they exceed 2^53; `price` is a decimal
+ * string so no float rounding happens before Spark casts it to DECIMAL.
+ */
+export interface PurchaseEventV1 {
+  v: typeof PURCHASE_EVENT_VERSION;
+  /** ISO-8601 UTC, e.g. `2020-04-24T11:50:39Z`. 1970-01-01 is kept as sent: cleaning decides. */
+  event_time: string;
+  order_id: string;
+  product_id: string;
+  category_id: string | null;
+  category_code: string | null;
+  brand: string | null;
+  /** Non-negative decimal, e.g. `162.01`. */
+  price: string;
+  /** Absent for ~90% of real rows (guest checkouts). */
+  user_id: string | null;
+  /**
+   * Where the row came from: `<bucket>/<key>@<etag>` and its 1-based CSV line.
+   * Together they identify a row, so a re-delivered upload is deduplicated by
+   * the clean job while true repeats (same item twice in an order) survive.
+   */
+  source: string;
+  line: number;
+}
+
+/** JSON Schema of {@link PurchaseEventV1}; documented in README and used by tests. */
+export const PURCHASE_EVENT_JSON_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://recstream.dev/schemas/purchase-event/v1.json',
+  title: 'PurchaseEventV1',
+  type: 'object',
+  additionalProperties: false,
+  required: ['v', 'event_time', 'order_id', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id', 'source', 'line'],
+  properties: {
+    v: { const: PURCHASE_EVENT_VERSION },
+    event_time: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
+    order_id: { type: 'string', pattern: '^\\d{1,20}$' },
+    product_id: { type: 'string', pattern: '^\\d{1,20}$' },
+    category_id: { type: ['string', 'null'], pattern: '^\\d{1,20}$' },
+    category_code: { type: ['string', 'null'], minLength: 1 },
+    brand: { type: ['string', 'null'], minLength: 1 },
+    price: { type: 'string', pattern: '^\\d+(\\.\\d+)?$' },
+    user_id: { type: ['string', 'null'], pattern: '^\\d{1,20}$' },
+    source: { type: 'string', minLength: 1 },
+    line: { type: 'integer', minimum: 2 },
+  },
+} as const;

@@ -1,0 +1,29 @@
+/** How deployed code is wired: Lambda environment, API routes, the site's runtime config. */
+
+/** Environment variables the CDK app sets and the Lambda handlers read. */
+export const LAMBDA_ENV = {
+  /** Comma-separated bootstrap servers (MSK: resolved at deploy time, port 9098). */
+  kafkaBrokers: 'KAFKA_BROKERS',
+  /** `iam` on MSK (SASL/OAUTHBEARER over TLS), `plaintext` on the local broker. */
+  kafkaAuth: 'KAFKA_AUTH',
+  tableName: 'TABLE_NAME',
+  /** The raw/lake bucket: recommendations output and analytics documents. */
+  lakeBucket: 'LAKE_BUCKET',
+  allowedOrigin: 'ALLOWED_ORIGIN',
+} as const;
+
+/** HTTP routes of the recommendation API (API Gateway and the local server alike). */
+export const API_ROUTES = {
+  health: '/health',
+  recommendations: '/users/{userId}/recommendations',
+  analytics: '/analytics/{name}',
+} as const;
+
+/** Written next to the built site at deploy time, so one build serves every deployment. */
+export const WEB_RUNTIME_CONFIG_FILE = 'config.json';
+export interface WebRuntimeConfig {
+  /** Base URL of the API, without a trailing slash. */
+  apiUrl: string;
+  /** The OpenID Connect provider analysts sign in with (Cognito on AWS, a local provider in the twin). */
+  auth: { authority: string; clientId: string; scopes: string } | null;
+}

@@ -1,0 +1,17 @@
+import { ANALYTICS_DOCUMENTS, LAKE } from './lake';
+import { CSV_COLUMNS, PURCHASE_EVENT_JSON_SCHEMA, PURCHASE_EVENT_VERSION } from './purchase-event';
+import { SERVING_TABLE } from './serving';
+import { FIREHOSE_BUFFER, TOPIC } from './streaming';
+
+/** The facts the Spark jobs read, as emr-jobs/recstream_jobs/contract.json (`npm run contract`). */
+export const sparkContract = () => ({
+  generated_from: 'contract/',
+  csv_columns: CSV_COLUMNS,
+  purchase_event_version: PURCHASE_EVENT_VERSION,
+  purchase_event_fields: PURCHASE_EVENT_JSON_SCHEMA.required,
+  topic: TOPIC,
+  firehose_buffer: FIREHOSE_BUFFER,
+  lake: LAKE,
+  analytics_documents: ANALYTICS_DOCUMENTS,
+  serving_table: SERVING_TABLE,
+});
