@@ -1,0 +1,127 @@
+/**
+ * The transient EMR cluster the pipeline creates: its service role, the
+ * createCluster task, and what its nodes may read and write.
+ */
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as assets from 'aws-cdk-lib/aws-s3-assets';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { RecstreamConfig } from '../config';
+import { REPO_ROOT } from '../functions';
+import { ASSETS_BUCKET_OBJECTS, S3_READ_ACTIONS, exempt, resourceFinding, wildcards } from '../nag';
+import { EMR_MANAGED_TAG, type Network } from '../network';
+import { EMR_LOG_PREFIX, lakeObjectGrants } from './lake-paths';
+import type { EmrSecurityGroups } from './security-groups';
+
+/** The Spark code the steps submit: the jobs package and its entry point. */
+export interface SparkBundle {
+  jobsZip: assets.Asset;
+  mainPy: assets.Asset;
+}
+
+export function sparkBundle(scope: Construct): SparkBundle {
+  return {
+    // The package keeps its folder name inside the zip, so `import recstream_jobs` works from --py-files.
+    jobsZip: new assets.Asset(scope, 'JobsZip', {
+      path: path.join(REPO_ROOT, 'emr-jobs'),
+      exclude: ['*', '!recstream_jobs', '!recstream_jobs/**', '**/__pycache__', '**/*.pyc'],
+    }),
+    mainPy: new assets.Asset(scope, 'MainPy', { path: path.join(REPO_ROOT, 'emr-jobs', 'main.py') }),
+  };
+}
+
+export interface ClusterProps {
+  config: RecstreamConfig;
+  network: Network;
+  lake: s3.IBucket;
+  securityGroups: EmrSecurityGroups;
+  bundle: SparkBundle;
+}
+
+/** The createCluster task; its output holds `$.cluster.ClusterId`. */
+export function createClusterTask(scope: Construct, { config, network, lake, securityGroups, bundle }: ClusterProps): tasks.EmrCreateCluster {
+  // EMR's service role: AmazonEMRServicePolicy_v2 only acts on resources tagged for it
+  // (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html).
+  const serviceRole = new iam.Role(scope, 'EmrServiceRole', {
+    assumedBy: new iam.ServicePrincipal('elasticmapreduce.amazonaws.com'),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonEMRServicePolicy_v2')],
+  });
+  exempt(serviceRole, [
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2]',
+      reason: 'AmazonEMRServicePolicy_v2 is the scoped policy EMR documents for its service role; it only touches resources tagged for-use-with-amazon-emr-managed-policies.',
+    },
+  ]);
+
+  const createCluster = new tasks.EmrCreateCluster(scope, 'CreateCluster', {
+    name: `${config.name}-spark`,
+    releaseLabel: config.emr.releaseLabel,
+    applications: [{ name: 'Spark' }],
+    serviceRole,
+    logUri: `s3://${lake.bucketName}/${EMR_LOG_PREFIX}`,
+    visibleToAllUsers: true,
+    autoTerminationPolicyIdleTimeout: Duration.minutes(config.emr.idleTimeoutMinutes),
+    tags: { [EMR_MANAGED_TAG.key]: EMR_MANAGED_TAG.value },
+    configurations: config.emr.pysparkPython
+      ? [{ classification: 'spark-env', configurations: [{ classification: 'export', properties: { PYSPARK_PYTHON: config.emr.pysparkPython } }] }]
+      : undefined,
+    instances: {
+      terminationProtected: false,
+      ec2SubnetId: network.vpc.isolatedSubnets[0].subnetId,
+      emrManagedMasterSecurityGroup: securityGroups.primary.securityGroupId,
+      emrManagedSlaveSecurityGroup: securityGroups.core.securityGroupId,
+      // Required with custom managed groups in a private subnet:
+      // https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-sg-specify.html
+      serviceAccessSecurityGroup: securityGroups.serviceAccess.securityGroupId,
+      instanceGroups: [
+        { name: 'primary', instanceRole: tasks.EmrCreateCluster.InstanceRoleType.MASTER, instanceCount: 1, instanceType: config.emr.primaryInstanceType },
+        {
+          name: 'core',
+          instanceRole: tasks.EmrCreateCluster.InstanceRoleType.CORE,
+          instanceCount: config.emr.coreInstanceCount,
+          instanceType: config.emr.coreInstanceType,
+        },
+      ],
+    },
+    resultSelector: { ClusterId: sfn.JsonPath.stringAt('$.ClusterId') },
+    resultPath: '$.cluster',
+  });
+  serviceRole.addToPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [createCluster.clusterRole.roleArn] }));
+  grantClusterAccess(createCluster.clusterRole, lake, bundle);
+  exempt(createCluster, [
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonElasticMapReduceforAutoScalingRole]',
+      reason: 'CDK always creates an EMR auto-scaling role with its managed policy; the cluster has no scaling policy, so the role is never used.',
+    },
+    ...wildcards(
+      "The cluster instance role reads the Spark assets (asset.grantRead: object keys are content hashes in CDK's bootstrap bucket).",
+      ...S3_READ_ACTIONS,
+      ASSETS_BUCKET_OBJECTS,
+    ),
+    ...wildcards(
+      'Spark names its part files at run time: the nodes read the raw prefix and write only the lake folders the jobs own, and EMR its logs.',
+      ...lakeObjectGrants(lake).map((arn) => resourceFinding(scope, arn)),
+    ),
+  ]);
+  return createCluster;
+}
+
+/** What the nodes touch: the Spark assets, the lake prefixes the jobs read and write, and EMR's log prefix. */
+function grantClusterAccess(role: iam.IRole, lake: s3.IBucket, bundle: SparkBundle): void {
+  for (const asset of [bundle.jobsZip, bundle.mainPy]) asset.grantRead(role);
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      resources: [lake.bucketArn],
+    }),
+  );
+  const [raw, ...written] = lakeObjectGrants(lake);
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [raw] }));
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: written }),
+  );
+}
