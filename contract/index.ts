@@ -9,6 +9,7 @@
  */
 
 export * from './purchase-event';
+export * from './behaviour-event';
 export * from './streaming';
 export * from './lake';
 export * from './serving';

@@ -1,0 +1,99 @@
+/**
+ * The behaviour event (issue 15): one shopper action in the public REES46 clickstream format,
+ * the rule that cuts sessions, and where the behaviour jobs read and write in the lake.
+ */
+
+/** Columns of a REES46 behaviour CSV, in order. */
+export const BEHAVIOUR_CSV_COLUMNS = [
+  'event_time',
+  'event_type',
+  'product_id',
+  'category_id',
+  'category_code',
+  'brand',
+  'price',
+  'user_id',
+  'user_session',
+] as const;
+export type BehaviourCsvColumn = (typeof BEHAVIOUR_CSV_COLUMNS)[number];
+
+/** What a shopper did; the funnel is view -> cart -> purchase. */
+export const BEHAVIOUR_EVENT_TYPES = ['view', 'cart', 'remove_from_cart', 'purchase'] as const;
+export type BehaviourEventType = (typeof BEHAVIOUR_EVENT_TYPES)[number];
+
+/** Bump when a field changes meaning; consumers branch on `v`. */
+export const BEHAVIOUR_EVENT_VERSION = 1;
+
+/**
+ * A session ends after this much inactivity: a gap longer than it (strictly) starts a new one,
+ * both for events without a `user_session` and inside a `user_session` that spans such a gap.
+ */
+export const SESSION_INACTIVITY_SECONDS = 30 * 60;
+
+/**
+ * One behaviour event as produced to Kafka and landed by Firehose (gzip JSON lines).
+ * Ids are decimal strings (category ids have 19 digits, beyond 2^53); `price` is a decimal string.
+ */
+export interface BehaviourEventV1 {
+  v: typeof BEHAVIOUR_EVENT_VERSION;
+  /** `2019-10-01 00:00:00 UTC` (as the CSV ships it) or ISO-8601 UTC `2019-10-01T00:00:00Z`. */
+  event_time: string;
+  event_type: BehaviourEventType;
+  product_id: string;
+  category_id: string | null;
+  category_code: string | null;
+  brand: string | null;
+  price: string;
+  /** Missing rarely; such events can only be sessionized by `user_session`. */
+  user_id: string | null;
+  /** A UUID from the store's tracker; missing rarely (then the inactivity rule cuts sessions). */
+  user_session: string | null;
+  /** `<bucket>/<key>@<etag>` and the 1-based CSV line: a re-delivered line is recognised. */
+  source: string;
+  line: number;
+}
+
+/** JSON Schema of {@link BehaviourEventV1}. */
+export const BEHAVIOUR_EVENT_JSON_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://recstream.dev/schemas/behaviour-event/v1.json',
+  title: 'BehaviourEventV1',
+  type: 'object',
+  additionalProperties: false,
+  required: ['v', 'event_time', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id', 'user_session', 'source', 'line'],
+  properties: {
+    v: { const: BEHAVIOUR_EVENT_VERSION },
+    event_time: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?( UTC|Z)$' },
+    event_type: { enum: BEHAVIOUR_EVENT_TYPES },
+    product_id: { type: 'string', pattern: '^\\d{1,20}$' },
+    category_id: { type: ['string', 'null'], pattern: '^\\d{1,20}$' },
+    category_code: { type: ['string', 'null'], minLength: 1 },
+    brand: { type: ['string', 'null'], minLength: 1 },
+    price: { type: 'string', pattern: '^\\d+(\\.\\d+)?$' },
+    user_id: { type: ['string', 'null'], pattern: '^\\d{1,20}$' },
+    user_session: { type: ['string', 'null'], minLength: 1 },
+    source: { type: 'string', minLength: 1 },
+    line: { type: 'integer', minimum: 2 },
+  },
+} as const;
+
+/** Where the behaviour data product lives in the lake (keys relative to the raw bucket / twin lake). */
+export const BEHAVIOUR_LAKE = {
+  /** Firehose prefix of behaviour events (gzip JSON lines, `yyyy/MM/dd/HH/` folders below). */
+  rawPrefix: 'raw/events/',
+  /** Clean, deduplicated events with their session id (Parquet): what funnel, intent and categories read. */
+  eventsPrefix: 'curated/events/',
+  /** One row per session (Parquet). */
+  sessionsPrefix: 'curated/sessions/',
+  /** Rejected raw events, each with its reason (JSON lines). */
+  quarantinePrefix: 'raw-errors/events/',
+  sessionsReportKey: 'reports/sessions-report.json',
+  funnelKey: 'analytics/behaviour/funnel.json',
+  /** Every intent run: `<prefix><run-id>/model/` and `<prefix><run-id>/run.json`. */
+  intentModelsPrefix: 'models/intent/',
+  /** All intent runs, and which one is served. */
+  intentHistoryKey: 'models/intent/history.json',
+  /** Top-3 categories per user (JSON lines). */
+  topCategoriesPrefix: 'serving/top-categories/',
+  topCategoriesMetricsKey: 'serving/top-categories-metrics.json',
+} as const;
