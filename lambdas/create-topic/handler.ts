@@ -1,15 +1,13 @@
 // CloudFormation custom resource `Custom::KafkaTopic`: adapts the request to ensureTopic.
 import type { Context } from 'aws-lambda';
-import { LAMBDA_ENV } from '../../contract';
 import { responseBody, sendResponse, type CustomResourceEvent, type CustomResourceOutcome } from './cloudformation';
 import type { Admin } from 'kafkajs';
-import { adminClient, type KafkaAuth } from './kafka';
+import { kafkaAuthFromEnv } from '../shared/kafka-connection';
+import { adminClient } from './kafka';
 import { ensureTopic } from './topic';
 
 /** Answer before Lambda's own timeout, so a stuck broker fails the deployment instead of hanging it for an hour. */
 const SAFETY_MARGIN_MS = 10_000;
-
-const kafkaAuth = (): KafkaAuth => (process.env[LAMBDA_ENV.kafkaAuth] === 'plaintext' ? 'plaintext' : 'iam');
 
 async function apply(event: CustomResourceEvent, admin: Admin): Promise<CustomResourceOutcome> {
   const { TopicName, Partitions } = event.ResourceProperties;
@@ -33,7 +31,8 @@ export const handler = async (event: CustomResourceEvent, context: Context): Pro
   const work = async (): Promise<CustomResourceOutcome> => {
     // Deleting the stack deletes the cluster and its topics with it; nothing to do (and the broker may be gone).
     if (event.RequestType === 'Delete') return { Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId ?? event.ResourceProperties.TopicName };
-    admin = adminClient(event.ResourceProperties.BootstrapBrokers.split(','), kafkaAuth(), process.env.AWS_REGION);
+    // The brokers come with the request (CloudFormation resolves them); how to authenticate comes from the function's environment.
+    admin = adminClient({ brokers: event.ResourceProperties.BootstrapBrokers.split(','), auth: kafkaAuthFromEnv(), region: process.env.AWS_REGION });
     return apply(event, admin);
   };
   const outcome = await Promise.race([work().catch((error: unknown) => failure(event, error)), deadline]);

@@ -1,23 +1,26 @@
-/** A Kafka admin client with the same connection settings as the producer (MSK IAM or a plaintext local broker). */
+/** A kafkajs admin client on the same connection the producer uses (MSK IAM or a plaintext local broker). */
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
-import { mskIamToken, type KafkaConnection } from '../ingest/kafka';
-
-export type KafkaAuth = KafkaConnection['auth'];
+import { iamRegion, mskIamToken, type KafkaConnection } from '../shared/kafka-connection';
 
 /** TLS + SASL/OAUTHBEARER with the same MSK IAM token as the producer. */
-const mskIam = (region: string | undefined): Pick<KafkaConfig, 'ssl' | 'sasl'> => {
-  if (!region) throw new Error('AWS_REGION is required for MSK IAM auth');
-  return { ssl: true, sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: await mskIamToken(region) }) } };
-};
+const mskIam = (region: string): Pick<KafkaConfig, 'ssl' | 'sasl'> => ({
+  ssl: true,
+  sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: await mskIamToken(region) }) },
+});
 
-export function adminClient(brokers: string[], auth: KafkaAuth, region: string | undefined): Admin {
-  const security = auth === 'iam' ? mskIam(region) : {};
+/**
+ * `level`: kafkajs logs a topic that already exists (TOPIC_ALREADY_EXISTS, a
+ * normal outcome here) as an ERROR line; the twin, which makes its topic on
+ * every start, passes `logLevel.NOTHING`.
+ */
+export function adminClient(conn: KafkaConnection, level: logLevel = logLevel.ERROR): Admin {
+  const security = conn.auth === 'iam' ? mskIam(iamRegion(conn)) : {};
   // Fewer retries than the producer's: a deployment should fail within seconds, not ride out a rolling update.
   return new Kafka({
     clientId: 'recstream-create-topic',
-    brokers,
+    brokers: conn.brokers,
     connectionTimeout: 10_000,
-    logLevel: logLevel.ERROR,
+    logLevel: level,
     retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
     ...security,
   }).admin();

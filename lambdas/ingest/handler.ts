@@ -12,7 +12,9 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import type { Context, S3Event } from 'aws-lambda';
 import { ingestReportKeyFor, quarantineKeyFor, TOPIC, UPLOAD_SUFFIXES } from '../../contract';
 import { IngestFailed, ingestStream, quarantineFile, sourceId, type IngestReport } from './ingest';
-import { batchSender, connectionFromEnv, discardProducer, sharedProducer } from './kafka';
+import { connectionFromEnv } from '../shared/kafka-connection';
+import { batchSender } from './producer';
+import { discardProducer, sharedProducer } from './shared-producers';
 
 const s3 = new S3Client({});
 

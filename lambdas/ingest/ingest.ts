@@ -9,9 +9,14 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ingestReportKeyFor, quarantineKeyFor, TOPIC, type PurchaseEventV1 } from '../../contract';
-import { batchSender, PipelinedSender, sharedProducer, discardProducer, type KafkaConnection, type KafkaRecord, type ProducerTuning, type SendBatch, DEFAULT_TUNING } from './kafka';
+import type { KafkaConnection } from '../shared/kafka-connection';
 import { decompressIfGzip, physicalLines } from './lines';
+import { PipelinedSender, type SendBatch } from './pipelined-sender';
+import { batchSender } from './producer';
 import { headerProblem, parseLine, type Rejection, type RejectReason } from './row';
+import type { KafkaRecord } from './record-batch';
+import { discardProducer, sharedProducer } from './shared-producers';
+import { DEFAULT_TUNING, type ProducerTuning } from './tuning';
 
 /** Real rows are ~110 bytes; 8 KiB is far beyond any valid one and bounds memory per line. */
 export const MAX_LINE_BYTES = 8192;

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPIC } from '../../contract';
+import { adminClient } from '../../lambdas/create-topic/kafka';
+import { ensureTopic as ensureTopicOn, type TopicOutcome, type TopicSpec } from '../../lambdas/create-topic/topic';
 
 export const KAFKA_LIB_DIR = resolve(__dirname, 'target', 'lib');
 export const KAFKA_CLASSPATH = `${KAFKA_LIB_DIR}/*`;
@@ -248,14 +250,16 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<KafkaBroker
   };
 }
 
-/** Creates the topic if it does not exist yet (idempotent); returns its partition count. */
-export async function ensureTopic(bootstrap: string, topic: { name: string; partitions: number } = TOPIC): Promise<number> {
-  const admin = new Kafka({ clientId: 'recstream-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
+/**
+ * The topic as the deployment's custom resource makes it on MSK: the same
+ * function (lambdas/create-topic), here with a PLAINTEXT admin client on the
+ * local broker. Idempotent; resolves once the partitions are in the metadata.
+ */
+export async function ensureTopic(bootstrap: string, topic: TopicSpec = TOPIC): Promise<TopicOutcome> {
+  const admin = adminClient({ brokers: [bootstrap], auth: 'plaintext' }, logLevel.NOTHING);
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic: topic.name, numPartitions: topic.partitions, replicationFactor: 1 }], waitForLeaders: true });
-    const [meta] = (await admin.fetchTopicMetadata({ topics: [topic.name] })).topics;
-    return meta.partitions.length;
+    return await ensureTopicOn(admin, topic);
   } finally {
     await admin.disconnect();
   }

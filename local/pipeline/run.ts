@@ -9,7 +9,7 @@ import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { basename, join, posix, resolve } from 'node:path';
 import { LAKE, type RecommendationSource, type UserRecommendations } from '../../contract';
 import { ingestFile, type IngestReport } from '../../lambdas/ingest/ingest';
-import { disconnectAll } from '../../lambdas/ingest/kafka';
+import { disconnectAll } from '../../lambdas/ingest/shared-producers';
 import { ensureTopic, KAFKA_LIB_DIR, startBroker } from '../kafka/broker';
 import { apiAuthorizer, type OidcProvider, siteSignIn, startOidcProvider } from '../auth/provider';
 import { startLocalServer } from '../server/server';

@@ -20,7 +20,11 @@ import { compatibilityPartitioner, Producer, stringSerializers } from '@platform
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { ensureTopic, KAFKA_CLASSPATH, startBroker } from '../../local/kafka/broker';
 import { ingestFile, ingestStream, type IngestReport } from '../../lambdas/ingest/ingest';
-import { batchSender, DEFAULT_TUNING, disconnectAll, PipelinedSender, sharedProducer, type Compression, type KafkaRecord } from '../../lambdas/ingest/kafka';
+import { PipelinedSender } from '../../lambdas/ingest/pipelined-sender';
+import { batchSender } from '../../lambdas/ingest/producer';
+import type { KafkaRecord } from '../../lambdas/ingest/record-batch';
+import { disconnectAll, sharedProducer } from '../../lambdas/ingest/shared-producers';
+import { DEFAULT_TUNING, type Compression } from '../../lambdas/ingest/tuning';
 import { realCsvPath } from '../ingest/real-data';
 
 const WORK = resolve(__dirname, '..', '..', '.work', 'ingest-bench');

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { ingestStream, type IngestReport } from '../../lambdas/ingest/ingest';
-import { batchSender, disconnectAll, sharedProducer, type KafkaRecord } from '../../lambdas/ingest/kafka';
+import { batchSender } from '../../lambdas/ingest/producer';
+import type { KafkaRecord } from '../../lambdas/ingest/record-batch';
+import { disconnectAll, sharedProducer } from '../../lambdas/ingest/shared-producers';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
 import { consumeToEnd } from './helpers';
 

@@ -10,7 +10,8 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ingestStream } from '../../lambdas/ingest/ingest';
-import { DEFAULT_TUNING, type KafkaRecord } from '../../lambdas/ingest/kafka';
+import type { KafkaRecord } from '../../lambdas/ingest/record-batch';
+import { DEFAULT_TUNING } from '../../lambdas/ingest/tuning';
 
 const SLICE = join(__dirname, '..', 'fixtures', 'purchases-slice.csv.gz'); // 7,716 rows
 const noQuarantine = { write: async () => undefined, close: async () => undefined };

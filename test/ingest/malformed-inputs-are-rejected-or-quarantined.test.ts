@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ingestReportKeyFor, quarantineKeyFor, type PurchaseEventV1 } from '../../contract';
 import { ingestFile, type IngestReport, type QuarantinedRow } from '../../lambdas/ingest/ingest';
-import { disconnectAll, type KafkaConnection } from '../../lambdas/ingest/kafka';
+import { disconnectAll } from '../../lambdas/ingest/shared-producers';
+import type { KafkaConnection } from '../../lambdas/shared/kafka-connection';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
 import { assertMatchesSchema, consumeToEnd } from './helpers';
 

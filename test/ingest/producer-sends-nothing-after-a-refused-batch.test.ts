@@ -9,7 +9,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { batchSender, discardProducer, disconnectAll, sharedProducer, type KafkaConnection, type KafkaRecord } from '../../lambdas/ingest/kafka';
+import { batchSender } from '../../lambdas/ingest/producer';
+import type { KafkaRecord } from '../../lambdas/ingest/record-batch';
+import { discardProducer, disconnectAll, sharedProducer } from '../../lambdas/ingest/shared-producers';
+import type { KafkaConnection } from '../../lambdas/shared/kafka-connection';
 import { startBroker, type KafkaBroker } from '../../local/kafka/broker';
 import { consumeToEnd } from './helpers';
 

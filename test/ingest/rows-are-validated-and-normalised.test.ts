@@ -12,7 +12,9 @@ import { describe, test } from 'node:test';
 import { CSV_COLUMNS, LAMBDA_ENV } from '../../contract';
 import { decompressIfGzip, physicalLines, type PhysicalLine } from '../../lambdas/ingest/lines';
 import { headerProblem, normaliseEventTime, normalisePrice, parseLine, realignShiftedRow, splitCsvLine, toPurchaseEvent } from '../../lambdas/ingest/row';
-import { clientOptions, connectionFromEnv, partitionFor } from '../../lambdas/ingest/kafka';
+import { clientOptions } from '../../lambdas/ingest/client';
+import { partitionFor } from '../../lambdas/ingest/partitioner';
+import { connectionFromEnv } from '../../lambdas/shared/kafka-connection';
 import { assertMatchesSchema } from './helpers';
 
 const SLICE = join(__dirname, '..', 'fixtures', 'purchases-slice.csv.gz');

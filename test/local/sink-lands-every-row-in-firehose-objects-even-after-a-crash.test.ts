@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { FIREHOSE_BUFFER, PURCHASE_EVENT_JSON_SCHEMA, type PurchaseEventV1 } from '../../contract';
 import { ingestFile, type IngestReport } from '../../lambdas/ingest/ingest';
-import { disconnectAll } from '../../lambdas/ingest/kafka';
+import { disconnectAll } from '../../lambdas/ingest/shared-producers';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
 import { writeGenerated } from '../../local/generator/write';
 import { FIREHOSE_KEY_PATTERN } from '../../local/sink/keys';

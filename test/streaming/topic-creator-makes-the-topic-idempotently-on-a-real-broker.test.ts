@@ -1,4 +1,4 @@
-// The deploy-time topic custom resource's logic (lambdas/create-topic) against a real Kafka broker on loopback.
+// The deploy-time topic custom resource's logic (lambdas/create-topic) against a real Kafka broker on loopback; the twin makes its topic with the same function.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,14 +9,14 @@ import { handler } from '../../lambdas/create-topic/handler';
 import { adminClient } from '../../lambdas/create-topic/kafka';
 import { ensureTopic } from '../../lambdas/create-topic/topic';
 import { LAMBDA_ENV, TOPIC } from '../../contract';
-import { startBroker, type KafkaBroker } from '../../local/kafka/broker';
+import { ensureTopic as twinEnsureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
 
 let broker: KafkaBroker;
 let admin: Admin;
 
 before(async () => {
   broker = await startBroker();
-  admin = adminClient([broker.bootstrap], 'plaintext', undefined);
+  admin = adminClient({ brokers: [broker.bootstrap], auth: 'plaintext' });
   await admin.connect();
 });
 
@@ -43,12 +43,20 @@ test('grows partitions when more are wanted and never shrinks them', async () =>
   assert.equal(await partitionsOf(name), 4, 'never shrunk');
 });
 
+test("the twin's ensureTopic is the custom resource's: it creates, finds and grows a topic the same way", async () => {
+  const name = 'twin-topic';
+  assert.equal(await twinEnsureTopic(broker.bootstrap, { name, partitions: 2 }), 'created');
+  assert.equal(await twinEnsureTopic(broker.bootstrap, { name, partitions: 2 }), 'exists');
+  assert.equal(await twinEnsureTopic(broker.bootstrap, { name, partitions: 3 }), 'grown');
+  assert.equal(await partitionsOf(name), 3);
+});
+
 test('rejects a nonsense partition count before touching the cluster', async () => {
   await assert.rejects(ensureTopic(admin, { name: 'bad', partitions: 0 }), /partitions must be a positive integer/);
 });
 
 test('IAM auth without a region fails with a clear message', () => {
-  assert.throws(() => adminClient(['b:9098'], 'iam', undefined), /AWS_REGION is required/);
+  assert.throws(() => adminClient({ brokers: ['b:9098'], auth: 'iam' }), /AWS_REGION is required/);
 });
 
 /** The CloudFormation side: a loopback receiver for the PUT the handler sends to the request's ResponseURL. */
