@@ -104,7 +104,7 @@ const buildCatalogue = (events: number, rng: Rng): Catalogue => {
   const categorySlots = shuffledIndices(categoryCount, rng);
   const categories = categorySlots.map((slot) => ({
     id: (2053013552000000000n + BigInt(slot) * 1_000_000n + BigInt(rng.int(1_000_000))).toString(),
-    code: CATEGORY_CODES[pickCumulative(codeWeights, rng.next())],
+    code: CATEGORY_CODES[pickCumulative(codeWeights, rng.next())] as string,
   }));
   const priceLevel = categories.map(() => Math.exp(0.9 * rng.normal()));
   const brandPools = categories.map(() => Array.from({ length: 5 }, () => brandName(pickCumulative(brandWeights, rng.next()))));
