@@ -16,7 +16,7 @@ import type { Alerts } from './alerts';
 import type { RecstreamConfig } from './config';
 import { LAMBDA_ENV, UPLOAD_SUFFIXES, ingestReportKeyFor, quarantineKeyFor } from '../contract';
 import { AppFunction } from './functions';
-import { S3_READ_ACTIONS, cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
+import { cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';
 import type { LogBuckets } from './storage';
 import type { Streaming } from './streaming';
@@ -55,14 +55,15 @@ export class Ingest extends Construct {
     const fn = this.producer.fn;
     streaming.allowClient(this.producer.securityGroup);
     streaming.grantProduce(fn);
-    this.landing.grantRead(fn);
+    // Only what the handler calls: GetObject (with IfMatch) on the uploaded key. The bucket is SSE-S3, so no KMS grant.
+    const uploads = this.landing.arnForObjects('*');
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [uploads] }));
     const besideUploads = [this.landing.arnForObjects(quarantineKeyFor('*')), this.landing.arnForObjects(ingestReportKeyFor('*'))];
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: besideUploads }));
     exempt(fn, [
       ...wildcards(
-        'Uploads may have any key, so the producer reads (grantRead) any object of the landing bucket.',
-        ...S3_READ_ACTIONS,
-        resourceFinding(this, this.landing.arnForObjects('*')),
+        'Uploads may have any key, so the producer may GetObject any object of the landing bucket.',
+        resourceFinding(this, uploads),
       ),
       ...wildcards(
         'Writes are limited to the quarantine and report keys beside an upload (`*.rejected.jsonl`, `*.report.json`), which the trigger suffixes never match.',

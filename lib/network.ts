@@ -27,7 +27,7 @@ import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
 import { logGroup } from './storage';
 
-/** The tag AmazonEMRServicePolicy_v2 requires on subnets and security groups it may use:
+/** The tag AmazonEMRServicePolicy_v2 requires on the VPC, subnets and security groups it may use:
  * https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html */
 export const EMR_MANAGED_TAG = { key: 'for-use-with-amazon-emr-managed-policies', value: 'true' } as const;
 
@@ -50,7 +50,9 @@ export class Network extends Construct {
         all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL },
       },
     });
-    for (const subnet of this.vpc.isolatedSubnets) Tags.of(subnet).add(EMR_MANAGED_TAG.key, EMR_MANAGED_TAG.value);
+    // The VPC too, not only its subnets: the v2 policy's ec2:CreateVpcEndpoint (EMR's service endpoint)
+    // is conditioned on a tagged VPC (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html).
+    Tags.of(this.vpc).add(EMR_MANAGED_TAG.key, EMR_MANAGED_TAG.value, { includeResourceTypes: ['AWS::EC2::VPC', 'AWS::EC2::Subnet'] });
   }
 
   /**

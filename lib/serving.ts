@@ -27,6 +27,17 @@ import { logGroup, removalPolicyOf } from './storage';
 /** Everything the recommend job writes and the loader reads (recommendations/, fallback.json). */
 const SERVING_OBJECTS = 'serving/*';
 
+/**
+ * S3 answers a GetObject for a missing key with 404 NoSuchKey only to a caller that may
+ * s3:ListBucket on the bucket, and with 403 AccessDenied otherwise
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions"). The docs
+ * speak of ListBucket on the bucket; an `s3:prefix`-conditioned grant is not documented to count,
+ * so the grant is unconditioned. It reveals key names of the lake, not contents.
+ */
+function grantMissingKeysAs404(fn: iam.IGrantable, lake: s3.IBucket): void {
+  fn.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [lake.bucketArn] }));
+}
+
 export interface ServingProps {
   config: RecstreamConfig;
   network: Network;
@@ -67,13 +78,8 @@ export class Serving extends Construct {
     this.table.grantWriteData(this.loader.fn);
     const servingObjects = lake.arnForObjects(SERVING_OBJECTS);
     this.loader.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [servingObjects] }));
-    this.loader.fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [lake.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [SERVING_OBJECTS] } },
-      }),
-    );
+    // Lists the recommendations/ folder, and lets S3 answer 404 (not 403) for the optional fallback.json.
+    grantMissingKeysAs404(this.loader.fn, lake);
     exempt(
       this.loader.fn,
       wildcards(
@@ -98,6 +104,8 @@ export class Serving extends Construct {
     handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
     const analyticsObjects = lake.arnForObjects(`${LAKE.analyticsPrefix}*`);
     handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [analyticsObjects] }));
+    // Before the first pipeline run no analytics document exists: the API answers 404 only if S3 does.
+    grantMissingKeysAs404(handler.fn, lake);
     exempt(
       handler.fn,
       wildcards(`Reads only the analytics documents under ${LAKE.analyticsPrefix} (one object per chart).`, resourceFinding(this, analyticsObjects)),

@@ -3,7 +3,7 @@
  * createCluster task, and what its nodes may read and write.
  */
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
@@ -12,7 +12,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { RecstreamConfig } from '../config';
 import { REPO_ROOT } from '../functions';
-import { ASSETS_BUCKET_OBJECTS, S3_READ_ACTIONS, exempt, resourceFinding, wildcards } from '../nag';
+import { exempt, resourceFinding, wildcards } from '../nag';
 import { EMR_MANAGED_TAG, type Network } from '../network';
 import { EMR_LOG_PREFIX, lakeObjectGrants } from './lake-paths';
 import type { EmrSecurityGroups } from './security-groups';
@@ -46,8 +46,15 @@ export interface ClusterProps {
 export function createClusterTask(scope: Construct, { config, network, lake, securityGroups, bundle }: ClusterProps): tasks.EmrCreateCluster {
   // EMR's service role: AmazonEMRServicePolicy_v2 only acts on resources tagged for it
   // (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html).
+  // The trust policy carries the confused-deputy conditions the same page recommends.
+  const { account, region, partition } = Stack.of(scope);
   const serviceRole = new iam.Role(scope, 'EmrServiceRole', {
-    assumedBy: new iam.ServicePrincipal('elasticmapreduce.amazonaws.com'),
+    assumedBy: new iam.ServicePrincipal('elasticmapreduce.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': account },
+        ArnLike: { 'aws:SourceArn': `arn:${partition}:elasticmapreduce:${region}:${account}:*` },
+      },
+    }),
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonEMRServicePolicy_v2')],
   });
   exempt(serviceRole, [
@@ -98,11 +105,6 @@ export function createClusterTask(scope: Construct, { config, network, lake, sec
       reason: 'CDK always creates an EMR auto-scaling role with its managed policy; the cluster has no scaling policy, so the role is never used.',
     },
     ...wildcards(
-      "The cluster instance role reads the Spark assets (asset.grantRead: object keys are content hashes in CDK's bootstrap bucket).",
-      ...S3_READ_ACTIONS,
-      ASSETS_BUCKET_OBJECTS,
-    ),
-    ...wildcards(
       'Spark names its part files at run time: the nodes read the raw prefix and write only the lake folders the jobs own, and EMR its logs.',
       ...lakeObjectGrants(lake).map((arn) => resourceFinding(scope, arn)),
     ),
@@ -112,7 +114,13 @@ export function createClusterTask(scope: Construct, { config, network, lake, sec
 
 /** What the nodes touch: the Spark assets, the lake prefixes the jobs read and write, and EMR's log prefix. */
 function grantClusterAccess(role: iam.IRole, lake: s3.IBucket, bundle: SparkBundle): void {
-  for (const asset of [bundle.jobsZip, bundle.mainPy]) asset.grantRead(role);
+  // The two bundle objects only, not the whole CDK assets bucket (asset.grantRead would grant bucket/*).
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [bundle.jobsZip, bundle.mainPy].map((asset) => `arn:${Stack.of(asset).partition}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`),
+    }),
+  );
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['s3:ListBucket', 's3:GetBucketLocation'],

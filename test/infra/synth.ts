@@ -87,3 +87,21 @@ export function stateMachineDefinition(resource: Resource): { StartAt: string; S
       : (definition['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : '<token>')).join('');
   return JSON.parse(text);
 }
+
+/** Every policy statement attached to a role (its inline policies and the AWS::IAM::Policy resources naming it). */
+export function statementsOfRole(s: Synthesized, roleId: string): Array<{ Action: string | string[]; Resource: unknown; Condition?: Record<string, any> }> {
+  const inline = (s.resources[roleId]?.Properties?.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement);
+  const attached = resourcesOfType(s, 'AWS::IAM::Policy')
+    .filter(([, policy]) => (policy.Properties?.Roles ?? []).some((role: any) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties!.PolicyDocument.Statement);
+  return [...inline, ...attached];
+}
+
+/** The logical id of the one resource of a type whose id starts with `prefix`. */
+export function idStartingWith(s: Synthesized, type: string, prefix: string): string {
+  const found = resourcesOfType(s, type).filter(([id]) => id.startsWith(prefix));
+  if (found.length !== 1) throw new Error(`expected one ${type} starting with ${prefix}, found ${found.length}`);
+  return found[0][0];
+}
+
+export const actionsOf = (statement: { Action: string | string[] }): string[] => [statement.Action].flat();
