@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { responseBody, sendResponse, type CustomResourceEvent, type CustomResourceOutcome } from './cloudformation';
 import type { Admin } from 'kafkajs';
 import { kafkaAuthFromEnv } from '../shared/kafka-connection';
-import { adminClient } from './kafka';
+import { adminClient } from './admin-client';
 import { ensureTopic } from './topic';
 
 /** Answer before Lambda's own timeout, so a stuck broker fails the deployment instead of hanging it for an hour. */

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPIC } from '../../contract';
-import { adminClient } from '../../lambdas/create-topic/kafka';
+import { adminClient } from '../../lambdas/create-topic/admin-client';
 import { ensureTopic as ensureTopicOn, type TopicOutcome, type TopicSpec } from '../../lambdas/create-topic/topic';
 
 export const KAFKA_LIB_DIR = resolve(__dirname, 'target', 'lib');

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Context } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
 import { handler } from '../../lambdas/create-topic/handler';
-import { adminClient } from '../../lambdas/create-topic/kafka';
+import { adminClient } from '../../lambdas/create-topic/admin-client';
 import { ensureTopic } from '../../lambdas/create-topic/topic';
 import { LAMBDA_ENV, TOPIC } from '../../contract';
 import { ensureTopic as twinEnsureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
@@ -64,6 +64,7 @@ async function invokeAsCloudFormation(
   requestType: 'Create' | 'Delete',
   brokers: string,
   remainingMs = 60_000,
+  auth = 'plaintext',
 ): Promise<{ Status: string; Reason?: string; PhysicalResourceId: string; Data?: Record<string, string>; RequestId: string }> {
   let received!: (body: string) => void;
   const body = new Promise<string>((resolve) => (received = resolve));
@@ -78,7 +79,7 @@ async function invokeAsCloudFormation(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const previousAuth = process.env[LAMBDA_ENV.kafkaAuth];
-  process.env[LAMBDA_ENV.kafkaAuth] = 'plaintext';
+  process.env[LAMBDA_ENV.kafkaAuth] = auth;
   try {
     await handler(
       {
@@ -94,7 +95,9 @@ async function invokeAsCloudFormation(
     );
     return JSON.parse(await body);
   } finally {
-    process.env[LAMBDA_ENV.kafkaAuth] = previousAuth;
+    // Assigning undefined would store the string 'undefined'.
+    if (previousAuth === undefined) delete process.env[LAMBDA_ENV.kafkaAuth];
+    else process.env[LAMBDA_ENV.kafkaAuth] = previousAuth;
     server.close();
   }
 }
@@ -114,6 +117,12 @@ test('as a custom resource: an unreachable broker answers FAILED with the reason
   assert.equal(response.Status, 'FAILED');
   assert.match(response.Reason ?? '', /^topic cfn-topic: /);
   assert.ok(Date.now() - started < 15_000, 'answered within the remaining time');
+});
+
+test('as a custom resource: a KAFKA_AUTH that is neither iam nor plaintext answers FAILED naming it, instead of trying IAM', async () => {
+  const response = await invokeAsCloudFormation('Create', broker.bootstrap, 60_000, 'scram');
+  assert.equal(response.Status, 'FAILED');
+  assert.match(response.Reason ?? '', /KAFKA_AUTH must be 'iam' or 'plaintext', got 'scram'/);
 });
 
 test('as a custom resource: Delete answers SUCCESS without touching the (possibly gone) cluster', async () => {
