@@ -1,6 +1,7 @@
 /**
  * The facts every part of recstream agrees on: the purchase event schema, the
- * topic, Firehose's buffering, the bucket layout and the serving-store keys.
+ * row rules and reject codes, the topic, Firehose's buffering, the bucket
+ * layout, the serving-store keys, and the Spark step plan with its ALS defaults.
  *
  * CDK, the Lambdas and the local twin import this folder (it depends on nothing, so the site and the Lambdas can
  * import it without pulling in CDK); the Spark jobs read
@@ -15,4 +16,6 @@ export * from './lake';
 export * from './serving';
 export * from './analytics';
 export * from './runtime';
+export * from './rules';
+export * from './pipeline';
 export * from './spark';

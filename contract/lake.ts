@@ -10,6 +10,10 @@ export const LAKE = {
   rawErrorPrefix: 'raw-errors/',
   curatedPrefix: 'curated/purchases/',
   cleanReportKey: 'reports/clean-report.json',
+  /** Rows the clean job refuses, as JSON lines with their `reject_reason` (codes in rules.ts). */
+  quarantinePrefix: 'quarantine/purchases/',
+  /** What the recommend job writes; the three keys below sit under it (a test checks). */
+  servingPrefix: 'serving/',
   recommendationsPrefix: 'serving/recommendations/',
   fallbackKey: 'serving/fallback.json',
   metricsKey: 'serving/metrics.json',

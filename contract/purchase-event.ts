@@ -1,4 +1,5 @@
 /** The purchase event: the CSV a store uploads and the JSON row produced to Kafka. */
+import { ID_PATTERN, PRICE_PATTERN } from './rules';
 
 /** Columns of the CSV a store uploads, in order (the REES46 electronics schema). */
 export const CSV_COLUMNS = [
@@ -54,13 +55,13 @@ export const PURCHASE_EVENT_JSON_SCHEMA = {
   properties: {
     v: { const: PURCHASE_EVENT_VERSION },
     event_time: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
-    order_id: { type: 'string', pattern: '^\\d{1,20}$' },
-    product_id: { type: 'string', pattern: '^\\d{1,20}$' },
-    category_id: { type: ['string', 'null'], pattern: '^\\d{1,20}$' },
+    order_id: { type: 'string', pattern: ID_PATTERN },
+    product_id: { type: 'string', pattern: ID_PATTERN },
+    category_id: { type: ['string', 'null'], pattern: ID_PATTERN },
     category_code: { type: ['string', 'null'], minLength: 1 },
     brand: { type: ['string', 'null'], minLength: 1 },
-    price: { type: 'string', pattern: '^\\d+(\\.\\d+)?$' },
-    user_id: { type: ['string', 'null'], pattern: '^\\d{1,20}$' },
+    price: { type: 'string', pattern: PRICE_PATTERN },
+    user_id: { type: ['string', 'null'], pattern: ID_PATTERN },
     source: { type: 'string', minLength: 1 },
     line: { type: 'integer', minimum: 2 },
   },

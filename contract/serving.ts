@@ -1,4 +1,5 @@
 /** The serving store and what the API answers about a customer. */
+import { ID_PATTERN } from './rules';
 
 /** The serving store: one item per user holding the top-3. */
 export const SERVING_TABLE = {
@@ -8,8 +9,8 @@ export const SERVING_TABLE = {
   topK: 3,
 } as const;
 
-/** A user id as the API accepts it: the store's 19-digit-ish decimal ids. */
-export const USER_ID_PATTERN = /^\d{1,20}$/;
+/** A user id as the API accepts it: the same rule as every other id ({@link ID_PATTERN}). */
+export const USER_ID_PATTERN = new RegExp(ID_PATTERN);
 
 /** One recommended product as the recommend job writes it and the API returns it. */
 export interface RecommendedProduct {

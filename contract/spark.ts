@@ -7,7 +7,19 @@ import {
   SESSION_INACTIVITY_SECONDS,
 } from './behaviour-event';
 import { ANALYTICS_DOCUMENTS, LAKE } from './lake';
+import { ALS_DEFAULTS, LAKE_ROOT_PLACEHOLDER, sparkSteps } from './pipeline';
 import { CSV_COLUMNS, PURCHASE_EVENT_JSON_SCHEMA, PURCHASE_EVENT_VERSION } from './purchase-event';
+import {
+  EVENT_TIME_PATTERN,
+  FIELD_REJECT_REASONS,
+  ID_FIELDS,
+  ID_PATTERN,
+  LINE_REJECT_REASONS,
+  PRICE_PATTERN,
+  REQUIRED_FIELDS,
+  RULE_EXAMPLES,
+  EXAMPLE_ROW,
+} from './rules';
 import { SERVING_TABLE } from './serving';
 import { FIREHOSE_BUFFER, TOPIC } from './streaming';
 
@@ -16,12 +28,26 @@ export const sparkContract = () => ({
   generated_from: 'contract/',
   csv_columns: CSV_COLUMNS,
   purchase_event_version: PURCHASE_EVENT_VERSION,
-  purchase_event_fields: PURCHASE_EVENT_JSON_SCHEMA.required,
+  /** The raw read schema is built from this (strings stay strings; integers are `v` and `line`). */
+  purchase_event_schema: PURCHASE_EVENT_JSON_SCHEMA,
+  rules: {
+    id_pattern: ID_PATTERN,
+    price_pattern: PRICE_PATTERN,
+    event_time_pattern: EVENT_TIME_PATTERN,
+    required_fields: REQUIRED_FIELDS,
+    id_fields: ID_FIELDS,
+    line_reject_reasons: LINE_REJECT_REASONS,
+    field_reject_reasons: FIELD_REJECT_REASONS,
+    example_row: EXAMPLE_ROW,
+    examples: RULE_EXAMPLES,
+  },
   topic: TOPIC,
   firehose_buffer: FIREHOSE_BUFFER,
   lake: LAKE,
   analytics_documents: ANALYTICS_DOCUMENTS,
   serving_table: SERVING_TABLE,
+  als_defaults: ALS_DEFAULTS,
+  spark_steps: sparkSteps((key) => `${LAKE_ROOT_PLACEHOLDER}/${key}`),
   behaviour: {
     csv_columns: BEHAVIOUR_CSV_COLUMNS,
     event_version: BEHAVIOUR_EVENT_VERSION,

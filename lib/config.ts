@@ -5,9 +5,12 @@
  *   npx cdk deploy -c recstream='{"emr":{"coreInstanceCount":4},"removal":"retain"}'
  *
  * or a `"recstream": {...}` object in cdk.json / ~/.cdk.json. Shared facts
- * (topic, buffer, key layout) come from contract/ and are not settable.
+ * (topic, Firehose buffer, key layout, ALS defaults) come from contract/. The
+ * Firehose buffer is not settable at all: the twin's sink flushes at the same
+ * size and the READMEs' object counts and latencies assume it, so a deploy that
+ * differed would no longer be the platform those describe (contract/streaming.ts).
  */
-import { FIREHOSE_BUFFER } from '../contract';
+import { ALS_DEFAULTS, type AlsSettings } from '../contract';
 
 export interface EmrConfig {
   /**
@@ -29,19 +32,6 @@ export interface EmrConfig {
   pysparkPython?: string;
 }
 
-/** ALS settings of the recommend step; `grid: 'small'` searches rank/regParam/alpha itself and ignores those three. */
-export interface AlsConfig {
-  grid: 'small' | 'none';
-  rank: number;
-  regParam: number;
-  alpha: number;
-  maxIter: number;
-  /** Last days held out for the reported metrics. */
-  holdoutDays: number;
-  /** Days before the holdout used to choose settings. */
-  validationDays: number;
-}
-
 /** Sign-in for the store's analysts (issue 7). */
 export interface AuthConfig {
   /** `REQUIRED` (TOTP app) by default; `OPTIONAL` lets each analyst choose; `OFF` disables it. */
@@ -58,11 +48,10 @@ export interface RecstreamConfig {
   /** `destroy`: `cdk destroy` empties and deletes every bucket and table (dev). `retain`: data outlives the stack. */
   removal: 'destroy' | 'retain';
   logRetentionDays: number;
-  firehoseBuffer: { sizeMiB: number; intervalSeconds: number };
   producer: { memoryMiB: number };
   emr: EmrConfig;
   /** Passed to `main.py recommend` (emr-jobs/recstream_jobs/recommend.py). */
-  als: AlsConfig;
+  als: AlsSettings;
   /** EventBridge schedule expression for the Spark pipeline, or `null` for on-demand only. */
   schedule: string | null;
   api: { rateLimit: number; burstLimit: number };
@@ -77,7 +66,6 @@ export const DEFAULT_CONFIG: RecstreamConfig = {
   name: 'recstream',
   removal: 'destroy',
   logRetentionDays: 30,
-  firehoseBuffer: { ...FIREHOSE_BUFFER },
   // Lambda gives 1,769 MB one full vCPU, the share ingest's throughput and largest-file figures are measured on (lambdas/ingest/README.md).
   producer: { memoryMiB: 1769 },
   emr: {
@@ -88,7 +76,7 @@ export const DEFAULT_CONFIG: RecstreamConfig = {
     idleTimeoutMinutes: 60,
     stepTimeoutMinutes: 90,
   },
-  als: { grid: 'small', rank: 16, regParam: 0.1, alpha: 40, maxIter: 10, holdoutDays: 30, validationDays: 30 },
+  als: { ...ALS_DEFAULTS },
   schedule: 'cron(0 3 * * ? *)',
   api: { rateLimit: 50, burstLimit: 100 },
   webDist: 'web/dist',
@@ -150,12 +138,6 @@ export function validateConfig(config: RecstreamConfig): RecstreamConfig {
   if (!Number.isInteger(rate) || rate < 10 || rate > 2_000_000_000) throw new Error(`recstream config: auth.requestsPer5MinutesPerIp must be 10-2e9, got ${rate}`);
   if (config.auth.domainPrefix !== null && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(config.auth.domainPrefix)) {
     throw new Error(`recstream config: auth.domainPrefix must be lowercase letters, digits and dashes, got "${config.auth.domainPrefix}"`);
-  }
-  // Limits of Firehose's BufferingHints: https://docs.aws.amazon.com/firehose/latest/APIReference/API_BufferingHints.html
-  const { sizeMiB, intervalSeconds } = config.firehoseBuffer;
-  if (!(sizeMiB >= 1 && sizeMiB <= 128)) throw new Error(`recstream config: firehoseBuffer.sizeMiB must be 1-128, got ${sizeMiB}`);
-  if (!(intervalSeconds >= 0 && intervalSeconds <= 900)) {
-    throw new Error(`recstream config: firehoseBuffer.intervalSeconds must be 0-900, got ${intervalSeconds}`);
   }
   if (config.producer.memoryMiB < 128 || config.producer.memoryMiB > 10240) {
     throw new Error(`recstream config: producer.memoryMiB must be 128-10240, got ${config.producer.memoryMiB}`);

@@ -22,7 +22,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
-import { LAKE, LAMBDA_ENV, TOPIC } from '../contract';
+import { FIREHOSE_BUFFER, LAKE, LAMBDA_ENV, TOPIC } from '../contract';
 import { AppFunction } from './functions';
 import { cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';
@@ -223,7 +223,7 @@ export class Streaming extends Construct {
       ),
     ]);
 
-    const { sizeMiB, intervalSeconds } = config.firehoseBuffer;
+    const { sizeMiB, intervalSeconds } = FIREHOSE_BUFFER;
     const stream = new firehose.CfnDeliveryStream(this, 'ToRaw', {
       deliveryStreamName: `${config.name}-purchases-to-raw`,
       deliveryStreamType: 'MSKAsSource',

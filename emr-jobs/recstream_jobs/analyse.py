@@ -10,8 +10,10 @@ from pyspark.sql import functions as F
 
 from . import io
 from .contract import ANALYTICS_DOCUMENTS
+from .progress import progress
 
 TOP_N = 10
+log = progress("analyse")
 
 
 def revenue():
@@ -111,7 +113,11 @@ assert set(BUILDERS) == set(ANALYTICS_DOCUMENTS), "every contract document needs
 def analyse(curated: DataFrame):
     cached = curated.persist()
     try:
-        return {name: BUILDERS[name](cached) for name in ANALYTICS_DOCUMENTS}
+        documents = {}
+        for name in ANALYTICS_DOCUMENTS:
+            documents[name] = BUILDERS[name](cached)
+            log("built %s" % name)
+        return documents
     finally:
         cached.unpersist()
 
@@ -120,7 +126,7 @@ def run(spark: SparkSession, input_path: str, output: str):
     documents = analyse(spark.read.parquet(input_path))
     for name, document in documents.items():
         io.write_json(spark, io.join(output, name + ".json"), document)
-    print("analyse: wrote %s to %s" % (", ".join(documents), output))
+    log("wrote %s to %s" % (", ".join(documents), output))
     return documents
 
 

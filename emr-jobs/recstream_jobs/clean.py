@@ -5,30 +5,27 @@ Rules, in order (README.md "clean" explains each):
 2. Empty strings are missing values (the real data sends `""` and `null` for the same thing).
 3. Shifted rows are repaired: the source CSV has rows whose category_id is empty and whose
    price and user_id sit one/two columns left (category_code = price, brand = user_id).
-4. Rows whose ids, price or time cannot be parsed are quarantined with the first failing reason.
+4. Rows missing a required field or breaking the id, price or time rule (contract/rules.ts, the
+   same rules and reject codes as ingest) are quarantined with the first failing reason.
 5. A re-delivered PurchaseEventV1 (same source + line) is dropped: it is the same CSV line.
 6. Identical remaining rows are one line item bought several times: merged, counted in `quantity`.
-7. 1970-01-01 times are missing times: kept (revenue, brands ...) but `event_time` is null and
+7. 1970-01-01 times are missing times (an absent time is `missing_event_time`, rule 4): kept (revenue, brands ...) but `event_time` is null and
    the month partition is `undated`, so time-based metrics skip them.
 8. Missing category_code is filled from the category_id's most frequent code; a missing
    category_id (shifted rows) from the product's most frequent category; brand from the
    product's most frequent brand.
 """
-import json
-
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from . import io
+from . import io, rules
 from .contract import LAKE
+from .progress import progress
 from .schema import CORRUPT, PRICE_TYPE, RAW_SCHEMA, UNDATED_MONTH
 
-ID_PATTERN = r"^\d{1,20}$"
-PRICE_PATTERN = r"^\d{1,10}(\.\d{1,6})?$"
-# `2020-04-24 11:50:39 UTC` (real objects) and `2020-04-24T11:50:39.123Z` (PurchaseEventV1).
-TIME_PATTERN = r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?( UTC|Z)$"
-STRING_FIELDS = ("event_time", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "source")
+STRING_FIELDS = tuple(f.name for f in RAW_SCHEMA.fields if f.dataType.typeName() == "string" and f.name != CORRUPT)
 LINE_ITEM_KEY = ("event_ts", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id")
+log = progress("clean")
 
 
 def read_raw(spark: SparkSession, path: str) -> DataFrame:
@@ -42,19 +39,14 @@ def read_raw(spark: SparkSession, path: str) -> DataFrame:
     )
 
 
-def _blank_to_null(name):
-    trimmed = F.trim(F.col(name))
-    return F.when(trimmed == "", None).otherwise(trimmed)
-
-
 def normalise(raw: DataFrame) -> DataFrame:
     """Rules 2-3: missing values are null; shifted rows get their price and user back."""
-    df = raw.select(*[_blank_to_null(c).alias(c) if c in STRING_FIELDS else F.col(c) for c in raw.columns])
+    df = raw.select(*[rules.blank_to_null(c).alias(c) if c in STRING_FIELDS else F.col(c) for c in raw.columns])
     shifted = (
         F.col("category_id").isNull()
         & F.col("price").isNull()
-        & F.col("category_code").rlike(PRICE_PATTERN)
-        & (F.col("brand").isNull() | F.col("brand").rlike(ID_PATTERN))
+        & F.col("category_code").rlike(rules.PRICE_PATTERN)
+        & (F.col("brand").isNull() | F.col("brand").rlike(rules.ID_PATTERN))
     )
     # One select, so every expression sees the columns as read, not half-repaired.
     return df.select(
@@ -67,38 +59,14 @@ def normalise(raw: DataFrame) -> DataFrame:
     )
 
 
-def _bad_id(name, required):
-    bad_format = F.col(name).isNotNull() & ~F.col(name).rlike(ID_PATTERN)
-    return (F.col(name).isNull() | bad_format) if required else bad_format
-
-
 def with_reject_reason(df: DataFrame) -> DataFrame:
     """Rule 4: the first failing check names the row's quarantine reason (null = good row)."""
-    time_ok = F.col("event_time").rlike(TIME_PATTERN)
-    checks = [
-        (F.col(CORRUPT).isNotNull(), "malformed_json"),
-        (F.col("event_time").isNotNull() & ~time_ok, "bad_event_time"),
-        (_bad_id("order_id", True), "bad_order_id"),
-        (_bad_id("product_id", True), "bad_product_id"),
-        (_bad_id("category_id", False), "bad_category_id"),
-        (_bad_id("user_id", False), "bad_user_id"),
-        (F.col("price").isNull() | ~F.col("price").rlike(PRICE_PATTERN), "bad_price"),
-    ]
+    with_time = df.withColumn("event_ts", rules.parse_event_time("event_time"))
+    checks = [(F.col(CORRUPT).isNotNull(), rules.MALFORMED_JSON)] + rules.field_checks(F.col("event_ts"))
     reason = F.lit(None).cast("string")
     for failed, name in reversed(checks):
         reason = F.when(failed, F.lit(name)).otherwise(reason)
-    parsed_time = F.to_timestamp(F.regexp_replace("event_time", TIME_PATTERN, "$1 $2"), "yyyy-MM-dd HH:mm:ss")
-    return (
-        df.withColumn("reject_reason", reason)
-        .withColumn("event_ts", F.when(time_ok, parsed_time))
-        # A well-formed but impossible date (2020-02-31) parses to null: also a bad time.
-        .withColumn(
-            "reject_reason",
-            F.when(F.col("reject_reason").isNull() & time_ok & F.col("event_ts").isNull(), "bad_event_time").otherwise(
-                F.col("reject_reason")
-            ),
-        )
-    )
+    return with_time.withColumn("reject_reason", reason)
 
 
 def drop_redeliveries(good: DataFrame) -> DataFrame:
@@ -112,7 +80,7 @@ def merge_quantities(deduped: DataFrame) -> DataFrame:
     items = deduped.groupBy(*LINE_ITEM_KEY).agg(F.count(F.lit(1)).cast("int").alias("quantity"))
     dated = F.year("event_ts") > 1970
     return (
-        items.withColumn("undated", ~dated | F.col("event_ts").isNull())
+        items.withColumn("undated", ~dated)
         .withColumn("event_time", F.when(dated, F.col("event_ts")))
         .withColumn("month", F.coalesce(F.date_format("event_time", "yyyy-MM"), F.lit(UNDATED_MONTH)))
         .withColumn("price", F.col("price").cast(PRICE_TYPE))
@@ -183,6 +151,7 @@ def clean(spark: SparkSession, raw: DataFrame):
     checked = with_reject_reason(normalise(raw)).persist()
     outcomes = checked.groupBy("reject_reason", "repaired_shift").count().collect()
     input_rows = sum(r["count"] for r in outcomes)
+    log("read %d rows, %d quarantined" % (input_rows, sum(r["count"] for r in outcomes if r["reject_reason"] is not None)))
     repaired = sum(r["count"] for r in outcomes if r["repaired_shift"] and r["reject_reason"] is None)
     quarantined = {}
     for r in outcomes:
@@ -202,6 +171,7 @@ def clean(spark: SparkSession, raw: DataFrame):
         _count_if(F.col("user_id").isNull()).alias("missing_user_id"),
     ).first().asDict()
     stats = {k: int(v or 0) for k, v in stats.items()}
+    log("%d line items after dropping re-deliveries and merging repeats" % stats["line_items"])
     # Every deduplicated row ends up as one unit of some line item.
     report = build_report(input_rows, quarantined, repaired, stats["units"], stats)
     curated = filled.select(
@@ -214,10 +184,11 @@ def clean(spark: SparkSession, raw: DataFrame):
 def run(spark: SparkSession, input_path: str, output: str, report_path: str, quarantine_path: str):
     curated, rejects, report = clean(spark, read_raw(spark, input_path))
     curated.write.mode("overwrite").partitionBy("month").parquet(output)
+    log("wrote curated line items to %s" % output)
     rejects.coalesce(1).write.mode("overwrite").json(quarantine_path)
     report["quarantine_path"] = quarantine_path
     io.write_json(spark, report_path, report)
-    print(json.dumps(report, indent=1))
+    log("wrote quarantine %s and report %s: %s" % (quarantine_path, report_path, report["quarantined"] or "nothing quarantined"))
     return report
 
 
@@ -225,11 +196,11 @@ def add_arguments(parser):
     parser.add_argument("--input", required=True, help="raw Firehose objects, read recursively (<lake>/raw/purchases/)")
     parser.add_argument("--output", required=True, help="curated Parquet (<lake>/curated/purchases/)")
     parser.add_argument("--report", help="clean report JSON (default <lake>/%s)" % LAKE["cleanReportKey"])
-    parser.add_argument("--quarantine", help="rejected rows as JSON lines (default <lake>/quarantine/purchases/)")
+    parser.add_argument("--quarantine", help="rejected rows as JSON lines (default <lake>/%s)" % LAKE["quarantinePrefix"])
 
 
 def main(spark: SparkSession, args):
     root = io.lake_root(args.output, LAKE["curatedPrefix"])
     report_path = args.report or io.join(root, LAKE["cleanReportKey"])
-    quarantine_path = args.quarantine or io.join(root, "quarantine/purchases/")
+    quarantine_path = args.quarantine or io.join(root, LAKE["quarantinePrefix"])
     return run(spark, args.input, args.output, report_path, quarantine_path)

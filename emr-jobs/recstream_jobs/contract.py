@@ -11,3 +11,6 @@ ANALYTICS_DOCUMENTS = tuple(CONTRACT["analytics_documents"])
 SERVING_TABLE = CONTRACT["serving_table"]
 TOP_K = SERVING_TABLE["topK"]
 FALLBACK_USER_ID = SERVING_TABLE["fallbackUserId"]
+PURCHASE_EVENT_SCHEMA = CONTRACT["purchase_event_schema"]
+RULES = CONTRACT["rules"]
+ALS_DEFAULTS = CONTRACT["als_defaults"]

@@ -1,26 +1,22 @@
 """Explicit schema of what Firehose lands, and the types the clean job writes."""
 from pyspark.sql.types import DecimalType, LongType, StringType, StructField, StructType
 
+from .contract import PURCHASE_EVENT_SCHEMA
+
 CORRUPT = "_corrupt_record"
 
-# Both producers in one schema: the real data's objects (every field a string, no
-# v/source/line) and PurchaseEventV1 messages (v, source, line). Strings stay strings:
-# the 19-digit ids exceed 2^53 and price must not pass through a float.
+
+def _spark_type(field):
+    """Integers (`v`, `line`) as longs, everything else as a string: the 19-digit ids exceed
+    2^53 and price must not pass through a float."""
+    spec = PURCHASE_EVENT_SCHEMA["properties"][field]
+    return LongType() if spec.get("type") == "integer" or isinstance(spec.get("const"), int) else StringType()
+
+
+# Both producers in one schema, built from contract/'s PurchaseEventV1: the real data's objects
+# (every field a string, no v/source/line, read as null) and PurchaseEventV1 messages.
 RAW_SCHEMA = StructType(
-    [
-        StructField("v", LongType()),
-        StructField("event_time", StringType()),
-        StructField("order_id", StringType()),
-        StructField("product_id", StringType()),
-        StructField("category_id", StringType()),
-        StructField("category_code", StringType()),
-        StructField("brand", StringType()),
-        StructField("price", StringType()),
-        StructField("user_id", StringType()),
-        StructField("source", StringType()),
-        StructField("line", LongType()),
-        StructField(CORRUPT, StringType()),
-    ]
+    [StructField(field, _spark_type(field)) for field in PURCHASE_EVENT_SCHEMA["required"]] + [StructField(CORRUPT, StringType())]
 )
 
 PRICE_TYPE = DecimalType(12, 2)

@@ -114,8 +114,8 @@ def test_shifted_rows_get_their_price_and_user_back(cleaned):
 
 def test_bad_rows_are_quarantined_with_a_reason_and_the_rest_goes_through(cleaned):
     rows, rejects, report = cleaned
-    assert report["quarantined"] == {"bad_price": 1, "malformed_json": 1, "bad_event_time": 1, "bad_product_id": 1}
-    assert sorted(r["reject_reason"] for r in rejects) == ["bad_event_time", "bad_price", "bad_product_id", "malformed_json"]
+    assert report["quarantined"] == {"invalid_price": 1, "malformed_json": 1, "invalid_event_time": 1, "invalid_product_id": 1}
+    assert sorted(r["reject_reason"] for r in rejects) == ["invalid_event_time", "invalid_price", "invalid_product_id", "malformed_json"]
     assert all(r["input_file"].endswith("object-1.gz") for r in rejects)
     assert {"1007", "1008", "1009"}.isdisjoint(rows)
 

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 import main as cli
-from recstream_jobs import recommend
-from recstream_jobs.contract import ANALYTICS_DOCUMENTS, FALLBACK_USER_ID, LAKE, TOP_K
+from recstream_jobs.contract import ANALYTICS_DOCUMENTS, CONTRACT, FALLBACK_USER_ID, LAKE, TOP_K
+from recstream_jobs.recommend.evaluation import DEFAULT_POLICY
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RAW = os.path.join(HERE, "fixtures", "raw", "purchases")
@@ -24,14 +24,32 @@ def run_job(spark, argv):
     return cli.JOBS[args.job].main(spark, args)
 
 
+def plan(root):
+    """contract/pipeline.ts's step plan (as contract.json carries it) with the lake at `root`."""
+    return [[step["job"]] + [arg.replace("{lake}", root) for arg in step["args"]] for step in CONTRACT["spark_steps"]]
+
+
 @pytest.fixture(scope="module")
 def lake(spark, tmp_path_factory):
     root = str(tmp_path_factory.mktemp("lake"))
-    curated = os.path.join(root, LAKE["curatedPrefix"])
-    run_job(spark, ["clean", "--input", RAW, "--output", curated])
-    run_job(spark, ["recommend", "--input", curated, "--output", os.path.join(root, "serving/"), "--grid", "none"])
-    run_job(spark, ["analyse", "--input", curated, "--output", os.path.join(root, LAKE["analyticsPrefix"])])
+    shutil.copytree(RAW, os.path.join(root, LAKE["rawPrefix"]))
+    for argv in plan(root):
+        # One fit instead of the grid's three keeps the suite short; the grid runs in the young-store test.
+        run_job(spark, argv + (["--grid", "none"] if argv[0] == "recommend" else []))
     return root
+
+
+def test_the_step_plan_parses_and_passes_the_contract_defaults():
+    steps = {argv[0]: cli.parse_args(argv) for argv in plan("/lake")}
+    assert list(steps) == ["clean", "recommend", "analyse"]
+    recommend = steps["recommend"]
+    als = CONTRACT["als_defaults"]
+    assert (recommend.grid, recommend.rank, recommend.reg_param, recommend.alpha) == (als["grid"], als["rank"], als["regParam"], als["alpha"])
+    assert (recommend.max_iter, recommend.holdout_days, recommend.validation_days) == (als["maxIter"], als["holdoutDays"], als["validationDays"])
+    # Without flags recommend runs with the same settings: the defaults are the contract's too.
+    bare = cli.parse_args(["recommend", "--input", "i", "--output", "o"])
+    assert all(getattr(bare, k) == getattr(recommend, k) for k in ("grid", "rank", "reg_param", "alpha", "max_iter", "holdout_days", "validation_days"))
+    assert steps["clean"].quarantine == "/lake/" + LAKE["quarantinePrefix"]
 
 
 def read_json(path):
@@ -47,7 +65,7 @@ def test_clean_writes_month_partitions_a_report_and_an_empty_quarantine(lake):
     assert report["repaired"]["shifted_columns"] > 0
     months = sorted(os.path.basename(p) for p in glob.glob(os.path.join(lake, LAKE["curatedPrefix"], "month=*")))
     assert months == ["month=2020-0%d" % m for m in range(1, 8)] + ["month=undated"]
-    assert os.path.isdir(os.path.join(lake, "quarantine/purchases"))
+    assert os.path.isdir(os.path.join(lake, LAKE["quarantinePrefix"]))
 
 
 def test_every_known_user_gets_k_detailed_recommendations_in_the_contract_shape(lake):
@@ -90,13 +108,15 @@ def test_metrics_report_the_split_the_choice_and_all_baselines(lake):
 
 
 def test_analytics_documents_match_the_committed_samples(lake):
-    """The website builds against tests/golden/analytics; regenerate with UPDATE_GOLDEN=1."""
+    """The website builds against tests/golden/analytics. UPDATE_GOLDEN=1 rewrites the samples
+    and then fails: a run that wrote its own expectations has compared nothing."""
+    if os.environ.get("UPDATE_GOLDEN"):
+        for name in ANALYTICS_DOCUMENTS:
+            shutil.copy(os.path.join(lake, LAKE["analyticsPrefix"], name + ".json"), os.path.join(GOLDEN, name + ".json"))
+        pytest.fail("UPDATE_GOLDEN: rewrote %s; review the diff and run again without UPDATE_GOLDEN" % GOLDEN)
     for name in ANALYTICS_DOCUMENTS:
         produced = read_json(os.path.join(lake, LAKE["analyticsPrefix"], name + ".json"))
-        golden = os.path.join(GOLDEN, name + ".json")
-        if os.environ.get("UPDATE_GOLDEN"):
-            shutil.copy(os.path.join(lake, LAKE["analyticsPrefix"], name + ".json"), golden)
-        assert produced == read_json(golden), name
+        assert produced == read_json(os.path.join(GOLDEN, name + ".json")), name
     summary = read_json(os.path.join(GOLDEN, "summary.json"))
     monthly = read_json(os.path.join(GOLDEN, "monthly_sales.json"))
     heat = read_json(os.path.join(GOLDEN, "hour_weekday.json"))
@@ -142,7 +162,7 @@ def test_recommend_serves_a_store_too_young_to_measure(spark, tmp_path):
     curated.write.parquet(str(tmp_path / "curated"))
     document = run_job(spark, ["recommend", "--input", str(tmp_path / "curated"), "--output", str(tmp_path / "serving"), "--grid", "small"])
     assert document["validation_users"] == 0 and document["holdout"]["holdout_users"] == 0
-    assert document["chosen"]["policy"] == recommend.DEFAULT_POLICY
+    assert document["chosen"]["policy"] == DEFAULT_POLICY
     assert document["serving"]["users"] == 2
     served = [json.loads(line) for part in glob.glob(str(tmp_path / "serving" / "recommendations" / "part-*.json")) for line in open(part)]
     assert {line["user_id"] for line in served} == {"11", "12", FALLBACK_USER_ID}

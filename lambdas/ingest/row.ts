@@ -3,17 +3,23 @@
  * Pure functions: no I/O, so every rule is testable on strings.
  */
 import { isUtf8 } from 'node:buffer';
-import { CSV_COLUMNS, PURCHASE_EVENT_VERSION, type CsvColumn, type PurchaseEventV1 } from '../../contract';
+import {
+  CSV_COLUMNS,
+  EVENT_TIME_PATTERN,
+  ID_FIELDS,
+  ID_PATTERN,
+  PRICE_PATTERN,
+  PURCHASE_EVENT_VERSION,
+  REQUIRED_FIELDS,
+  RULE_DESCRIPTIONS,
+  type CsvColumn,
+  type PurchaseEventV1,
+  type RejectReason,
+  type RequiredField,
+} from '../../contract';
 
-/** Why a row went to quarantine; the field-specific codes name the field. */
-export type RejectReason =
-  | 'empty_line'
-  | 'line_too_long'
-  | 'invalid_utf8'
-  | 'broken_quoting'
-  | 'column_count'
-  | `missing_${CsvColumn}`
-  | `invalid_${CsvColumn}`;
+/** Why a row went to quarantine: contract/rules.ts's codes, the clean job's too. */
+export type { RejectReason };
 
 export interface Rejection {
   reason: RejectReason;
@@ -78,9 +84,9 @@ export function splitCsvLine(text: string): string[] | Rejection {
   }
 }
 
-const DIGITS = /^\d{1,20}$/;
-const TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?( UTC|Z|\+00:00)$/;
-const DECIMAL = /^\+?(\d*)(?:\.(\d*))?$/;
+const DIGITS = new RegExp(ID_PATTERN);
+const TIME = new RegExp(EVENT_TIME_PATTERN);
+const PRICE = new RegExp(PRICE_PATTERN);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -101,12 +107,12 @@ export function normaliseEventTime(value: string): string | null {
   return valid ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}Z` : null;
 }
 
-/** A non-negative decimal in canonical form (`0162.010` → `162.01`, `.5` → `0.5`, `7.` → `7`); null if not one. */
+/** A price that keeps the contract's rule, in canonical form (`0162.010` → `162.01`, `0.00` → `0`); null if it breaks the rule. */
 export function normalisePrice(value: string): string | null {
-  const m = DECIMAL.exec(value);
-  if (!m || (m[1] === '' && !m[2])) return null;
-  const whole = m[1].replace(/^0+(?=\d)/, '') || '0';
-  const fraction = (m[2] ?? '').replace(/0+$/, '');
+  if (!PRICE.test(value)) return null;
+  const point = value.indexOf('.');
+  const whole = (point === -1 ? value : value.slice(0, point)).replace(/^0+(?=\d)/, '');
+  const fraction = point === -1 ? '' : value.slice(point + 1).replace(/0+$/, '');
   return fraction ? `${whole}.${fraction}` : whole;
 }
 
@@ -129,7 +135,8 @@ export function realignShiftedRow(fields: readonly string[]): string[] | null {
   return shifted ? [time, order, product, '', '', '', maybePrice, maybeUser] : null;
 }
 
-const REQUIRED = new Set<CsvColumn>(['event_time', 'order_id', 'product_id', 'price']);
+const REQUIRED: ReadonlySet<CsvColumn> = new Set(REQUIRED_FIELDS);
+const isRequired = (column: CsvColumn): column is RequiredField => REQUIRED.has(column);
 
 /**
  * Validates and normalises the fields of one data row. Fields are trimmed;
@@ -144,18 +151,18 @@ export function toPurchaseEvent(csvFields: readonly string[], source: string, li
   for (let i = 0; i < COLUMNS.length; i++) {
     const column = COLUMNS[i];
     const text = fields[i].trim();
-    if (text === '' && REQUIRED.has(column)) return reject(`missing_${column}`, `${column}: required but empty`);
+    if (text === '' && isRequired(column)) return reject(`missing_${column}`, `${column}: required but empty`);
     value[column] = text === '' ? null : text;
   }
-  for (const column of ['order_id', 'product_id', 'category_id', 'user_id'] as const) {
+  // Checks in the order of the contract's FIELD_REJECT_REASONS (missing, ids, time, price), as the clean job's.
+  for (const column of ID_FIELDS) {
     const id = value[column];
-    if (id !== null && !DIGITS.test(id)) return reject(`invalid_${column}`, `${column}: ${quote(id)} is not a decimal id of 1-20 digits`);
+    if (id !== null && !DIGITS.test(id)) return reject(`invalid_${column}`, `${column}: ${quote(id)} is not ${RULE_DESCRIPTIONS.id}`);
   }
   const eventTime = normaliseEventTime(value.event_time!);
-  if (eventTime === null)
-    return reject('invalid_event_time', `event_time: ${quote(value.event_time!)} is not a UTC time like 2020-04-24 11:50:39 UTC`);
+  if (eventTime === null) return reject('invalid_event_time', `event_time: ${quote(value.event_time!)} is not ${RULE_DESCRIPTIONS.eventTime}`);
   const price = normalisePrice(value.price!);
-  if (price === null) return reject('invalid_price', `price: ${quote(value.price!)} is not a non-negative decimal`);
+  if (price === null) return reject('invalid_price', `price: ${quote(value.price!)} is not ${RULE_DESCRIPTIONS.price}`);
   return {
     event: {
       v: VERSION,

@@ -6,8 +6,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
-import { basename, join, posix, resolve } from 'node:path';
-import { LAKE, type RecommendationSource, type UserRecommendations } from '../../contract';
+import { basename, join, resolve } from 'node:path';
+import { LAKE, sparkSteps, type RecommendationSource, type UserRecommendations } from '../../contract';
 import { ingestFile, type IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/shared-producers';
 import { ensureTopic, KAFKA_LIB_DIR, startBroker } from '../kafka/broker';
@@ -188,9 +188,8 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         () => `log ${join(logs, `spark-${job}.log`)}`,
       );
     const at = (key: string) => join(lake, key);
-    await spark('clean', ['--input', at(LAKE.rawPrefix), '--output', at(LAKE.curatedPrefix), '--report', at(LAKE.cleanReportKey)]);
-    await spark('recommend', ['--input', at(LAKE.curatedPrefix), '--output', at(`${posix.dirname(LAKE.metricsKey)}/`), ...(options.recommendArgs ?? [])]);
-    await spark('analyse', ['--input', at(LAKE.curatedPrefix), '--output', at(LAKE.analyticsPrefix)]);
+    // The deployed step plan (contract/pipeline.ts) on the local lake; extra recommend flags override its settings.
+    for (const { job, args } of sparkSteps(at)) await spark(job, job === 'recommend' ? [...args, ...(options.recommendArgs ?? [])] : args);
     await resources.release('spark');
 
     const serving = await stages.run(

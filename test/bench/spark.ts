@@ -42,7 +42,7 @@ const sparkSubmit = (label: string, script: string, args: string[]): Promise<num
       { cwd: ROOT, env: { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, PYSPARK_PYTHON: join(VENV_BIN, 'python'), PYTHONPATH: EMR_JOBS } },
     );
     createInterface({ input: child.stdout }).on('line', (line) => {
-      if (/^\[recommend|^raw rows|^analyse:|"input_rows"|"line_items"|"shifted_columns"/.test(line)) console.log(`  ${line.trim().slice(0, 220)}`);
+      if (/^\[(clean|recommend|analyse) |^raw rows/.test(line)) console.log(`  ${line.trim().slice(0, 220)}`);
     });
     const errors: string[] = [];
     createInterface({ input: child.stderr }).on('line', (line) => {
@@ -83,7 +83,7 @@ const main = async () => {
   const entry = join(EMR_JOBS, 'main.py');
   const stages: [string, number][] = [];
   stages.push(['clean', await sparkSubmit('clean', entry, ['clean', '--input', RAW, '--output', at(LAKE.curatedPrefix)])]);
-  stages.push(['recommend', await sparkSubmit('recommend', entry, ['recommend', '--input', at(LAKE.curatedPrefix), '--output', at('serving/')])]);
+  stages.push(['recommend', await sparkSubmit('recommend', entry, ['recommend', '--input', at(LAKE.curatedPrefix), '--output', at(LAKE.servingPrefix)])]);
   stages.push(['analyse', await sparkSubmit('analyse', entry, ['analyse', '--input', at(LAKE.curatedPrefix), '--output', at(LAKE.analyticsPrefix)])]);
   const total = stages.reduce((sum, [, s]) => sum + s, 0);
   table(

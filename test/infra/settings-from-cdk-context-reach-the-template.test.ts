@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_CONFIG, resolveConfig } from '../../lib/config';
-import { FIREHOSE_BUFFER } from '../../contract';
+import { ALS_DEFAULTS } from '../../contract';
 import { resourcesOfType, single, stateMachineDefinition, synthesize } from './synth';
 
-test('defaults: EMR 7 with Spark 3.5, the contract buffer, destroy on delete, MFA required', () => {
+test("defaults: EMR 7 with Spark 3.5, the contract's ALS defaults, destroy on delete, MFA required", () => {
   const config = resolveConfig(undefined);
   assert.deepEqual(config, DEFAULT_CONFIG);
   assert.equal(config.emr.releaseLabel, 'emr-7.10.0');
-  assert.deepEqual(config.firehoseBuffer, FIREHOSE_BUFFER);
+  assert.deepEqual(config.als, ALS_DEFAULTS);
   assert.equal(config.removal, 'destroy');
   assert.equal(config.auth.mfa, 'REQUIRED');
 });
@@ -26,7 +26,8 @@ test('overrides merge into the defaults, from an object or the JSON text the CLI
 test('bad settings fail synth with the setting named', () => {
   assert.throws(() => resolveConfig({ emr: { coreInstanceCont: 3 } }), /unknown setting "emr.coreInstanceCont"/);
   assert.throws(() => resolveConfig({ emr: { releaseLabel: 'emr-6.15.0' } }), /emr.releaseLabel must be an EMR 7.x release/);
-  assert.throws(() => resolveConfig({ firehoseBuffer: { sizeMiB: 0 } }), /firehoseBuffer.sizeMiB must be 1-128/);
+  // The Firehose buffer is a contract fact (contract/streaming.ts), not a deploy setting.
+  assert.throws(() => resolveConfig({ firehoseBuffer: { sizeMiB: 10 } }), /unknown setting "firehoseBuffer"/);
   assert.throws(() => resolveConfig({ removal: 'keep' }), /removal must be "destroy" or "retain"/);
   assert.throws(() => resolveConfig({ auth: { mfa: 'SMS' } }), /auth.mfa must be/);
   assert.throws(() => resolveConfig({ emr: 3 }), /emr must be an object/);

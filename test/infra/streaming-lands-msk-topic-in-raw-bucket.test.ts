@@ -1,5 +1,7 @@
 // MSK Serverless (IAM) → topic created at deploy time → Firehose (MSK source, private) → raw prefix, 5 MB / 300 s, GZIP.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { FIREHOSE_BUFFER, LAKE, TOPIC } from '../../contract';
 import { MSK_IAM_PORT } from '../../lib/streaming';
@@ -63,12 +65,18 @@ test('Firehose reads the topic privately from the earliest offset', () => {
 test('Firehose lands gzip objects at 5 MB / 300 s under the raw prefix, errors apart', () => {
   const destination = stream.Properties?.ExtendedS3DestinationConfiguration;
   assert.deepEqual(destination.BufferingHints, { SizeInMBs: FIREHOSE_BUFFER.sizeMiB, IntervalInSeconds: FIREHOSE_BUFFER.intervalSeconds });
-  assert.equal(FIREHOSE_BUFFER.sizeMiB, 5);
   assert.equal(destination.CompressionFormat, 'GZIP');
   assert.equal(destination.Prefix, `${LAKE.rawPrefix}!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/!{timestamp:HH}/`);
   assert.ok(destination.ErrorOutputPrefix.startsWith(`${LAKE.rawErrorPrefix}!{firehose:error-output-type}/`));
   assert.match(JSON.stringify(destination.BucketARN), /Lake/);
   assert.equal(destination.CloudWatchLoggingOptions.Enabled, true);
+});
+
+test("the README's Firehose figures are the contract's buffer (it is not a deploy setting, so they hold for every deployment)", () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const figures = [...readme.matchAll(/(\d+) MB\s*\/\s*(\d+) s\b/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.ok(figures.length >= 2, 'the README states the buffer');
+  for (const figure of figures) assert.deepEqual(figure, [FIREHOSE_BUFFER.sizeMiB, FIREHOSE_BUFFER.intervalSeconds]);
 });
 
 test("Firehose's role reads only this topic and writes only the raw prefixes", () => {

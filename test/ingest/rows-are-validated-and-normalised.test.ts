@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
-import { CSV_COLUMNS, LAMBDA_ENV } from '../../contract';
+import { CSV_COLUMNS, EXAMPLE_ROW, LAMBDA_ENV, RULE_EXAMPLES } from '../../contract';
 import { decompressIfGzip, physicalLines, type PhysicalLine } from '../../lambdas/ingest/lines';
 import { headerProblem, normaliseEventTime, normalisePrice, parseLine, realignShiftedRow, splitCsvLine, toPurchaseEvent } from '../../lambdas/ingest/row';
 import { clientOptions } from '../../lambdas/ingest/client';
@@ -91,9 +91,18 @@ describe('normalisation', () => {
   });
 
   test('prices become canonical non-negative decimals', () => {
-    const cases: [string, string | null][] = [['162.01', '162.01'], ['0162.010', '162.01'], ['.5', '0.5'], ['7.', '7'], ['+3', '3'], ['0', '0'], ['0.00', '0'], ['-1', null], ['1e3', null], ['.', null], ['', null], ['1,5', null], ['NaN', null]];
+    const cases: [string, string | null][] = [['162.01', '162.01'], ['0162.010', '162.01'], ['0', '0'], ['0.00', '0'], ['000', '0'], ['0000000001.500000', '1.5'], ['.5', null], ['7.', null], ['+3', null], ['-1', null], ['1e3', null], ['.', null], ['', null], ['1,5', null], ['NaN', null]];
     for (const [input, want] of cases) assert.equal(normalisePrice(input), want, input);
   });
+
+  // The same table runs through the clean job's checks (emr-jobs/tests/test_rules_agree_with_ingest.py).
+  for (const { field, value, reason } of RULE_EXAMPLES)
+    test(`contract example: ${field} = ${JSON.stringify(value)} → ${reason ?? 'accepted'}`, () => {
+      const fields = CSV_COLUMNS.map((column) => (column === field ? value : EXAMPLE_ROW[column]));
+      const outcome = toPurchaseEvent(fields, 'rules', 2);
+      assert.equal('rejection' in outcome ? outcome.rejection.reason : null, reason);
+      if ('event' in outcome) assertMatchesSchema(outcome.event);
+    });
 
   test('a real row becomes a schema-valid event; ids stay exact strings', () => {
     const fields = '2020-04-24 11:50:39 UTC,2294359932054536986,1515966223509089906,2268105426648170900,electronics.tablet,samsung,162.01,1515915625441993984'.split(',');

@@ -1,0 +1,68 @@
+/** The Spark pipeline's step plan, shared by the CDK state machine, the local twin and the jobs' tests. */
+import { LAKE } from './lake';
+
+export const SPARK_JOBS = ['clean', 'recommend', 'analyse'] as const;
+export type SparkJob = (typeof SPARK_JOBS)[number];
+
+/** ALS settings of the recommend step; `grid: 'small'` searches rank/regParam/alpha itself and ignores those three. */
+export interface AlsSettings {
+  grid: 'small' | 'none';
+  rank: number;
+  regParam: number;
+  alpha: number;
+  maxIter: number;
+  /** Last days held out for the reported metrics. */
+  holdoutDays: number;
+  /** Days before the holdout used to choose settings. */
+  validationDays: number;
+}
+
+/** What a deployment runs unless its config says otherwise, and recommend's own defaults (its argparse reads them). */
+export const ALS_DEFAULTS: Readonly<AlsSettings> = {
+  grid: 'small',
+  rank: 16,
+  regParam: 0.1,
+  alpha: 40,
+  maxIter: 10,
+  holdoutDays: 30,
+  validationDays: 30,
+};
+
+export interface SparkStep {
+  job: SparkJob;
+  /** `main.py <job>` arguments (emr-jobs/recstream_jobs/{clean,recommend,analyse}). */
+  args: string[];
+}
+
+/** clean → recommend → analyse on one lake; `lakeUrl` turns a LAKE key into an s3:// URL or a local path. */
+export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = ALS_DEFAULTS): SparkStep[] {
+  return [
+    {
+      job: 'clean',
+      args: [
+        '--input', lakeUrl(LAKE.rawPrefix),
+        '--output', lakeUrl(LAKE.curatedPrefix),
+        '--report', lakeUrl(LAKE.cleanReportKey),
+        '--quarantine', lakeUrl(LAKE.quarantinePrefix),
+      ],
+    },
+    {
+      job: 'recommend',
+      args: [
+        '--input', lakeUrl(LAKE.curatedPrefix),
+        '--output', lakeUrl(LAKE.servingPrefix),
+        '--grid', als.grid,
+        '--rank', String(als.rank),
+        '--reg-param', String(als.regParam),
+        '--alpha', String(als.alpha),
+        '--max-iter', String(als.maxIter),
+        '--holdout-days', String(als.holdoutDays),
+        '--validation-days', String(als.validationDays),
+      ],
+    },
+    { job: 'analyse', args: ['--input', lakeUrl(LAKE.curatedPrefix), '--output', lakeUrl(LAKE.analyticsPrefix)] },
+  ];
+}
+
+/** The placeholder the JSON copy of the plan puts where the lake root goes (the Spark tests substitute a folder). */
+export const LAKE_ROOT_PLACEHOLDER = '{lake}';

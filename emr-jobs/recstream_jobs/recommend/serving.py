@@ -1,0 +1,77 @@
+"""The served lists: every known user's top-k with product details, the fallback user, and where they go."""
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from .. import io, ranking
+from ..contract import FALLBACK_USER_ID, LAKE, TOP_K
+from ..progress import progress
+from .als import Model
+from .candidates import history, pairs
+
+log = progress("recommend")
+SERVING_PREFIX = LAKE["servingPrefix"]
+assert all(LAKE[key].startswith(SERVING_PREFIX) for key in ("recommendationsPrefix", "fallbackKey", "metricsKey"))
+# One recommended product of one user's served list, before product details are attached.
+SERVED_ITEM = "user_id string, pos int, product_id string, score double, source string"
+
+
+def serving_path(output, lake_key):
+    """The contract's serving keys (`serving/...`) resolved under --output, which is `<lake>/serving/`."""
+    return io.join(output, LAKE[lake_key][len(SERVING_PREFIX):])
+
+def product_details(curated: DataFrame) -> DataFrame:
+    """product_id -> the category, brand and price of its latest sale, price as the decimal string."""
+    # max over (time, price, ...): a hash aggregate; undated sales (null time) lose to dated ones.
+    latest = F.max(F.struct("event_time", "price", "category_code", "brand")).alias("latest")
+    return curated.groupBy("product_id").agg(latest).select(
+        "product_id", "latest.category_code", "latest.brand", F.col("latest.price").cast("string").alias("price")
+    )
+
+def with_details(items: DataFrame, details: DataFrame) -> DataFrame:
+    """SERVED_ITEM rows -> one UserRecommendations row per user."""
+    item = F.struct(
+        F.col("product_id"), F.col("score"), F.col("category_code"), F.col("brand"), F.col("price"), F.col("source")
+    )
+    return (
+        items.join(F.broadcast(details), "product_id", "left")
+        .groupBy("user_id")
+        .agg(F.sort_array(F.collect_list(F.struct("pos", item.alias("item"), "source"))).alias("l"))
+        .select(
+            "user_id",
+            F.expr("transform(l, x -> x.item)").alias("recommendations"),
+            # A list is named after its first item; each item keeps its own source.
+            F.col("l")[0]["source"].alias("source"),
+        )
+    )
+
+
+def serve_all(spark, bought, details, chosen, args, popular_list):
+    """Every known user's served list, as UserRecommendations rows."""
+    model = Model(bought, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
+    log("serving model fitted in %.0fs" % model.fit_seconds)
+    users = bought.select("user_id").distinct()
+    inputs = users.join(history(bought), "user_id").join(model.candidates(users), "user_id", "left")
+    policy = chosen["policy"]
+
+    def serve_row(row):
+        c = ranking.Candidates(pairs(row["seen"]), pairs(row["als"]), popular_list)
+        items = ranking.serve(policy, c, TOP_K)
+        return [(row["user_id"], pos, i.product_id, i.score, i.origin) for pos, i in enumerate(items)]
+
+    items = spark.createDataFrame(inputs.rdd.flatMap(serve_row), SERVED_ITEM)
+    return model, with_details(items, details)
+
+
+def fallback_row(spark, details, popular_list):
+    """The `__fallback__` user: the popularity list, for users the model has never seen."""
+    items = [(FALLBACK_USER_ID, pos, p, float(s), "fallback") for pos, (p, s) in enumerate(popular_list[:TOP_K])]
+    return with_details(spark.createDataFrame(items, SERVED_ITEM), details)
+
+
+def write_served(spark, served: DataFrame, output):
+    """Writes the part files and fallback.json under --output; returns the users per list source."""
+    served.coalesce(4).write.mode("overwrite").option("ignoreNullFields", "false").json(serving_path(output, "recommendationsPrefix"))
+    by_source = {r["source"]: r["count"] for r in served.groupBy("source").count().collect()}
+    fallback = served.filter(F.col("user_id") == FALLBACK_USER_ID).first().asDict(recursive=True)
+    io.write_json(spark, serving_path(output, "fallbackKey"), fallback)
+    return by_source
