@@ -50,7 +50,7 @@ export interface RecstreamConfig {
   logRetentionDays: number;
   producer: { memoryMiB: number };
   emr: EmrConfig;
-  /** Passed to `main.py recommend` (emr-jobs/recstream_jobs/recommend.py). */
+  /** Passed to `main.py recommend` (emr-jobs/recstream_jobs/recommend/); defaults: ALS_DEFAULTS in contract/pipeline.ts. */
   als: AlsSettings;
   /** EventBridge schedule expression for the Spark pipeline, or `null` for on-demand only. */
   schedule: string | null;
