@@ -8,8 +8,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LAMBDA_ENV } from '../../contract';
-import { dynamoRecommendationStore } from '../serving/dynamodb';
-import { lakeAnalyticsStore, s3Lake } from '../serving/lake';
+import { dynamoRecommendationStore } from '../shared/serving/dynamodb';
+import { lakeAnalyticsStore, s3Lake } from '../shared/serving/lake';
 import { cachedFallback, handleRequest, type ApiDeps } from './router';
 
 const requiredEnv = (name: string): string => {

@@ -13,7 +13,7 @@ import {
   type RecommendationsResponse,
   type UserRecommendations,
 } from '../../contract';
-import type { AnalyticsStore, RecommendationStore } from '../serving/ports';
+import type { AnalyticsStore, RecommendationStore } from '../shared/serving/ports';
 
 export interface ApiRequest {
   method: string;

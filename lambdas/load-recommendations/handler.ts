@@ -8,8 +8,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LAMBDA_ENV } from '../../contract';
-import { dynamoRecommendationWriter } from '../serving/dynamodb';
-import { s3Lake } from '../serving/lake';
+import { dynamoRecommendationWriter } from '../shared/serving/dynamodb';
+import { s3Lake } from '../shared/serving/lake';
 import { loadProblems, loadRecommendations, type LoadReport } from './load';
 
 export interface LoadRecommendationsInput {

@@ -6,9 +6,9 @@
  * lake as the record); good lines still load.
  */
 import { LAKE, SERVING_TABLE, type UserRecommendations } from '../../contract';
-import { lines, readText, type LakeReader } from '../serving/lake';
-import type { RecommendationWriter } from '../serving/ports';
-import { parseFallbackDocument, parseRecommendationLine } from '../serving/validate';
+import { lines, readText, type LakeReader } from '../shared/serving/lake';
+import type { RecommendationWriter } from '../shared/serving/ports';
+import { parseFallbackDocument, parseRecommendationLine } from '../shared/serving/validate';
 
 export interface InvalidLine {
   key: string;

@@ -1,19 +1,32 @@
 /**
- * The local twin end to end: Kafka broker and topic, the Firehose-equivalent
- * sink, the real ingest code on a CSV, the three EMR Spark jobs on the lake,
- * the loader into a local serving store, and the API + site on loopback.
+ * The local twin end to end: S3- and DynamoDB-protocol servers, Kafka broker
+ * and topic, the Firehose-equivalent sink, the CSV uploaded to the landing
+ * bucket whose event invokes the deployed ingest handler, the three EMR Spark
+ * jobs on the lake, the deployed loader into the serving table, and the API +
+ * site on loopback.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, readdirSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, readdirSync } from 'node:fs';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { LAKE, sparkSteps, type RecommendationSource, type UserRecommendations } from '../../contract';
-import { ingestFile, type IngestReport } from '../../lambdas/ingest/ingest';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LAKE, LAMBDA_ENV, sparkSteps } from '../../contract';
+import type { IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/shared-producers';
+import type * as IngestLambda from '../../lambdas/ingest/handler';
+import type * as LoaderLambda from '../../lambdas/load-recommendations/handler';
+import type { LoadReport } from '../../lambdas/load-recommendations/load';
+import { dynamoRecommendationStore } from '../../lambdas/shared/serving/dynamodb';
+import { lakeAnalyticsStore, s3Lake } from '../../lambdas/shared/serving/lake';
+import { exampleUsers } from './example-users';
+import { PUBLISHED_PREFIXES, publishLakeOutputs } from '../aws/lake-bucket';
+import { landingTrigger, type LandingTrigger } from '../aws/landing-trigger';
+import { awsEnv, createServingTable, startDynamoServer, startS3Server, TWIN_AWS, UPLOADS_PREFIX } from '../aws/servers';
 import { ensureTopic, KAFKA_LIB_DIR, startBroker } from '../kafka/broker';
 import { apiAuthorizer, type OidcProvider, siteSignIn, startOidcProvider } from '../auth/provider';
 import { startLocalServer } from '../server/server';
-import { loadLocalServing } from '../server/serving';
 import { DEFAULT_SEED } from '../generator/generate';
 import { writeGenerated } from '../generator/write';
 import { type SinkTotals, startSink } from '../sink/sink';
@@ -34,8 +47,14 @@ export interface TwinOptions {
   seed?: number | string;
   /** Port of the API + site; default: a free one. */
   port?: number;
-  /** Keep the previous run's lake and broker data instead of starting fresh. */
+  /** Keep the previous run's lake, buckets and broker data instead of starting fresh. */
   keep?: boolean;
+  /**
+   * Run and stop (the caller prints the summary and exits). Without it the
+   * broker and the sink stay up while the site is served, so an upload to the
+   * landing bucket is ingested as on AWS.
+   */
+  once?: boolean;
   workDir?: string;
   /** Extra options for the recommend job, e.g. `--grid none` for a quick single fit. */
   recommendArgs?: string[];
@@ -47,10 +66,12 @@ export interface TwinOptions {
 export interface TwinSummary {
   csv: string;
   lake: string;
+  /** Where the CSV was uploaded; the ingest report and rejected rows lie beside it. */
+  upload: { endpoint: string; bucket: string; key: string };
   ingest: IngestReport;
   sink: SinkTotals;
   clean: unknown;
-  load: { users: number; invalid: number; fallback: unknown };
+  load: LoadReport;
   metrics: Record<string, unknown> | undefined;
   exampleUsers: string[];
   timings: StageTiming[];
@@ -81,22 +102,6 @@ const checkInstall = (): string => {
   return 'PySpark venv, Kafka jars and built site present';
 };
 
-/** A few users with personal recommendations (ALS first, then repeat purchases), read from the recommend job's part files. */
-const exampleUsers = async (lake: string, count = 3): Promise<string[]> => {
-  const dir = join(lake, LAKE.recommendationsPrefix);
-  const parts = existsSync(dir) ? (await readdir(dir)).filter((f) => f.startsWith('part-')).sort() : [];
-  const bySource: Partial<Record<RecommendationSource, string[]>> = {};
-  for (const part of parts) {
-    for (const line of (await readFile(join(dir, part), 'utf8')).split('\n')) {
-      if (!line) continue;
-      const item = JSON.parse(line) as UserRecommendations;
-      const users = (bySource[item.source] ??= []);
-      if (users.length < count) users.push(item.user_id);
-    }
-  }
-  return [...(bySource.als ?? []), ...(bySource.repeat ?? [])].slice(0, count);
-};
-
 /** The CSV to ingest, from --csv or the bundled generated set (generated once per rows/seed, then reused). */
 const dataSet = async (options: TwinOptions, workDir: string, note: (line: string) => void): Promise<string> => {
   if (options.csv) {
@@ -117,6 +122,9 @@ const dataSet = async (options: TwinOptions, workDir: string, note: (line: strin
   return path;
 };
 
+/** A deployed Lambda's module, loaded only once its environment is set: it builds its clients at load, as on AWS. */
+const lambdaModule = <T>(path: string): T => require(path) as T;
+
 export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> => {
   const print = options.print ?? ((line: string) => console.log(line));
   const workDir = options.workDir ?? WORK_DIR;
@@ -125,11 +133,32 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
   const lake = join(workDir, 'lake');
   const logs = join(workDir, 'logs');
   const kafkaDir = join(workDir, 'kafka');
+  const bucketsDir = join(workDir, 's3');
   try {
     await stages.run('install-check', async () => checkInstall(), (found) => found);
-    if (!options.keep) await Promise.all([lake, kafkaDir, join(workDir, 'upload')].map((dir) => rm(dir, { recursive: true, force: true })));
-    await Promise.all([lake, logs, join(workDir, 'upload')].map((dir) => mkdir(dir, { recursive: true })));
+    if (!options.keep) await Promise.all([lake, kafkaDir, bucketsDir].map((dir) => rm(dir, { recursive: true, force: true })));
+    await Promise.all([lake, logs, bucketsDir].map((dir) => mkdir(dir, { recursive: true })));
     const csv = await stages.run('data', () => dataSet(options, workDir, stages.note), (path) => path);
+
+    let trigger: LandingTrigger | undefined;
+    const aws = await stages.run(
+      'aws servers',
+      async () => {
+        const s3Server = await startS3Server(bucketsDir, (event) => trigger?.onEvent(event));
+        resources.add('s3 server', s3Server.stop);
+        const dynamoServer = await startDynamoServer(workDir);
+        resources.add('dynamodb server', dynamoServer.stop);
+        // The deployed Lambdas build their SDK clients from the environment at load, as on AWS.
+        Object.assign(process.env, awsEnv(s3Server, dynamoServer), {
+          [LAMBDA_ENV.tableName]: TWIN_AWS.tableName,
+          [LAMBDA_ENV.lakeBucket]: TWIN_AWS.lakeBucket,
+        });
+        await createServingTable(new DynamoDBClient({}));
+        return { s3: s3Server.endpoint, dynamodb: dynamoServer.endpoint };
+      },
+      (a) => `S3 ${a.s3} (buckets ${TWIN_AWS.landingBucket}, ${TWIN_AWS.lakeBucket} in ${bucketsDir}), DynamoDB ${a.dynamodb} (table ${TWIN_AWS.tableName})`,
+    );
+    const s3 = new S3Client({});
 
     const broker = await stages.run(
       'broker start',
@@ -141,6 +170,10 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       },
       (b) => `${b.bootstrap}, topic ready`,
     );
+    Object.assign(process.env, { [LAMBDA_ENV.kafkaBrokers]: broker.bootstrap, [LAMBDA_ENV.kafkaAuth]: 'plaintext' });
+    trigger = landingTrigger(lambdaModule<typeof IngestLambda>('../../lambdas/ingest/handler').handler, stages.note);
+    // Stopped before the broker: the handler keeps its producer between invocations, as a warm Lambda does.
+    resources.add('ingest producers', disconnectAll);
     const sink = await startSink({
       brokers: [broker.bootstrap],
       lake,
@@ -149,19 +182,18 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
     });
     resources.add('sink', sink.stop);
 
-    // Ingest writes its quarantine and report beside the upload; a link keeps them out of a read-only source folder.
-    const upload = join(workDir, 'upload', basename(csv));
-    await rm(upload, { force: true });
-    await symlink(csv, upload);
+    // As a user's `aws s3 cp`: the landing bucket's event invokes the ingest Lambda, whose report and rejected rows land beside the upload.
+    const upload = { endpoint: aws.s3, bucket: TWIN_AWS.landingBucket, key: `${UPLOADS_PREFIX}${basename(csv)}` };
     const ingestStarted = Date.now();
     const ingest = await stages.run(
       'ingest',
-      () =>
-        ingestFile(upload, { brokers: [broker.bootstrap], auth: 'plaintext' }, {
-          progressEvery: 100_000,
-          onProgress: (p) => stages.note(`${formatCount(p.read)} rows read, ${formatCount(p.produced)} produced, ${formatCount(p.rejected)} rejected (${rate(p.read, p.seconds * 1000)})`),
-        }).finally(() => disconnectAll()),
-      (r) => `${formatCount(r.read)} read, ${formatCount(r.produced)} produced, ${formatCount(r.rejected)} rejected, ${rate(r.read, Date.now() - ingestStarted)}`,
+      async () => {
+        const report = trigger!.expect(upload.key);
+        await s3.send(new PutObjectCommand({ Bucket: upload.bucket, Key: upload.key, Body: createReadStream(csv), ContentLength: (await stat(csv)).size }));
+        return report;
+      },
+      (r) =>
+        `s3://${upload.bucket}/${upload.key}: ${formatCount(r.read)} read, ${formatCount(r.produced)} produced, ${formatCount(r.rejected)} rejected, ${rate(r.read, Date.now() - ingestStarted)}`,
     );
 
     const landed = await stages.run(
@@ -172,11 +204,14 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       },
       (t) => `${formatCount(t.objects)} objects, ${formatCount(t.rows)} rows, ${formatBytes(t.bytes)} (${formatBytes(t.compressedBytes)} gz) in ${lake}/${LAKE.rawPrefix}`,
     );
-    // The lake is complete: free the broker's memory and cores for Spark.
-    await stages.run('broker stop', async () => {
-      await resources.release('sink');
-      await resources.release('kafka broker');
-    });
+    if (options.once) {
+      // The lake is complete and no upload can follow: free the broker's memory and cores for Spark.
+      await stages.run('broker stop', async () => {
+        await resources.release('ingest producers');
+        await resources.release('sink');
+        await resources.release('kafka broker');
+      });
+    }
 
     let sparkChild: ChildProcess | null = null;
     resources.add('spark', async () => {
@@ -192,12 +227,17 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
     for (const { job, args } of sparkSteps(at)) await spark(job, job === 'recommend' ? [...args, ...(options.recommendArgs ?? [])] : args);
     await resources.release('spark');
 
-    const serving = await stages.run(
+    await stages.run(
+      'publish',
+      () => publishLakeOutputs(s3, TWIN_AWS.lakeBucket, lake),
+      (keys) => `${formatCount(keys.length)} objects under ${PUBLISHED_PREFIXES.join(', ')} into s3://${TWIN_AWS.lakeBucket}`,
+    );
+    const loaded = await stages.run(
       'load',
-      () => loadLocalServing(lake),
-      (s) =>
-        `${formatCount(s.report.loaded)} users' recommendations, fallback ${JSON.stringify(s.report.fallback)}, ${s.report.invalid} invalid lines` +
-        (s.report.invalid ? ` (first: ${JSON.stringify(s.report.invalidSamples[0])})` : ''),
+      () => lambdaModule<typeof LoaderLambda>('../../lambdas/load-recommendations/handler').handler({ bucket: TWIN_AWS.lakeBucket }),
+      (r) =>
+        `${formatCount(r.loaded)} users' recommendations into table ${TWIN_AWS.tableName}, fallback ${JSON.stringify(r.fallback)}, ${r.invalid} invalid lines` +
+        (r.invalid ? ` (first: ${JSON.stringify(r.invalidSamples[0])})` : ''),
     );
     const identity = await stages.run(
       'sign-in provider',
@@ -211,14 +251,16 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
     const accessLogFile = join(logs, 'api-access.log');
     const accessLog = createWriteStream(accessLogFile, { flags: 'a' });
     resources.add('access log', () => new Promise<void>((done) => accessLog.end(done)));
+    const lakeBucket = s3Lake(s3, TWIN_AWS.lakeBucket);
     const server = await stages.run(
       'serve',
       async () => {
         const started = await startLocalServer({
           port: options.port,
           webDir: WEB_DIR,
-          recommendations: serving.recommendations,
-          analytics: serving.analytics,
+          // The API Lambda's own adapters, on the servers' table and bucket.
+          recommendations: dynamoRecommendationStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TWIN_AWS.tableName),
+          analytics: lakeAnalyticsStore(lakeBucket),
           runtimeConfig: { apiUrl: '', auth: siteSignIn(identity) },
           // As API Gateway's JWT authorizer in front of the API Lambda.
           auth: apiAuthorizer(identity),
@@ -238,12 +280,13 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       summary: {
         csv,
         lake,
+        upload,
         ingest,
         sink: landed,
         clean: await readJson(at(LAKE.cleanReportKey)),
-        load: { users: serving.report.loaded, invalid: serving.report.invalid, fallback: serving.report.fallback },
+        load: loaded,
         metrics: await readJson(at(LAKE.metricsKey)),
-        exampleUsers: await exampleUsers(lake),
+        exampleUsers: await exampleUsers(lakeBucket),
         timings: stages.timings(),
         signIn: { username: identity.analyst.username, password: identity.analyst.password, accessLog: accessLogFile },
       },

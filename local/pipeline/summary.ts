@@ -1,5 +1,6 @@
 /** The end-of-run summary: what went in, what landed, who got recommendations, how good they are. */
 import { API_ROUTES } from '../../contract';
+import { UPLOADS_PREFIX } from '../aws/servers';
 import { formatBytes, formatCount, formatSeconds } from './progress';
 import type { TwinSummary } from './run';
 
@@ -27,9 +28,10 @@ export const summaryLines = (summary: TwinSummary, url?: string): string[] => {
     '',
     '== recstream local twin: summary',
     `  csv: ${summary.csv}`,
+    `  upload: s3://${summary.upload.bucket}/${summary.upload.key} on ${summary.upload.endpoint} (report and rejected rows beside it)`,
     `  ingest: ${formatCount(ingest.read)} rows read, ${formatCount(ingest.produced)} produced, ${formatCount(ingest.rejected)} rejected ${JSON.stringify(ingest.rejectedByReason)}`,
     `  lake: ${formatCount(sink.objects)} objects, ${formatCount(sink.rows)} rows, ${formatBytes(sink.bytes)} (${formatBytes(sink.compressedBytes)} gz) in ${summary.lake}`,
-    `  serving store: ${formatCount(summary.load.users)} users loaded, ${summary.load.invalid} invalid lines, fallback ${JSON.stringify(summary.load.fallback)}`,
+    `  serving store: ${formatCount(summary.load.loaded)} users loaded, ${summary.load.invalid} invalid lines, fallback ${JSON.stringify(summary.load.fallback)}`,
     ...describeMetrics(summary.metrics),
     `  stages: ${summary.timings.map((t) => `${t.stage} ${formatSeconds(t.ms)}`).join(', ')}; total ${formatSeconds(total)}`,
   ];
@@ -40,6 +42,8 @@ export const summaryLines = (summary: TwinSummary, url?: string): string[] => {
     lines.push(`        ${url}${API_ROUTES.analytics.replace('{name}', 'summary')}`);
     for (const user of summary.exampleUsers) lines.push(`        ${url}${API_ROUTES.recommendations.replace('{userId}', user)}`);
     if (summary.exampleUsers.length) lines.push(`  try user ids: ${summary.exampleUsers.join(', ')}`);
+    lines.push(`  upload another CSV (ingested now; local/README.md#uploading-as-on-aws):`);
+    lines.push(`        aws s3 cp --endpoint-url ${summary.upload.endpoint} FILE.csv.gz s3://${summary.upload.bucket}/${UPLOADS_PREFIX}FILE.csv.gz`);
   }
   return lines;
 };

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { API_ROUTES, WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../contract';
 import { cachedFallback, handleRequest, isApiPath, type ApiDeps, type ApiResponse } from '../../lambdas/api/router';
-import type { AnalyticsStore, RecommendationStore } from '../../lambdas/serving/ports';
+import type { AnalyticsStore, RecommendationStore } from '../../lambdas/shared/serving/ports';
 import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '../auth/verify';
 
 export interface LocalServerOptions {

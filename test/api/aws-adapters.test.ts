@@ -1,76 +1,104 @@
 /**
- * The AWS adapters against recorded-shape fake clients (DynamoDB and S3 do not
- * run here): the exact commands they send and how they read the answers.
+ * The AWS adapters and the deployed Lambda handlers against real S3- and
+ * DynamoDB-protocol servers (s3rver, dynalite; local/aws/servers.ts): what
+ * they store and read back over the wire, not which commands they build.
+ * UnprocessedItems cannot be provoked from dynalite (it never throttles), so the
+ * retry loop keeps its focused test with a throttling client in
+ * load-recommendations.test.ts.
  */
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, it } from 'node:test';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { LAKE, SERVING_TABLE, analyticsKeyFor } from '../../contract';
-import { dynamoRecommendationStore } from '../../lambdas/serving/dynamodb';
-import { lakeAnalyticsStore, readText, s3Lake } from '../../lambdas/serving/lake';
-import { SEED_ANALYTICS, SEED_USERS } from './seed';
+import { after, before, describe, it } from 'node:test';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { LAKE, LAMBDA_ENV, SERVING_TABLE, analyticsKeyFor, type UserRecommendations } from '../../contract';
+import { dynamoRecommendationStore, dynamoRecommendationWriter } from '../../lambdas/shared/serving/dynamodb';
+import { lakeAnalyticsStore, readText, s3Lake } from '../../lambdas/shared/serving/lake';
+import { TWIN_AWS } from '../../local/aws/servers';
+import { startTestAws, type TestAws } from './aws-servers';
+import { apiGatewayEvent, loadLambdaHandler } from './harness';
+import { SEED_ANALYTICS, SEED_USERS, UNKNOWN_USER, writeSeedLake } from './seed';
+import type * as LoaderLambda from '../../lambdas/load-recommendations/handler';
 
-describe('dynamoRecommendationStore', () => {
-  it('sends one GetItem on the partition key and returns the item as UserRecommendations', async () => {
-    const sent: GetCommand[] = [];
-    const user = SEED_USERS[1];
-    const store = dynamoRecommendationStore(
-      {
-        send: async (command: GetCommand) => {
-          sent.push(command);
-          return command.input.Key?.[SERVING_TABLE.partitionKey] === user.user_id ? { Item: { ...user } } : {};
-        },
-      } as never,
-      'serving-table',
-    );
-    assert.deepEqual(await store.get(user.user_id), user);
-    assert.equal(await store.get('42'), undefined);
-    assert.equal(sent.length, 2);
-    assert.ok(sent[0] instanceof GetCommand);
-    assert.deepEqual(sent[0].input, { TableName: 'serving-table', Key: { [SERVING_TABLE.partitionKey]: user.user_id } });
+let aws: TestAws;
+before(async () => {
+  aws = await startTestAws();
+});
+after(() => aws?.stop());
+
+const bucket = TWIN_AWS.lakeBucket;
+const put = (key: string, body: string | Buffer) => new S3Client({}).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+const documents = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const item = (userId: string) => documents().send(new GetCommand({ TableName: TWIN_AWS.tableName, Key: { [SERVING_TABLE.partitionKey]: userId } }));
+
+describe('dynamoRecommendationWriter and dynamoRecommendationStore on a DynamoDB server', () => {
+  it('stores every item across BatchWriteItem chunks and reads each back by its key', async () => {
+    const users: UserRecommendations[] = Array.from({ length: 60 }, (_, i) => ({ ...SEED_USERS[i % SEED_USERS.length], user_id: String(1515915625000000000n + BigInt(i)) }));
+    await dynamoRecommendationWriter(documents(), TWIN_AWS.tableName).write(users);
+    const store = dynamoRecommendationStore(documents(), TWIN_AWS.tableName);
+    for (const user of [users[0], users[24], users[25], users[59]]) assert.deepEqual(await store.get(user.user_id), user);
+    assert.equal(await store.get(UNKNOWN_USER), undefined);
+  });
+
+  it('writes a key given twice in one batch once, the last write winning (DynamoDB refuses duplicates in a request)', async () => {
+    const [first, second] = SEED_USERS;
+    const twice = { ...second, user_id: first.user_id };
+    await dynamoRecommendationWriter(documents(), TWIN_AWS.tableName).write([first, SEED_USERS[2], twice]);
+    assert.deepEqual((await item(first.user_id)).Item, twice);
   });
 });
 
-describe('s3Lake', () => {
-  const objects: Record<string, Buffer> = {
-    [`${LAKE.recommendationsPrefix}part-00000-a.json`]: Buffer.from('a\n'),
-    [`${LAKE.recommendationsPrefix}part-00001-a.json.gz`]: gzipSync('b\n'),
-    [analyticsKeyFor('summary')]: Buffer.from(JSON.stringify(SEED_ANALYTICS.summary)),
-  };
-  const sent: (ListObjectsV2Command | GetObjectCommand)[] = [];
-  const lake = s3Lake(
-    {
-      send: async (command: ListObjectsV2Command | GetObjectCommand) => {
-        sent.push(command);
-        if (command instanceof ListObjectsV2Command) {
-          // One key per page, to prove pagination is followed.
-          const keys = Object.keys(objects).filter((k) => k.startsWith(command.input.Prefix ?? '')).sort();
-          const at = command.input.ContinuationToken ? Number(command.input.ContinuationToken) : 0;
-          const more = at + 1 < keys.length;
-          return { Contents: keys.slice(at, at + 1).map((Key) => ({ Key })), IsTruncated: more, NextContinuationToken: more ? String(at + 1) : undefined };
-        }
-        const body = objects[command.input.Key!];
-        if (!body) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
-        return { Body: Readable.from([body]) };
-      },
-    } as never,
-    'lake-bucket',
-  );
-
-  it('lists every page under a prefix', async () => {
-    assert.deepEqual(await lake.list(LAKE.recommendationsPrefix), Object.keys(objects).slice(0, 2));
-    const lists = sent.filter((c) => c instanceof ListObjectsV2Command);
-    assert.equal(lists.length, 2);
-    assert.equal(lists[0].input.Bucket, 'lake-bucket');
+describe('s3Lake on an S3 server', () => {
+  it('lists every page under a prefix (more keys than one ListObjectsV2 page holds)', async () => {
+    const prefix = 'paged/';
+    const keys = Array.from({ length: 1005 }, (_, i) => `${prefix}k-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < keys.length; i += 250) await Promise.all(keys.slice(i, i + 250).map((key) => put(key, 'x')));
+    await put('paged-not/k', 'x');
+    assert.deepEqual(await s3Lake(new S3Client({}), bucket).list(prefix), keys);
   });
 
   it('reads objects, gunzips .gz keys, and treats a missing key as absent', async () => {
+    const lake = s3Lake(new S3Client({}), bucket);
+    await put(`${LAKE.recommendationsPrefix}part-00001-a.json.gz`, gzipSync('b\n'));
+    await put(analyticsKeyFor('summary'), JSON.stringify(SEED_ANALYTICS.summary));
     assert.equal(await readText(lake, `${LAKE.recommendationsPrefix}part-00001-a.json.gz`), 'b\n');
     assert.equal(await lake.open('serving/nothing.json'), undefined);
     assert.deepEqual(await lakeAnalyticsStore(lake).get('summary'), SEED_ANALYTICS.summary);
     assert.equal(await lakeAnalyticsStore(lake).get('top_brands'), undefined);
+  });
+});
+
+describe('the deployed Lambdas on the servers', () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
+
+  it('the loader fills the table from the lake bucket and the API handler answers from it', async () => {
+    const root = writeSeedLake(30);
+    try {
+      for (const file of files(root)) await put(relative(root, file).split(sep).join('/'), readFileSync(file));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    process.env[LAMBDA_ENV.tableName] = TWIN_AWS.tableName;
+    process.env[LAMBDA_ENV.lakeBucket] = bucket;
+    const loader = require('../../lambdas/load-recommendations/handler') as typeof LoaderLambda;
+    const report = await loader.handler({ bucket });
+    assert.equal(report.loaded, SEED_USERS.length + 30);
+    assert.equal(report.fallback, 'loaded');
+    assert.equal((await item(SERVING_TABLE.fallbackUserId)).Item?.source, 'fallback');
+
+    const api = loadLambdaHandler();
+    const user = SEED_USERS[1];
+    const answer = await api.handler(apiGatewayEvent('GET', `/users/${user.user_id}/recommendations`, 'req-1'));
+    assert.equal(answer.statusCode, 200);
+    const body = JSON.parse(answer.body!) as { user_id: string; personalized: boolean; recommendations: unknown[] };
+    assert.equal(body.user_id, user.user_id);
+    assert.equal(body.personalized, true);
+    assert.deepEqual(body.recommendations, user.recommendations);
+    const summary = await api.handler(apiGatewayEvent('GET', '/analytics/summary', 'req-2'));
+    assert.deepEqual(JSON.parse(summary.body!), SEED_ANALYTICS.summary);
   });
 });

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { LAMBDA_ENV, type WebRuntimeConfig } from '../../contract';
 import { cachedFallback, type ApiDeps } from '../../lambdas/api/router';
-import type { AnalyticsStore, RecommendationStore } from '../../lambdas/serving/ports';
+import type { AnalyticsStore, RecommendationStore } from '../../lambdas/shared/serving/ports';
 import { startLocalServer, type LocalServer } from '../../local/server/server';
 import type * as ApiHandler from '../../lambdas/api/handler';
 

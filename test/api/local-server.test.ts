@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { WebRuntimeConfig } from '../../contract';
-import { MemoryRecommendationStore } from '../../lambdas/serving/ports';
+import { MemoryRecommendationStore } from '../../local/server/memory-store';
 import { startLocalServer, type LocalServer } from '../../local/server/server';
 
 const stores = { recommendations: new MemoryRecommendationStore(), analytics: { get: async () => undefined } };

@@ -1,15 +1,30 @@
 /**
- * The whole local twin on a small generated data set: broker, sink, the real
- * ingest, the three Spark jobs, the loader and the server, then the API asked
- * over HTTP — with a token from the twin's sign-in provider — for a user's
- * top-3 and an analytics document.
+ * The whole local twin on a small generated data set: the S3 and DynamoDB
+ * servers, broker, sink, the deployed ingest handler invoked by the upload's
+ * S3 event, the three Spark jobs, the deployed loader and the server, then the
+ * API asked over HTTP — with a token from the twin's sign-in provider — for a
+ * user's top-3 and every analytics document, compared with what the jobs wrote.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ANALYTICS_DOCUMENTS, API_ROUTES, LAKE, SERVING_TABLE, type UserRecommendations } from '../../contract';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ANALYTICS_DOCUMENTS,
+  analyticsKeyFor,
+  API_ROUTES,
+  ingestReportKeyFor,
+  LAKE,
+  quarantineKeyFor,
+  SERVING_TABLE,
+  type RecommendationsResponse,
+} from '../../contract';
+import type { IngestReport } from '../../lambdas/ingest/ingest';
+import { TWIN_AWS, UPLOADS_PREFIX } from '../../local/aws/servers';
 import { runPipeline, type TwinRun } from '../../local/pipeline/run';
 import { summaryLines } from '../../local/pipeline/summary';
 import { signInOverHttp } from '../auth/sign-in';
@@ -44,16 +59,43 @@ test('every generated row is read, produced and landed in the lake', () => {
   assert.ok(existsSync(join(run.summary.lake, LAKE.cleanReportKey)), 'clean report written');
 });
 
-test('the API returns three recommendations for a user with personal ones (ALS or repeat)', async () => {
+const s3 = () => new S3Client({});
+const objectText = async (bucket: string, key: string): Promise<string | undefined> => {
+  try {
+    return await (await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+  } catch (error) {
+    if (error instanceof NoSuchKey) return undefined;
+    throw error;
+  }
+};
+
+test("the upload's S3 event ran the ingest Lambda, whose report and rejected rows lie beside the upload", async () => {
+  const { bucket, key } = run.summary.upload;
+  assert.equal(bucket, TWIN_AWS.landingBucket);
+  assert.deepEqual(JSON.parse((await objectText(bucket, ingestReportKeyFor(key)))!), run.summary.ingest);
+  const rejected = (await objectText(bucket, quarantineKeyFor(key)))!;
+  assert.equal(rejected.split('\n').filter(Boolean).length, run.summary.ingest.rejected);
+});
+
+test('the API serves a personal top-3 from the serving table the loader filled', async () => {
   const [user] = run.summary.exampleUsers;
   assert.ok(user, 'the recommend job produced personal recommendations for some user');
   const { status, body } = await getJson(API_ROUTES.recommendations.replace('{userId}', user));
   assert.equal(status, 200);
-  const item = body as UserRecommendations;
-  assert.equal(item.user_id, user);
-  assert.equal(item.recommendations.length, SERVING_TABLE.topK);
-  for (const product of item.recommendations) assert.match(product.product_id, /^\d{19}$/);
-  assert.ok(run.summary.load.users > 0);
+  const answer = body as RecommendationsResponse;
+  assert.equal(answer.user_id, user);
+  assert.equal(answer.personalized, true);
+  assert.ok(answer.source === 'als' || answer.source === 'repeat', answer.source);
+  assert.equal(answer.recommendations.length, SERVING_TABLE.topK);
+  assert.equal(new Set(answer.recommendations.map((p) => p.product_id)).size, SERVING_TABLE.topK, 'three different products');
+  for (const product of answer.recommendations) assert.match(product.product_id, /^\d{19}$/);
+  const { Item } = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(
+    new GetCommand({ TableName: TWIN_AWS.tableName, Key: { [SERVING_TABLE.partitionKey]: user } }),
+  );
+  assert.deepEqual(answer.recommendations.map((p) => p.product_id), (Item!.recommendations as { product_id: string }[]).map((p) => p.product_id));
+  assert.ok(run.summary.load.loaded > 0);
+  assert.equal(run.summary.load.invalid, 0);
+  assert.equal(run.summary.load.fallback, 'loaded');
 });
 
 test('the API turns away a request without the sign-in token', async () => {
@@ -61,13 +103,32 @@ test('the API turns away a request without the sign-in token', async () => {
   assert.equal(status, 401);
 });
 
-test('the API serves the analytics documents the analyse job wrote', async () => {
+test('the API serves each analytics document exactly as the analyse job wrote it', async () => {
   for (const name of ANALYTICS_DOCUMENTS) {
-    const { status } = await getJson(API_ROUTES.analytics.replace('{name}', name));
+    const { status, body } = await getJson(API_ROUTES.analytics.replace('{name}', name));
     assert.equal(status, 200, name);
+    assert.deepEqual(body, JSON.parse(readFileSync(join(run.summary.lake, analyticsKeyFor(name)), 'utf8')), name);
   }
   const { body } = await getJson(API_ROUTES.analytics.replace('{name}', 'summary'));
   assert.ok((body as { orders: number }).orders > 0);
+});
+
+test('while serving, a file put into the landing bucket is ingested as on AWS', async () => {
+  const key = `${UPLOADS_PREFIX}later upload.csv`;
+  const csv = ['event_time,order_id,product_id,category_id,category_code,brand,price,user_id',
+    '2020-04-28 04:25:00 UTC,2297034737199350540,1515966223509719628,2268105635507732512,,,6.94,1515915625447779982',
+    'not,a,row'].join('\n');
+  await s3().send(new PutObjectCommand({ Bucket: TWIN_AWS.landingBucket, Key: key, Body: `${csv}\n` }));
+  let report: string | undefined;
+  for (let waited = 0; report === undefined && waited < 30_000; waited += 200) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    report = await objectText(TWIN_AWS.landingBucket, ingestReportKeyFor(key));
+  }
+  assert.ok(report, 'the ingest report appeared beside the upload');
+  const parsed = JSON.parse(report) as IngestReport;
+  assert.equal(parsed.status, 'ok');
+  assert.deepEqual([parsed.read, parsed.produced, parsed.rejected], [2, 1, 1]);
+  assert.equal((await objectText(TWIN_AWS.landingBucket, quarantineKeyFor(key)))!.split('\n').filter(Boolean).length, 1);
 });
 
 test('the site is served from the same origin', async () => {

@@ -1,6 +1,7 @@
 /**
  * Ctrl-C in the middle of `recstream run` stops what the run started: the
- * Spark child of the running job, and earlier the sink and the broker JVM.
+ * Spark child of the running job, the S3 and DynamoDB servers, and earlier the
+ * sink and the broker JVM.
  * Every process the run starts names its work folder on its command line
  * (broker data dir, lake paths), so none may be left once the run has exited.
  */
@@ -53,6 +54,7 @@ test('SIGINT while Spark runs: exit 130 and no Spark process left', async () => 
 test('SIGTERM once the broker is up: exit 143 and the broker JVM is gone', async () => {
   const { code, running, left, output } = await interruptWhen(/\] broker start done/, 'SIGTERM', 0);
   assert.ok(running.some((p) => p.includes('kafka.Kafka')), `the broker was running: ${running.join('\n')}\n${output.join('\n')}`);
+  for (const server of ['s3-server.ts', 'dynamodb-server.ts']) assert.ok(running.some((p) => p.includes(server)), `${server} was running: ${running.join('\n')}`);
   assert.equal(code, 143, output.join('\n'));
   assert.deepEqual(left, []);
 });

@@ -1,6 +1,6 @@
 /** The serving store on AWS: one DynamoDB item per user, keyed by SERVING_TABLE.partitionKey. */
 import { BatchWriteCommand, GetCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SERVING_TABLE, type UserRecommendations } from '../../contract';
+import { SERVING_TABLE, type UserRecommendations } from '../../../contract';
 import type { RecommendationStore, RecommendationWriter } from './ports';
 
 type DocumentClient = Pick<DynamoDBDocumentClient, 'send'>;
@@ -26,6 +26,15 @@ const backoff = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** (attempt - 2)) * (0.5 + Math.random() / 2)));
 
 /**
+ * BatchWriteItem refuses a request that writes one key twice (the recommend
+ * job's fallback list arrives both among the users and as fallback.json); the
+ * last write wins, as it would written one by one.
+ */
+const lastWritePerUser = (batch: readonly UserRecommendations[]): UserRecommendations[] => [
+  ...new Map(batch.map((item) => [item.user_id, item])).values(),
+];
+
+/**
  * Writes in BatchWriteItem chunks of 25 and resends UnprocessedItems (throttled
  * partitions) until every item is stored or the attempts run out.
  */
@@ -35,8 +44,9 @@ export const dynamoRecommendationWriter = (
   retry: RetryPolicy = { maxAttempts: 8, sleep: backoff },
 ): RecommendationWriter => ({
   async write(batch) {
-    for (let start = 0; start < batch.length; start += BATCH_WRITE_LIMIT) {
-      let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = batch
+    const items = lastWritePerUser(batch);
+    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
+      let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = items
         .slice(start, start + BATCH_WRITE_LIMIT)
         .map((item) => ({ PutRequest: { Item: { ...item } } }));
       for (let attempt = 1; requests.length > 0; attempt++) {

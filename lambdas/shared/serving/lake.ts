@@ -1,16 +1,12 @@
 /**
- * Read access to the lake (the raw bucket on AWS, a folder in the twin): what
- * the loader streams the recommend job's output from and what the API reads
- * analytics documents from.
+ * Read access to the lake (the raw bucket): what the loader streams the
+ * recommend job's output from and what the API reads analytics documents from.
  */
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
-import { analyticsKeyFor, type AnalyticsDocument } from '../../contract';
+import { analyticsKeyFor, type AnalyticsDocument } from '../../../contract';
 import type { AnalyticsStore } from './ports';
 
 export interface LakeReader {
@@ -20,32 +16,8 @@ export interface LakeReader {
   open(key: string): Promise<Readable | undefined>;
 }
 
-const decoded = (key: string, body: Readable): Readable => (key.endsWith('.gz') ? body.pipe(createGunzip()) : body);
-
-/** A lake rooted at a local folder; keys use `/` whatever the platform. */
-export const folderLake = (root: string): LakeReader => ({
-  async list(prefix) {
-    const walk = async (dir: string): Promise<string[]> => {
-      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-      const nested = await Promise.all(
-        entries.map((e) => (e.isDirectory() ? walk(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))),
-      );
-      return nested.flat();
-    };
-    // Walk only the folder part of the prefix, then filter on the whole prefix.
-    const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
-    const files = await walk(join(root, folder));
-    return files
-      .map((f) => relative(root, f).split(sep).join('/'))
-      .filter((k) => k.startsWith(prefix))
-      .sort();
-  },
-  async open(key) {
-    const path = join(root, key);
-    const found = await stat(path).catch(() => undefined);
-    return found?.isFile() ? decoded(key, createReadStream(path)) : undefined;
-  },
-});
+/** Objects whose key ends in `.gz` are gunzipped on read. */
+export const decoded = (key: string, body: Readable): Readable => (key.endsWith('.gz') ? body.pipe(createGunzip()) : body);
 
 type S3Reader = Pick<S3Client, 'send'>;
 

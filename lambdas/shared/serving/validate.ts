@@ -9,7 +9,7 @@ import {
   type RecommendationSource,
   type RecommendedProduct,
   type UserRecommendations,
-} from '../../contract';
+} from '../../../contract';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -1,0 +1,36 @@
+/**
+ * The seam between the twin's lake folder and its lake bucket. The sink and the
+ * Spark jobs work on a folder (Spark would need the hadoop-aws and AWS SDK
+ * bundle jars to read s3a://); on AWS the EMR steps write to the lake bucket,
+ * so after them the twin puts what they wrote for the Lambdas into the bucket.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { LAKE } from '../../contract';
+
+const topFolder = (key: string): string => key.slice(0, key.indexOf('/') + 1);
+
+/** What the loader, the API and a reader of the run's reports take from the bucket on AWS: serving/, analytics/, reports/. */
+export const PUBLISHED_PREFIXES = [
+  ...new Set([LAKE.recommendationsPrefix, LAKE.fallbackKey, LAKE.metricsKey, LAKE.analyticsPrefix, LAKE.cleanReportKey].map(topFolder)),
+];
+
+const filesUnder = async (dir: string): Promise<string[]> => {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))));
+  return nested.flat();
+};
+
+/** Uploads every file under the published prefixes of `lakeDir` to `bucket` under the same key; returns the keys. */
+export const publishLakeOutputs = async (s3: S3Client, bucket: string, lakeDir: string): Promise<string[]> => {
+  const files = (await Promise.all(PUBLISHED_PREFIXES.map((prefix) => filesUnder(join(lakeDir, prefix))))).flat();
+  const keys: string[] = [];
+  for (const file of files) {
+    const key = relative(lakeDir, file).split(sep).join('/');
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: (await stat(file)).size }));
+    keys.push(key);
+  }
+  return keys.sort();
+};
