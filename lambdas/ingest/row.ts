@@ -33,6 +33,7 @@ export type RowOutcome = { event: PurchaseEventV1; realigned: boolean } | { reje
 /** Module-local copies: under tsx's CommonJS interop every read of an imported binding is a getter call, and these are read ~20 times per row. */
 const COLUMNS: readonly CsvColumn[] = CSV_COLUMNS;
 const VERSION = PURCHASE_EVENT_VERSION;
+const ID_COLUMNS = ID_FIELDS;
 
 const reject = (reason: RejectReason, message: string): { rejection: Rejection } => ({ rejection: { reason, message } });
 
@@ -155,7 +156,7 @@ export function toPurchaseEvent(csvFields: readonly string[], source: string, li
     value[column] = text === '' ? null : text;
   }
   // Checks in the order of the contract's FIELD_REJECT_REASONS (missing, ids, time, price), as the clean job's.
-  for (const column of ID_FIELDS) {
+  for (const column of ID_COLUMNS) {
     const id = value[column];
     if (id !== null && !DIGITS.test(id)) return reject(`invalid_${column}`, `${column}: ${quote(id)} is not ${RULE_DESCRIPTIONS.id}`);
   }
