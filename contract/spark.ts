@@ -47,7 +47,8 @@ export const sparkContract = () => ({
   analytics_documents: ANALYTICS_DOCUMENTS,
   serving_table: SERVING_TABLE,
   als_defaults: ALS_DEFAULTS,
-  spark_steps: sparkSteps((key) => `${LAKE_ROOT_PLACEHOLDER}/${key}`),
+  /** The step plan with `lake_root` where the lake goes (the Spark tests run it on a local folder). */
+  spark_plan: { lake_root: LAKE_ROOT_PLACEHOLDER, steps: sparkSteps((key) => `${LAKE_ROOT_PLACEHOLDER}/${key}`) },
   behaviour: {
     csv_columns: BEHAVIOUR_CSV_COLUMNS,
     event_version: BEHAVIOUR_EVENT_VERSION,

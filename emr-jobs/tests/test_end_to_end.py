@@ -26,7 +26,8 @@ def run_job(spark, argv):
 
 def plan(root):
     """contract/pipeline.ts's step plan (as contract.json carries it) with the lake at `root`."""
-    return [[step["job"]] + [arg.replace("{lake}", root) for arg in step["args"]] for step in CONTRACT["spark_steps"]]
+    placeholder = CONTRACT["spark_plan"]["lake_root"]
+    return [[step["job"]] + [arg.replace(placeholder, root) for arg in step["args"]] for step in CONTRACT["spark_plan"]["steps"]]
 
 
 @pytest.fixture(scope="module")
