@@ -2,8 +2,8 @@
  * The local twin end to end: S3- and DynamoDB-protocol servers, Kafka broker
  * and topic, the Firehose-equivalent sink, the CSV uploaded to the landing
  * bucket whose event invokes the deployed ingest handler, the three EMR Spark
- * jobs on the lake, the deployed loader into the serving table, and the API +
- * site on loopback.
+ * jobs on the lake, the deployed loader into the serving table, and the
+ * deployed API handler + site on loopback.
  */
 import type { ChildProcess } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readdirSync } from 'node:fs';
@@ -11,15 +11,14 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LAKE, LAMBDA_ENV, sparkSteps } from '../../contract';
 import type { IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/shared-producers';
+import type * as ApiLambda from '../../lambdas/api/handler';
 import type * as IngestLambda from '../../lambdas/ingest/handler';
 import type * as LoaderLambda from '../../lambdas/load-recommendations/handler';
 import type { LoadReport } from '../../lambdas/load-recommendations/load';
-import { dynamoRecommendationStore } from '../../lambdas/shared/serving/dynamodb';
-import { lakeAnalyticsStore, s3Lake } from '../../lambdas/shared/serving/lake';
+import { s3Lake } from '../../lambdas/shared/serving/lake';
 import { exampleUsers } from './example-users';
 import { PUBLISHED_PREFIXES, publishLakeOutputs } from '../aws/lake-bucket';
 import { landingTrigger, type LandingTrigger } from '../aws/landing-trigger';
@@ -251,16 +250,14 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
     const accessLogFile = join(logs, 'api-access.log');
     const accessLog = createWriteStream(accessLogFile, { flags: 'a' });
     resources.add('access log', () => new Promise<void>((done) => accessLog.end(done)));
-    const lakeBucket = s3Lake(s3, TWIN_AWS.lakeBucket);
     const server = await stages.run(
       'serve',
       async () => {
         const started = await startLocalServer({
           port: options.port,
           webDir: WEB_DIR,
-          // The API Lambda's own adapters, on the servers' table and bucket.
-          recommendations: dynamoRecommendationStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TWIN_AWS.tableName),
-          analytics: lakeAnalyticsStore(lakeBucket),
+          // The deployed API handler, its clients on the servers' table and lake bucket.
+          lambda: lambdaModule<typeof ApiLambda>('../../lambdas/api/handler').handler,
           runtimeConfig: { apiUrl: '', auth: siteSignIn(identity) },
           // As API Gateway's JWT authorizer in front of the API Lambda.
           auth: apiAuthorizer(identity),
@@ -286,7 +283,7 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         clean: await readJson(at(LAKE.cleanReportKey)),
         load: loaded,
         metrics: await readJson(at(LAKE.metricsKey)),
-        exampleUsers: await exampleUsers(lakeBucket),
+        exampleUsers: await exampleUsers(s3Lake(s3, TWIN_AWS.lakeBucket)),
         timings: stages.timings(),
         signIn: { username: identity.analyst.username, password: identity.analyst.password, accessLog: accessLogFile },
       },

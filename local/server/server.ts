@@ -1,11 +1,14 @@
 /**
- * The twin's web server: the recommendation API (the same handleRequest the
- * Lambda runs) and the built site, on one origin, on loopback by default.
+ * The twin's web server: the recommendation API and the built site, on one
+ * origin, on loopback by default. The API is either the deployed Lambda's
+ * handler, invoked with the event API Gateway would send (the twin), or the
+ * handleRequest it wraps, on stores given here (tests and benches).
  */
 import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { API_ROUTES, WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../contract';
@@ -13,7 +16,15 @@ import { cachedFallback, handleRequest, isApiPath, type ApiDeps, type ApiRespons
 import type { AnalyticsStore, RecommendationStore } from '../../lambdas/shared/serving/ports';
 import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '../auth/verify';
 
-export interface LocalServerOptions {
+/** The API Lambda's `handler` (lambdas/api/handler.ts), loaded once its environment is set. */
+export type ApiLambda = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** The API's data: the deployed handler with its own clients, or stores for handleRequest. */
+export type ApiBackend = { lambda: ApiLambda } | { recommendations: RecommendationStore; analytics: AnalyticsStore };
+
+export type LocalServerOptions = ApiBackend & ServerSettings;
+
+interface ServerSettings {
   /** 127.0.0.1 unless `exposeBeyondLoopback` is set: the data is a store's customers. */
   host?: string;
   exposeBeyondLoopback?: boolean;
@@ -21,11 +32,9 @@ export interface LocalServerOptions {
   port?: number;
   /** The built site, normally `web/dist`. */
   webDir: string;
-  recommendations: RecommendationStore;
-  analytics: AnalyticsStore;
   /** Served as `/config.json`; an empty `apiUrl` means "this origin". */
   runtimeConfig: WebRuntimeConfig;
-  /** CORS origin for API calls from another origin (a Vite dev server); none by default. */
+  /** CORS origin for API calls from another origin (a Vite dev server); none by default. With `lambda`, its `ALLOWED_ORIGIN` decides. */
   allowedOrigin?: string;
   /**
    * Require a valid bearer token on every API route but /health, checked as API
@@ -144,18 +153,61 @@ const unauthorized = (reason: string, requestId: string, allowedOrigin: string |
   body: JSON.stringify({ message: 'Unauthorized', requestId }),
 });
 
-export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalServer> => {
-  const host = opts.host ?? '127.0.0.1';
-  if (!LOOPBACK.has(host) && !opts.exposeBeyondLoopback) {
-    throw new Error(`refusing to bind ${host}: the site shows customers' data; pass exposeBeyondLoopback to mean it`);
+/** The HTTP API (payload v2) event for a request, as API Gateway's `$default` stage sends it; multi-value headers joined by commas. */
+const apiGatewayEvent = (req: IncomingMessage, url: string, requestId: string): APIGatewayProxyEventV2 => {
+  const [rawPath, rawQueryString = ''] = url.split(/\?(.*)/s);
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]));
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    headers,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: req.headers.host ?? 'localhost',
+      domainPrefix: (req.headers.host ?? 'localhost').split('.')[0],
+      http: { method: req.method ?? 'GET', path: rawPath, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '' },
+      requestId,
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: false,
+  };
+};
+
+const fromLambda = (result: APIGatewayProxyStructuredResultV2): ApiResponse => ({
+  status: result.statusCode ?? 200,
+  headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)])),
+  body: result.body ?? '',
+});
+
+/** How the API answers a request that passed the token check. */
+const apiAnswerer = (opts: LocalServerOptions): ((req: IncomingMessage, url: string, requestId: string) => Promise<ApiResponse>) => {
+  if ('lambda' in opts) {
+    const { lambda } = opts;
+    return async (req, url, requestId) => fromLambda(await lambda(apiGatewayEvent(req, url, requestId)));
   }
-  const webDir = normalize(opts.webDir).replace(/[\\/]+$/, '');
   const deps: ApiDeps = {
     recommendations: opts.recommendations,
     fallback: cachedFallback(opts.recommendations),
     analytics: opts.analytics,
     allowedOrigin: opts.allowedOrigin,
   };
+  return (req, url, requestId) => handleRequest({ method: req.method ?? 'GET', path: url, headers: req.headers as Record<string, string>, requestId }, deps);
+};
+
+export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalServer> => {
+  const host = opts.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host) && !opts.exposeBeyondLoopback) {
+    throw new Error(`refusing to bind ${host}: the site shows customers' data; pass exposeBeyondLoopback to mean it`);
+  }
+  const webDir = normalize(opts.webDir).replace(/[\\/]+$/, '');
+  const answer = apiAnswerer(opts);
   const configBody = JSON.stringify(opts.runtimeConfig);
   const authorize = opts.auth ? createJwtAuthorizer(opts.auth) : undefined;
   // CORS preflights carry no token by design; API Gateway answers them before its authorizer too.
@@ -171,7 +223,7 @@ export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalS
       if (verdict.ok) principal = verdict.principal;
       else response = unauthorized(verdict.reason, requestId, opts.allowedOrigin);
     }
-    response ??= await handleRequest({ method, path: url, headers: req.headers as Record<string, string>, requestId }, deps);
+    response ??= await answer(req, url, requestId);
     opts.accessLog?.({ requestId, time: new Date().toISOString(), method, path, status: response.status, ...principal });
     return response;
   };

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -18,6 +19,7 @@ import { LAKE, LAMBDA_ENV, SERVING_TABLE, analyticsKeyFor, type UserRecommendati
 import { dynamoRecommendationStore, dynamoRecommendationWriter } from '../../lambdas/shared/serving/dynamodb';
 import { lakeAnalyticsStore, readText, s3Lake } from '../../lambdas/shared/serving/lake';
 import { TWIN_AWS } from '../../local/aws/servers';
+import { startLocalServer } from '../../local/server/server';
 import { startTestAws, type TestAws } from './aws-servers';
 import { apiGatewayEvent, loadLambdaHandler } from './harness';
 import { SEED_ANALYTICS, SEED_USERS, UNKNOWN_USER, writeSeedLake } from './seed';
@@ -100,5 +102,19 @@ describe('the deployed Lambdas on the servers', () => {
     assert.deepEqual(body.recommendations, user.recommendations);
     const summary = await api.handler(apiGatewayEvent('GET', '/analytics/summary', 'req-2'));
     assert.deepEqual(JSON.parse(summary.body!), SEED_ANALYTICS.summary);
+
+    // The twin's server invokes that handler with the event API Gateway would build from the request.
+    const server = await startLocalServer({ lambda: api.handler, webDir: tmpdir(), runtimeConfig: { apiUrl: '', auth: null } });
+    try {
+      for (const path of [`/users/${user.user_id}/recommendations`, `/users/${UNKNOWN_USER}/recommendations?x=1`, '/analytics/summary', '/analytics/nope', '/health']) {
+        const http = await fetch(`${server.url}${path}`);
+        const direct = await api.handler({ ...apiGatewayEvent('GET', path.split('?')[0], http.headers.get('x-request-id') ?? 'none'), rawQueryString: path.split('?')[1] ?? '' });
+        assert.equal(http.status, direct.statusCode, path);
+        assert.equal(await http.text(), direct.body, path);
+        assert.equal(http.headers.get('content-type'), String(direct.headers?.['content-type']), path);
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
