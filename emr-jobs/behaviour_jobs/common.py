@@ -1,0 +1,47 @@
+"""What every behaviour job shares: its progress lines, lake paths and small document I/O."""
+import datetime
+import json
+
+from recstream_jobs import io
+
+
+def progress(job):
+    """`[<job> HH:MM:SS] message` lines, the format the twin and EMR step logs show for every job."""
+
+    def log(message):
+        print("[%s %s] %s" % (job, datetime.datetime.utcnow().strftime("%H:%M:%S"), message), flush=True)
+
+    return log
+
+
+def at(lake, key):
+    """A lake key (from the contract) under the lake root (a folder or s3://bucket[/prefix])."""
+    return io.join(lake, key)
+
+
+def _filesystem(spark, path):
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    return hpath, hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+
+
+def read_json(spark, path):
+    """A small JSON document through Hadoop's FileSystem (s3:// and file paths), or None when absent."""
+    hpath, fs = _filesystem(spark, path)
+    if not fs.exists(hpath):
+        return None
+    stream = fs.open(hpath)
+    try:
+        reader = spark.sparkContext._jvm.java.io.BufferedReader(spark.sparkContext._jvm.java.io.InputStreamReader(stream, "UTF-8"))
+        lines = []
+        line = reader.readLine()
+        while line is not None:
+            lines.append(line)
+            line = reader.readLine()
+        return json.loads("\n".join(lines))
+    finally:
+        stream.close()
+
+
+def rounded(value, digits=6):
+    return None if value is None else round(float(value), digits)
