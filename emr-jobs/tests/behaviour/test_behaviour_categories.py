@@ -1,0 +1,56 @@
+"""Top-3 categories on a hand-computed fixture. Events span 0 h .. 100 h, so the test cut is at 80 h.
+
+Before 80 h (weights view 1, cart 2, purchase 4):
+  u1: X view x3 (3), Y view + purchase (5)   -> own list Y, X
+  u2: Z view + cart (3)                      -> own list Z
+  u3: X view                                 (nothing after: not evaluated)
+  u5: W view x10                             (nothing after: not evaluated)
+  popular (events before the cut): W 10, X 4, Y 2 -> W, X, Y
+After 80 h: u1 touches X and Z; u2 touches Y; u4 (no history, not evaluated) touches Z at 100 h.
+Lists: u1 Y, X, W (hits X of {X, Z}: recall 0.5); u2 Z, W, X (recall 0)   -> recall@3 0.25, hit-rate 0.5
+Popular W, X, Y: u1 0.5, u2 1.0                                          -> recall@3 0.75, hit-rate 1.0
+"""
+import pytest
+from events_fixture import event, raw_frame
+
+from behaviour_jobs import categories
+from behaviour_jobs import events as ev
+from behaviour_jobs import sessions
+
+W, X, Y, Z = ("200000000000000000%d" % i for i in range(1, 5))
+H = 3600
+
+
+def rows():
+    before = (
+        [event(0 + i, "view", "50", "5", "s5", W) for i in range(10)]
+        + [event(10 * H + i, "view", "11", "1", "s1", X) for i in range(3)]
+        + [event(11 * H, "view", "12", "1", "s1b", Y), event(11 * H + 10, "purchase", "12", "1", "s1b", Y)]
+        + [event(20 * H, "view", "13", "2", "s2", Z), event(20 * H + 5, "cart", "13", "2", "s2", Z)]
+        + [event(30 * H, "view", "11", "3", "s3", X)]
+    )
+    after = [event(85 * H, "view", "11", "1", "s1c", X), event(86 * H, "view", "13", "1", "s1c", Z), event(90 * H, "view", "12", "2", "s2b", Y), event(100 * H, "view", "13", "4", "s4", Z)]
+    return before + after
+
+
+@pytest.fixture(scope="module")
+def events(spark):
+    return sessions.sessionize(ev.good_events(ev.checked(raw_frame(spark, rows()))))
+
+
+def test_recall_at_3_of_affinity_lists_and_of_the_popular_baseline(spark, events):
+    table = categories.affinity_table(events, categories.cut_times(events))
+    result = categories.evaluate(table, spark, "test", (1, 2, 4))
+    assert result["popular_categories"] == [W, X, Y]
+    assert result["affinity"] == {"users": 2, "recall_at_3": 0.25, "hit_rate_at_3": 0.5}
+    assert result["popular"] == {"users": 2, "recall_at_3": 0.75, "hit_rate_at_3": 1.0}
+
+
+def test_served_lists_rank_own_affinity_first_then_fill_with_popular(spark, events):
+    _, served, document = categories.categories(spark, events)
+    lists = {r["user_id"]: [c["category_id"] for c in r["categories"]] for r in categories.serving_lists(served, events).collect()}
+    # All events count for serving; weights come from validation (cut at 60 h), shown in the document.
+    assert document["weights"]["view_cart_purchase"] in [list(w) for w in categories.WEIGHTS]
+    assert set(lists) == {"1", "2", "3", "4", "5"}
+    assert all(len(v) == 3 and len(set(v)) == 3 for v in lists.values())
+    assert lists["5"][0] == W and lists["3"][0] == X and lists["4"][0] == Z
