@@ -4,6 +4,7 @@
  * loader stored.
  */
 import {
+  ID_PATTERN,
   SERVING_TABLE,
   USER_ID_PATTERN,
   type RecommendationSource,
@@ -14,7 +15,7 @@ import {
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const SOURCES: readonly RecommendationSource[] = ['als', 'repeat', 'popular', 'fallback'];
-const DIGITS = /^\d{1,20}$/;
+const DIGITS = new RegExp(ID_PATTERN);
 const isSource = (v: unknown): v is RecommendationSource => SOURCES.includes(v as RecommendationSource);
 
 const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
