@@ -3,6 +3,8 @@
 import { App } from 'aws-cdk-lib';
 import { createRecstream } from '../lib/app';
 import { resolveConfig } from '../lib/config';
+import { checkWithCdkNag } from '../lib/nag';
 
 const app = new App();
 createRecstream(app, resolveConfig(app.node.tryGetContext('recstream')));
+checkWithCdkNag(app);

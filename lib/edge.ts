@@ -8,6 +8,7 @@
  * needs the main stack's region at synth time; this keeps `cdk synth`
  * region-agnostic.) `cdk deploy --all` deploys this stack first.
  */
+import { createHash } from 'node:crypto';
 import { Aws, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -19,8 +20,39 @@ import { logGroup } from './storage';
 
 export const EDGE_REGION = 'us-east-1';
 
+/** Changes whenever the web ACL's definition does. */
+export const siteAclFingerprint = (config: RecstreamConfig): string =>
+  createHash('sha256').update(JSON.stringify(siteAclProps(config))).digest('hex').slice(0, 16);
+
 /** Where the edge stack publishes the web ACL's ARN. */
 export const webAclParameterName = (config: RecstreamConfig): string => `/${config.name}/edge/web-acl-arn`;
+
+/** The web ACL's whole definition: the edge stack builds it, and the main stack's reader fingerprints it. */
+export function siteAclProps(config: RecstreamConfig): wafv2.CfnWebACLProps {
+  const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+    cloudWatchMetricsEnabled: true,
+    sampledRequestsEnabled: true,
+    metricName,
+  });
+  return {
+    name: `${config.name}-site`,
+    scope: 'CLOUDFRONT',
+    defaultAction: { allow: {} },
+    visibilityConfig: visibility(`${config.name}-site`),
+    rules: [
+      {
+        name: 'RateLimitPerIp',
+        priority: 0,
+        action: { block: {} },
+        // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
+        statement: {
+          rateBasedStatement: { limit: config.auth.requestsPer5MinutesPerIp, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
+        },
+        visibilityConfig: visibility(`${config.name}-rate-limit-per-ip`),
+      },
+    ],
+  };
+}
 
 export interface EdgeStackProps extends StackProps {
   config: RecstreamConfig;
@@ -32,29 +64,7 @@ export class EdgeStack extends Stack {
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, { ...props, env: { account: props.env?.account, region: EDGE_REGION } });
     const { config } = props;
-    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true,
-      sampledRequestsEnabled: true,
-      metricName,
-    });
-    this.webAcl = new wafv2.CfnWebACL(this, 'SiteAcl', {
-      name: `${config.name}-site`,
-      scope: 'CLOUDFRONT',
-      defaultAction: { allow: {} },
-      visibilityConfig: visibility(`${config.name}-site`),
-      rules: [
-        {
-          name: 'RateLimitPerIp',
-          priority: 0,
-          action: { block: {} },
-          // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
-          statement: {
-            rateBasedStatement: { limit: config.auth.requestsPer5MinutesPerIp, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
-          },
-          visibilityConfig: visibility(`${config.name}-rate-limit-per-ip`),
-        },
-      ],
-    });
+    this.webAcl = new wafv2.CfnWebACL(this, 'SiteAcl', siteAclProps(config));
     new ssm.StringParameter(this, 'SiteAclArn', {
       parameterName: webAclParameterName(config),
       stringValue: this.webAcl.attrArn,
@@ -63,7 +73,15 @@ export class EdgeStack extends Stack {
   }
 }
 
-/** Reads the edge stack's web ACL ARN (in us-east-1) during the main stack's deployment. */
+/**
+ * Reads the edge stack's web ACL ARN (in us-east-1) during the main stack's deployment.
+ *
+ * CloudFormation runs the read again only when the reader's properties change. The ACL is replaced
+ * only when its definition changes (its name or scope), so a fingerprint of that definition is part of
+ * the reader's properties: a changed ACL is re-read in the same `cdk deploy --all`. (WAF refuses to
+ * delete a web ACL still associated with a distribution, so it is not replaced behind the main stack's
+ * back: https://docs.aws.amazon.com/waf/latest/APIReference/API_DeleteWebACL.html.)
+ */
 export function webAclArnFromEdge(scope: Construct, config: RecstreamConfig): string {
   const name = webAclParameterName(config);
   const call: cr.AwsSdkCall = {
@@ -71,7 +89,7 @@ export function webAclArnFromEdge(scope: Construct, config: RecstreamConfig): st
     action: 'getParameter',
     parameters: { Name: name },
     region: EDGE_REGION,
-    physicalResourceId: cr.PhysicalResourceId.of(name),
+    physicalResourceId: cr.PhysicalResourceId.of(`${name}@${siteAclFingerprint(config)}`),
   };
   const read = new cr.AwsCustomResource(scope, 'EdgeWebAclArn', {
     onCreate: call,

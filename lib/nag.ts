@@ -6,13 +6,23 @@
  * IAM4/IAM5 findings are acknowledged one by one: the id names the exact policy,
  * action or resource, e.g. `AwsSolutions-IAM5[Resource::<Lake5F1B88EA.Arn>/raw/purchases/*]`.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
 export interface Exemption {
   /** e.g. `AwsSolutions-S1`, or `AwsSolutions-IAM5[Resource::...]` for one finding */
   id: string;
   reason: string;
+}
+
+/**
+ * Runs the AwsSolutions pack as a validation plugin: every `cdk synth` (and deploy) checks the
+ * templates, and an unacknowledged finding fails the synth with its report, so a changed config
+ * shows its findings before anything is deployed.
+ */
+export function checkWithCdkNag(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 }
 
 /** cdk-nag registers its rules under the pack's name. */

@@ -34,6 +34,8 @@ export const EMR_MANAGED_TAG = { key: 'for-use-with-amazon-emr-managed-policies'
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
   readonly subnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  /** The only way from the subnets to S3, including the presigned URLs CloudFormation's custom resources answer on. */
+  readonly s3Endpoint: ec2.GatewayVpcEndpoint;
 
   constructor(scope: Construct, id: string, config: RecstreamConfig) {
     super(scope, id);
@@ -42,14 +44,12 @@ export class Network extends Construct {
       maxAzs: 2,
       natGateways: 0,
       subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 22 }],
-      gatewayEndpoints: {
-        S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
-        DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
-      },
       flowLogs: {
         all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL },
       },
     });
+    this.s3Endpoint = this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    this.vpc.addGatewayEndpoint('DynamoDB', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
     // The VPC too, not only its subnets: the v2 policy's ec2:CreateVpcEndpoint (EMR's service endpoint)
     // is conditioned on a tagged VPC (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html).
     Tags.of(this.vpc).add(EMR_MANAGED_TAG.key, EMR_MANAGED_TAG.value, { includeResourceTypes: ['AWS::EC2::VPC', 'AWS::EC2::Subnet'] });

@@ -31,6 +31,9 @@ import { logGroup } from './storage';
 /** MSK's IAM-auth listener inside AWS: https://docs.aws.amazon.com/msk/latest/developerguide/port-info.html */
 export const MSK_IAM_PORT = 9098;
 
+/** How long CloudFormation waits for the topic creator's answer (the CustomResource ServiceTimeout). */
+export const TOPIC_CREATOR_SERVICE_TIMEOUT = Duration.minutes(4);
+
 /** Firehose's date folders, the same `yyyy/MM/dd/HH/` the local twin's sink writes. */
 const HOURLY = '!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/!{timestamp:HH}/';
 
@@ -166,11 +169,19 @@ export class Streaming extends Construct {
         resources: [this.topicArn],
       }),
     );
-    return new CustomResource(this, 'Topic', {
+    const topic = new CustomResource(this, 'Topic', {
       serviceToken: creator.fn.functionArn,
       resourceType: 'Custom::KafkaTopic',
       properties: { BootstrapBrokers: this.bootstrapBrokers, TopicName: TOPIC.name, Partitions: TOPIC.partitions },
+      // CloudFormation's default is an hour; the function answers within its 2-minute timeout, so a
+      // reply lost on the way fails the stack in minutes instead.
+      serviceTimeout: TOPIC_CREATOR_SERVICE_TIMEOUT,
     });
+    // The function answers through S3 (a presigned URL) via the gateway endpoint and reaches the brokers
+    // through the 9098 rules. Without these dependencies, a rollback or delete may remove the endpoint or
+    // the rules first, and the reply never arrives (the class of https://github.com/aws/aws-cdk/issues/21348).
+    topic.node.addDependency(network.s3Endpoint, this.clusterSecurityGroup, creator.securityGroup);
+    return topic;
   }
 
   private createDeliveryStream(config: RecstreamConfig, lake: s3.IBucket, groupArns: string): firehose.CfnDeliveryStream {

@@ -3,6 +3,7 @@
  * control), HTTPS only, with the built site and its runtime config deployed
  * together at deploy time.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -16,13 +17,43 @@ import { REPO_ROOT } from './functions';
 import { ASSETS_BUCKET_OBJECTS, S3_READ_ACTIONS, cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
 import { logGroup, type LogBuckets } from './storage';
 
-/** The built site, or a clear instruction when it has not been built. */
+/** What the site is built from: a build older than any of these is stale. */
+const WEB_SOURCES = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'contract'];
+const DEFAULT_WEB_DIST = path.join(REPO_ROOT, 'web', 'dist');
+
+const newestMtime = (file: string): number => {
+  if (!fs.existsSync(file)) return 0;
+  const stat = fs.statSync(file);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...fs.readdirSync(file).map((entry) => newestMtime(path.join(file, entry))));
+};
+
+/**
+ * The built site. `cdk synth` builds it (vite, a few seconds) when it is missing, and rebuilds the
+ * default `web/dist` when a source is newer, so `npm ci && npx cdk synth` works on a fresh clone.
+ * A `webDist` set in the config that already holds a site is used as it is.
+ */
 export function webDistDirectory(config: RecstreamConfig): string {
   const dir = path.resolve(REPO_ROOT, config.webDist);
-  if (!fs.existsSync(path.join(dir, 'index.html'))) {
-    throw new Error(`The website is not built: ${dir}/index.html is missing. Run \`npm run build:web\` (local/setup.sh does it) before \`cdk synth\`/\`cdk deploy\`.`);
-  }
+  const index = path.join(dir, 'index.html');
+  const missing = !fs.existsSync(index);
+  const stale = !missing && dir === DEFAULT_WEB_DIST && Math.max(...WEB_SOURCES.map((s) => newestMtime(path.join(REPO_ROOT, s)))) > fs.statSync(index).mtimeMs;
+  if (missing || stale) buildSite(dir);
   return dir;
+}
+
+function buildSite(outDir: string): void {
+  const vite = path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  // The CLI reads the app's stdout; the build's progress goes to stderr.
+  const build = spawnSync(process.execPath, [vite, 'build', '--config', path.join(REPO_ROOT, 'web', 'vite.config.ts'), '--outDir', outDir, '--emptyOutDir'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
+  process.stderr.write(build.stdout ?? '');
+  if (build.status !== 0 || !fs.existsSync(path.join(outDir, 'index.html'))) {
+    throw new Error(`Building the website into ${outDir} failed (run \`npm ci\`, then \`npm run build:web\` to see why):\n${build.stderr ?? build.error}`);
+  }
 }
 
 /** The deployment handler unzips the site in memory; CDK names its singleton after this size. */
@@ -39,11 +70,12 @@ export class Web extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   private readonly config: RecstreamConfig;
+  private readonly siteDirectory: string;
 
   constructor(scope: Construct, id: string, props: WebProps) {
     super(scope, id);
     this.config = props.config;
-    webDistDirectory(props.config); // fail early, before anything else is built
+    this.siteDirectory = webDistDirectory(props.config); // build (or fail) early, before anything else is built
     this.bucket = props.logs.bucket(this, 'Site', props.config);
     this.distribution = new cloudfront.Distribution(this, 'Cdn', {
       comment: `${props.config.name} website`,
@@ -86,7 +118,7 @@ export class Web extends Construct {
    */
   publish(runtimeConfig: WebRuntimeConfig): s3deploy.BucketDeployment {
     const deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
-      sources: [s3deploy.Source.asset(webDistDirectory(this.config)), s3deploy.Source.jsonData(WEB_RUNTIME_CONFIG_FILE, runtimeConfig)],
+      sources: [s3deploy.Source.asset(this.siteDirectory), s3deploy.Source.jsonData(WEB_RUNTIME_CONFIG_FILE, runtimeConfig)],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],

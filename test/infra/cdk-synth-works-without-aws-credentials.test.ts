@@ -5,24 +5,36 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { stubWebDist } from './synth';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+// One CLI run (bundling is slow) serves every test below; the site is not built beforehand, as on a fresh clone.
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-home-'));
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-cli-out-'));
+const webDist = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-unbuilt-')), 'dist');
+const result = spawnSync(
+  path.join(ROOT, 'node_modules', '.bin', 'cdk'),
+  ['synth', '--quiet', '--no-notices', '--output', out, '-c', `recstream=${JSON.stringify({ webDist })}`],
+  {
+    cwd: ROOT,
+    encoding: 'utf8',
+    // Only what a fresh shell has: node on PATH and a home without ~/.aws.
+    env: { PATH: `${path.join(ROOT, 'node_modules', '.bin')}:${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    timeout: 300_000,
+  },
+);
+
+test('cdk synth builds the site when it is not built (issue 12.9)', () => {
+  assert.equal(result.status, 0, `cdk synth failed:\n${result.stdout}\n${result.stderr}`);
+  assert.ok(fs.existsSync(path.join(webDist, 'index.html')));
+});
+
+test('cdk synth runs cdk-nag, not only the tests (issue 12.8)', () => {
+  const report = JSON.parse(fs.readFileSync(path.join(out, 'validation-report.json'), 'utf8'));
+  assert.deepEqual(report.pluginReports.map((p: { pluginName: string; conclusion: string }) => [p.pluginName, p.conclusion]), [['AwsSolutions', 'success']]);
+});
+
 test('cdk synth succeeds with an empty environment and bundles the four Lambdas into modules that load', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-home-'));
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-cli-out-'));
-  const result = spawnSync(
-    path.join(ROOT, 'node_modules', '.bin', 'cdk'),
-    ['synth', '--quiet', '--no-notices', '--output', out, '-c', `recstream=${JSON.stringify({ webDist: stubWebDist() })}`],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      // Only what a fresh shell has: node on PATH and a home without ~/.aws.
-      env: { PATH: `${path.join(ROOT, 'node_modules', '.bin')}:${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-      timeout: 300_000,
-    },
-  );
   assert.equal(result.status, 0, `cdk synth failed:\n${result.stdout}\n${result.stderr}`);
   const template = JSON.parse(fs.readFileSync(path.join(out, 'Recstream.template.json'), 'utf8'));
   const assets = JSON.parse(fs.readFileSync(path.join(out, 'Recstream.assets.json'), 'utf8')).files as Record<string, { source: { path: string } }>;

@@ -1,5 +1,8 @@
 // Private site bucket read only through CloudFront OAC, HTTPS only, SPA fallbacks, logs; site + config.json deployed together.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { resolveConfig } from '../../lib/config';
 import { WEB_RUNTIME_CONFIG_FILE } from '../../contract';
@@ -50,7 +53,12 @@ test('one deployment ships the site and config.json (the API URL, resolved at de
   assert.equal(WEB_RUNTIME_CONFIG_FILE, 'config.json');
 });
 
-test('a missing build fails with the command that fixes it', () => {
-  const config = resolveConfig({ webDist: '/nonexistent/recstream-dist' });
-  assert.throws(() => webDistDirectory(config), /npm run build:web/);
+test('synth builds a missing site itself (issue 12.9: `npm ci && npx cdk synth` on a fresh clone)', () => {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-fresh-')), 'dist');
+  assert.equal(webDistDirectory(resolveConfig({ webDist: dir })), dir);
+  assert.match(fs.readFileSync(path.join(dir, 'index.html'), 'utf8'), /<script type="module"/);
+});
+
+test('a site that cannot be built fails with the command that shows why', () => {
+  assert.throws(() => webDistDirectory(resolveConfig({ webDist: '/proc/recstream-dist' })), /npm run build:web/);
 });

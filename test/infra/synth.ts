@@ -6,11 +6,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { resolveConfig, type RecstreamConfig } from '../../lib/config';
 import { createRecstream } from '../../lib/app';
+import { checkWithCdkNag } from '../../lib/nag';
 import type { EdgeStack } from '../../lib/edge';
 import type { RecstreamStack } from '../../lib/recstream-stack';
 
@@ -53,7 +53,7 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
   });
   const config = resolveConfig({ webDist: stubWebDist(), ...options.context });
   const { main: stack, edge } = createRecstream(app, config);
-  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  if (options.nag) checkWithCdkNag(app);
   const template = Template.fromStack(stack);
   return { app, stack, edge, config, template, resources: template.toJSON().Resources };
 }
