@@ -2,10 +2,12 @@
 /**
  * recstream's local command line:
  *   run       the whole pipeline on this machine (`npm run local`; `local` is an alias)
- *   generate  a synthetic purchases CSV in the upload schema (`npm run generate`)
+ *   generate  a synthetic purchases CSV in the upload schema (`npm run generate`), or with --behaviour a REES46 behaviour CSV
  *   sink      the Firehose-equivalent sink as its own process
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_BEHAVIOUR_SEED } from '../generator/behaviour';
+import { writeBehaviourCsv } from '../generator/behaviour-write';
 import { DEFAULT_SEED } from '../generator/generate';
 import { writeGenerated } from '../generator/write';
 import { runTwin } from '../pipeline/twin';
@@ -14,7 +16,7 @@ import { SINK_DEFAULTS, startSink } from '../sink/sink';
 
 const USAGE = `usage:
   recstream run [--csv FILE] [--once] [--port N] [--rows N] [--seed S] [--keep] [--work-dir DIR]
-  recstream generate --rows N [--seed S] [--out FILE.csv|FILE.csv.gz]   (stdout without --out)
+  recstream generate --rows N [--seed S] [--out FILE.csv|FILE.csv.gz] [--behaviour]   (stdout without --out)
   recstream sink --brokers HOST:PORT --lake DIR [--buffer-mib N] [--interval-seconds S] [--until-drained]`;
 
 const fail = (message: string): never => {
@@ -30,8 +32,13 @@ const positiveNumber = (name: string, value: string | undefined, fallback?: numb
 };
 
 const generateCommand = async (args: string[]) => {
-  const { values } = parseArgs({ args, options: { rows: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { rows: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, behaviour: { type: 'boolean', default: false } } });
   const rows = Math.floor(positiveNumber('rows', values.rows));
+  if (values.behaviour) {
+    await writeBehaviourCsv({ events: rows, seed: values.seed ?? DEFAULT_BEHAVIOUR_SEED }, values.out ?? process.stdout);
+    if (values.out) console.error(`generate: wrote ${formatCount(rows)} behaviour events to ${values.out}`);
+    return;
+  }
   const started = Date.now();
   let last = 0;
   await writeGenerated({ rows, seed: values.seed ?? DEFAULT_SEED }, values.out ?? process.stdout, (done) => {

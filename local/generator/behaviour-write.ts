@@ -6,7 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { BEHAVIOUR_LAKE } from '../../contract';
@@ -33,7 +33,9 @@ const writeGzipOrPlain = async (lines: Iterable<string>, path: string): Promise<
   await rename(partial, path);
 };
 
-export const writeBehaviourCsv = (options: BehaviourOptions, path: string): Promise<void> => writeGzipOrPlain(generateBehaviourCsv(options), path);
+/** A REES46 CSV to a file (.csv / .csv.gz, appearing whole or not at all) or a stream (stdout). */
+export const writeBehaviourCsv = (options: BehaviourOptions, out: string | Writable): Promise<void> =>
+  typeof out === 'string' ? writeGzipOrPlain(generateBehaviourCsv(options), out) : pipeline(Readable.from(chunked(generateBehaviourCsv(options))), out, { end: false });
 
 const firehoseFolder = (ms: number): string => new Date(ms).toISOString().slice(0, 13).replace(/[-T]/g, '/') + '/';
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,5 +131,18 @@ test('Firehose objects hold BehaviourEventV1 lines under the raw events prefix, 
     for (const p of paths) assert.ok(p.startsWith(join(lake, BEHAVIOUR_LAKE.rawPrefix)) && /\/2019\/11\/01\/\d{2}\//.test(p), p);
   } finally {
     rmSync(lake, { recursive: true, force: true });
+  }
+});
+
+test('recstream generate --behaviour writes the same CSV as the generator', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'recstream-behaviour-cli-'));
+  try {
+    const out = join(dir, 'events.csv.gz');
+    const cli = join(__dirname, '..', '..', 'local', 'bin', 'recstream.ts');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', cli, 'generate', '--behaviour', '--rows', '4000', '--seed', '9', '--out', out], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(gunzipSync(readFileSync(out)).toString('utf8'), [...generateBehaviourCsv({ events: 4000, seed: '9' })].join(''));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
