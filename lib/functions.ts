@@ -17,6 +17,24 @@ import { logGroup } from './storage';
 /** Repository root, so entries resolve the same from `cdk synth` and from tests. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
+/** esbuild, no Docker: how every recstream Lambda is bundled. */
+export const BUNDLING: nodejs.BundlingOptions = {
+  forceDockerBundling: false,
+  // ESM: @platformatic/kafka is an ES module that reads import.meta.url at load, which a CJS bundle
+  // lacks (it crashes on require). The banner gives bundled CommonJS packages their `require`.
+  format: nodejs.OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  banner: "import { createRequire as bannerCreateRequire } from 'node:module'; const require = bannerCreateRequire(import.meta.url);",
+  // The WebAssembly codecs inlined, instead of a .wasm file read from beside a module that bundling removes.
+  esbuildArgs: { '--alias:@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
+  minify: true,
+  sourceMap: true,
+  target: 'node24',
+  // Bundle the SDK too: the runtime's copy may lack packages the MSK signer needs
+  // and differs from the version the local tests ran against.
+  externalModules: [],
+};
+
 export interface AppFunctionProps {
   config: RecstreamConfig;
   network: Network;
@@ -55,22 +73,7 @@ export class AppFunction extends Construct {
       logGroup: logGroup(this, 'Logs', config),
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       projectRoot: REPO_ROOT,
-      bundling: {
-        forceDockerBundling: false,
-        // ESM: @platformatic/kafka is an ES module that reads import.meta.url at load, which a CJS bundle
-        // lacks (it crashes on require). The banner gives bundled CommonJS packages their `require`.
-        format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire as bannerCreateRequire } from 'node:module'; const require = bannerCreateRequire(import.meta.url);",
-        // The WebAssembly codecs inlined, instead of a .wasm file read from beside a module that bundling removes.
-        esbuildArgs: { '--alias:@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        // Bundle the SDK too: the runtime's copy may lack packages the MSK signer needs
-        // and differs from the version the local tests ran against.
-        externalModules: [],
-      },
+      bundling: BUNDLING,
     });
     exempt(this.fn, lambdaManagedPolicyExemptions(id));
   }
