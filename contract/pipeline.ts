@@ -1,8 +1,8 @@
 /** The Spark pipeline's step plan, shared by the CDK state machine, the local twin and the jobs' tests. */
 import { LAKE } from './lake';
 
-export const SPARK_JOBS = ['clean', 'recommend', 'analyse'] as const;
-export type SparkJob = (typeof SPARK_JOBS)[number];
+/** The jobs of emr-jobs/main.py the pipeline runs, in the order sparkSteps() gives them. */
+export type SparkJob = 'clean' | 'recommend' | 'analyse';
 
 /** ALS settings of the recommend step; `grid: 'small'` searches rank/regParam/alpha itself and ignores those three. */
 export interface AlsSettings {
