@@ -5,10 +5,11 @@
  * so after them the twin puts what they wrote for the Lambdas into the bucket.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LAKE } from '../../contract';
+import { folderLake } from '../server/folder-lake';
 
 const topFolder = (key: string): string => key.slice(0, key.indexOf('/') + 1);
 
@@ -17,20 +18,13 @@ export const PUBLISHED_PREFIXES = [
   ...new Set([LAKE.recommendationsPrefix, LAKE.fallbackKey, LAKE.metricsKey, LAKE.analyticsPrefix, LAKE.cleanReportKey].map(topFolder)),
 ];
 
-const filesUnder = async (dir: string): Promise<string[]> => {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))));
-  return nested.flat();
-};
-
 /** Uploads every file under the published prefixes of `lakeDir` to `bucket` under the same key; returns the keys. */
 export const publishLakeOutputs = async (s3: S3Client, bucket: string, lakeDir: string): Promise<string[]> => {
-  const files = (await Promise.all(PUBLISHED_PREFIXES.map((prefix) => filesUnder(join(lakeDir, prefix))))).flat();
-  const keys: string[] = [];
-  for (const file of files) {
-    const key = relative(lakeDir, file).split(sep).join('/');
+  const folder = folderLake(lakeDir);
+  const keys = (await Promise.all(PUBLISHED_PREFIXES.map((prefix) => folder.list(prefix)))).flat();
+  for (const key of keys) {
+    const file = join(lakeDir, key);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: (await stat(file)).size }));
-    keys.push(key);
   }
-  return keys.sort();
+  return keys;
 };

@@ -121,7 +121,11 @@ const dataSet = async (options: TwinOptions, workDir: string, note: (line: strin
   return path;
 };
 
-/** A deployed Lambda's module, loaded only once its environment is set: it builds its clients at load, as on AWS. */
+/**
+ * A deployed Lambda's module, loaded only once its environment is set: it builds
+ * its clients at load, as on AWS. Node keeps the module, so those clients keep
+ * the first run's endpoints: one twin run per process, as `recstream run` does.
+ */
 const lambdaModule = <T>(path: string): T => require(path) as T;
 
 export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> => {

@@ -1,6 +1,7 @@
 /**
- * A lake read from a local folder, for tests and benches of the server and the
- * loader that need no S3 server (the twin itself reads its lake bucket).
+ * A lake read from a local folder: the twin's lake folder when it publishes the
+ * Spark jobs' outputs to its lake bucket, and the seed lakes of tests and
+ * benches that need no S3 server.
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';

@@ -7,9 +7,9 @@
  * load-recommendations.test.ts.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -19,6 +19,7 @@ import { LAKE, LAMBDA_ENV, SERVING_TABLE, analyticsKeyFor, type UserRecommendati
 import { dynamoRecommendationStore, dynamoRecommendationWriter } from '../../lambdas/shared/serving/dynamodb';
 import { lakeAnalyticsStore, readText, s3Lake } from '../../lambdas/shared/serving/lake';
 import { TWIN_AWS } from '../../local/aws/servers';
+import { folderLake } from '../../local/server/folder-lake';
 import { startLocalServer } from '../../local/server/server';
 import { startTestAws, type TestAws } from './aws-servers';
 import { apiGatewayEvent, loadLambdaHandler } from './harness';
@@ -74,13 +75,10 @@ describe('s3Lake on an S3 server', () => {
 });
 
 describe('the deployed Lambdas on the servers', () => {
-  const files = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
-
   it('the loader fills the table from the lake bucket and the API handler answers from it', async () => {
     const root = writeSeedLake(30);
     try {
-      for (const file of files(root)) await put(relative(root, file).split(sep).join('/'), readFileSync(file));
+      for (const key of await folderLake(root).list('')) await put(key, readFileSync(join(root, key)));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
