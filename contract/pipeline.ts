@@ -2,6 +2,12 @@
 import { LAKE } from './lake';
 
 /** The jobs of emr-jobs/main.py the pipeline runs, in the order sparkSteps() gives them. */
+/**
+ * The Python packages the steps import, shipped together as the jobs zip on EMR (`--py-files`):
+ * one per data product, so the zip and main.py's imports cannot drift apart.
+ */
+export const SPARK_PACKAGES = ['recstream_jobs', 'behaviour_jobs'] as const;
+
 export type SparkJob = 'clean' | 'recommend' | 'analyse';
 
 /** ALS settings of the recommend step; `grid: 'small'` searches rank/regParam/alpha itself and ignores those three. */

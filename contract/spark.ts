@@ -7,7 +7,7 @@ import {
   SESSION_INACTIVITY_SECONDS,
 } from './behaviour-event';
 import { ANALYTICS_DOCUMENTS, LAKE } from './lake';
-import { ALS_DEFAULTS, LAKE_ROOT_PLACEHOLDER, sparkSteps } from './pipeline';
+import { ALS_DEFAULTS, LAKE_ROOT_PLACEHOLDER, SPARK_PACKAGES, sparkSteps } from './pipeline';
 import { CSV_COLUMNS, PURCHASE_EVENT_JSON_SCHEMA, PURCHASE_EVENT_VERSION } from './purchase-event';
 import {
   EVENT_TIME_PATTERN,
@@ -48,6 +48,7 @@ export const sparkContract = () => ({
   serving_table: SERVING_TABLE,
   als_defaults: ALS_DEFAULTS,
   /** The step plan with `lake_root` where the lake goes (the Spark tests run it on a local folder). */
+  spark_packages: SPARK_PACKAGES,
   spark_plan: { lake_root: LAKE_ROOT_PLACEHOLDER, steps: sparkSteps((key) => `${LAKE_ROOT_PLACEHOLDER}/${key}`) },
   behaviour: {
     csv_columns: BEHAVIOUR_CSV_COLUMNS,

@@ -129,7 +129,10 @@ def test_analytics_documents_match_the_committed_samples(lake):
 
 def test_spark_submit_runs_main_py_with_the_emr_zip(lake, tmp_path):
     emr_jobs = os.path.dirname(HERE)
-    archive = shutil.make_archive(str(tmp_path / "emr-jobs"), "zip", emr_jobs, "recstream_jobs")
+    bundle = tmp_path / "bundle"  # the packages the CDK asset ships, nothing else of emr-jobs/
+    for package in CONTRACT["spark_packages"]:
+        shutil.copytree(os.path.join(emr_jobs, package), bundle / package, ignore=shutil.ignore_patterns("__pycache__"))
+    archive = shutil.make_archive(str(tmp_path / "emr-jobs"), "zip", bundle)
     # As on EMR, main.py sits alone (there it is downloaded from S3): the package must come from the zip.
     entry = shutil.copy(os.path.join(emr_jobs, "main.py"), tmp_path / "main.py")
     out = tmp_path / "analytics"

@@ -10,6 +10,7 @@ import * as assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { SPARK_PACKAGES } from '../../contract';
 import type { RecstreamConfig } from '../config';
 import { REPO_ROOT } from '../functions';
 import { exempt, resourceFinding, wildcards } from '../nag';
@@ -25,10 +26,10 @@ export interface SparkBundle {
 
 export function sparkBundle(scope: Construct): SparkBundle {
   return {
-    // The package keeps its folder name inside the zip, so `import recstream_jobs` works from --py-files.
+    // Each package keeps its folder name inside the zip, so `import recstream_jobs` works from --py-files.
     jobsZip: new assets.Asset(scope, 'JobsZip', {
       path: path.join(REPO_ROOT, 'emr-jobs'),
-      exclude: ['*', '!recstream_jobs', '!recstream_jobs/**', '**/__pycache__', '**/*.pyc'],
+      exclude: ['*', ...SPARK_PACKAGES.flatMap((name) => [`!${name}`, `!${name}/**`]), '**/__pycache__', '**/*.pyc'],
     }),
     mainPy: new assets.Asset(scope, 'MainPy', { path: path.join(REPO_ROOT, 'emr-jobs', 'main.py') }),
   };
