@@ -19,6 +19,16 @@ export const API_ROUTES = {
   analytics: '/analytics/{name}',
 } as const;
 
+/**
+ * The OAuth scope the API's data routes require (API Gateway route authorization scopes), so an ID token,
+ * which carries no scope, is refused: AWS recommends scopes for Cognito tokens on HTTP API JWT authorizers
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-jwt.html).
+ * On AWS it is a custom scope of a Cognito resource server, written `<identifier>/<name>`; the twin's
+ * provider issues the same string. The site asks for it; the API and the twin's token check require it.
+ */
+const API_RESOURCE_SERVER = 'recstream-api';
+export const API_SCOPE = { resourceServer: API_RESOURCE_SERVER, name: 'read', scope: `${API_RESOURCE_SERVER}/read` } as const;
+
 /** Written next to the built site at deploy time, so one build serves every deployment. */
 export const WEB_RUNTIME_CONFIG_FILE = 'config.json';
 export interface WebRuntimeConfig {

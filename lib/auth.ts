@@ -8,7 +8,7 @@ import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
-import type { WebRuntimeConfig } from '../contract';
+import { API_SCOPE, type WebRuntimeConfig } from '../contract';
 import { exempt } from './nag';
 import { removalPolicyOf } from './storage';
 
@@ -59,6 +59,16 @@ export class Auth extends Construct {
       exempt(this.userPool, [{ id: 'AwsSolutions-COG2', reason: `MFA is "${config.auth.mfa}" by this deployment's config (auth.mfa); the default requires it.` }]);
     }
 
+    // The API's scope (contract API_SCOPE): the client may ask for it, the HTTP API routes require it.
+    const read = new cognito.ResourceServerScope({ scopeName: API_SCOPE.name, scopeDescription: 'Read recommendations and analytics' });
+    const apiServer = this.userPool.addResourceServer('Api', {
+      identifier: API_SCOPE.resourceServer,
+      userPoolResourceServerName: `${config.name}-api`,
+      scopes: [read],
+    });
+    // The literal `<identifier>/<name>` (not a token), so the template shows the scope the routes require.
+    const apiScope = cognito.OAuthScope.custom(API_SCOPE.scope);
+
     this.client = this.userPool.addClient('Site', {
       userPoolClientName: `${config.name}-site`,
       // A browser app cannot keep a secret: authorization code + PKCE is the flow for public clients.
@@ -68,7 +78,7 @@ export class Auth extends Construct {
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       oAuth: {
         flows: { authorizationCodeGrant: true },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE, apiScope],
         callbackUrls: [siteOrigin, `${siteOrigin}/`],
         logoutUrls: [siteOrigin, `${siteOrigin}/`],
       },
@@ -77,6 +87,8 @@ export class Auth extends Construct {
       refreshTokenValidity: Duration.hours(12),
       enableTokenRevocation: true,
     });
+    // The client may only name a scope that exists.
+    this.client.node.addDependency(apiServer);
 
     this.domain = this.userPool.addDomain('HostedUi', {
       // Domain prefixes are global per region, so the account id keeps two deployments apart.
@@ -91,6 +103,6 @@ export class Auth extends Construct {
 
   /** What the site needs to sign in (written to config.json at deploy time). */
   runtimeConfig(): NonNullable<WebRuntimeConfig['auth']> {
-    return { authority: this.issuer, clientId: this.client.userPoolClientId, scopes: 'openid email profile' };
+    return { authority: this.issuer, clientId: this.client.userPoolClientId, scopes: `openid email profile ${API_SCOPE.scope}` };
   }
 }

@@ -18,7 +18,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
-import { API_ROUTES, LAKE, LAMBDA_ENV, SERVING_TABLE } from '../contract';
+import { API_ROUTES, API_SCOPE, LAKE, LAMBDA_ENV, SERVING_TABLE } from '../contract';
 import { AppFunction } from './functions';
 import { exempt, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';
@@ -128,7 +128,9 @@ export class Serving extends Construct {
     const authorizer = new HttpJwtAuthorizer('Analysts', props.jwt.issuer, { jwtAudience: [props.jwt.audience] });
     for (const path of Object.values(API_ROUTES)) {
       const open = path === API_ROUTES.health;
-      for (const route of this.api.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration, authorizer: open ? undefined : authorizer })) {
+      // A required scope keeps ID tokens out (they carry none): only the site's access token passes.
+      const guard = open ? {} : { authorizer, authorizationScopes: [API_SCOPE.scope] };
+      for (const route of this.api.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration, ...guard })) {
         if (open) exempt(route, [{ id: 'AwsSolutions-APIG4', reason: 'The health check is public by design (issue 7: only /health stays open); it reveals no data.' }]);
       }
     }

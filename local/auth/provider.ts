@@ -10,14 +10,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors, type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import type { WebRuntimeConfig } from '../../contract';
+import { API_SCOPE, type WebRuntimeConfig } from '../../contract';
 import { loginPage } from './login-page';
 import type { JwtAuthorizerOptions } from './verify';
 
 /** The API as a resource server: access tokens carry it as `aud`, and the local API accepts only it. */
 export const API_RESOURCE = 'urn:recstream:api';
-const API_SCOPE = 'recommendations:read';
-export const SITE_SCOPES = 'openid profile email';
+/** The OpenID scopes the provider knows; the site asks for these and the API's scope (contract API_SCOPE). */
+const OIDC_SCOPES = 'openid profile email';
+export const SITE_SCOPES = `${OIDC_SCOPES} ${API_SCOPE.scope}`;
 
 export interface Analyst {
   /** Stable subject id (`sub`), as Cognito's is a UUID apart from the username. */
@@ -67,6 +68,7 @@ export const apiAuthorizer = (provider: OidcProvider): JwtAuthorizerOptions => (
   issuer: provider.issuer,
   audiences: [provider.audience],
   jwksUri: provider.jwksUri,
+  requiredScopes: [API_SCOPE.scope],
 });
 
 const defaultAnalyst = (given: Partial<Analyst> = {}): Analyst => ({
@@ -109,7 +111,7 @@ const configuration = (analyst: Analyst, accessTokenTtl: number, clientId: strin
   // The site's client is registered later (allowSite); until then it is unknown and every request for it fails.
   clients: [],
   pkce: { required: () => true },
-  scopes: SITE_SCOPES.split(' '),
+  scopes: OIDC_SCOPES.split(' '),
   claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email'] },
   // Put profile claims in the ID token too (as Cognito does), so the site can name the analyst without a userinfo call.
   conformIdTokenClaims: false,
@@ -127,7 +129,7 @@ const configuration = (analyst: Analyst, accessTokenTtl: number, clientId: strin
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, resource) => {
         if (resource !== API_RESOURCE) throw new errors.InvalidTarget(`unknown resource ${resource}`);
-        return { scope: API_SCOPE, audience: API_RESOURCE, accessTokenFormat: 'jwt', accessTokenTTL: accessTokenTtl, jwt: { sign: { alg: 'RS256' } } };
+        return { scope: API_SCOPE.scope, audience: API_RESOURCE, accessTokenFormat: 'jwt', accessTokenTTL: accessTokenTtl, jwt: { sign: { alg: 'RS256' } } };
       },
     },
   },
@@ -136,8 +138,8 @@ const configuration = (analyst: Analyst, accessTokenTtl: number, clientId: strin
     const { client, session } = ctx.oidc;
     if (!client || client.clientId !== clientId || !session?.accountId) return undefined;
     const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-    grant.addOIDCScope(SITE_SCOPES);
-    grant.addResourceScope(API_RESOURCE, API_SCOPE);
+    grant.addOIDCScope(OIDC_SCOPES);
+    grant.addResourceScope(API_RESOURCE, API_SCOPE.scope);
     await grant.save();
     return grant;
   },

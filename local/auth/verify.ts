@@ -2,7 +2,8 @@
  * What API Gateway's JWT authorizer checks, for the local API: a bearer token
  * signed by a key in the issuer's JWKS, from that issuer, not expired or not
  * yet valid, whose `aud` — or, only when there is no `aud`, `client_id` (Cognito
- * access tokens carry no `aud`) — is one of the configured audiences.
+ * access tokens carry no `aud`) — is one of the configured audiences, and whose
+ * `scope` holds one of the route's authorization scopes when the route names any.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
@@ -12,6 +13,8 @@ export interface JwtAuthorizerOptions {
   /** Accepted `aud` (or `client_id`) values, as `jwtAudience` on the HTTP API authorizer. */
   audiences: string[];
   jwksUri: string;
+  /** The route's `AuthorizationScopes`: the token's `scope` claim must hold at least one. None: not checked. */
+  requiredScopes?: string[];
 }
 
 /** Who asked, for the access log. */
@@ -23,6 +26,12 @@ export interface Principal {
 export type Verdict = { ok: true; principal: Principal } | { ok: false; reason: string };
 
 const BEARER = /^Bearer[ ]+([^ ]+)[ ]*$/i;
+
+const hasScope = (payload: JWTPayload, required: string[] | undefined): boolean => {
+  if (!required?.length) return true;
+  const granted = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+  return required.some((scope) => granted.includes(scope));
+};
 
 const audienceMatches = (payload: JWTPayload, audiences: string[]): boolean => {
   if (payload.aud !== undefined) return [payload.aud].flat().some((aud) => audiences.includes(aud));
@@ -53,6 +62,7 @@ export const createJwtAuthorizer = (options: JwtAuthorizerOptions) => {
     try {
       const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, algorithms: ['RS256'] });
       if (!audienceMatches(payload, options.audiences)) return { ok: false, reason: "the token's audience is not accepted" };
+      if (!hasScope(payload, options.requiredScopes)) return { ok: false, reason: "the token lacks the API's scope" };
       if (typeof payload.sub !== 'string') return { ok: false, reason: 'the token names no subject' };
       const username = typeof payload.username === 'string' ? payload.username : undefined;
       return { ok: true, principal: { sub: payload.sub, ...(username ? { username } : {}) } };

@@ -4,7 +4,7 @@
  * endpoint. Tests use it to get genuine access tokens from the local provider.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { OidcProvider } from '../../local/auth/provider';
+import { SITE_SCOPES, type OidcProvider } from '../../local/auth/provider';
 
 /** Cookies by name, for one host: enough for the provider's interaction and session cookies. */
 const cookieJar = () => {
@@ -57,7 +57,8 @@ export const signInOverHttp = async (
     client_id: provider.clientId,
     redirect_uri: redirectUri,
     response_type: 'code',
-    scope: 'openid profile email',
+    // What the site asks for (config.json's scopes): the OpenID scopes and the API's.
+    scope: SITE_SCOPES,
     state,
     code_challenge: base64url(createHash('sha256').update(verifier).digest()),
     code_challenge_method: 'S256',

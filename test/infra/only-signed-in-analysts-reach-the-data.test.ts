@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { API_ROUTES } from '../../contract';
+import { API_ROUTES, API_SCOPE } from '../../contract';
 import { webAclParameterName } from '../../lib/edge';
 import { defaultStack, resourcesOfType, single } from './synth';
 
@@ -50,7 +50,7 @@ test('the site client is public and uses the authorization-code flow, returning 
   assert.equal(c.GenerateSecret, false);
   assert.deepEqual(c.AllowedOAuthFlows, ['code']);
   assert.equal(c.AllowedOAuthFlowsUserPoolClient, true);
-  assert.deepEqual([...c.AllowedOAuthScopes].sort(), ['email', 'openid', 'profile']);
+  assert.deepEqual([...c.AllowedOAuthScopes].sort(), [API_SCOPE.scope, 'email', 'openid', 'profile'].sort());
   const origin = JSON.stringify({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] });
   for (const url of [...c.CallbackURLs, ...c.LogoutURLs]) assert.ok(JSON.stringify(url).startsWith(origin.slice(0, -3)), JSON.stringify(url));
   const [, domain] = single(s, 'AWS::Cognito::UserPoolDomain');
@@ -86,7 +86,19 @@ test('a us-east-1 stack holds a CLOUDFRONT web ACL with a per-IP rate rule, and 
 
 test('the site learns the sign-in authority, client id and scopes from config.json', () => {
   const config = s.stack.auth.runtimeConfig();
-  assert.equal(config.scopes, 'openid email profile');
+  assert.equal(config.scopes, `openid email profile ${API_SCOPE.scope}`);
   assert.match(JSON.stringify(s.stack.resolve(config.authority)), /cognito-idp\./);
   assert.deepEqual(s.stack.resolve(config.clientId), { Ref: clientId });
+});
+
+test('issue 12.5: every data route requires the API scope, which the site client may ask for and does ask for', () => {
+  for (const [, route] of resourcesOfType(s, 'AWS::ApiGatewayV2::Route')) {
+    if (route.Properties?.RouteKey === `GET ${API_ROUTES.health}`) continue;
+    assert.deepEqual(route.Properties?.AuthorizationScopes, [API_SCOPE.scope], route.Properties?.RouteKey);
+  }
+  const [, server] = single(s, 'AWS::Cognito::UserPoolResourceServer');
+  assert.equal(server.Properties?.Identifier, API_SCOPE.resourceServer);
+  assert.deepEqual(server.Properties?.Scopes.map((sc: { ScopeName: string }) => sc.ScopeName), [API_SCOPE.name]);
+  assert.ok(client.Properties?.AllowedOAuthScopes.includes(API_SCOPE.scope));
+  assert.ok(s.stack.auth.runtimeConfig().scopes.split(' ').includes(API_SCOPE.scope), 'config.json asks for it');
 });
