@@ -73,7 +73,7 @@ export function createClusterTask(scope: Construct, { config, network, lake, sec
     logUri: `s3://${lake.bucketName}/${EMR_LOG_PREFIX}`,
     visibleToAllUsers: true,
     autoTerminationPolicyIdleTimeout: Duration.minutes(config.emr.idleTimeoutMinutes),
-    tags: { [EMR_MANAGED_TAG.key]: EMR_MANAGED_TAG.value },
+    tags: { [EMR_MANAGED_TAG.key]: EMR_MANAGED_TAG.value, [PIPELINE_TAG]: config.name },
     configurations: config.emr.pysparkPython
       ? [{ classification: 'spark-env', configurations: [{ classification: 'export', properties: { PYSPARK_PYTHON: config.emr.pysparkPython } }] }]
       : undefined,
@@ -98,6 +98,7 @@ export function createClusterTask(scope: Construct, { config, network, lake, sec
     resultSelector: { ClusterId: sfn.JsonPath.stringAt('$.ClusterId') },
     resultPath: '$.cluster',
   });
+  onlyThisPipelinesClusters(createCluster, config);
   serviceRole.addToPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [createCluster.clusterRole.roleArn] }));
   grantClusterAccess(createCluster.clusterRole, lake, bundle);
   exempt(createCluster, [
@@ -111,6 +112,30 @@ export function createClusterTask(scope: Construct, { config, network, lake, sec
     ),
   ]);
   return createCluster;
+}
+
+/** Tags the clusters this pipeline creates, so the state machine's role can act on those only. */
+const PIPELINE_TAG = 'recstream-pipeline';
+
+/**
+ * CDK's EmrCreateCluster grants RunJobFlow, AddTags, DescribeCluster and TerminateJobFlows on `*` (a cluster id
+ * exists only at run time). This splits that statement by tag: RunJobFlow/AddTags only with this pipeline's tag in
+ * the request, DescribeCluster/TerminateJobFlows only on clusters carrying it (EMR's condition keys
+ * elasticmapreduce:RequestTag/ResourceTag: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-fine-grained-cluster-access.html;
+ * not exercised in an account, see the README).
+ * The task's statements are not public: a CDK upgrade that moves them fails here at synth rather than widening access.
+ */
+function onlyThisPipelinesClusters(task: tasks.EmrCreateCluster, config: RecstreamConfig): void {
+  const statements = (task as unknown as { taskPolicies?: iam.PolicyStatement[] }).taskPolicies;
+  const index = statements?.findIndex((st) => st.actions.includes('elasticmapreduce:RunJobFlow')) ?? -1;
+  if (!statements || index < 0) throw new Error('EmrCreateCluster no longer exposes its RunJobFlow statement: review lib/processing/cluster.ts');
+  const tagged = (key: 'RequestTag' | 'ResourceTag') => ({ StringEquals: { [`elasticmapreduce:${key}/${PIPELINE_TAG}`]: config.name } });
+  statements.splice(
+    index,
+    1,
+    new iam.PolicyStatement({ actions: ['elasticmapreduce:RunJobFlow', 'elasticmapreduce:AddTags'], resources: ['*'], conditions: tagged('RequestTag') }),
+    new iam.PolicyStatement({ actions: ['elasticmapreduce:DescribeCluster', 'elasticmapreduce:TerminateJobFlows'], resources: ['*'], conditions: tagged('ResourceTag') }),
+  );
 }
 
 /** What the nodes touch: the Spark assets, the lake prefixes the jobs read and write, and EMR's log prefix. */

@@ -9,6 +9,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { EMR_MANAGED_TAG, type Network } from '../network';
 
+/** The placeholder rule CDK itself uses for a group that must allow no other egress. */
+const NO_TRAFFIC = { IpProtocol: 'icmp', CidrIp: '255.255.255.255/32', FromPort: 252, ToPort: 86, Description: 'Disallow all traffic' };
+
 export type EmrSecurityGroups = Record<'primary' | 'core' | 'serviceAccess', ec2.SecurityGroup>;
 
 export function emrSecurityGroups(scope: Construct, network: Network): EmrSecurityGroups {
@@ -27,5 +30,10 @@ export function emrSecurityGroups(scope: Construct, network: Network): EmrSecuri
   serviceAccess.addIngressRule(primary, ec2.Port.tcp(9443), 'Primary node to the EMR service');
   serviceAccess.addEgressRule(primary, ec2.Port.tcp(8443), 'EMR service to the primary node');
   serviceAccess.addEgressRule(core, ec2.Port.tcp(8443), 'EMR service to the core nodes');
+  // Egress to other groups is rendered as separate resources, which leaves the group's own egress list empty,
+  // and a group created without egress rules gets EC2's allow-all egress
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html).
+  // CDK's no-traffic rule (ICMP type 252 code 86 to 255.255.255.255/32 matches nothing) keeps the list non-empty.
+  (serviceAccess.node.defaultChild as ec2.CfnSecurityGroup).addPropertyOverride('SecurityGroupEgress', [NO_TRAFFIC]);
   return { primary, core, serviceAccess };
 }

@@ -38,3 +38,22 @@ test('the producer reads uploads with s3:GetObject only (no wildcard actions) an
   const s3Actions = statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:')).sort();
   assert.deepEqual(s3Actions, ['s3:GetObject', 's3:PutObject']);
 });
+
+test('the EMR service-access group allows only 8443 to the primary and core groups out, not the allow-all EC2 adds to a group without egress rules', () => {
+  const groupId = idStartingWith(s, 'AWS::EC2::SecurityGroup', 'ProcessingEmrServiceAccessSg');
+  const inline = s.resources[groupId].Properties?.SecurityGroupEgress;
+  assert.ok(Array.isArray(inline) && inline.length > 0, 'an empty egress list means allow-all');
+  for (const rule of inline) assert.notEqual(rule.CidrIp, '0.0.0.0/0');
+  const separate = resourcesOfType(s, 'AWS::EC2::SecurityGroupEgress').filter(([, r]) => r.Properties?.GroupId?.['Fn::GetAtt']?.[0] === groupId);
+  assert.deepEqual(separate.map(([, r]) => [r.Properties?.IpProtocol, r.Properties?.FromPort, r.Properties?.ToPort]), [['tcp', 8443, 8443], ['tcp', 8443, 8443]]);
+});
+
+test("the state machine may create, describe and terminate only clusters carrying this pipeline's tag", () => {
+  const statements = statementsOfRole(s, idStartingWith(s, 'AWS::IAM::Role', 'ProcessingPipelineRole'));
+  const emrOnStar = statements.filter((st) => st.Resource === '*' && actionsOf(st).some((a) => a.startsWith('elasticmapreduce:')));
+  assert.ok(emrOnStar.length >= 2, JSON.stringify(emrOnStar));
+  for (const st of emrOnStar) {
+    const condition = JSON.stringify(st.Condition ?? {});
+    assert.match(condition, /elasticmapreduce:(Request|Resource)Tag\/recstream-pipeline/, JSON.stringify(st));
+  }
+});
