@@ -24,22 +24,32 @@ from .contract import LAKE, SESSION_INACTIVITY_SECONDS
 log = progress("sessions")
 
 
+def untrusted_trackers(good: DataFrame) -> DataFrame:
+    """Tracker session ids whose events name two or more users. Users compare by a 64-bit hash so the
+    aggregate is a hash aggregate (min/max of strings would sort every event)."""
+    user = F.when(F.col("user_id").isNotNull(), F.xxhash64("user_id"))
+    per_tracker = good.filter(F.col("user_session").isNotNull()).groupBy("user_session").agg(F.min(user).alias("lo"), F.max(user).alias("hi"))
+    return per_tracker.filter(F.col("lo") != F.col("hi")).select("user_session", F.lit(True).alias("untrusted"))
+
+
 def sessionize(good: DataFrame, inactivity_seconds: int = SESSION_INACTIVITY_SECONDS) -> DataFrame:
     """Good events + `session_id` and `session_rule` ('user_session' | 'inactivity'); rows that no rule
-    can place have a null session_id (the caller quarantines them)."""
-    by_tracker = Window.partitionBy("user_session")
-    users_min = F.min("user_id").over(by_tracker)
-    users_max = F.max("user_id").over(by_tracker)
-    trusted = F.col("user_session").isNotNull() & (users_min.isNull() | (users_min == users_max))
-    with_rule = good.withColumn("trusted", trusted).withColumn(
-        "user_id", F.when(F.col("trusted"), F.coalesce("user_id", users_max)).otherwise(F.col("user_id"))
+    can place have a null session_id (the caller quarantines them). One sort: every event is keyed
+    by its trusted tracker session or else its user, then cut at inactivity gaps inside its key."""
+    # Shared tracker ids are rare (2 in the real sample's 3,447): broadcast them rather than shuffle every event.
+    marked = good.join(F.broadcast(untrusted_trackers(good)), "user_session", "left")
+    trusted = F.col("user_session").isNotNull() & F.col("untrusted").isNull()
+    keyed = marked.withColumn("trusted", trusted).withColumn(
+        "session_key", F.when(F.col("trusted"), F.col("user_session")).when(F.col("user_id").isNotNull(), F.concat(F.lit("user:"), F.col("user_id")))
     )
-    key = F.when(F.col("trusted"), F.col("user_session")).when(F.col("user_id").isNotNull(), F.concat(F.lit("user:"), F.col("user_id")))
-    keyed = with_rule.withColumn("session_key", key)
-    ordered = Window.partitionBy("session_key").orderBy("event_ts", "type_rank", "product_id", "price")
+    whole_key = Window.partitionBy("session_key")
+    ordered = whole_key.orderBy("event_ts", "type_rank", "product_id", "price")
     gap = F.col("event_ts").cast("long") - F.lag(F.col("event_ts").cast("long")).over(ordered)
     starts = F.when(gap.isNull() | (gap > inactivity_seconds), 1).otherwise(0)
-    numbered = keyed.withColumn("session_part", F.sum(starts).over(ordered.rowsBetween(Window.unboundedPreceding, Window.currentRow)))
+    numbered = keyed.withColumn("session_part", F.sum(starts).over(ordered.rowsBetween(Window.unboundedPreceding, Window.currentRow))).withColumn(
+        # A trusted session has one user: its events without user_id are that user's.
+        "user_id", F.when(F.col("trusted"), F.coalesce(F.col("user_id"), F.max("user_id").over(whole_key))).otherwise(F.col("user_id"))
+    )
     session_id = (
         F.when(F.col("session_key").isNull(), None)
         .when(F.col("trusted") & (F.col("session_part") == 1), F.col("session_key"))
