@@ -46,7 +46,7 @@ test('the default stage is throttled and writes access logs to a log group with 
   assert.ok(!/authorization/i.test(stage.Properties?.AccessLogSettings.Format), 'never log the Authorization header');
 });
 
-test('the API Lambda is read-only: GetItem on the table, GetObject on analytics/*, and knows the site origin', () => {
+test('the API Lambda is read-only: GetItem on the table, GetObject on analytics/*, ListBucket (404 for a missing key), and knows the site origin', () => {
   const [, fn] = resourcesOfType(s, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ServingApi'))!;
   const env = fn.Properties?.Environment.Variables;
   assert.equal(JSON.stringify(env[LAMBDA_ENV.allowedOrigin]), siteOrigin);
@@ -55,6 +55,6 @@ test('the API Lambda is read-only: GetItem on the table, GetObject on analytics/
   const statements = resourcesOfType(s, 'AWS::IAM::Policy')
     .filter(([, p]) => p.Properties?.Roles.some((r: { Ref: string }) => r.Ref === roleRef))
     .flatMap(([, p]) => p.Properties?.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
-  assert.deepEqual(statements.map((st) => st.Action).flat().sort(), ['dynamodb:GetItem', 's3:GetObject']);
+  assert.deepEqual(statements.map((st) => st.Action).flat().sort(), ['dynamodb:GetItem', 's3:GetObject', 's3:ListBucket']);
   assert.match(JSON.stringify(statements.find((st) => st.Action === 's3:GetObject')?.Resource), /"\/analytics\/\*"/);
 });

@@ -13,7 +13,16 @@ const raw = s.template.toJSON().Resources as Record<string, { Type: string; Dele
  * S3 notification config, CloudFront invalidation, S3 auto-delete, EC2 default-SG
  * rules), which from the isolated subnets would need interface endpoints or NAT.
  */
-const CDK_PROVIDERS = [/^AWS679f53fac002430cb0da5b7982bd2287/, /^BucketNotificationsHandler/, /^CustomCDKBucketDeployment/, /^CustomS3AutoDeleteObjects/, /^CustomVpcRestrictDefaultSG/];
+const CDK_PROVIDERS = [
+  /^AWS679f53fac002430cb0da5b7982bd2287/,
+  /^BucketNotificationsHandler/,
+  /^CustomCDKBucketDeployment/,
+  /^CustomS3AutoDeleteObjects/,
+  /^CustomVpcRestrictDefaultSG/,
+  /^ProcessingEmrRuleRevokerframework/,
+];
+/** Ours but outside the VPC by design: it calls the EC2 API, which has no endpoint in the isolated subnets. */
+const OUTSIDE_THE_VPC = /^ProcessingEmrRuleRevokerFn/;
 
 test('the VPC has two isolated subnets, gateway endpoints for S3 and DynamoDB, flow logs, and no route to the internet', () => {
   assert.equal(resourcesOfType(s, 'AWS::EC2::NatGateway').length, 0);
@@ -28,9 +37,13 @@ test('the VPC has two isolated subnets, gateway endpoints for S3 and DynamoDB, f
   assert.equal(flowLog.Properties?.TrafficType, 'ALL');
 });
 
-test('every recstream Lambda runs in the isolated subnets; only CDK providers stay outside', () => {
+test('every recstream Lambda runs in the isolated subnets; only CDK providers and the EC2-calling rule revoker stay outside', () => {
   const functions = resourcesOfType(s, 'AWS::Lambda::Function');
-  const ours = functions.filter(([id]) => !CDK_PROVIDERS.some((p) => p.test(id)));
+  const [[, revoker], ...others] = functions.filter(([id]) => OUTSIDE_THE_VPC.test(id));
+  assert.equal(others.length, 0);
+  assert.equal(revoker.Properties?.VpcConfig, undefined);
+  assert.match(revoker.Properties?.Runtime, /^nodejs2[4-9]\.x$/);
+  const ours = functions.filter(([id]) => !CDK_PROVIDERS.some((p) => p.test(id)) && !OUTSIDE_THE_VPC.test(id));
   assert.deepEqual(ours.map(([id]) => id.replace(/Fn[0-9A-F]{8}$/, '')).sort(), ['IngestProducer', 'ServingApi', 'ServingLoader', 'StreamingTopicCreator']);
   for (const [id, fn] of ours) {
     assert.equal(fn.Properties?.VpcConfig?.SubnetIds?.length, 2, `${id} is not in the VPC`);

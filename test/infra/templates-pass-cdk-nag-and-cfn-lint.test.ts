@@ -1,4 +1,4 @@
-// cdk-nag's AwsSolutions pack finds nothing unacknowledged, every acknowledgement says why, and cfn-lint finds no error.
+// cdk-nag's AwsSolutions pack finds nothing unacknowledged, every acknowledgement says why, and cfn-lint finds no error and no unexplained warning.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,7 +27,7 @@ test('every acknowledgement names a specific reason and sits on the construct it
   }
 });
 
-test('cfn-lint finds no error in any synthesized template', () => {
+test('cfn-lint finds no error and no unexplained warning in any synthesized template', () => {
   const templates = fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json'));
   assert.ok(templates.length >= 1);
   const cfnLint = path.join(__dirname, '..', '..', '.venv', 'bin', 'cfn-lint');
@@ -44,6 +44,12 @@ test('cfn-lint finds no error in any synthesized template', () => {
   }
   const errors = output.split('\n').filter((line) => /:E\d{4}:/.test(line));
   assert.deepEqual(errors, [], output);
+  // Warnings only where explained here. W3005: CDK lists a role in DependsOn next to the role's default policy
+  // (the policy is what must exist before first use); the role is also referenced by GetAtt, so cfn-lint calls
+  // that entry redundant. Harmless.
+  const EXPLAINED = ['W3005'];
+  const unexplained = output.split('\n').filter((line) => /:W\d{4}:/.test(line) && !EXPLAINED.some((code) => line.includes(`:${code}:`)));
+  assert.deepEqual(unexplained, [], output);
   assert.equal(code & 2, 0, output);
   assert.equal(code & 1, 0, `cfn-lint itself failed: ${output}`);
 });
