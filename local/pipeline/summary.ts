@@ -31,7 +31,7 @@ export const summaryLines = (summary: TwinSummary, url?: string): string[] => {
     `  upload: s3://${summary.upload.bucket}/${summary.upload.key} on ${summary.upload.endpoint} (report and rejected rows beside it)`,
     `  ingest: ${formatCount(ingest.read)} rows read, ${formatCount(ingest.produced)} produced, ${formatCount(ingest.rejected)} rejected ${JSON.stringify(ingest.rejectedByReason)}`,
     `  lake: ${formatCount(sink.objects)} objects, ${formatCount(sink.rows)} rows, ${formatBytes(sink.bytes)} (${formatBytes(sink.compressedBytes)} gz) in ${summary.lake}`,
-    `  serving store: ${formatCount(summary.load.loaded)} users loaded, ${summary.load.invalid} invalid lines, fallback ${JSON.stringify(summary.load.fallback)}`,
+    `  serving table: ${formatCount(summary.load.loaded)} users loaded, ${summary.load.invalid} invalid lines, fallback ${JSON.stringify(summary.load.fallback)}`,
     ...describeMetrics(summary.metrics),
     `  stages: ${summary.timings.map((t) => `${t.stage} ${formatSeconds(t.ms)}`).join(', ')}; total ${formatSeconds(total)}`,
   ];

@@ -6,7 +6,7 @@
  * user's top-3 and every analytics document, compared with what the jobs wrote.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -56,7 +56,16 @@ test('every generated row is read, produced and landed in the lake', () => {
   assert.equal(ingest.produced + ingest.rejected, ROWS);
   assert.equal(sink.rows, ingest.produced, 'a clean run lands each produced row once');
   assert.ok(sink.objects >= 1);
-  assert.ok(existsSync(join(run.summary.lake, LAKE.cleanReportKey)), 'clean report written');
+  const clean = JSON.parse(readFileSync(join(run.summary.lake, LAKE.cleanReportKey), 'utf8')) as {
+    input_rows: number;
+    quarantined: Record<string, number>;
+    dropped: { redelivered_duplicate: number; merged_into_quantity: number };
+    output: { line_items: number };
+  };
+  assert.equal(clean.input_rows, sink.rows, 'the clean job read every landed row');
+  assert.equal(clean.dropped.redelivered_duplicate, 0, 'a clean run lands nothing twice');
+  const quarantined = Object.values(clean.quarantined).reduce((a, b) => a + b, 0);
+  assert.equal(quarantined + clean.dropped.merged_into_quantity + clean.output.line_items, clean.input_rows, 'every row accounted for');
 });
 
 const s3 = () => new S3Client({});
