@@ -122,3 +122,12 @@ def test_a_worse_run_is_recorded_but_never_replaces_the_served_model(spark, trai
     assert [r["promoted"] for r in history["runs"]] == [True, False]
     forced = intent_registry.record_run(spark, lake, model, worse, test, True, print)
     assert forced["promoted"] and "--promote-anyway" in forced["reason"]
+
+
+def test_auc_pr_is_the_step_wise_average_precision_with_ties_as_one_step(spark):
+    from behaviour_jobs.intent_metrics import average_precision
+
+    ranked = spark.createDataFrame([(0.9, 1.0), (0.8, 0.0), (0.7, 1.0), (0.1, 0.0)], "score double, label double")
+    assert average_precision(ranked) == pytest.approx(0.5 * 1 + 0.5 * 2 / 3)
+    tied = spark.createDataFrame([(0.5, 1.0), (0.5, 0.0), (0.5, 0.0), (0.5, 0.0)], "score double, label double")
+    assert average_precision(tied) == pytest.approx(0.25)  # a constant score: the positive rate
