@@ -99,13 +99,16 @@ def recall(users: DataFrame, picked: DataFrame) -> dict:
     return {"users": int(r["users"]), "recall_at_3": rounded(r["recall"] or 0.0), "hit_rate_at_3": rounded(r["hit_rate"] or 0.0)}
 
 
-def evaluate(table: DataFrame, spark: SparkSession, period: str, weights) -> dict:
+def evaluate(table: DataFrame, spark: SparkSession, period: str, weight_grid) -> dict:
+    """recall@3 at one cut for each weighting, and for the most-popular baseline."""
     users = evaluated(table, period).persist()
+    candidates = table.join(users.select("user_id").distinct(), "user_id", "left_semi").persist()
     most_popular = popular(table, period)
-    affinity = recall(users, padded(top_k(table, period, weights), users, most_popular, spark))
+    affinity = {str(list(w)): recall(users, padded(top_k(candidates, period, w), users, most_popular, spark)) for w in weight_grid}
     everyone = users.select("user_id").distinct().crossJoin(spark.createDataFrame([(c,) for c in most_popular] or [("",)], "category_id string"))
     baseline = recall(users, everyone)
     users.unpersist()
+    candidates.unpersist()
     return {"affinity": affinity, "popular": baseline, "popular_categories": most_popular}
 
 
@@ -119,16 +122,17 @@ def categories(spark: SparkSession, events: DataFrame):
     events = events.select("user_id", "category_id", "event_type", "event_ts")
     cuts = cut_times(events)
     table = affinity_table(events, cuts).persist()
-    validation = {str(list(w)): evaluate(table, spark, "validation", w) for w in WEIGHTS}
-    chosen = max(WEIGHTS, key=lambda w: (validation[str(list(w))]["affinity"]["recall_at_3"], -WEIGHTS.index(w)))
-    test = evaluate(table, spark, "test", chosen)
+    validation = evaluate(table, spark, "validation", WEIGHTS)
+    chosen = max(WEIGHTS, key=lambda w: (validation["affinity"][str(list(w))]["recall_at_3"], -WEIGHTS.index(w)))
+    test = evaluate(table, spark, "test", [chosen])
+    test["affinity"] = test["affinity"][str(list(chosen))]
     own = top_k(table, "all", chosen)
     served = padded(own, table.select("user_id"), popular(table, "all"), spark).join(own.select("user_id", "category_id", "score"), ["user_id", "category_id"], "left")
     return table, served, {
         "k": TOP_K,
-        "weights": {"view_cart_purchase": list(chosen), "tried_on_validation": {w: v["affinity"] for w, v in validation.items()}},
+        "weights": {"view_cart_purchase": list(chosen), "tried_on_validation": validation["affinity"]},
         "split": {name: {"cut": _iso(cut), "until": _iso(end)} for name, (cut, end) in cuts.items()},
-        "validation_popular": validation[str(list(chosen))]["popular"],
+        "validation_popular": validation["popular"],
         "test": test,
         "definition": __doc__.split("\n\n", 1)[1].strip(),
     }

@@ -40,9 +40,11 @@ def events(spark):
 
 def test_recall_at_3_of_affinity_lists_and_of_the_popular_baseline(spark, events):
     table = categories.affinity_table(events, categories.cut_times(events))
-    result = categories.evaluate(table, spark, "test", (1, 2, 4))
+    result = categories.evaluate(table, spark, "test", [(1, 2, 4), (1, 0, 0)])
     assert result["popular_categories"] == [W, X, Y]
-    assert result["affinity"] == {"users": 2, "recall_at_3": 0.25, "hit_rate_at_3": 0.5}
+    assert result["affinity"]["[1, 2, 4]"] == {"users": 2, "recall_at_3": 0.25, "hit_rate_at_3": 0.5}
+    # Views only: u1 X (3) before Y (1), the same three categories; u2 Z: the same hits.
+    assert result["affinity"]["[1, 0, 0]"] == {"users": 2, "recall_at_3": 0.25, "hit_rate_at_3": 0.5}
     assert result["popular"] == {"users": 2, "recall_at_3": 0.75, "hit_rate_at_3": 1.0}
 
 
