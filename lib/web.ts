@@ -49,6 +49,8 @@ function buildSite(outDir: string): void {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
+    // A build takes seconds; vite can hang on a failed write instead of exiting.
+    timeout: 180_000,
   });
   process.stderr.write(build.stdout ?? '');
   if (build.status !== 0 || !fs.existsSync(path.join(outDir, 'index.html'))) {

@@ -60,5 +60,8 @@ test('synth builds a missing site itself (issue 12.9: `npm ci && npx cdk synth` 
 });
 
 test('a site that cannot be built fails with the command that shows why', () => {
-  assert.throws(() => webDistDirectory(resolveConfig({ webDist: '/proc/recstream-dist' })), /npm run build:web/);
+  // Its parent is a file, so the output folder cannot be created.
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-unbuildable-')), 'a-file');
+  fs.writeFileSync(file, '');
+  assert.throws(() => webDistDirectory(resolveConfig({ webDist: path.join(file, 'dist') })), /npm run build:web/);
 });
