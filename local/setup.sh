@@ -34,6 +34,13 @@ if [ ! -f "$kafka_lib/.complete" ] || [ local/kafka/pom.xml -nt "$kafka_lib/.com
   touch "$kafka_lib/.complete"
 fi
 
+spark_kafka_lib=local/realtime/target/lib
+if [ ! -f "$spark_kafka_lib/.complete" ] || [ local/realtime/pom.xml -nt "$spark_kafka_lib/.complete" ]; then
+  step "Spark's Kafka source (the streaming job) from Maven Central"
+  mvn -q -B -f local/realtime/pom.xml dependency:copy-dependencies -DoutputDirectory=target/lib -DincludeScope=runtime
+  touch "$spark_kafka_lib/.complete"
+fi
+
 if [ "${1:-}" = --with-browser ] && ! have chromium; then step "Chromium (apt)"; apt_install chromium; fi
 
 if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html -newer web/dist/index.html 2>/dev/null | head -1)" ]; then
