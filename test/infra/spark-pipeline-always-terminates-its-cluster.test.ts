@@ -21,7 +21,11 @@ test('the cluster is EMR 7 with Spark, in an isolated subnet, kept alive for ste
   assert.ok(p.Instances.Ec2SubnetId && p.Instances.ServiceAccessSecurityGroup && p.Instances.EmrManagedMasterSecurityGroup);
   assert.equal(p.AutoTerminationPolicy.IdleTimeout, DEFAULT_CONFIG.emr.idleTimeoutMinutes * 60);
   assert.match(p.LogUri, /^s3:\/\/.*\/emr-logs\/$/);
-  assert.deepEqual(p.Tags, [{ Key: 'for-use-with-amazon-emr-managed-policies', Value: 'true' }]);
+  assert.deepEqual(p.Tags, [
+    { Key: 'for-use-with-amazon-emr-managed-policies', Value: 'true' },
+    // The state machine's EMR rights are conditioned on it (roles-hold-only-what-they-call.test.ts).
+    { Key: 'recstream-pipeline', Value: 'recstream' },
+  ]);
 });
 
 test('the three Spark jobs run in order through spark-submit with the job CLI of emr-jobs/main.py', () => {
@@ -78,23 +82,4 @@ test('the state machine logs everything with X-Ray, runs on a schedule, and rais
   assert.ok(s.resources[topicRef].Properties?.KmsMasterKeyId, 'the alarm topic is encrypted');
 });
 
-/** An AwsCustomResource call as JSON, each `Fn::GetAtt` replaced by the logical id it points at. */
-const sdkCall = (value: any) =>
-  JSON.parse((value['Fn::Join'][1] as any[]).map((part) => (typeof part === 'string' ? part : part['Fn::GetAtt'][0])).join(''));
-
-test('cdk destroy first revokes the rules EMR added between its security groups, so the groups can be deleted', () => {
-  const groups = resourcesOfType(s, 'AWS::EC2::SecurityGroup').map(([id]) => id).filter((id) => id.startsWith('ProcessingEmr'));
-  assert.equal(groups.length, 3);
-  const revokes = resourcesOfType(s, 'Custom::AWS')
-    .filter(([, r]) => r.Properties?.Delete)
-    .map(([, r]) => sdkCall(r.Properties?.Delete))
-    .filter((call) => call.action === 'revokeSecurityGroupIngress');
-  const nodeGroups = groups.filter((id) => /Emr(Primary|Core)Sg/.test(id)).sort();
-  assert.deepEqual(revokes.map((call) => call.parameters.GroupId).sort(), nodeGroups);
-  for (const call of revokes) {
-    assert.deepEqual(call.parameters.IpPermissions.map((p: any) => p.IpProtocol), ['tcp', 'udp', 'icmp']);
-    for (const permission of call.parameters.IpPermissions) {
-      assert.deepEqual(permission.UserIdGroupPairs.map((pair: any) => pair.GroupId).sort(), [...groups].sort());
-    }
-  }
-});
+// How cdk destroy removes the rules EMR adds between its groups: destroy-revokes-only-the-emr-rules-that-exist.test.ts.
