@@ -1,6 +1,13 @@
 /** Shapes of the analytics documents the analyse job writes and the dashboard draws. */
 
 /**
+ * The currency of every price and money figure (ISO 4217), as the site shows them. The
+ * purchases carry bare decimals and the bundled REES46 data does not name its currency:
+ * US dollars is this project's assumption (README), one line to change for another store.
+ */
+export const STORE_CURRENCY = 'USD';
+
+/**
  * Shapes of the analytics documents (`analyticsKeyFor(name)`), written by the
  * analyse job and drawn by the dashboard. Money is a JSON number in the store's
  * currency, rounded to cents; months are `YYYY-MM`.

@@ -22,13 +22,20 @@ export interface RecommendedProduct {
   /**
    * Why this item is in the list, when the recommend job says so per item (a
    * list can start with repeats and be topped up from ALS or popularity).
-   * Absent: the list's `source` (which is its first item's).
+   * Absent (data from before per-item sources): only the first item's is
+   * known, the list's `source`; the API then sends no `source` for the others.
    */
   source?: RecommendationSource;
+  /** Units of this product the customer bought, for `repeat` items (null or absent for other sources). */
+  times_bought?: number | null;
 }
 
-/** Why a user got the list they got. */
-export type RecommendationSource = 'als' | 'repeat' | 'popular' | 'fallback';
+/**
+ * Why an item (or a list, by its first item) was picked: `repeat` the customer bought it before;
+ * `als` collaborative filtering; `category` a best seller of a category the customer bought from;
+ * `popular` one of the store's best sellers; `fallback` the best-seller list for ids not in the data.
+ */
+export type RecommendationSource = 'als' | 'repeat' | 'category' | 'popular' | 'fallback';
 
 /** One line of the recommend job's output and one item of the serving store. */
 export interface UserRecommendations {
@@ -44,7 +51,12 @@ export const USER_ID_RULE = 'A user id is 1 to 20 digits, e.g. 56406812428142284
 export interface RecommendationsResponse {
   user_id: string;
   source: RecommendationSource;
-  /** False when the user has no item of their own and got the popularity fallback. */
+  /**
+   * False when no customer has this id in the data the pipeline last ran on (the recommend job writes
+   * an item for every customer with a purchase): the list is then the popularity fallback.
+   */
+  known: boolean;
+  /** False when no item of the list is personal (repeat, als, category): an unknown id, or a known customer with too little history. */
   personalized: boolean;
   recommendations: RecommendedProduct[];
 }

@@ -10,7 +10,9 @@ import {
   USER_ID_PATTERN,
   USER_ID_RULE,
   type AnalyticsDocument,
+  type RecommendationSource,
   type RecommendationsResponse,
+  type RecommendedProduct,
   type UserRecommendations,
 } from '../../contract';
 import type { AnalyticsStore, RecommendationStore } from '../shared/serving/ports';
@@ -57,9 +59,12 @@ export const cachedFallback = (store: RecommendationStore, ttlMs = 5 * 60_000, n
   };
 };
 
-/** `/users/{userId}/recommendations` → `^/users/([^/]+)/recommendations$` */
+/**
+ * `/users/{userId}/recommendations` → `^/users/([^/]*)/recommendations$`: an empty
+ * parameter still matches its route, so `/users//recommendations` is a bad id (400), not a missing route.
+ */
 const routePattern = (template: string): RegExp =>
-  new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)').replace(/\//g, '\\/')}$`);
+  new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]*)').replace(/\//g, '\\/')}$`);
 const RECOMMENDATIONS = routePattern(API_ROUTES.recommendations);
 const ANALYTICS = routePattern(API_ROUTES.analytics);
 
@@ -101,21 +106,38 @@ const safeDecode = (segment: string): string | undefined => {
   }
 };
 
+/** Sources that come from the customer's own purchases (the others are the store's best sellers). */
+const PERSONAL: ReadonlySet<RecommendationSource> = new Set(['repeat', 'als', 'category']);
+
+/**
+ * The top-k with each item's source where it is known. Items stored before per-item
+ * sources carry none: the list's source is its first item's, and every item of the
+ * fallback list is a best seller; any other item is sent without a source, so
+ * nobody claims a reason the data does not give.
+ */
+const withKnownSources = (list: UserRecommendations): RecommendedProduct[] =>
+  list.recommendations
+    .slice(0, SERVING_TABLE.topK)
+    .map((item, i) => (item.source !== undefined || (i > 0 && list.source !== 'fallback') ? item : { ...item, source: list.source }));
+
 const route = async (method: string, path: string, requestId: string, deps: ApiDeps) => {
   if (path === API_ROUTES.health) return json(200, { status: 'ok' }, CACHE.none);
 
-  const recommendations = RECOMMENDATIONS.exec(path);
-  if (recommendations) {
-    const userId = safeDecode(recommendations[1]);
+  const user = RECOMMENDATIONS.exec(path);
+  if (user) {
+    const userId = safeDecode(user[1]);
     if (userId === undefined || !USER_ID_PATTERN.test(userId)) return problem(400, 'invalid_user_id', USER_ID_RULE, requestId);
+    // The recommend job writes an item for every customer with a purchase: no item means no such customer.
     const own = await deps.recommendations.get(userId);
     const list = own ?? (await deps.fallback());
     if (!list) return problem(503, 'not_loaded', 'No recommendations have been loaded yet; run the pipeline first.', requestId);
+    const recommendations = withKnownSources(list);
     const body: RecommendationsResponse = {
       user_id: userId,
       source: own ? own.source : 'fallback',
-      personalized: Boolean(own) && own?.source !== 'fallback',
-      recommendations: list.recommendations.slice(0, SERVING_TABLE.topK),
+      known: own !== undefined,
+      personalized: recommendations.some((item) => item.source !== undefined && PERSONAL.has(item.source)),
+      recommendations,
     };
     return json(200, body, CACHE.recommendations);
   }
@@ -175,6 +197,19 @@ export const handleRequest = async (req: ApiRequest, deps: ApiDeps): Promise<Api
       'cache-control': result.cache,
     },
     body: req.method === 'HEAD' ? '' : result.body,
+  };
+};
+
+/**
+ * The API's JSON error for a request that never became one (an HTTP parser
+ * refused it), so a server in front of handleRequest answers it in the same shape.
+ */
+export const unparsableRequest = (status: number, message: string, requestId: string): ApiResponse => {
+  const result = problem(status, 'bad_request', message, requestId);
+  return {
+    status,
+    headers: { 'x-request-id': requestId, 'x-content-type-options': 'nosniff', 'content-type': 'application/json; charset=utf-8', 'cache-control': result.cache },
+    body: result.body,
   };
 };
 

@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { API_ROUTES, WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../contract';
-import { cachedFallback, handleRequest, isApiPath, type ApiDeps, type ApiResponse } from '../../lambdas/api/router';
+import { cachedFallback, handleRequest, isApiPath, unparsableRequest, type ApiDeps, type ApiResponse } from '../../lambdas/api/router';
 import type { AnalyticsStore, RecommendationStore } from '../../lambdas/shared/serving/ports';
 import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '../auth/verify';
 
@@ -201,6 +202,27 @@ const apiAnswerer = (opts: LocalServerOptions): ((req: IncomingMessage, url: str
   return (req, url, requestId) => handleRequest({ method: req.method ?? 'GET', path: url, headers: req.headers as Record<string, string>, requestId }, deps);
 };
 
+/** What node's parser says when it refuses a request, in the status it would have sent itself. */
+const refusal = (error: NodeJS.ErrnoException): { status: number; message: string } =>
+  error.code === 'HPE_HEADER_OVERFLOW'
+    ? { status: 431, message: 'The request headers are too large.' }
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? { status: 408, message: 'The request was not received in time.' }
+      : { status: 400, message: 'The request is not valid HTTP/1.1 (request line or headers).' };
+
+/**
+ * A request node's HTTP parser refuses never reaches the handler; node would answer a
+ * bare 400. Answer it with the API's JSON error body instead, then close the connection.
+ */
+const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const { status, message } = refusal(error);
+  const response = unparsableRequest(status, message, randomUUID());
+  const headers = { ...response.headers, 'content-length': String(Buffer.byteLength(response.body)), connection: 'close' };
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)].join('\r\n');
+  socket.end(`${head}\r\n\r\n${response.body}`);
+};
+
 export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalServer> => {
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host) && !opts.exposeBeyondLoopback) {
@@ -243,6 +265,8 @@ export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalS
       else res.destroy();
     });
   });
+
+  server.on('clientError', answerClientError);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ANALYTICS_DOCUMENTS, SERVING_TABLE, USER_ID_RULE } from '../../contract';
+import { ANALYTICS_DOCUMENTS, SERVING_TABLE, USER_ID_RULE, type RecommendedProduct } from '../../contract';
 import type { RecommendationStore } from '../../lambdas/shared/serving/ports';
 import { MemoryRecommendationStore } from '../../local/server/memory-store';
 import { loadLocalServing } from '../../local/server/serving';
@@ -54,7 +54,8 @@ describe('recommendation API (Lambda handler and local server)', () => {
     const user = SEED_USERS[0];
     const r = await same(api, 'GET', `/users/${user.user_id}/recommendations`);
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { user_id: user.user_id, source: 'als', personalized: true, recommendations: user.recommendations });
+    assert.deepEqual(r.json, { user_id: user.user_id, source: 'repeat', known: true, personalized: true, recommendations: user.recommendations });
+    assert.deepEqual(r.json.recommendations.map((p: RecommendedProduct) => p.times_bought ?? null), [13, null, null], 'a repeat says how many units were bought');
     assert.equal(r.json.recommendations.length, SERVING_TABLE.topK);
     assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(r.headers['cache-control'], 'private, max-age=60');
@@ -62,23 +63,34 @@ describe('recommendation API (Lambda handler and local server)', () => {
     assert.match(r.headers['x-request-id'], /^apigw-\d+$/);
   });
 
-  it('a user whose list is a repeat or popularity pick is told so', async () => {
-    for (const user of SEED_USERS.slice(1)) {
-      const r = await same(api, 'GET', `/users/${user.user_id}/recommendations`);
-      assert.equal(r.json.source, user.source);
-      assert.equal(r.json.personalized, true);
-    }
+  it('a known customer whose list holds nothing personal is known but not personalized', async () => {
+    const [, repeats, bestSellers] = SEED_USERS;
+    const r = await same(api, 'GET', `/users/${repeats.user_id}/recommendations`);
+    assert.deepEqual([r.json.source, r.json.known, r.json.personalized], ['repeat', true, true]);
+    const popular = await same(api, 'GET', `/users/${bestSellers.user_id}/recommendations`);
+    assert.equal(popular.status, 200);
+    assert.deepEqual([popular.json.source, popular.json.known, popular.json.personalized], ['popular', true, false]);
   });
 
-  it('a user without recommendations gets the fallback list, marked as such, with 200', async () => {
+  it('an id no customer has in the data is answered as unknown: the fallback list, known false, with 200', async () => {
     const r = await same(api, 'GET', `/users/${UNKNOWN_USER}/recommendations`);
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { user_id: UNKNOWN_USER, source: 'fallback', personalized: false, recommendations: SEED_FALLBACK.recommendations });
+    assert.deepEqual(r.json, { user_id: UNKNOWN_USER, source: 'fallback', known: false, personalized: false, recommendations: SEED_FALLBACK.recommendations });
+  });
+
+  it('items stored without their own source: the first carries the list\'s, the others none (no reason is made up)', async () => {
+    const legacy = SEED_USERS[3];
+    const r = await same(api, 'GET', `/users/${legacy.user_id}/recommendations`);
+    assert.deepEqual(
+      r.json.recommendations.map((p: RecommendedProduct) => p.source),
+      ['als', undefined, undefined],
+    );
+    assert.equal(r.json.personalized, true);
   });
 
   it('malformed ids get 400 with the rule, and no store lookup', async () => {
     const before = lookups.length;
-    for (const bad of ['abc', '12a', '123456789012345678901', '-1', '%20', '1.5', '%E0%A4%A', '..%2F..%2Fetc']) {
+    for (const bad of ['', 'abc', '12a', '123456789012345678901', '-1', '%20', '1.5', '%E0%A4%A', '..%2F..%2Fetc']) {
       const r = await same(api, 'GET', `/users/${bad}/recommendations`);
       assert.equal(r.status, 400, bad);
       assert.equal(r.json.error, 'invalid_user_id');

@@ -96,6 +96,10 @@ describe('loadRecommendations', () => {
       [{ ...good, recommendations: [{ ...good.recommendations[0], price: -3 }] }, /recommendations\[0\]\.price/],
       [{ ...good, recommendations: [{ ...good.recommendations[0], brand: 5 }] }, /recommendations\[0\]\.brand/],
       [{ ...good, recommendations: [{ ...good.recommendations[0], source: 'magic' }] }, /recommendations\[0\]\.source/],
+      // A count is what the card's "bought N units before" says: only on a repeat, and a whole number of at least 1.
+      [{ ...good, recommendations: [{ ...good.recommendations[0], times_bought: 0 }] }, /recommendations\[0\]\.times_bought/],
+      [{ ...good, recommendations: [{ ...good.recommendations[0], times_bought: 2.5 }] }, /recommendations\[0\]\.times_bought/],
+      [{ ...good, recommendations: [{ ...good.recommendations[1], times_bought: 4 }] }, /recommendations\[0\]\.times_bought/],
       [[good], /not a JSON object/],
     ];
     for (const [value, error] of cases) {
@@ -103,6 +107,9 @@ describe('loadRecommendations', () => {
       assert.equal(parsed.ok, false);
       assert.match((parsed as { error: string }).error, error);
     }
+    // Spark writes times_bought: null on items that are not repeats; stored without it.
+    const als = parseRecommendationLine(JSON.stringify({ ...good, recommendations: [{ ...good.recommendations[2], times_bought: null }] }));
+    assert.deepEqual(als.ok && als.value.recommendations[0], good.recommendations[2]);
     // Spark may write DECIMAL prices as numbers: served as strings.
     const numeric = parseRecommendationLine(JSON.stringify({ ...good, recommendations: [{ ...good.recommendations[0], price: 162.01 }] }));
     assert.equal(numeric.ok && numeric.value.recommendations[0].price, '162.01');
@@ -134,9 +141,9 @@ describe('dynamoRecommendationWriter', () => {
       const users = SEED_USERS.length + 57;
       assert.equal(report.loaded, users);
       const sizes = dynamo.calls.map((c) => c.length);
-      // users + the fallback row in a part file + fallback.json = 62 items, the fallback's two written once
-      // (DynamoDB refuses one key twice in a request): 25, 25 (3 unprocessed), then the retry of 3, then 11.
-      assert.deepEqual(sizes, [25, 25, 3, 11]);
+      // users + the fallback row in a part file + fallback.json = 63 items, the fallback's two written once
+      // (DynamoDB refuses one key twice in a request): 25, 25 (3 unprocessed), then the retry of 3, then 12.
+      assert.deepEqual(sizes, [25, 25, 3, 12]);
       assert.deepEqual(dynamo.calls[2], dynamo.calls[1].slice(-3), 'the retry resends exactly the unprocessed items');
       assert.deepEqual(sleeps, [2], 'backs off before the retry');
       const stored = new Map(dynamo.calls.flat().map((item) => [item.user_id, item as unknown as UserRecommendations]));

@@ -22,42 +22,56 @@ export const SEED_ANALYTICS = Object.fromEntries(
   ANALYTICS_DOCUMENTS.map((name) => [name, JSON.parse(readFileSync(join(GOLDEN, `${name}.json`), 'utf8'))]),
 ) as unknown as AnalyticsDocuments;
 
+const BEST_SELLERS = [
+  product('1515966223509089906', 812, 'electronics.smartphone', 'samsung', '162.01'),
+  product('1515966223509088567', 640, 'appliances.kitchen.refrigerators', 'lg', '694.42'),
+  product('1515966223509089282', 533, 'appliances.kitchen.kettle', 'tefal', '25.44'),
+];
+
+/** The recommend job's shape: every item says where it came from, a repeat how many units the customer bought. */
 export const SEED_USERS: UserRecommendations[] = [
   {
-    // The top customer, so the page's example ids lead to a personal list.
+    // The top customer, so the page's example ids lead to a personal list: one card per personal reason.
     user_id: SEED_ANALYTICS.top_customers[0].user_id,
-    source: 'als',
+    source: 'repeat',
     recommendations: [
-      product('1515966223509089906', 0.91, 'electronics.smartphone', 'samsung', '162.01'),
-      product('2273948184839454837', 0.72, 'computers.notebook', 'lenovo', '512.48'),
-      product('1515966223509088509', 0.55, null, null, '8.08'),
+      { ...product('1515966223509089906', 13, 'electronics.smartphone', 'samsung', '162.01'), source: 'repeat', times_bought: 13 },
+      { ...product('2273948184839454837', 0.72, 'computers.notebook', 'lenovo', '512.48'), source: 'category' },
+      { ...product('1515966223509088509', 0.55, null, null, '8.08'), source: 'als' },
     ],
   },
   {
     user_id: '1515915625447879434',
     source: 'repeat',
     recommendations: [
-      // Per-item sources: two repeats, topped up from ALS.
-      { ...product('1515966223509104892', 3.0, 'stationery.cartrige', 'canon', '27.75'), source: 'repeat' },
-      { ...product('1515966223509089282', 1.0, 'appliances.kitchen.kettle', 'tefal', '25.44'), source: 'repeat' },
+      // Two repeats, topped up from ALS.
+      { ...product('1515966223509104892', 3.0, 'stationery.cartrige', 'canon', '27.75'), source: 'repeat', times_bought: 3 },
+      { ...product('1515966223509089282', 1.0, 'appliances.kitchen.kettle', 'tefal', '25.44'), source: 'repeat', times_bought: 1 },
       { ...product('1515966223509106786', 0.5, 'electronics.audio.headphone', 'sony', '37.01'), source: 'als' },
     ],
   },
   {
+    // A customer in the data whose list holds nothing personal: the best sellers.
     user_id: '1515915625450382722',
     source: 'popular',
+    recommendations: BEST_SELLERS.map((p) => ({ ...p, source: 'popular' as const })),
+  },
+  {
+    // Stored before items carried their own source: only the first item's (the list's) is known.
+    user_id: '1515915625450382999',
+    source: 'als',
     recommendations: [
-      product('1515966223509089906', 812, 'electronics.smartphone', 'samsung', '162.01'),
-      product('1515966223509088567', 640, 'appliances.kitchen.refrigerators', 'lg', '694.42'),
-      product('1515966223509089282', 533, 'appliances.kitchen.kettle', 'tefal', '25.44'),
+      product('1515966223509106786', 0.91, 'electronics.audio.headphone', 'sony', '37.01'),
+      product('2273948184839454837', 0.72, 'computers.notebook', 'lenovo', '512.48'),
+      product('1515966223509088509', 0.55, null, null, '8.08'),
     ],
   },
 ];
 
-/** The popularity list, as the recommend job writes it for users without history. */
-export const SEED_FALLBACK = { recommendations: SEED_USERS[2].recommendations };
+/** The popularity list, as the recommend job writes it for ids without history. */
+export const SEED_FALLBACK = { recommendations: BEST_SELLERS.map((p) => ({ ...p, source: 'fallback' as const })) };
 
-/** A user the store has never seen: gets the fallback list. */
+/** An id no customer has in the data: gets the fallback list, marked unknown. */
 export const UNKNOWN_USER = '1515915625999999999';
 
 /** Lines the loader must count as invalid and skip. */

@@ -14,7 +14,7 @@ import {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const SOURCES: readonly RecommendationSource[] = ['als', 'repeat', 'popular', 'fallback'];
+const SOURCES: readonly RecommendationSource[] = ['als', 'repeat', 'category', 'popular', 'fallback'];
 const DIGITS = new RegExp(ID_PATTERN);
 const isSource = (v: unknown): v is RecommendationSource => SOURCES.includes(v as RecommendationSource);
 
@@ -41,7 +41,12 @@ export const parseProduct = (v: unknown, at: string): Parsed<RecommendedProduct>
   const product: RecommendedProduct = { product_id: v.product_id, score: v.score, category_code, brand, price };
   if (v.source === undefined || v.source === null) return { ok: true, value: product };
   if (!isSource(v.source)) return fail(`${at}.source: not one of ${SOURCES.join(', ')}`);
-  return { ok: true, value: { ...product, source: v.source } };
+  const bought = v.times_bought ?? null;
+  // The card says "bought N before" from this count alone, so only a repeat may carry one.
+  if (bought !== null && (v.source !== 'repeat' || !Number.isSafeInteger(bought) || (bought as number) < 1)) {
+    return fail(`${at}.times_bought: not a positive whole number on a repeat item`);
+  }
+  return { ok: true, value: { ...product, source: v.source, ...(bought === null ? {} : { times_bought: bought as number }) } };
 };
 
 const parseProducts = (v: unknown): Parsed<RecommendedProduct[]> => {
