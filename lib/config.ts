@@ -55,7 +55,7 @@ export interface RecstreamConfig {
   /** EventBridge schedule expression for the Spark pipeline, or `null` for on-demand only. */
   schedule: string | null;
   api: { rateLimit: number; burstLimit: number };
-  /** Built site (`npm run build:web`), relative to the repo root or absolute. */
+  /** Built site, relative to the repo root or absolute; `cdk synth` builds it there when missing (and the default `web/dist` when stale). */
   webDist: string;
   /** Subscribed to the pipeline-failure topic when set. */
   alarmEmail: string | null;
