@@ -19,8 +19,10 @@ export interface AlsSettings {
   maxIter: number;
   /** Last days held out for the reported metrics. */
   holdoutDays: number;
-  /** Days before the holdout used to choose settings. */
+  /** Days of each rolling selection window (the windows choose the policy and the ALS setting). */
   validationDays: number;
+  /** Selection windows, back to back before the holdout: the choice must hold on each, not on one. */
+  selectionWindows: number;
 }
 
 /** What a deployment runs unless its config says otherwise, and recommend's own defaults (its argparse reads them). */
@@ -32,6 +34,7 @@ export const ALS_DEFAULTS: Readonly<AlsSettings> = {
   maxIter: 10,
   holdoutDays: 30,
   validationDays: 30,
+  selectionWindows: 3,
 };
 
 export interface SparkStep {
@@ -64,6 +67,7 @@ export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = 
         '--max-iter', String(als.maxIter),
         '--holdout-days', String(als.holdoutDays),
         '--validation-days', String(als.validationDays),
+        '--selection-windows', String(als.selectionWindows),
       ],
     },
     { job: 'analyse', args: ['--input', lakeUrl(LAKE.curatedPrefix), '--output', lakeUrl(LAKE.analyticsPrefix)] },

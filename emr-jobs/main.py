@@ -1,6 +1,6 @@
 """Entry point of recstream's EMR steps: `spark-submit [--py-files emr-jobs.zip] main.py <job> [options]`.
 
-Jobs: clean, recommend, analyse (see README.md); sessions, funnel, intent, categories (README-behaviour.md). Paths may be s3:// or local.
+Jobs: pipeline (= clean, recommend, analyse in one application), clean, recommend, analyse (see README.md); sessions, funnel, intent, categories (README-behaviour.md). Paths may be s3:// or local.
 """
 import argparse
 import os
@@ -10,10 +10,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from behaviour_jobs import categories, funnel, intent, sessions  # noqa: E402
-from recstream_jobs import analyse, clean, recommend  # noqa: E402
+from recstream_jobs import analyse, clean, pipeline, recommend  # noqa: E402
 from recstream_jobs.io import spark_session  # noqa: E402
 
-JOBS = {"clean": clean, "recommend": recommend, "analyse": analyse, "sessions": sessions, "funnel": funnel, "intent": intent, "categories": categories}
+JOBS = {"pipeline": pipeline, "clean": clean, "recommend": recommend, "analyse": analyse, "sessions": sessions, "funnel": funnel, "intent": intent, "categories": categories}
 
 
 def parse_args(argv):

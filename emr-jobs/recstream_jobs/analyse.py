@@ -123,7 +123,11 @@ def analyse(curated: DataFrame):
 
 
 def run(spark: SparkSession, input_path: str, output: str):
-    documents = analyse(spark.read.parquet(input_path))
+    return write_documents(spark, spark.read.parquet(input_path), output)
+
+
+def write_documents(spark: SparkSession, curated: DataFrame, output: str):
+    documents = analyse(curated)
     for name, document in documents.items():
         io.write_json(spark, io.join(output, name + ".json"), document)
     log("wrote %s to %s" % (", ".join(documents), output))

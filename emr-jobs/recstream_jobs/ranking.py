@@ -10,8 +10,9 @@ from collections import namedtuple
 Item = namedtuple("Item", "product_id score origin")
 
 # A user's candidates: `seen` = own purchases, most bought first (score = units bought);
-# `als` = ALS candidates, best first, seen ones included; `popular` = the shared list.
-Candidates = namedtuple("Candidates", "seen als popular")
+# `als` = ALS candidates, best first, seen ones included; `popular` = the shared list;
+# `category` = unseen products popular in the user's own categories (category_affinity).
+Candidates = namedtuple("Candidates", "seen als popular category", defaults=((),))
 
 
 def blend(k, *sources):
@@ -25,6 +26,23 @@ def blend(k, *sources):
                 taken.add(product_id)
                 picked.append(Item(product_id, float(score), origin))
     return picked
+
+
+def category_affinity(own_categories, category_popular, seen, n):
+    """Unseen products popular in the categories the user bought from, best n first.
+
+    own_categories: [(category_id, the user's line items in it)]; category_popular:
+    {category_id: [(product_id, recent line items by known users)]}. A product scores
+    sum(user's weight of the category x its recent count there); ties: smallest product id.
+    Measured on the real data's rolling split (README), this fill after the user's own
+    products beats the popular and the ALS fills."""
+    bought = {p for p, _ in seen}
+    scores = {}
+    for category, weight in own_categories:
+        for product_id, count in category_popular.get(category, ()):
+            if product_id not in bought:
+                scores[product_id] = scores.get(product_id, 0.0) + weight * count
+    return sorted(scores.items(), key=lambda ps: (-ps[1], ps[0]))[:n]
 
 
 def _unseen(c):
@@ -46,7 +64,10 @@ POLICIES = {
     "repeat_then_als": lambda c, k: blend(k, ("repeat", c.seen), ("als", _unseen(c))),
     "repeat_then_popular": lambda c, k: blend(k, ("repeat", c.seen), ("popular", _unseen_popular(c))),
     "top_repeat_then_als": lambda c, k: blend(k, ("repeat", c.seen[:1]), ("als", _unseen(c))),
+    "repeat_then_category": lambda c, k: blend(k, ("repeat", c.seen), ("category", c.category)),
 }
+# Policies that need an ALS model: serving fits one only when the chosen policy is among them.
+ALS_POLICIES = frozenset(name for name in POLICIES if "als" in name)
 
 
 def serve(policy, candidates, k):

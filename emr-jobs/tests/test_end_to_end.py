@@ -16,7 +16,7 @@ from recstream_jobs.recommend.evaluation import DEFAULT_POLICY
 HERE = os.path.dirname(os.path.abspath(__file__))
 RAW = os.path.join(HERE, "fixtures", "raw", "purchases")
 GOLDEN = os.path.join(HERE, "golden", "analytics")
-SOURCES = {"als", "repeat", "popular", "fallback"}
+SOURCES = {"als", "repeat", "category", "popular", "fallback"}
 
 
 def run_job(spark, argv):
@@ -84,8 +84,10 @@ def test_every_known_user_gets_k_detailed_recommendations_in_the_contract_shape(
         assert len({r["product_id"] for r in line["recommendations"]}) == TOP_K
         assert line["source"] == line["recommendations"][0]["source"]
         for item in line["recommendations"]:
-            assert set(item) == {"product_id", "score", "category_code", "brand", "price", "source"}
+            assert set(item) == {"product_id", "score", "category_code", "brand", "price", "source", "times_bought"}
             assert item["source"] in SOURCES
+            # A repeat says how many units the user bought, the only source with such a count.
+            assert (item["times_bought"] is not None) == (item["source"] == "repeat")
             assert item["product_id"].isdigit() and isinstance(item["score"], float)
             assert item["price"] is None or float(item["price"]) >= 0
     # Lists that start with repeats are topped up from ALS or popularity, and each card says which.
@@ -98,7 +100,11 @@ def test_metrics_report_the_split_the_choice_and_all_baselines(lake):
     document = read_json(os.path.join(lake, LAKE["metricsKey"]))
     assert document["k"] == TOP_K
     assert document["split"]["validation_start"] < document["split"]["holdout_start"] < document["split"]["end"]
-    assert document["chosen"]["policy"] in document["grid"][0]["validation"]
+    assert document["chosen"]["policy"] in document["grid"][0]["selection"]
+    windows = document["windows"]
+    assert len(windows) == CONTRACT["als_defaults"]["selectionWindows"]
+    assert [w["end"] for w in windows[:-1]] == [w["start"] for w in windows[1:]] and windows[-1]["end"] == document["split"]["holdout_start"]
+    assert document["validation_users"] == sum(w["users"] for w in windows) > 0
     holdout = document["holdout"]["metrics"]
     assert {"popular", "repeat", "als_with_seen", "als_unseen", "served"} <= set(holdout)
     for scores in holdout.values():
@@ -159,9 +165,9 @@ def test_recommend_serves_a_store_too_young_to_measure(spark, tmp_path):
         ("2020-07-02 09:00:00", "3", "11", "102", 1),
     ]
     curated = spark.createDataFrame(
-        [(t, o, u, p, q, "electronics.audio", "sony", "9.99", "2020-07") for t, o, u, p, q in rows],
-        "t string, order_id string, user_id string, product_id string, quantity int, category_code string, brand string, price string, month string",
-    ).selectExpr("to_timestamp(t) as event_time", "order_id", "user_id", "product_id", "quantity", "category_code", "brand",
+        [(t, o, u, p, q, "7", "electronics.audio", "sony", "9.99", "2020-07") for t, o, u, p, q in rows],
+        "t string, order_id string, user_id string, product_id string, quantity int, category_id string, category_code string, brand string, price string, month string",
+    ).selectExpr("to_timestamp(t) as event_time", "order_id", "user_id", "product_id", "quantity", "category_id", "category_code", "brand",
                  "cast(price as decimal(12,2)) as price", "month")
     curated.write.parquet(str(tmp_path / "curated"))
     document = run_job(spark, ["recommend", "--input", str(tmp_path / "curated"), "--output", str(tmp_path / "serving"), "--grid", "small"])

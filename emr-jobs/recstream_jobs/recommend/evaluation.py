@@ -1,4 +1,11 @@
-"""The time split, the grid search on the validation window and the holdout measurement."""
+"""The time split, the policy/setting choice on rolling windows and the holdout measurement.
+
+Selection is a rolling time split: `--selection-windows` windows of `--validation-days` each,
+back to back, ending where the holdout starts. Every window trains on everything before it and
+scores every policy on the users who bought both before and inside it; the choice is the best
+mean over all windows (each user of each window counts once), so it has to hold on several
+months, not one. The holdout (the last `--holdout-days`) is never used to choose.
+"""
 import datetime
 
 from pyspark.sql import DataFrame
@@ -8,13 +15,13 @@ from .. import metrics, ranking
 from ..contract import TOP_K
 from ..progress import progress
 from .als import Model
-from .candidates import collect_candidates, collect_seen, evaluate_policies, popular
+from .candidates import category_popular, collect_candidates, collect_history, evaluate_policies, popular
 
 log = progress("recommend")
-# Served when the data cannot measure policies: the best on the real data (README).
-DEFAULT_POLICY = "repeat_then_als"
+# Served when the data cannot measure policies: the best on the real data's rolling split (README).
+DEFAULT_POLICY = "repeat_then_category"
 GRIDS = {
-    # (rank, regParam, alpha): small on purpose, the whole run must stay within minutes on 2 cores.
+    # (rank, regParam, alpha): small on purpose, each setting is one ALS fit per selection window.
     "small": [(16, 0.1, 10.0), (48, 0.5, 10.0), (48, 0.5, 40.0)],
     "none": [],
 }
@@ -30,53 +37,82 @@ def split_window(bought: DataFrame, start, end):
         truth.setdefault(r["user_id"], set()).add(r["product_id"])
     return before, active, truth
 
-def time_split(bought: DataFrame, holdout_days, validation_days):
+def time_split(bought: DataFrame, holdout_days, validation_days, windows):
+    """(selection windows [(start, end)] oldest first, holdout start, end of data)."""
     last = bought.agg(F.max("event_time")).first()[0]
     if last is None:
         raise SystemExit("recommend: no dated purchases by known users, nothing to evaluate")
     end = last + datetime.timedelta(seconds=1)
     holdout_start = (last - datetime.timedelta(days=holdout_days)).replace(hour=0, minute=0, second=0, microsecond=0)
-    validation_start = holdout_start - datetime.timedelta(days=validation_days)
-    return validation_start, holdout_start, end
+    step = datetime.timedelta(days=validation_days)
+    starts = [holdout_start - step * i for i in range(windows, 0, -1)]
+    return [(s, s + step) for s in starts], holdout_start, end
 
-def grid_search(dated, args, validation_start, holdout_start):
-    train, active, truth = split_window(dated, validation_start, holdout_start)
-    popular_list = popular(dated, validation_start, args.popular_days)
-    log("validation: %d users active before and during [%s, %s)" % (len(truth), validation_start, holdout_start))
-    settings = GRIDS[args.grid] or [(args.rank, args.reg_param, args.alpha)]
+def window_candidates(dated, start, end, args, settings):
+    """Truth and each setting's candidates for one window: ALS fits only for the settings given."""
+    train, active, truth = split_window(dated, start, end)
     if not truth:
+        return truth, {}, []
+    train = train.persist()
+    own = collect_history(train, active)
+    popular_list, by_category = popular(dated, start, args.popular_days), category_popular(dated, start)
+    by_setting, fits = {}, []
+    for rank, reg_param, alpha in settings or [None]:
+        model = Model(train, rank, reg_param, alpha, args.max_iter, args.seed) if rank else None
+        by_setting[(rank, reg_param, alpha)] = collect_candidates(model, active, own, popular_list, by_category)
+        if model:
+            fits.append(model.fit_seconds)
+            model.release()
+    train.unpersist()
+    return truth, by_setting, fits
+
+def mean_over_windows(scored):
+    """[(metrics of one window)] -> user-weighted means (a user of each window counts once)."""
+    users = sum(m["users"] for m in scored)
+    if not users:
+        return {"users": 0, **{name: 0.0 for name in metrics.METRICS}}
+    return {"users": users, **{name: round(sum(m[name] * m["users"] for m in scored) / users, 6) for name in metrics.METRICS}}
+
+def choose(dated, args, windows):
+    """Scores every (ALS setting, policy) on every selection window; the best mean NDCG@3 (then recall@3) wins."""
+    settings = GRIDS[args.grid] or [(args.rank, args.reg_param, args.alpha)]
+    per_window, scores = [], {s: {p: [] for p in ranking.POLICIES} for s in settings}
+    for start, end in windows:
+        truth, by_setting, fits = window_candidates(dated, start, end, args, settings)
+        log("selection window [%s, %s): %d users active before and during, ALS fits %s s" % (start, end, len(truth), fits))
+        window = {"start": start.isoformat() + "Z", "end": end.isoformat() + "Z", "users": len(truth), "als_fit_seconds": fits, "policies": {}}
+        for setting, candidates in by_setting.items():
+            for policy, m in evaluate_policies(candidates, truth, ranking.POLICIES, TOP_K).items():
+                scores[setting][policy].append(m)
+                window["policies"].setdefault(policy, {})["rank=%d reg=%g alpha=%g" % setting] = m
+        per_window.append(window)
+    grid = [
+        {"rank": s[0], "reg_param": s[1], "alpha": s[2], "max_iter": args.max_iter, "selection": {p: mean_over_windows(ms) for p, ms in by_policy.items()}}
+        for s, by_policy in scores.items()
+    ]
+    users = sum(w["users"] for w in per_window)
+    if not users:
         # Too little history to measure anything (e.g. a store with a few weeks of data).
         chosen = {"rank": args.rank, "reg_param": args.reg_param, "alpha": args.alpha, "max_iter": args.max_iter}
-        return {"validation_users": 0, "grid": [], "chosen": {**chosen, "policy": DEFAULT_POLICY, "by": "default: no user bought both before and during validation"}}
-    train = train.persist()
-    seen = collect_seen(train, active)
-    results = []
-    for rank, reg_param, alpha in settings:
-        model = Model(train, rank, reg_param, alpha, args.max_iter, args.seed)
-        scores = evaluate_policies(collect_candidates(model, active, seen, popular_list), truth, ranking.POLICIES, TOP_K)
-        model.release()
-        results.append({"rank": rank, "reg_param": reg_param, "alpha": alpha, "max_iter": args.max_iter, "fit_seconds": model.fit_seconds, "validation": scores})
-        log("rank=%d reg=%.2f alpha=%.0f fit %.1fs: %s" % (rank, reg_param, alpha, model.fit_seconds, {p: s["ndcg"] for p, s in scores.items()}))
-    train.unpersist()
-    best = max(
-        ((r, p) for r in results for p in ranking.POLICIES),
-        key=lambda rp: (rp[0]["validation"][rp[1]]["ndcg"], rp[0]["validation"][rp[1]]["recall"]),
+        return {"validation_users": 0, "windows": per_window, "grid": [], "chosen": {**chosen, "policy": DEFAULT_POLICY, "by": "default: no user bought both before and during a selection window"}}
+    setting, policy = max(
+        ((g, p) for g in grid for p in ranking.POLICIES),
+        key=lambda gp: (gp[0]["selection"][gp[1]]["ndcg"], gp[0]["selection"][gp[1]]["recall"]),
     )
-    setting, policy = best
     chosen = {k: setting[k] for k in ("rank", "reg_param", "alpha", "max_iter")}
-    return {"validation_users": len(truth), "grid": results, "chosen": {**chosen, "policy": policy, "by": "validation ndcg@3, then recall@3"}}
+    by = "mean ndcg@3 (then recall@3) over %d rolling selection windows" % len(windows)
+    return {"validation_users": users, "windows": per_window, "grid": grid, "chosen": {**chosen, "policy": policy, "by": by}}
 
 def holdout_metrics(dated, chosen, args, holdout_start, end):
-    train, active, truth = split_window(dated, holdout_start, end)
+    """Every policy and the served list on the holdout, the chosen setting retrained before it."""
+    setting = (chosen["rank"], chosen["reg_param"], chosen["alpha"])
+    truth, by_setting, fits = window_candidates(dated, holdout_start, end, args, [setting])
     if not truth:
         log("holdout: no user bought both before and during it, nothing to measure")
         return {"holdout_users": 0, "metrics": {}}
-    popular_list = popular(dated, holdout_start, args.popular_days)
-    model = Model(train, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
-    candidates = collect_candidates(model, active, collect_seen(train, active), popular_list)
-    model.release()
+    candidates = by_setting[setting]
     scores = evaluate_policies(candidates, truth, ranking.POLICIES, TOP_K)
     served = {u: [i.product_id for i in ranking.serve(chosen["policy"], c, TOP_K)] for u, c in candidates.items()}
     scores["served"] = metrics.evaluate(served, truth, TOP_K)
     log("holdout: %d users; served %s vs popular %s" % (len(truth), scores["served"], scores["popular"]))
-    return {"holdout_users": len(truth), "fit_seconds": model.fit_seconds, "metrics": scores}
+    return {"holdout_users": len(truth), "fit_seconds": fits[0], "metrics": scores}

@@ -12,6 +12,7 @@ def metrics_document(split, args, selection, holdout, by_source, serving_fit_sec
             "end": end.isoformat() + "Z",
             "holdout_days": args.holdout_days,
             "validation_days": args.validation_days,
+            "selection_windows": args.selection_windows,
             "evaluated_users": "known users who bought both before and inside the window",
         },
         **selection,

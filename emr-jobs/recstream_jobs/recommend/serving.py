@@ -6,13 +6,14 @@ from .. import io, ranking
 from ..contract import FALLBACK_USER_ID, LAKE, TOP_K
 from ..progress import progress
 from .als import Model
-from .candidates import history, pairs
+from .candidates import CATEGORY_CANDIDATES, history, own_categories, pairs
 
 log = progress("recommend")
 SERVING_PREFIX = LAKE["servingPrefix"]
 assert all(LAKE[key].startswith(SERVING_PREFIX) for key in ("recommendationsPrefix", "fallbackKey", "metricsKey"))
 # One recommended product of one user's served list, before product details are attached.
-SERVED_ITEM = "user_id string, pos int, product_id string, score double, source string"
+# times_bought: units the user bought of a `repeat` item (null for other sources).
+SERVED_ITEM = "user_id string, pos int, product_id string, score double, source string, times_bought int"
 
 
 def serving_path(output, lake_key):
@@ -30,7 +31,7 @@ def product_details(curated: DataFrame) -> DataFrame:
 def with_details(items: DataFrame, details: DataFrame) -> DataFrame:
     """SERVED_ITEM rows -> one UserRecommendations row per user."""
     item = F.struct(
-        F.col("product_id"), F.col("score"), F.col("category_code"), F.col("brand"), F.col("price"), F.col("source")
+        F.col("product_id"), F.col("score"), F.col("category_code"), F.col("brand"), F.col("price"), F.col("source"), F.col("times_bought")
     )
     return (
         items.join(F.broadcast(details), "product_id", "left")
@@ -45,26 +46,32 @@ def with_details(items: DataFrame, details: DataFrame) -> DataFrame:
     )
 
 
-def serve_all(spark, bought, details, chosen, args, popular_list):
-    """Every known user's served list, as UserRecommendations rows."""
-    model = Model(bought, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
-    log("serving model fitted in %.0fs" % model.fit_seconds)
-    users = bought.select("user_id").distinct()
-    inputs = users.join(history(bought), "user_id").join(model.candidates(users), "user_id", "left")
+def serve_all(spark, bought, details, chosen, args, popular_list, by_category):
+    """Every known user's served list, as UserRecommendations rows, and the ALS model if the policy needed one."""
     policy = chosen["policy"]
+    own = history(bought).join(own_categories(bought), "user_id", "left")
+    model = None
+    if policy in ranking.ALS_POLICIES:
+        model = Model(bought, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
+        log("serving model fitted in %.0fs" % model.fit_seconds)
+        own = own.join(model.candidates(own.select("user_id")), "user_id", "left")
+    else:
+        own = own.withColumn("als", F.lit(None).cast("array<struct<product_id: string, score: double>>"))
+    categories = spark.sparkContext.broadcast(by_category)
 
     def serve_row(row):
-        c = ranking.Candidates(pairs(row["seen"]), pairs(row["als"]), popular_list)
-        items = ranking.serve(policy, c, TOP_K)
-        return [(row["user_id"], pos, i.product_id, i.score, i.origin) for pos, i in enumerate(items)]
+        seen = pairs(row["seen"])
+        category = ranking.category_affinity(pairs(row["categories"]), categories.value, seen, CATEGORY_CANDIDATES)
+        items = ranking.serve(policy, ranking.Candidates(seen, pairs(row["als"]), popular_list, category), TOP_K)
+        return [(row["user_id"], pos, i.product_id, i.score, i.origin, int(i.score) if i.origin == "repeat" else None) for pos, i in enumerate(items)]
 
-    items = spark.createDataFrame(inputs.rdd.flatMap(serve_row), SERVED_ITEM)
+    items = spark.createDataFrame(own.rdd.flatMap(serve_row), SERVED_ITEM)
     return model, with_details(items, details)
 
 
 def fallback_row(spark, details, popular_list):
     """The `__fallback__` user: the popularity list, for users the model has never seen."""
-    items = [(FALLBACK_USER_ID, pos, p, float(s), "fallback") for pos, (p, s) in enumerate(popular_list[:TOP_K])]
+    items = [(FALLBACK_USER_ID, pos, p, float(s), "fallback", None) for pos, (p, s) in enumerate(popular_list[:TOP_K])]
     return with_details(spark.createDataFrame(items, SERVED_ITEM), details)
 
 
