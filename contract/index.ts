@@ -12,6 +12,7 @@
 export * from './purchase-event';
 export * from './behaviour-event';
 export * from './streaming';
+export * from './realtime';
 export * from './lake';
 export * from './serving';
 export * from './analytics';

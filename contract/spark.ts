@@ -22,6 +22,7 @@ import {
 } from './rules';
 import { SERVING_TABLE } from './serving';
 import { FIREHOSE_BUFFER, TOPIC } from './streaming';
+import { REALTIME } from './realtime';
 
 /** The facts the Spark jobs read, as emr-jobs/recstream_jobs/contract.json (`npm run contract`). */
 export const sparkContract = () => ({
@@ -58,4 +59,5 @@ export const sparkContract = () => ({
     session_inactivity_seconds: SESSION_INACTIVITY_SECONDS,
     lake: BEHAVIOUR_LAKE,
   },
+  realtime: REALTIME,
 });

@@ -1,0 +1,76 @@
+/**
+ * The real-time path (issue 16): the topics the streaming job reads, its trigger, its event-time
+ * windows and late-event policy, and where its checkpoint and live output sit in the lake.
+ */
+import { SESSION_INACTIVITY_SECONDS } from './behaviour-event';
+import { TOPIC } from './streaming';
+
+/** The topic behaviour events (contract/behaviour-event.ts) are produced to. */
+export const EVENTS_TOPIC = { name: 'events', partitions: TOPIC.partitions } as const;
+
+export const REALTIME = {
+  /** Both topics feed one streaming query. */
+  topics: [EVENTS_TOPIC.name, TOPIC.name],
+  /** Micro-batch trigger: a batch starts at most this often (sooner is pointless; later adds latency). */
+  triggerSeconds: 1,
+  /** Upper bound on records per micro-batch, so a backlog is caught up in bounded steps. */
+  maxRecordsPerBatch: 100_000,
+  /**
+   * Late-event policy. The watermark is the largest event time seen minus this. An event older than
+   * the watermark when its batch is processed still counts in the all-time totals, but not in the
+   * per-minute windows; it is counted as late.
+   */
+  allowedLatenessSeconds: 10 * 60,
+  /** The live funnel's windows, ending at the latest event time seen. */
+  funnelWindowsMinutes: [15, 60],
+  /** Trending products and categories: this many minutes, this many entries. */
+  trendingMinutes: 15,
+  trendingTop: 10,
+  /** A session is active while its last event is this recent (the sessions' own inactivity rule). */
+  activeSessionSeconds: SESSION_INACTIVITY_SECONDS,
+  /** How many of the open sessions most likely to buy the live view lists. */
+  likelyBuyersTop: 10,
+  /** Batches folded into one state snapshot (and their per-batch files deleted) this often. */
+  compactEveryBatches: 60,
+  lake: {
+    /** Spark's checkpoint: Kafka offsets and the commit log. */
+    checkpointPrefix: 'realtime/checkpoint/',
+    /** One file per micro-batch id, `<id>.json`: what makes a re-run batch count once. */
+    batchesPrefix: 'realtime/batches/',
+    /** The folded state through some batch id, so a restart does not re-read every batch file. */
+    stateKey: 'realtime/state.json',
+    /** What the API serves as the live view. */
+    liveKey: 'realtime/live.json',
+  },
+} as const;
+
+/** The live view document (`realtime/live.json`), as the streaming job writes it and the API serves it. */
+export interface LiveView {
+  v: 1;
+  /** The latest event time seen (ISO-8601 UTC): windows end here. Null before the first event. */
+  as_of: string | null;
+  watermark: string | null;
+  /** When the job wrote this document (ISO-8601 UTC). */
+  written_at: string;
+  /** Written minus the newest Kafka record timestamp in the last batch with records: how far behind the job is. */
+  lag_seconds: number | null;
+  batch_id: number;
+  /** Per topic, per partition: the next offset the job has not yet processed. */
+  offsets: Record<string, Record<string, number>>;
+  totals: {
+    events: Record<string, number>;
+    purchase_revenue: string;
+    orders: number;
+    order_lines: number;
+    order_revenue: string;
+    late_events: number;
+    unreadable: number;
+  };
+  per_minute: { minute: string; events: Record<string, number>; purchase_revenue: string; orders: number; order_revenue: string }[];
+  funnel: { minutes: number; viewed: number; carted: number; bought: number; view_to_cart: number | null; cart_to_purchase: number | null }[];
+  active_sessions: number;
+  trending: {
+    products: { product_id: string; brand: string | null; category_path: string[]; views: number; carts: number }[];
+    categories: { category: string; views: number; carts: number }[];
+  };
+}
