@@ -6,32 +6,22 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { createJwtAuthorizer } from '../../local/auth/verify';
-
-const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example';
-const CLIENT_ID = '4example0clientid0000000000';
+import { CLIENT_ID, ISSUER, startCognitoLikeIssuer, type CognitoLikeIssuer } from './cognito-like-issuer';
 
 describe('token check audience rules', () => {
-  let jwks: Server;
+  let issuer: CognitoLikeIssuer;
   let sign: (claims: JWTPayload) => Promise<string>;
   let verify: ReturnType<typeof createJwtAuthorizer>;
 
   before(async () => {
-    const { privateKey, publicKey } = await generateKeyPair('RS256');
-    const kid = 'cognito-like-key';
-    jwks = createServer(async (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] }));
-    });
-    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
-    verify = createJwtAuthorizer({ issuer: ISSUER, audiences: [CLIENT_ID], jwksUri: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json` });
-    sign = (claims) =>
-      new SignJWT({ sub: 'a1b2c3', username: 'ana', ...claims }).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(ISSUER).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    issuer = await startCognitoLikeIssuer();
+    sign = issuer.sign;
+    verify = createJwtAuthorizer({ issuer: ISSUER, audiences: [CLIENT_ID], jwksUri: issuer.jwksUri });
   });
-  after(() => jwks?.close());
+  after(() => issuer?.close());
 
   it("accepts a Cognito-shaped access token (no aud) by its client_id, and names who it is", async () => {
     const verdict = await verify(`Bearer ${await sign({ client_id: CLIENT_ID, token_use: 'access', scope: 'openid email' })}`);
