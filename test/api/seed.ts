@@ -86,7 +86,7 @@ const write = (root: string, key: string, text: string) => {
 };
 
 /** Writes the seed lake into a fresh temporary folder and returns its path. */
-export const writeSeedLake = (extraUsers = 0): string => {
+export const writeSeedLake = (extraUsers = 0, analytics: AnalyticsDocuments = SEED_ANALYTICS): string => {
   const root = mkdtempSync(join(tmpdir(), 'recstream-seed-lake-'));
   const [first, ...rest] = SEED_USERS;
   const generated = Array.from({ length: extraUsers }, (_, i) => ({ ...first, user_id: String(1515915625000000000n + BigInt(i)) }));
@@ -96,6 +96,6 @@ export const writeSeedLake = (extraUsers = 0): string => {
   write(root, `${LAKE.recommendationsPrefix}part-00001-seed.json`, [...rest, fallbackRow, ...generated].map((u) => JSON.stringify(u)).join('\n') + '\n');
   write(root, `${LAKE.recommendationsPrefix}_SUCCESS`, '');
   write(root, LAKE.fallbackKey, JSON.stringify(fallbackRow));
-  for (const [name, doc] of Object.entries(SEED_ANALYTICS)) write(root, analyticsKeyFor(name as keyof AnalyticsDocuments), JSON.stringify(doc));
+  for (const [name, doc] of Object.entries(analytics)) write(root, analyticsKeyFor(name as keyof AnalyticsDocuments), JSON.stringify(doc));
   return root;
 };

@@ -30,10 +30,12 @@ describe('dashboard in Chromium', { skip }, () => {
     await server?.close();
   });
 
-  it('shows the summary numbers', async () => {
+  it('shows the summary numbers, money in dollars: revenue compact, exact in its title', async () => {
     const summary = await page.getByRole('region', { name: 'Summary' }).innerText();
     const s = SEED_ANALYTICS.summary;
-    assert.match(summary, new RegExp(s.revenue.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })));
+    assert.match(summary, /Revenue\s+\$983K/);
+    assert.equal(await page.getByText('$983K').getAttribute('title'), '$983,055.10');
+    assert.match(summary, new RegExp(`Average order\\s+\\$${s.average_order_value}`));
     assert.match(summary, new RegExp(s.orders.toLocaleString('en-US')));
     assert.match(summary, new RegExp(`${s.first_day} to ${s.last_day}`));
   });
@@ -44,6 +46,16 @@ describe('dashboard in Chromium', { skip }, () => {
     assert.equal(await bars('Monthly revenue and orders'), months);
     assert.equal(await figure('Monthly revenue and orders').locator('.recharts-line-curve').count(), 1);
     assert.equal(await figure('Monthly revenue and orders').locator('.recharts-line-dot, .recharts-line-dots circle').count(), months);
+  });
+
+  it('category bars are named by their whole path, their revenue in dollars', async () => {
+    const categories = figure('Top categories by revenue');
+    // Each label: the parent path on its first line, the category itself on its second.
+    const ticks = await categories.locator('text.name-tick').evaluateAll((ts) => ts.map((t) => [...t.querySelectorAll('tspan')].map((l) => l.textContent).join(' ')));
+    assert.deepEqual(ticks, SEED_ANALYTICS.top_categories.map((c) => c.category_code.split('.').join(' › ')));
+    assert.ok(ticks.includes('appliances › kitchen › washer'));
+    const revenues = await categories.locator('tbody td:nth-child(2)').allTextContents();
+    assert.deepEqual(revenues, SEED_ANALYTICS.top_categories.map((c) => `$${c.revenue.toLocaleString('en-US', { minimumFractionDigits: 2 })}`));
   });
 
   it('draws the top-10 customers, categories and brands', async () => {
@@ -64,6 +76,8 @@ describe('dashboard in Chromium', { skip }, () => {
     assert.equal(darkest, 1);
     const titles = await cells.evaluateAll((rects) => rects.map((r) => r.textContent ?? ''));
     assert.match(titles[fills.findIndex((f) => opacity(f) === 1)], new RegExp(`${busiest.hour}:00.*: ${busiest.orders.toLocaleString('en-US')} orders`));
+    const legend = figure('Orders by weekday and hour (UTC)').getByRole('img', { name: /Colour scale/ });
+    assert.match(await legend.innerText(), new RegExp(`0 orders[\\s\\S]*${busiest.orders.toLocaleString('en-US')} orders in an hour`));
   });
 
   it('draws the purchase frequency with the long tail in one bar', async () => {
@@ -90,4 +104,56 @@ describe('dashboard in Chromium', { skip }, () => {
       await phone.close();
     }
   });
+});
+
+/** A store-sized revenue (the bundled 1M-row CSV sums to $109,816,281.36) must still fit its card. */
+const STORE_SIZED = { ...SEED_ANALYTICS, summary: { ...SEED_ANALYTICS.summary, revenue: 109_816_281.36 } };
+
+describe('dashboard figures fit their cards (desktop and phone)', { skip }, () => {
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+
+  before(async () => {
+    server = await startSeededSite('', STORE_SIZED);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const [name, viewport] of [
+    ['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 390, height: 844 }],
+  ] as const) {
+    it(`${name}: every summary value inside its card, the revenue compact with the exact figure in its title; the whole heatmap and its legend on screen`, async () => {
+      const page = await browser.newPage({ viewport, isMobile: name === 'phone' });
+      try {
+        await page.goto(`${server.url}/#/dashboard`);
+        const revenue = page.getByRole('region', { name: 'Summary' }).getByText('$110M');
+        await revenue.waitFor();
+        assert.equal(await revenue.getAttribute('title'), '$109,816,281.36');
+        const stats = await page.locator('.stat').evaluateAll((cards) =>
+          cards.map((card) => {
+            const value = card.querySelector('.stat-value') as HTMLElement;
+            const c = card.getBoundingClientRect();
+            const v = value.getBoundingClientRect();
+            return { text: value.textContent, overflow: value.scrollWidth - value.clientWidth, left: v.left - c.left, right: c.right - v.right };
+          }),
+        );
+        for (const s of stats) assert.ok(s.overflow <= 0 && s.left >= 0 && s.right >= 0, `${s.text} overflows its card: ${JSON.stringify(s)}`);
+
+        const heat = page.getByRole('figure', { name: 'Orders by weekday and hour (UTC)' });
+        const box = await heat.boundingBox();
+        const cells = await heat.locator('rect.heat-cell').evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect()).map((b) => [b.left, b.right]));
+        assert.equal(cells.length, 7 * 24);
+        assert.ok(box && box.x >= 0 && box.x + box.width <= viewport.width, 'the heatmap card is on screen');
+        for (const [left, right] of cells) assert.ok(left >= box!.x && right <= box!.x + box!.width, `a cell is cut off at ${left}..${right}`);
+        assert.equal(await heat.getByRole('img', { name: /Colour scale/ }).count(), 1);
+        await page.screenshot({ path: screenshotPath(`dashboard-store-sized-${name}`), fullPage: true });
+      } finally {
+        await page.close();
+      }
+    });
+  }
 });

@@ -46,7 +46,7 @@ describe('recommendations page in Chromium', { skip }, () => {
     await server?.close();
   });
 
-  it('a known user (Enter) shows three cards with product, category, brand, price and why', async () => {
+  it('a known user (Enter) shows three cards with product, category, brand, price in dollars, and each card’s own reason', async () => {
     const user = SEED_USERS[0];
     await search(page, user.user_id);
     const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
@@ -56,9 +56,14 @@ describe('recommendations page in Chromium', { skip }, () => {
     assert.match(first, new RegExp(user.recommendations[0].product_id));
     assert.match(first, /electronics › smartphone/);
     assert.match(first, /samsung/);
-    assert.match(first, /162\.01/);
-    assert.match(first, /similar purchase history/);
-    assert.match(await cards.nth(2).innerText(), /Uncategorised[\s\S]*Unknown brand/, 'missing category and brand are shown as such');
+    assert.match(first, /\$162\.01/);
+    // The item is a repeat bought 13 times: the card says so, and claims nothing about similar customers.
+    assert.match(first, /bought before[\s\S]*bought 13 units of it before/i);
+    assert.doesNotMatch(first, /similar|personal/i);
+    assert.match(await cards.nth(1).innerText(), /best seller in computers › notebook, a category this customer buys in/);
+    const third = await cards.nth(2).innerText();
+    assert.match(third, /Uncategorised[\s\S]*Unknown brand/, 'missing category and brand are shown as such');
+    assert.match(third, /purchase history like this customer’s/);
     assert.equal(await page.getByRole('note').count(), 0, 'no fallback notice for a personal list');
     await page.screenshot({ path: screenshotPath('recommendations-known-user'), fullPage: true });
   });
@@ -66,11 +71,19 @@ describe('recommendations page in Chromium', { skip }, () => {
   it('the button works too, and each card of a mixed list says why it was picked', async () => {
     await page.getByLabel('Customer user id').fill(SEED_USERS[1].user_id);
     await page.getByRole('button', { name: 'Show recommendations' }).click();
-    await page.getByText('This customer bought it before').first().waitFor();
+    await page.getByText('This customer bought 3 units of it before.').waitFor();
     const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
     assert.equal(await cards.count(), 3);
-    assert.match(await cards.nth(1).innerText(), /bought it before/);
-    assert.match(await cards.nth(2).innerText(), /similar purchase history/);
+    assert.match(await cards.nth(1).innerText(), /bought 1 unit of it before/);
+    assert.match(await cards.nth(2).innerText(), /purchase history like this customer’s/);
+  });
+
+  it('items stored without their own reason say so instead of borrowing the list’s', async () => {
+    await search(page, SEED_USERS[3].user_id);
+    await page.getByRole('heading', { name: `Top 3 for ${SEED_USERS[3].user_id}` }).waitFor();
+    const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
+    assert.match(await cards.first().innerText(), /purchase history like this customer’s/);
+    for (const i of [1, 2]) assert.match(await cards.nth(i).innerText(), /no reason recorded[\s\S]*did not record why/i);
   });
 
   it('a bad id shows the API rule without calling the API', async () => {
@@ -84,15 +97,27 @@ describe('recommendations page in Chromium', { skip }, () => {
     await page.screenshot({ path: screenshotPath('recommendations-bad-id') });
   });
 
-  it('a user with no history sees the fallback notice and the best sellers', async () => {
+  it('an id no customer has is said to be unknown, then the best sellers', async () => {
     await search(page, UNKNOWN_USER);
     const notice = page.getByRole('note');
     await notice.waitFor();
-    assert.match(await notice.innerText(), /no personal purchase history/);
+    assert.match(await notice.innerText(), new RegExp(`No customer has the id ${UNKNOWN_USER} in the data`));
     const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
     assert.equal(await cards.count(), 3);
     assert.match(await cards.first().innerText(), new RegExp(SEED_FALLBACK.recommendations[0].product_id));
-    await page.screenshot({ path: screenshotPath('recommendations-fallback'), fullPage: true });
+    assert.match(await cards.first().innerText(), /best seller/i);
+    await page.screenshot({ path: screenshotPath('recommendations-unknown-id'), fullPage: true });
+  });
+
+  it('a known customer with too little history is told apart from an unknown id', async () => {
+    await search(page, SEED_USERS[2].user_id);
+    await page.getByRole('heading', { name: `Top 3 for ${SEED_USERS[2].user_id}` }).waitFor();
+    const notice = await page.getByRole('note').innerText();
+    assert.match(notice, /is in the data but bought too little for a personal pick/);
+    assert.doesNotMatch(notice, /No customer has/);
+    const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
+    assert.match(await cards.first().innerText(), /popular now[\s\S]*bought by the most customers/i);
+    await page.screenshot({ path: screenshotPath('recommendations-too-little-history'), fullPage: true });
   });
 
   it('example ids come from the top customers and load on click', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startLocalServer } from '../../local/server/server';
 import { loadLocalServing } from '../../local/server/serving';
+import type { AnalyticsDocuments } from '../../contract';
 import { writeSeedLake } from '../api/seed';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -41,10 +42,10 @@ export const screenshotPath = (name: string): string => {
   return join(SCREENSHOTS, `${name}.png`);
 };
 
-/** The built site on the local server over the seeded lake; `apiUrl` '' means the same origin. */
-export const startSeededSite = async (apiUrl = ''): Promise<{ url: string; close(): Promise<void> }> => {
+/** The built site on the local server over the seeded lake (its analytics documents replaceable); `apiUrl` '' means the same origin. */
+export const startSeededSite = async (apiUrl = '', analytics?: AnalyticsDocuments): Promise<{ url: string; close(): Promise<void> }> => {
   ensureBuiltSite();
-  const lake = writeSeedLake();
+  const lake = writeSeedLake(0, analytics);
   const server = await startLocalServer({ webDir: WEB_DIST, ...(await loadLocalServing(lake)), runtimeConfig: { apiUrl, auth: null } });
   return {
     url: server.url,

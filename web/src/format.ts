@@ -1,14 +1,23 @@
+import { STORE_CURRENCY } from '../../contract';
+
 const LOCALE = 'en-US';
 const number = new Intl.NumberFormat(LOCALE);
-const money = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: STORE_CURRENCY, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const compactMoney = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: STORE_CURRENCY, notation: 'compact', maximumSignificantDigits: 3 });
 const compact = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
 
+const amount = (n: number | string): number => (typeof n === 'string' ? Number(n) : n);
+
 export const formatNumber = (n: number): string => number.format(n);
-export const formatMoney = (n: number | string): string => money.format(typeof n === 'string' ? Number(n) : n);
+/** `1234.5` → `$1,234.50`: exact, for prices, tables and tooltips. */
+export const formatMoney = (n: number | string): string => money.format(amount(n));
+/** `154021323.45` → `$154M`: for figures that must fit a card or an axis; pair it with {@link formatMoney} in a title. */
+export const formatMoneyCompact = (n: number): string => compactMoney.format(n);
 export const formatCompact = (n: number): string => compact.format(n);
 
-/** `computers.notebook` → `computers › notebook`. */
-export const formatCategory = (code: string | null): string => (code ? code.split('.').join(' › ') : 'Uncategorised');
+export const CATEGORY_SEPARATOR = ' › ';
+/** `appliances.kitchen.washer` → `appliances › kitchen › washer`: the whole path, never just the last level. */
+export const formatCategory = (code: string | null): string => (code ? code.split('.').join(CATEGORY_SEPARATOR) : 'Uncategorised');
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 

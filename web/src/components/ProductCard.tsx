@@ -1,16 +1,9 @@
-import type { RecommendationSource, RecommendedProduct } from '../../../contract';
+import type { RecommendedProduct } from '../../../contract';
 import { formatCategory, formatMoney } from '../format';
+import { reasonFor } from '../reason';
 
-/** Why a product was picked, in the analyst's words. */
-const WHY: Record<RecommendationSource, string> = {
-  als: 'Bought by customers with a similar purchase history (collaborative filtering).',
-  repeat: 'This customer bought it before; repeat purchases are common in this store.',
-  popular: 'A store best seller; this customer has too little history for a personal pick.',
-  fallback: 'A store best seller, shown because this customer has no purchase history yet.',
-};
-
-export const ProductCard = ({ product, rank, listSource }: { product: RecommendedProduct; rank: number; listSource: RecommendationSource }) => {
-  const source = product.source ?? listSource;
+export const ProductCard = ({ product, rank }: { product: RecommendedProduct; rank: number }) => {
+  const reason = reasonFor(product);
   return (
     <li className="card product-card" aria-label={`Recommendation ${rank}: product ${product.product_id}`}>
       <div className="card-rank" aria-hidden="true">
@@ -27,7 +20,7 @@ export const ProductCard = ({ product, rank, listSource }: { product: Recommende
         <dd>{product.price === null ? 'Not known' : formatMoney(product.price)}</dd>
       </dl>
       <p className="why">
-        <span className={`badge badge-${source}`}>{source === 'als' ? 'personal' : source}</span> {WHY[source]}
+        <span className={`badge badge-${reason.source}`}>{reason.badge}</span> {reason.text}
       </p>
     </li>
   );

@@ -5,7 +5,7 @@ import type { ApiClient, Failure } from '../api';
 import { ChartFigure } from '../components/ChartFigure';
 import { Heatmap } from '../components/Heatmap';
 import { frequencyBars } from '../frequency';
-import { formatCategory, formatCompact, formatMoney, formatMonth, formatNumber } from '../format';
+import { CATEGORY_SEPARATOR, formatCategory, formatCompact, formatMoney, formatMoneyCompact, formatMonth, formatNumber } from '../format';
 
 type Documents = Partial<AnalyticsDocuments>;
 type Load = { state: 'loading' } | { state: 'done'; docs: Documents } | ({ state: 'error' } & Failure);
@@ -21,13 +21,30 @@ const loadAll = async (api: ApiClient): Promise<Load> => {
 };
 
 interface TopRow {
-  /** Full name, for the data table. */
+  /** The name on the axis and in the data table; a category is its whole path. */
   name: string;
-  /** Short name on the axis. */
-  axis: string;
   revenue: number;
   count: number;
 }
+
+/**
+ * A bar's name on the axis: a category path on two lines (its parents, then its own
+ * level), so the parent path is never dropped and the label fits the axis on a phone.
+ */
+const NameTick = ({ x, y, payload }: { x?: number; y?: number; payload?: { value: string } }) => {
+  const name = payload?.value ?? '';
+  const cut = name.lastIndexOf(CATEGORY_SEPARATOR);
+  const lines = cut < 0 ? [name] : [name.slice(0, cut + CATEGORY_SEPARATOR.length - 1), name.slice(cut + CATEGORY_SEPARATOR.length)];
+  return (
+    <text x={x} y={y} textAnchor="end" className="name-tick" fontSize={12}>
+      {lines.map((line, i) => (
+        <tspan key={i} x={x} dx={-4} dy={i === 0 ? (lines.length === 1 ? 4 : -2) : 13} className={i === 0 && lines.length > 1 ? 'name-tick-parent' : undefined}>
+          {line}
+        </tspan>
+      ))}
+    </text>
+  );
+};
 
 /** A top-10 list as horizontal revenue bars. */
 const TopRevenue = ({ title, rows, nameLabel, countLabel }: { title: string; rows: TopRow[]; nameLabel: string; countLabel: string }) => (
@@ -40,11 +57,11 @@ const TopRevenue = ({ title, rows, nameLabel, countLabel }: { title: string; row
       { label: countLabel, value: (r) => formatNumber(r.count) },
     ]}
   >
-    <ResponsiveContainer width="100%" height={Math.max(180, rows.length * 30 + 40)}>
+    <ResponsiveContainer width="100%" height={Math.max(180, rows.length * 36 + 40)}>
       <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 16 }}>
         <CartesianGrid horizontal={false} strokeDasharray="3 3" />
-        <XAxis type="number" tickFormatter={formatCompact} />
-        <YAxis type="category" dataKey="axis" width={170} tick={{ fontSize: 12 }} interval={0} />
+        <XAxis type="number" tickFormatter={formatMoneyCompact} />
+        <YAxis type="category" dataKey="name" width={170} tick={<NameTick />} interval={0} />
         <Tooltip formatter={(v) => formatMoney(Number(v))} />
         <Bar dataKey="revenue" name="Revenue" fill={BLUE} isAnimationActive={false} />
       </BarChart>
@@ -53,20 +70,23 @@ const TopRevenue = ({ title, rows, nameLabel, countLabel }: { title: string; row
 );
 
 const Summary = ({ s }: { s: AnalyticsDocuments['summary'] }) => {
-  const items: [string, string][] = [
-    ['Revenue', formatMoney(s.revenue)],
-    ['Orders', formatNumber(s.orders)],
-    ['Units sold', formatNumber(s.units)],
-    ['Average order', formatMoney(s.average_order_value)],
-    ['Customers', formatNumber(s.customers)],
-    ['Products', formatNumber(s.products)],
+  // [label, shown, exact]: money is compact on the card (a store's revenue runs to nine digits), exact in its title.
+  const items: [string, string, string][] = [
+    ['Revenue', formatMoneyCompact(s.revenue), formatMoney(s.revenue)],
+    ['Orders', formatNumber(s.orders), formatNumber(s.orders)],
+    ['Units sold', formatNumber(s.units), formatNumber(s.units)],
+    ['Average order', formatMoney(s.average_order_value), formatMoney(s.average_order_value)],
+    ['Customers', formatNumber(s.customers), formatNumber(s.customers)],
+    ['Products', formatNumber(s.products), formatNumber(s.products)],
   ];
   return (
     <section aria-label="Summary" className="summary">
-      {items.map(([label, value]) => (
+      {items.map(([label, shown, exact]) => (
         <div key={label} className="card stat">
           <div className="stat-label">{label}</div>
-          <div className="stat-value">{value}</div>
+          <div className="stat-value" title={exact}>
+            {shown}
+          </div>
         </div>
       ))}
       {s.first_day && s.last_day && (
@@ -109,15 +129,9 @@ export const Dashboard = ({ api }: { api: ApiClient }) => {
 
 const Charts = ({ docs }: { docs: Documents }) => {
   const monthly = (docs.monthly_sales ?? []).map((m) => ({ ...m, label: formatMonth(m.month) }));
-  const customers = (docs.top_customers ?? []).map((c) => ({ name: c.user_id, axis: c.user_id, revenue: c.revenue, count: c.orders }));
-  // The axis shows a category's last level; the full path is in the data table.
-  const categories = (docs.top_categories ?? []).map((c) => ({
-    name: formatCategory(c.category_code),
-    axis: c.category_code.split('.').at(-1) ?? c.category_code,
-    revenue: c.revenue,
-    count: c.units,
-  }));
-  const brands = (docs.top_brands ?? []).map((b) => ({ name: b.brand, axis: b.brand, revenue: b.revenue, count: b.units }));
+  const customers = (docs.top_customers ?? []).map((c) => ({ name: c.user_id, revenue: c.revenue, count: c.orders }));
+  const categories = (docs.top_categories ?? []).map((c) => ({ name: formatCategory(c.category_code), revenue: c.revenue, count: c.units }));
+  const brands = (docs.top_brands ?? []).map((b) => ({ name: b.brand, revenue: b.revenue, count: b.units }));
   const frequency = frequencyBars(docs.purchase_frequency ?? []);
   const heat = docs.hour_weekday ?? [];
   return (
@@ -139,7 +153,7 @@ const Charts = ({ docs }: { docs: Documents }) => {
             <ComposedChart data={monthly} margin={{ right: 8 }}>
               <CartesianGrid vertical={false} strokeDasharray="3 3" />
               <XAxis dataKey="label" tick={{ fontSize: 12 }} />
-              <YAxis yAxisId="revenue" tickFormatter={formatCompact} />
+              <YAxis yAxisId="revenue" tickFormatter={formatMoneyCompact} />
               <YAxis yAxisId="orders" orientation="right" tickFormatter={formatCompact} />
               <Tooltip formatter={(v, n) => (n === 'Revenue' ? formatMoney(Number(v)) : formatNumber(Number(v)))} />
               <Legend />

@@ -132,14 +132,21 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
             <h2>
               Top {view.result.recommendations.length} for <span className="mono">{view.result.user_id}</span>
             </h2>
-            {!view.result.personalized && (
+            {!view.result.known ? (
               <p className="notice notice-fallback" role="note">
-                This customer has no personal purchase history yet, so these are the store's best sellers.
+                <strong>No customer has the id <span className="mono">{view.result.user_id}</span> in the data</strong> the
+                pipeline last ran on. Check the id; a customer new since that run is shown the store's best sellers:
               </p>
+            ) : (
+              !view.result.personalized && (
+                <p className="notice notice-fallback" role="note">
+                  This customer is in the data but bought too little for a personal pick, so these are the store's best sellers.
+                </p>
+              )
             )}
             <ol className="cards" aria-label="Recommended products">
               {view.result.recommendations.map((product, i) => (
-                <ProductCard key={product.product_id} product={product} rank={i + 1} listSource={view.result.source} />
+                <ProductCard key={product.product_id} product={product} rank={i + 1} />
               ))}
             </ol>
           </>
