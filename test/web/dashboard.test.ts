@@ -135,7 +135,7 @@ describe('dashboard figures fit their cards (desktop and phone)', { skip }, () =
         assert.equal(await revenue.getAttribute('title'), '$109,816,281.36');
         const stats = await page.locator('.stat').evaluateAll((cards) =>
           cards.map((card) => {
-            const value = card.querySelector('.stat-value') as HTMLElement;
+            const value = card.querySelector('.stat-value')!;
             const c = card.getBoundingClientRect();
             const v = value.getBoundingClientRect();
             return { text: value.textContent, overflow: value.scrollWidth - value.clientWidth, left: v.left - c.left, right: c.right - v.right };
