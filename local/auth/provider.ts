@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors, type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { API_SCOPE, type WebRuntimeConfig } from '../../contract';
-import { loginPage } from './login-page';
+import { loginPage, logoutPage, PAGE_CSP, signedOutPage } from './login-page';
 import type { JwtAuthorizerOptions } from './verify';
 
 /** The API as a resource server: access tokens carry it as `aud`, and the local API accepts only it. */
@@ -101,8 +101,7 @@ const sendHtml = (res: ServerResponse, status: number, html: string): void => {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
-    // No form-action: Chromium applies it to the redirects after the post, which end on the site's origin.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    'content-security-policy': PAGE_CSP,
   });
   res.end(html);
 };
@@ -123,6 +122,18 @@ const configuration = (analyst: Analyst, accessTokenTtl: number, clientId: strin
   extraTokenClaims: (_ctx, token) => ('accountId' in token && token.accountId === analyst.sub ? { username: analyst.username } : undefined),
   features: {
     devInteractions: { enabled: false },
+    // The provider's own sign-out pages load Google's web fonts; these are the site's look, self-contained.
+    rpInitiatedLogout: {
+      enabled: true,
+      logoutSource: (ctx, form) => {
+        ctx.set('content-security-policy', PAGE_CSP);
+        ctx.body = logoutPage(form);
+      },
+      postLogoutSuccessSource: (ctx) => {
+        ctx.set('content-security-policy', PAGE_CSP);
+        ctx.body = signedOutPage();
+      },
+    },
     resourceIndicators: {
       enabled: true,
       defaultResource: () => API_RESOURCE,
@@ -150,6 +161,7 @@ const configuration = (analyst: Analyst, accessTokenTtl: number, clientId: strin
   cookies: { keys: [randomBytes(32).toString('base64url')] },
   renderError: (ctx, out) => {
     ctx.type = 'html';
+    ctx.set('content-security-policy', PAGE_CSP);
     ctx.body = loginPage({ title: 'Sign-in failed', error: `${out.error}: ${out.error_description ?? ''}` });
   },
 });

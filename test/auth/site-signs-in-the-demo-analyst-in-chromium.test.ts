@@ -76,11 +76,36 @@ describe('sign-in on the site in Chromium', { skip }, () => {
     await page.screenshot({ path: screenshotPath('signed-in-recommendations'), fullPage: true });
   });
 
-  it('signing out ends the session: the next visit must sign in again', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    // The provider asks to confirm (RP-initiated logout), then returns to the site, which is signed out.
-    await page.getByRole('button', { name: /yes, sign me out/i }).click();
-    await onSignInPage(page, site);
+  it('signing out ends the session: the next visit must sign in again; every page on the way is styled and fetches nothing from outside', async () => {
+    const requests: string[] = [];
+    const failures: string[] = [];
+    const onRequest = (r: { url(): string }) => requests.push(r.url());
+    const onResponse = (r: { url(): string; status(): number }) => r.status() >= 400 && failures.push(`${r.status()} ${r.url()}`);
+    const onFailed = (r: { url(): string }) => failures.push(`failed ${r.url()}`);
+    page.on('request', onRequest);
+    page.on('response', onResponse);
+    page.on('requestfailed', onFailed);
+    try {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      // The provider asks to confirm (RP-initiated logout), then returns to the site, which is signed out.
+      const confirm = page.getByRole('button', { name: /yes, sign me out/i });
+      await confirm.waitFor();
+      assert.equal(await page.title(), 'Sign out of recstream? · recstream');
+      assert.equal(await page.locator('header').innerText(), 'recstream', 'the site’s header, not the provider’s bare page');
+      assert.match(await page.evaluate(() => getComputedStyle(document.body).fontFamily), /^system-ui,/, 'the system fonts, none downloaded');
+      assert.equal(await confirm.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(31, 95, 139)', 'the site’s accent colour');
+      await page.screenshot({ path: screenshotPath('sign-out-confirm'), fullPage: true });
+      await confirm.click();
+      await onSignInPage(page, site);
+    } finally {
+      page.off('request', onRequest);
+      page.off('response', onResponse);
+      page.off('requestfailed', onFailed);
+    }
+    assert.ok(requests.length > 0);
+    const outside = requests.filter((url) => !/^(data:|https?:\/\/127\.0\.0\.1[:/])/.test(url));
+    assert.deepEqual(outside, [], 'nothing is fetched from beyond 127.0.0.1 (no web fonts)');
+    assert.deepEqual(failures, [], 'no request fails on the way (no missing favicon)');
   });
 
   it('an error sent back by the provider is shown with a way to start again, not sent round in a loop', async () => {
