@@ -4,40 +4,40 @@
  *   run       the whole pipeline on this machine (`npm run local`; `local` is an alias)
  *   generate  a synthetic purchases CSV in the upload schema (`npm run generate`), or with --behaviour a REES46 behaviour CSV
  *   sink      the Firehose-equivalent sink as its own process
+ * Usage texts and argument checks live in ./usage.ts; exit codes in ../pipeline/exit-codes.ts.
  */
-import { parseArgs } from 'node:util';
+import { existsSync, statSync } from 'node:fs';
 import { DEFAULT_BEHAVIOUR_SEED } from '../generator/behaviour';
 import { writeBehaviourCsv } from '../generator/behaviour-write';
 import { DEFAULT_SEED } from '../generator/generate';
 import { writeGenerated } from '../generator/write';
-import { runTwin } from '../pipeline/twin';
+import { EXIT } from '../pipeline/exit-codes';
+import type * as Twin from '../pipeline/twin';
 import { formatBytes, formatCount } from '../pipeline/progress';
 import { SINK_DEFAULTS, startSink } from '../sink/sink';
+import {
+  COMMANDS_USAGE,
+  GENERATE_USAGE,
+  parseCommand,
+  positiveInteger,
+  positiveNumber,
+  reportUsageError,
+  required,
+  RUN_USAGE,
+  SINK_USAGE,
+  UsageError,
+} from './usage';
 
-const USAGE = `usage:
-  recstream run [--csv FILE] [--once] [--port N] [--rows N] [--seed S] [--keep] [--work-dir DIR]
-  recstream generate --rows N [--seed S] [--out FILE.csv|FILE.csv.gz] [--behaviour]   (stdout without --out)
-  recstream sink --brokers HOST:PORT --lake DIR [--buffer-mib N] [--interval-seconds S] [--until-drained]`;
-
-const fail = (message: string): never => {
-  console.error(`recstream: ${message}\n${USAGE}`);
-  process.exit(2);
-};
-
-const positiveNumber = (name: string, value: string | undefined, fallback?: number): number => {
-  if (value === undefined) return fallback ?? fail(`--${name} is required`);
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) fail(`--${name} must be a positive number, got '${value}'`);
-  return n;
-};
-
-const generateCommand = async (args: string[]) => {
-  const { values } = parseArgs({ args, options: { rows: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, behaviour: { type: 'boolean', default: false } } });
-  const rows = Math.floor(positiveNumber('rows', values.rows));
+const generateCommand = async (args: string[]): Promise<number> => {
+  const values = parseCommand(args, { rows: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, behaviour: { type: 'boolean' } }, GENERATE_USAGE);
+  if (!values) return EXIT.ok;
+  const rows = required('rows', positiveInteger('rows', values.rows, GENERATE_USAGE), GENERATE_USAGE);
+  if (values.out !== undefined && !/\.csv(\.gz)?$/.test(values.out) && !(existsSync(values.out) && !statSync(values.out).isFile()))
+    throw new UsageError(`--out must name a .csv or .csv.gz file, got '${values.out}'`, GENERATE_USAGE);
   if (values.behaviour) {
     await writeBehaviourCsv({ events: rows, seed: values.seed ?? DEFAULT_BEHAVIOUR_SEED }, values.out ?? process.stdout);
     if (values.out) console.error(`generate: wrote ${formatCount(rows)} behaviour events to ${values.out}`);
-    return;
+    return EXIT.ok;
   }
   const started = Date.now();
   let last = 0;
@@ -49,74 +49,102 @@ const generateCommand = async (args: string[]) => {
     }
   });
   if (values.out) console.error(`generate: wrote ${values.out}`);
+  return EXIT.ok;
 };
 
-const sinkCommand = async (args: string[]) => {
-  const { values } = parseArgs({
+const sinkCommand = async (args: string[]): Promise<number> => {
+  const values = parseCommand(
     args,
-    options: {
+    {
       brokers: { type: 'string' },
       lake: { type: 'string' },
       'buffer-mib': { type: 'string' },
       'interval-seconds': { type: 'string' },
-      'until-drained': { type: 'boolean', default: false },
+      'until-drained': { type: 'boolean' },
     },
-  });
-  const brokers = (values.brokers ?? fail('--brokers is required')).split(',');
-  const lake = values.lake ?? fail('--lake is required');
+    SINK_USAGE,
+  );
+  if (!values) return EXIT.ok;
+  const brokers = required('brokers', values.brokers, SINK_USAGE).split(',');
+  const lake = required('lake', values.lake, SINK_USAGE);
+  const bufferMib = positiveNumber('buffer-mib', values['buffer-mib'], SINK_USAGE) ?? SINK_DEFAULTS.bufferBytes / 2 ** 20;
+  const intervalSeconds = positiveNumber('interval-seconds', values['interval-seconds'], SINK_USAGE) ?? SINK_DEFAULTS.intervalMs / 1000;
   const sink = await startSink({
     brokers,
     lake,
-    bufferBytes: positiveNumber('buffer-mib', values['buffer-mib'], SINK_DEFAULTS.bufferBytes / 2 ** 20) * 2 ** 20,
-    intervalMs: positiveNumber('interval-seconds', values['interval-seconds'], SINK_DEFAULTS.intervalMs / 1000) * 1000,
+    bufferBytes: bufferMib * 2 ** 20,
+    intervalMs: intervalSeconds * 1000,
     onObject: (object, totals) =>
       console.log(
         `sink: object ${totals.objects} ${object.key} (${formatCount(object.rows)} rows, ${formatBytes(object.bytes)} -> ${formatBytes(object.compressedBytes)} gz); total ${formatCount(totals.rows)} rows`,
       ),
   });
   console.log(`sink: consuming from ${brokers.join(',')} into ${lake}`);
-  const stop = async (code: number) => {
-    await sink.stop();
-    process.exit(code);
-  };
   if (values['until-drained']) {
     await sink.drain();
-    await stop(0);
+    await sink.stop();
+    return EXIT.ok;
   }
-  process.once('SIGINT', () => void stop(130));
-  process.once('SIGTERM', () => void stop(143));
+  return new Promise<number>((resolve) => {
+    const stop = (code: number) => void sink.stop().then(() => resolve(code));
+    process.once('SIGINT', () => stop(EXIT.sigint));
+    process.once('SIGTERM', () => stop(EXIT.sigterm));
+  });
 };
 
-const runCommand = async (args: string[]) => {
-  const { values } = parseArgs({
+const runCommand = async (args: string[]): Promise<number> => {
+  const values = parseCommand(
     args,
-    options: {
+    {
       csv: { type: 'string' },
-      once: { type: 'boolean', default: false },
+      once: { type: 'boolean' },
       port: { type: 'string' },
       rows: { type: 'string' },
       seed: { type: 'string' },
-      keep: { type: 'boolean', default: false },
+      keep: { type: 'boolean' },
       'work-dir': { type: 'string' },
     },
-  });
-  const code = await runTwin({
+    RUN_USAGE,
+  );
+  if (!values) return EXIT.ok;
+  if (values.csv !== undefined) {
+    if (!existsSync(values.csv) || !statSync(values.csv).isFile()) throw new UsageError(`--csv ${values.csv}: no such file`, RUN_USAGE);
+    if (values.rows !== undefined || values.seed !== undefined)
+      throw new UsageError('--rows and --seed shape the generated demo data; they cannot go with --csv', RUN_USAGE);
+  }
+  const options = {
     workDir: values['work-dir'],
     csv: values.csv,
-    once: values.once,
-    port: values.port === undefined ? undefined : Math.floor(positiveNumber('port', values.port)),
-    rows: values.rows === undefined ? undefined : Math.floor(positiveNumber('rows', values.rows)),
+    once: values.once ?? false,
+    port: positiveInteger('port', values.port, RUN_USAGE, { max: 65_535 }),
+    rows: positiveInteger('rows', values.rows, RUN_USAGE),
     seed: values.seed,
-    keep: values.keep,
-  });
-  process.exit(code);
+    keep: values.keep ?? false,
+  };
+  // Loaded only to run: the pipeline's modules take seconds to load and print their own start-up warnings.
+  const { runTwin } = require('../pipeline/twin') as typeof Twin;
+  return runTwin(options);
 };
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { run: runCommand, local: runCommand, generate: generateCommand, sink: sinkCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run: runCommand, local: runCommand, generate: generateCommand, sink: sinkCommand };
 
-const [command, ...rest] = process.argv.slice(2);
-const handler = COMMANDS[command ?? ''] ?? fail(command ? `unknown command '${command}'` : 'a command is required');
-handler(rest).catch((error: Error) => {
-  console.error(`recstream ${command}: ${error.stack ?? error.message}`);
-  process.exit(1);
-});
+const main = async (argv: string[]): Promise<number> => {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    (command === undefined ? console.error : console.log)(COMMANDS_USAGE);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const handler = COMMANDS[command];
+  if (!handler) throw new UsageError(`unknown command '${command}'`, COMMANDS_USAGE);
+  return handler(rest);
+};
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    if (error instanceof UsageError) process.exit(reportUsageError(error));
+    // Not the user's doing: the stack helps whoever reads the bug report.
+    console.error(`recstream: ${error.stack ?? error.message}`);
+    process.exit(EXIT.failed);
+  },
+);

@@ -4,6 +4,13 @@ export const formatCount = (n: number): string => Math.round(n).toLocaleString('
 export const formatBytes = (bytes: number): string =>
   bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 export const formatSeconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+/** Reject counts by reason, largest first: `bad_price 3, missing_field 1`, or `none`. */
+export const formatReasons = (byReason: Partial<Record<string, number>>): string =>
+  Object.entries(byReason)
+    .filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([reason, n]) => `${reason} ${formatCount(n)}`)
+    .join(', ') || 'none';
 
 export interface StageTiming {
   stage: string;

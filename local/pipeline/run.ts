@@ -20,6 +20,7 @@ import type * as LoaderLambda from '../../lambdas/load-recommendations/handler';
 import type { LoadReport } from '../../lambdas/load-recommendations/load';
 import { s3Lake } from '../../lambdas/shared/serving/lake';
 import { exampleUsers } from './example-users';
+import { ingestVerdict, uploadedReport } from './ingest-verdict';
 import { PUBLISHED_PREFIXES, publishLakeOutputs } from '../aws/lake-bucket';
 import { landingTrigger, type LandingTrigger } from '../aws/landing-trigger';
 import { awsEnv, createServingTable, startDynamoServer, startS3Server, TWIN_AWS, UPLOADS_PREFIX } from '../aws/servers';
@@ -191,8 +192,15 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
     const ingest = await stages.run(
       'ingest',
       async () => {
-        const report = trigger!.expect(upload.key);
+        const handled = trigger!.expect(upload.key).then(
+          () => undefined,
+          (error: Error) => error,
+        );
         await s3.send(new PutObjectCommand({ Bucket: upload.bucket, Key: upload.key, Body: createReadStream(csv), ContentLength: (await stat(csv)).size }));
+        // The report beside the upload, as a user of the deployment reads it; a file ingest did not take ends the run here.
+        const report = await uploadedReport(s3Lake(s3, upload.bucket), upload, await handled);
+        const ending = ingestVerdict(basename(csv), upload, report);
+        if (ending) throw ending;
         return report;
       },
       (r) =>

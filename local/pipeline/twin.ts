@@ -3,6 +3,8 @@
  * the site served until Ctrl-C. Every started service is stopped on exit,
  * on failure and on SIGINT/SIGTERM.
  */
+import { EXIT } from './exit-codes';
+import { RunEnded } from './ingest-verdict';
 import { Resources } from './resources';
 import { runPipeline, type TwinOptions } from './run';
 import { summaryLines } from './summary';
@@ -12,7 +14,7 @@ export const runTwin = async (options: TwinOptions & { once?: boolean }): Promis
   const stopped = new Promise<number>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       console.log(`\n${signal}: stopping ...`);
-      void resources.closeAll((line) => console.log(`  ${line}`)).then(() => resolve(signal === 'SIGINT' ? 130 : 143));
+      void resources.closeAll((line) => console.log(`  ${line}`)).then(() => resolve(signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm));
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -20,17 +22,22 @@ export const runTwin = async (options: TwinOptions & { once?: boolean }): Promis
   const pipeline = runPipeline({ ...options, resources }).then(
     (run) => run,
     (error: Error) => {
+      if (error instanceof RunEnded) return error;
       console.error(`\nrecstream run failed: ${error.message}`);
       return null;
     },
   );
   const run = await Promise.race([pipeline, stopped.then(() => 'signal' as const)]);
   if (run === 'signal') return stopped;
-  if (run === null) return 1;
+  if (run === null) return EXIT.failed;
+  if (run instanceof RunEnded) {
+    (run.code === EXIT.ok ? console.log : console.error)(run.line);
+    return run.code;
+  }
   for (const line of summaryLines(run.summary, options.once ? undefined : run.url)) console.log(line);
   if (options.once) {
     await run.stop();
-    return 0;
+    return EXIT.ok;
   }
   console.log('\nServing on loopback; Ctrl-C stops everything.');
   return stopped;

@@ -51,5 +51,5 @@ test('a million rows stream through a 48 MB heap (memory does not grow with rows
 test('bad arguments fail with a clear message', () => {
   const run = cli(['generate', '--rows', 'many']);
   assert.equal(run.status, 2);
-  assert.match(run.stderr, /--rows must be a positive number, got 'many'/);
+  assert.match(run.stderr, /--rows must be a positive whole number, got 'many'/);
 });
