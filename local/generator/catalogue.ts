@@ -1,10 +1,12 @@
 /**
  * The synthetic store's catalogue: products with a power-law popularity,
- * grouped into categories, each with a brand and a price, and the real data's
- * missing-field quirks assigned by popularity mass so row-level rates match.
+ * grouped into categories whose codes, brands and prices are the real store's
+ * (STORE_CATEGORIES), and the real data's missing-field quirks assigned by
+ * popularity mass so row-level rates match.
  */
 import { REAL_PROFILE } from './profile';
 import { cumulative, pickCumulative, type Rng, zipfWeights } from './random';
+import { STORE_CATEGORIES, UNCATEGORISED_PRICE } from './store-profile';
 
 export interface Category {
   id: string;
@@ -32,32 +34,6 @@ export interface Catalogue {
   categoryPopularity: Float64Array;
 }
 
-const CATEGORY_CODES = [
-  'electronics.smartphone', 'electronics.audio.headphone', 'electronics.video.tv', 'electronics.clocks',
-  'electronics.tablet', 'electronics.audio.acoustic', 'electronics.camera.photo', 'electronics.telephone',
-  'computers.notebook', 'computers.desktop', 'computers.peripherals.printer', 'computers.peripherals.monitor',
-  'computers.peripherals.mouse', 'computers.peripherals.keyboard', 'computers.components.cpu',
-  'computers.components.memory', 'computers.components.videocards', 'computers.components.hdd',
-  'computers.network.router', 'appliances.kitchen.refrigerators', 'appliances.kitchen.washer',
-  'appliances.kitchen.microwave', 'appliances.kitchen.kettle', 'appliances.kitchen.blender',
-  'appliances.kitchen.coffee_machine', 'appliances.environment.vacuum', 'appliances.environment.air_conditioner',
-  'appliances.environment.water_heater', 'appliances.personal.scales', 'appliances.personal.hair_cutter',
-  'appliances.iron', 'appliances.sewing_machine', 'furniture.kitchen.table', 'furniture.living_room.chair',
-  'furniture.bedroom.bed', 'stationery.cartrige', 'auto.accessories.player', 'sport.bicycle',
-  'construction.tools.drill', 'construction.tools.saw', 'kids.toys', 'country_yard.lawn_mower',
-  'accessories.bag', 'apparel.glove', 'medicine.tools.tonometer',
-] as const;
-
-const BRANDS = [
-  'samsung', 'apple', 'xiaomi', 'huawei', 'lg', 'sony', 'asus', 'lenovo', 'hp', 'acer', 'philips', 'bosch',
-  'tefal', 'polaris', 'redmond', 'vitek', 'scarlett', 'braun', 'panasonic', 'canon', 'epson', 'intel', 'amd',
-  'kingston', 'logitech', 'defender', 'sven', 'jbl', 'honor', 'oppo', 'nokia', 'indesit', 'beko', 'atlant',
-  'gorenje', 'electrolux', 'karcher', 'makita', 'dewalt', 'maestro', 'ava', 'sbs', 'geyzer', 'tp-link', 'dell',
-  'msi', 'gigabyte', 'seagate', 'wd', 'sandisk', 'moulinex', 'rowenta', 'delonghi', 'smeg', 'candy', 'haier',
-  'hisense', 'tcl', 'kivi', 'hyundai', 'dyson', 'garmin', 'fitbit', 'casio', 'omron', 'lego', 'stels', 'huter',
-] as const;
-
-const BRANDS_PER_CATEGORY = 6;
 const PRODUCT_ID_BASE = 1515966223509000000n;
 const CATEGORY_ID_BASE = 2268105400000000000n;
 
@@ -99,43 +75,74 @@ export const productsFor = (rows: number): number =>
 
 const formatPrice = (value: number): string => Math.min(9999.99, Math.max(0.02, value)).toFixed(2);
 
+/**
+ * A price around the real median of the code, spread like its real p50..p90 and
+ * kept within [max(p10, p50/4), 1.25 p90]: a washer never costs 0.90, though the
+ * real code's own p10 may be an accessory filed under it.
+ */
+export const priceWithin = ([p10, p50, p90]: readonly [number, number, number], rng: Rng): string => {
+  const sigma = Math.log(p90 / p50) / 1.2816;
+  return formatPrice(Math.min(1.25 * p90, Math.max(p10, p50 / 4, p50 * Math.exp(sigma * rng.normal()))));
+};
+
+/**
+ * Gives each category a code so that the codes' row shares follow the real
+ * ones: heaviest category first, to the code furthest below its share.
+ */
+const assignCodes = (categoryMass: readonly number[], shares: readonly number[]): number[] => {
+  const total = categoryMass.reduce((a, b) => a + b, 0);
+  const assigned = new Array<number>(shares.length).fill(0);
+  const codeOf = new Array<number>(categoryMass.length).fill(0);
+  const deficit = (c: number) => shares[c] * total - assigned[c];
+  const order = categoryMass.map((mass, i) => [mass, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [mass, category] of order) {
+    let best = 0;
+    for (let c = 1; c < shares.length; c++) if (deficit(c) > deficit(best)) best = c;
+    codeOf[category] = best;
+    assigned[best] += mass;
+  }
+  return codeOf;
+};
+
+/** Share of categorised rows per code: no code at the real rate, the codes kept pro rata to their real rows. */
+const CODE_SHARES = (() => {
+  const coded = STORE_CATEGORIES.reduce((a, c) => a + (c.code ? c.rows : 0), 0);
+  const empty = REAL_PROFILE.emptyCategoryCodeShare;
+  return STORE_CATEGORIES.map((c) => (c.code ? ((1 - empty) * c.rows) / coded : empty));
+})();
+
 export const buildCatalogue = (productCount: number, rng: Rng): Catalogue => {
-  const { popularity: pop, price } = REAL_PROFILE;
+  const { popularity: pop } = REAL_PROFILE;
   const categoryCount = Math.max(8, Math.round(productCount / REAL_PROFILE.productsPerCategory));
-  const codeWeights = cumulative(zipfWeights(CATEGORY_CODES.length, 1, 2));
-  const brandWeights = cumulative(zipfWeights(BRANDS.length, 1.1, 1));
   const categoryWeights = cumulative(zipfWeights(categoryCount, 1, 3));
-  const pick = (cum: Float64Array) => pickWith(cum, rng);
-  // A category stocks a handful of brands (kettles from tefal and polaris, not from intel).
-  const poolWeights = cumulative(zipfWeights(BRANDS_PER_CATEGORY, 1, 0));
-  const brandPools = Array.from({ length: categoryCount }, () => Array.from({ length: BRANDS_PER_CATEGORY }, () => BRANDS[pick(brandWeights)]));
-
   const categorySlots = shuffled(categoryCount, rng);
-  const priceLevel = Array.from({ length: categoryCount }, () => Math.exp(0.8 * rng.normal()));
-  const categories: Category[] = categorySlots.map((slot) => ({
-    id: idAt(CATEGORY_ID_BASE, slot, rng),
-    code: CATEGORY_CODES[pick(codeWeights)],
-  }));
-
   const weights = zipfWeights(productCount, pop.exponent, pop.flatHeadPerProduct * productCount);
   const productSlots = shuffled(productCount, rng);
-  const products: Product[] = productSlots.map((slot) => {
-    const category = pick(categoryWeights);
-    return {
-      id: idAt(PRODUCT_ID_BASE, slot, rng),
-      category,
-      brand: brandPools[category][pick(poolWeights)],
-      price: formatPrice(price.median * priceLevel[category] * Math.exp(1.4 * rng.normal())),
-      uncategorised: false,
-    };
-  });
-
+  const products: Product[] = productSlots.map((slot) => ({
+    id: idAt(PRODUCT_ID_BASE, slot, rng),
+    category: pickWith(categoryWeights, rng),
+    brand: '',
+    price: '',
+    uncategorised: false,
+  }));
   for (const i of pickByMass(weights, REAL_PROFILE.uncategorisedRowShare, rng)) products[i].uncategorised = true;
   const categorisedWeights = products.map((p, i) => (p.uncategorised ? 0 : weights[i]));
-  for (const i of pickByMass(categorisedWeights, REAL_PROFILE.emptyBrandShare, rng)) products[i].brand = '';
   const categoryMass = new Array<number>(categoryCount).fill(0);
   products.forEach((p, i) => (categoryMass[p.category] += categorisedWeights[i]));
-  for (const c of pickByMass(categoryMass, REAL_PROFILE.emptyCategoryCodeShare, rng)) categories[c].code = '';
+
+  const codeOf = assignCodes(categoryMass, CODE_SHARES);
+  const categories: Category[] = categorySlots.map((slot, c) => ({ id: idAt(CATEGORY_ID_BASE, slot, rng), code: STORE_CATEGORIES[codeOf[c]].code }));
+  const brandPicks = STORE_CATEGORIES.map((code) => cumulative(code.brands.map(([, rows]) => rows)));
+  for (const p of products) {
+    if (p.uncategorised) {
+      p.price = priceWithin(UNCATEGORISED_PRICE, rng);
+      continue;
+    }
+    const code = codeOf[p.category];
+    p.brand = STORE_CATEGORIES[code].brands[pickWith(brandPicks[code], rng)][0];
+    p.price = priceWithin(STORE_CATEGORIES[code].price, rng);
+  }
+  for (const i of pickByMass(categorisedWeights, REAL_PROFILE.emptyBrandShare, rng)) products[i].brand = '';
 
   const members: number[][] = Array.from({ length: categoryCount }, () => []);
   products.forEach((p, i) => members[p.category].push(i));

@@ -2,7 +2,7 @@
  * A seeded, streaming generator of purchase rows in exactly the schema a store
  * uploads (CSV_COLUMNS), shaped like the real electronics data: power-law
  * product popularity, customers with category tastes who come back and re-buy,
- * orders of 1..n line items in time order with the real seasonality, and the
+ * orders of 1..n line items in time order with the real weekly and daily rhythm, and the
  * real quirks (guest rows, 1970 dates, missing category/brand, shifted rows of
  * uncategorised products, duplicate rows as quantity). Memory is bounded by
  * the catalogue, not by the number of rows.
@@ -10,6 +10,7 @@
 import { CSV_COLUMNS } from '../../contract';
 import { buildCatalogue, type Catalogue, productsFor } from './catalogue';
 import { REAL_PROFILE } from './profile';
+import { WEEKDAY_ROWS } from './store-profile';
 import { createRng, cumulative, hashUnit, pickCumulative, type Rng, seedOf } from './random';
 
 export interface GenerateOptions {
@@ -31,7 +32,8 @@ export const EPOCH_DATE = '1970-01-01 00:00:00 UTC';
 const ORDER_ID_EPOCH_MS = 1_314_220_021_500;
 const USER_ID_BASE = 1515915625440000000n;
 const WINDOW_START_MS = Date.UTC(2020, 0, 1);
-const DAYS_IN_MONTH_2020 = [31, 29, 31, 30, 31, 30, 31];
+/** 2020-01-01..2020-07-31. */
+const DAYS_2020_H1 = 31 + 29 + 31 + 30 + 31 + 30 + 31;
 const HOUR_MS = 3_600_000;
 /** A returning customer is more likely an early (loyal) one: index = seen * u^LOYALTY. */
 const LOYALTY = 2;
@@ -42,15 +44,19 @@ const TASTE_SHARE = 0.55;
 /** Shifted rows keep the user id (in the brand column) for 27% of customers' rows (3.4% of shifted rows). */
 const SHIFTED_KEEPS_USER = 0.27;
 
-/** Weight of every hour of 2020-01..2020-07: month volume x hour-of-day profile. */
+/**
+ * Weight of every hour of 2020-01..2020-07: weekday x hour-of-day profile at one
+ * level for the seven months. The real export's months are not: April 2020 fell
+ * to 15% of March (the store's COVID-19 lockdown from 30 March) and from 5 June
+ * it holds ~400 rows a day (a gap in the export). A demo store shown without
+ * that story would look broken, so the generated one keeps its pre-lockdown pace.
+ */
 const hourlyWeights = (): Float64Array => {
-  const hourTotal = REAL_PROFILE.hourRows.reduce((a, b) => a + b, 0);
   const weights: number[] = [];
-  DAYS_IN_MONTH_2020.forEach((days, month) => {
-    for (let day = 0; day < days; day++)
-      for (let hour = 0; hour < 24; hour++)
-        weights.push(((REAL_PROFILE.monthRows[month] / days) * REAL_PROFILE.hourRows[hour]) / hourTotal);
-  });
+  for (let day = 0; day < DAYS_2020_H1; day++) {
+    const isoWeekday = ((new Date(WINDOW_START_MS + day * 24 * HOUR_MS).getUTCDay() + 6) % 7) + 1;
+    for (let hour = 0; hour < 24; hour++) weights.push(WEEKDAY_ROWS[isoWeekday - 1] * REAL_PROFILE.hourRows[hour]);
+  }
   return cumulative(weights);
 };
 

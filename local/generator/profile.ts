@@ -26,15 +26,11 @@ export const REAL_PROFILE = {
   duplicateShare: 0.0002,
   /** Line items per order, 1..10 (measured counts), the rest a geometric tail. */
   itemsPerOrder: [303_233, 106_484, 50_157, 24_451, 12_901, 7_674, 5_283, 3_585, 2_337, 1_432],
-  /** Rows per month 2020-01..2020-07. */
-  monthRows: [266_045, 249_320, 224_785, 34_464, 157_631, 37_198, 13_249],
   /** Rows per UTC hour of day (the store is in UTC+3). */
   hourRows: [
     124, 563, 1_285, 5_122, 33_493, 71_963, 92_749, 102_509, 105_788, 113_315, 118_336, 108_035, 85_243, 67_430, 39_830,
     22_802, 7_495, 2_642, 2_095, 736, 583, 240, 174, 140,
   ],
-  /** Price quantiles p10/p50/p90: 4.14 / 47.43 / 381.92. */
-  price: { median: 47.43, logSigma: 1.62 },
 } as const;
 
 /** The real data's statistics as {@link csvStatistics} reports them (measured with it). */
