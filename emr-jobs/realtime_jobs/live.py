@@ -1,0 +1,186 @@
+"""The live state: batch partials folded in order, and the live view document made from it.
+
+Pure Python (no Spark), so it is tested on hand-made partials. Windows are event-time windows that
+end at the latest event time seen (`as_of`); the watermark is `as_of` minus the allowed lateness.
+A partial row whose minute (or session event) is older than the watermark of the state it is folded
+into is late: it counts in the all-time totals and in `late_events`, never in a window."""
+import datetime
+from decimal import Decimal
+
+from .contract import EVENT_TYPES, REALTIME
+
+MINUTE_MS = 60_000
+LATENESS_MS = REALTIME["allowedLatenessSeconds"] * 1000
+HORIZON_MS = max(REALTIME["funnelWindowsMinutes"]) * MINUTE_MS
+ACTIVE_MS = REALTIME["activeSessionSeconds"] * 1000
+TRENDING_MS = REALTIME["trendingMinutes"] * MINUTE_MS
+
+
+def iso(ms):
+    return None if ms is None else datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def empty_state():
+    return {
+        "batch_id": -1,
+        "offsets": {},
+        "as_of_ms": None,
+        "produced_ms": None,
+        "totals": {"events": {t: 0 for t in EVENT_TYPES}, "purchase_revenue": "0", "orders": 0, "order_lines": 0, "order_revenue": "0", "late_events": 0, "unreadable": 0},
+        # minute (ms, as a string key: the state is JSON) -> {kind: count, "purchase_revenue", "order_revenue", "orders"}
+        "minutes": {},
+        # order id -> its minute: an order's lines counted once even when they arrive in several batches
+        "orders": {},
+        # session -> {kind: its last event ms}
+        "sessions": {},
+        # minute -> {product: [views, carts]}; product -> [brand, category code]
+        "products": {},
+        "catalogue": {},
+    }
+
+
+def watermark(state):
+    return None if state["as_of_ms"] is None else state["as_of_ms"] - LATENESS_MS
+
+
+def _add_amount(holder, key, amount):
+    """Exact decimal sums kept as plain strings (`8.33`, `100`): JSON numbers would round them."""
+    holder[key] = format((Decimal(holder.get(key, "0")) + Decimal(amount)).normalize(), "f")
+
+
+def fold(state, partial):
+    """Adds one batch's partial to the state (in place) and returns the state. Batches fold in id order."""
+    assert partial["batch_id"] > state["batch_id"], "batch %s folded after %s" % (partial["batch_id"], state["batch_id"])
+    mark = watermark(state)
+    late = lambda ms: mark is not None and ms < mark  # noqa: E731
+    totals = state["totals"]
+    for topic, partitions in partial["offsets"].items():
+        state["offsets"].setdefault(topic, {}).update(partitions)
+    if partial["produced_ms"] is not None:
+        state["produced_ms"] = partial["produced_ms"]
+    totals["unreadable"] += partial["unreadable"]
+    newest = state["as_of_ms"]
+    for minute, kind, count, amount in partial["minutes"]:
+        if kind == "order_line":
+            totals["order_lines"] += count
+            _add_amount(totals, "order_revenue", amount)
+        else:
+            totals["events"][kind] = totals["events"].get(kind, 0) + count
+            if kind == "purchase":
+                _add_amount(totals, "purchase_revenue", amount)
+        if late(minute + MINUTE_MS - 1):
+            totals["late_events"] += count
+            continue
+        bucket = state["minutes"].setdefault(str(minute), {})
+        bucket[kind] = bucket.get(kind, 0) + count
+        if kind in ("purchase", "order_line"):
+            _add_amount(bucket, "purchase_revenue" if kind == "purchase" else "order_revenue", amount)
+        newest = max(newest or minute, minute)
+    for order_id, minute in partial["orders"]:
+        if order_id in state["orders"]:
+            continue
+        state["orders"][order_id] = minute
+        totals["orders"] += 1
+        bucket = state["minutes"].get(str(minute))
+        if bucket is not None:
+            bucket["orders"] = bucket.get("orders", 0) + 1
+    for session, kind, last_ms, _count in partial["sessions"]:
+        newest = max(newest or last_ms, last_ms)
+        if late(last_ms):
+            continue
+        seen = state["sessions"].setdefault(session, {})
+        seen[kind] = max(seen.get(kind, last_ms), last_ms)
+    for minute, product, kind, count, brand, code in partial["products"]:
+        if late(minute + MINUTE_MS - 1):
+            continue
+        counts = state["products"].setdefault(str(minute), {}).setdefault(product, [0, 0])
+        counts[0 if kind == "view" else 1] += count
+        state["catalogue"][product] = [brand, code]
+    state["as_of_ms"] = newest
+    state["batch_id"] = partial["batch_id"]
+    _evict(state)
+    return state
+
+
+def _evict(state):
+    """Drops what no window can reach any more: older than the watermark minus the longest window."""
+    if state["as_of_ms"] is None:
+        return
+    oldest = watermark(state) - HORIZON_MS
+    state["minutes"] = {m: v for m, v in state["minutes"].items() if int(m) >= oldest}
+    state["products"] = {m: v for m, v in state["products"].items() if int(m) >= oldest}
+    state["orders"] = {o: m for o, m in state["orders"].items() if m >= oldest}
+    state["sessions"] = {s: v for s, v in state["sessions"].items() if max(v.values()) >= oldest}
+    live_products = {p for per in state["products"].values() for p in per}
+    state["catalogue"] = {p: v for p, v in state["catalogue"].items() if p in live_products}
+
+
+def _ratio(part, whole):
+    return None if whole == 0 else round(part / whole, 4)
+
+
+def _funnel(sessions, as_of, minutes):
+    since = as_of - minutes * MINUTE_MS
+    did = lambda kind: sum(1 for s in sessions.values() if s.get(kind, -1) > since)  # noqa: E731
+    viewed, carted, bought = did("view"), did("cart"), did("purchase")
+    return {"minutes": minutes, "viewed": viewed, "carted": carted, "bought": bought, "view_to_cart": _ratio(carted, viewed), "cart_to_purchase": _ratio(bought, carted)}
+
+
+def _trending(state, as_of):
+    since = as_of - TRENDING_MS
+    products, categories = {}, {}
+    for minute, per in state["products"].items():
+        if int(minute) <= since:
+            continue
+        for product, (views, carts) in per.items():
+            total = products.setdefault(product, [0, 0])
+            total[0] += views
+            total[1] += carts
+    for product, (views, carts) in products.items():
+        code = state["catalogue"][product][1]
+        if code:
+            total = categories.setdefault(code, [0, 0])
+            total[0] += views
+            total[1] += carts
+    top = REALTIME["trendingTop"]
+    ranked = lambda table: sorted(table.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:top]  # noqa: E731
+    return {
+        "products": [
+            {"product_id": p, "brand": state["catalogue"][p][0], "category_path": (state["catalogue"][p][1] or "").split(".") if state["catalogue"][p][1] else [], "views": v, "carts": c}
+            for p, (v, c) in ranked(products)
+        ],
+        "categories": [{"category": k, "views": v, "carts": c} for k, (v, c) in ranked(categories)],
+    }
+
+
+def view(state, written_ms):
+    """The live view document (contract/realtime.ts LiveView) of the state, written at `written_ms`."""
+    as_of = state["as_of_ms"]
+    per_minute = []
+    for minute in sorted(state["minutes"], key=int):
+        if as_of is not None and int(minute) > as_of - HORIZON_MS:
+            bucket = state["minutes"][minute]
+            per_minute.append(
+                {
+                    "minute": iso(int(minute)),
+                    "events": {t: bucket.get(t, 0) for t in EVENT_TYPES},
+                    "purchase_revenue": bucket.get("purchase_revenue", "0"),
+                    "orders": bucket.get("orders", 0),
+                    "order_revenue": bucket.get("order_revenue", "0"),
+                }
+            )
+    sessions = state["sessions"]
+    return {
+        "v": 1,
+        "as_of": iso(as_of),
+        "watermark": iso(watermark(state)),
+        "written_at": iso(written_ms),
+        "lag_seconds": None if state["produced_ms"] is None else round(max(0, written_ms - state["produced_ms"]) / 1000, 3),
+        "batch_id": state["batch_id"],
+        "offsets": state["offsets"],
+        "totals": state["totals"],
+        "per_minute": per_minute,
+        "funnel": [_funnel(sessions, as_of, m) for m in REALTIME["funnelWindowsMinutes"]] if as_of is not None else [],
+        "active_sessions": 0 if as_of is None else sum(1 for s in sessions.values() if max(s.values()) > as_of - ACTIVE_MS),
+        "trending": _trending(state, as_of) if as_of is not None else {"products": [], "categories": []},
+    }

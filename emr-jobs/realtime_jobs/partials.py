@@ -1,0 +1,78 @@
+"""One micro-batch -> its partial: small aggregates computed by Spark in one shuffle and collected.
+
+Each record contributes a few keyed rows (its topic-partition offset, its minute, its session, its
+product, its order); one groupBy folds them all. The partial is all the live view needs from a
+batch, and it is what is stored per batch id, so a batch that Spark runs again after a restart
+(same id, same offsets) is recognised and counted once. Times are epoch ms; amounts exact decimals."""
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from .records import PRICE
+
+
+def _contribution(when, part, k1=None, k2=None, g=None, t=None, amount=None, v=None, brand=None, code=None):
+    """One keyed row of a record (null when `when` is false); every part has this shape."""
+    text = lambda c: F.lit(None).cast("string") if c is None else c.cast("string")  # noqa: E731
+    number = lambda c: F.lit(None).cast("long") if c is None else c.cast("long")  # noqa: E731
+    row = F.struct(
+        F.lit(part).alias("part"),
+        text(k1).alias("k1"),
+        text(k2).alias("k2"),
+        number(g).alias("g"),
+        number(t).alias("t"),
+        (F.lit(None) if amount is None else amount).cast(PRICE).alias("amount"),
+        number(v).alias("v"),
+        text(brand).alias("brand"),
+        text(code).alias("code"),
+    )
+    return F.when(when, row)
+
+
+def aggregates(rows: DataFrame) -> DataFrame:
+    """part, k1, k2, g (the group's minute), n (records), amount (sum), t_max, t_min, v (max offset), brand, code."""
+    ms = F.expr("CAST(unix_millis(event_ts) AS BIGINT)")
+    minute = F.expr("CAST(unix_millis(date_trunc('minute', event_ts)) AS BIGINT)")
+    produced = F.expr("CAST(unix_millis(produced_at) AS BIGINT)")
+    ok = F.col("readable")
+    is_event = ok & (F.col("kind") != "order_line")
+    contributions = F.array(
+        _contribution(F.lit(True), "offset", k1=F.col("topic"), k2=F.col("partition"), t=produced, v=F.col("offset")),
+        _contribution(~ok, "unreadable"),
+        _contribution(ok, "minute", k1=F.col("kind"), g=minute, amount=F.col("price")),
+        _contribution(ok & (F.col("kind") == "order_line"), "order", k1=F.col("order_id"), t=minute),
+        _contribution(is_event & F.col("session").isNotNull(), "session", k1=F.col("session"), k2=F.col("kind"), t=ms),
+        _contribution(is_event & F.col("kind").isin("view", "cart"), "product", k1=F.col("product_id"), k2=F.col("kind"), g=minute, brand=F.col("brand"), code=F.col("category_code")),
+    )
+    keyed = rows.select(F.explode(contributions).alias("c")).filter(F.col("c").isNotNull()).select("c.*")
+    return keyed.groupBy("part", "k1", "k2", "g").agg(
+        F.count(F.lit(1)).alias("n"),
+        F.sum("amount").alias("amount"),
+        F.max("t").alias("t_max"),
+        F.min("t").alias("t_min"),
+        F.max("v").alias("v"),
+        F.max("brand").alias("brand"),
+        F.max("code").alias("code"),
+    )
+
+
+def collect(rows: DataFrame, batch_id: int) -> dict:
+    """The batch's partial as a JSON-ready dict:
+    offsets {topic: {partition: next offset}}, produced_ms (newest record timestamp), unreadable,
+    minutes [[minute, kind, count, amount]], orders [[order_id, minute]],
+    sessions [[session, kind, last event ms, count]], products [[minute, product, kind, count, brand, code]]."""
+    partial = {"batch_id": batch_id, "offsets": {}, "produced_ms": None, "unreadable": 0, "minutes": [], "orders": [], "sessions": [], "products": []}
+    for r in aggregates(rows).collect():
+        if r.part == "offset":
+            partial["offsets"].setdefault(r.k1, {})[r.k2] = r.v + 1
+            partial["produced_ms"] = max(partial["produced_ms"] or 0, r.t_max)
+        elif r.part == "unreadable":
+            partial["unreadable"] = r.n
+        elif r.part == "minute":
+            partial["minutes"].append([r.g, r.k1, r.n, str(r.amount)])
+        elif r.part == "order":
+            partial["orders"].append([r.k1, r.t_min])
+        elif r.part == "session":
+            partial["sessions"].append([r.k1, r.k2, r.t_max, r.n])
+        else:
+            partial["products"].append([r.g, r.k1, r.k2, r.n, r.brand, r.code])
+    return partial

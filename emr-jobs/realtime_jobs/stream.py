@@ -1,0 +1,89 @@
+"""The streaming job: one Structured Streaming query over the `events` and `purchases` topics.
+
+Exactly once across restarts, by two mechanisms working together: Spark's checkpoint records each
+micro-batch's Kafka offsets before the batch runs (so a batch run again after a crash has the same
+id and the same records), and the sink keys everything by batch id (a batch id already folded is
+skipped; its partial file is rewritten whole at most). Nothing commits offsets to Kafka."""
+import time
+
+from . import live, partials, records
+from .contract import LAKE, REALTIME
+from .store import batch_ids, batch_key, open_store
+
+
+def kafka_options(bootstrap, auth):
+    """Kafka source options; `iam` is MSK's IAM auth (the aws-msk-iam-auth jar on the classpath)."""
+    options = {
+        "kafka.bootstrap.servers": bootstrap,
+        "subscribe": ",".join(REALTIME["topics"]),
+        # Only the first start reads from the beginning; afterwards the checkpoint's offsets rule.
+        "startingOffsets": "earliest",
+        "maxOffsetsPerTrigger": str(REALTIME["maxRecordsPerBatch"]),
+    }
+    if auth == "iam":
+        options.update(
+            {
+                "kafka.security.protocol": "SASL_SSL",
+                "kafka.sasl.mechanism": "AWS_MSK_IAM",
+                "kafka.sasl.jaas.config": "software.amazon.msk.auth.iam.IAMLoginModule required;",
+                "kafka.sasl.client.callback.handler.class": "software.amazon.msk.auth.iam.IAMClientCallbackHandler",
+            }
+        )
+    return options
+
+
+def restore(store):
+    """The folded state after the last batch whose partial was stored: the compacted state plus every later batch file."""
+    state = store.get(LAKE["stateKey"]) or live.empty_state()
+    for batch_id in batch_ids(store):
+        if batch_id > state["batch_id"]:
+            live.fold(state, store.get(batch_key(batch_id)))
+    return state
+
+
+class LiveSink:
+    """foreachBatch target: partial -> batch file -> fold -> live view, and now and then a compaction."""
+
+    def __init__(self, store, log):
+        self.store = store
+        self.log = log
+        self.state = restore(store)
+        log("restored through batch %d (%d events so far)" % (self.state["batch_id"], sum(self.state["totals"]["events"].values())))
+
+    def __call__(self, batch, batch_id):
+        if batch_id <= self.state["batch_id"]:
+            self.log("batch %d was folded before the restart; skipped" % batch_id)
+            return
+        started = time.time()
+        partial = partials.collect(records.parse(batch), batch_id)
+        self.store.put(batch_key(batch_id), partial)
+        live.fold(self.state, partial)
+        self.store.put(LAKE["liveKey"], live.view(self.state, int(time.time() * 1000)))
+        if batch_id % REALTIME["compactEveryBatches"] == 0:
+            self.compact()
+        self.log("batch %d: %d records in %.2f s" % (batch_id, sum(n for _, _, n, _ in partial["minutes"]) + partial["unreadable"], time.time() - started))
+
+    def compact(self):
+        self.store.put(LAKE["stateKey"], self.state)
+        for batch_id in batch_ids(self.store):
+            if batch_id <= self.state["batch_id"]:
+                self.store.delete(batch_key(batch_id))
+
+
+def add_arguments(parser):
+    parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers")
+    parser.add_argument("--lake", required=True, help="lake root (folder or s3://bucket): checkpoint and live view under realtime/")
+    parser.add_argument("--auth", choices=("plaintext", "iam"), default="plaintext")
+
+
+def start(spark, args, log):
+    """Starts the query; returns it (running)."""
+    store = open_store(spark, args.lake)
+    source = spark.readStream.format("kafka").options(**kafka_options(args.bootstrap, args.auth)).load()
+    return (
+        source.writeStream.queryName("recstream-realtime")
+        .foreachBatch(LiveSink(store, log))
+        .option("checkpointLocation", args.lake.rstrip("/") + "/" + LAKE["checkpointPrefix"])
+        .trigger(processingTime="%d seconds" % REALTIME["triggerSeconds"])
+        .start()
+    )

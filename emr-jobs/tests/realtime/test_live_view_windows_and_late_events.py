@@ -1,0 +1,94 @@
+"""The live state's fold on hand-made batch partials (no Spark): windows end at the latest event time,
+late events count in the totals only, an order split over batches counts once, sums stay exact."""
+import pytest
+
+from realtime_jobs import live
+
+MIN = 60_000
+T0 = 1_572_566_400_000  # 2019-11-01T00:00:00Z
+
+
+def partial(batch_id, minutes=(), orders=(), sessions=(), products=(), offsets=None, produced=None, unreadable=0):
+    return {
+        "batch_id": batch_id,
+        "offsets": offsets or {},
+        "produced_ms": produced,
+        "unreadable": unreadable,
+        "minutes": [list(m) for m in minutes],
+        "orders": [list(o) for o in orders],
+        "sessions": [list(s) for s in sessions],
+        "products": [list(p) for p in products],
+    }
+
+
+def test_windows_end_at_the_latest_event_time_and_count_the_funnel_per_window():
+    state = live.empty_state()
+    live.fold(state, partial(0, minutes=[(T0, "view", 3, "30")], sessions=[("a", "view", T0, 1), ("b", "view", T0 + 10 * MIN, 1)]))
+    live.fold(
+        state,
+        partial(
+            1,
+            minutes=[(T0 + 50 * MIN, "cart", 1, "5"), (T0 + 50 * MIN, "purchase", 1, "5.10")],
+            sessions=[("b", "cart", T0 + 50 * MIN, 1), ("b", "purchase", T0 + 50 * MIN + 1000, 1), ("c", "view", T0 + 49 * MIN, 1)],
+        ),
+    )
+    view = live.view(state, T0 + 51 * MIN)
+    assert view["as_of"] == "2019-11-01T00:50:01Z"
+    assert view["watermark"] == "2019-11-01T00:40:01Z"
+    fifteen, sixty = view["funnel"]
+    # Last 15 minutes: c viewed; b carted and bought (its view was 40 minutes earlier).
+    assert (fifteen["viewed"], fifteen["carted"], fifteen["bought"]) == (1, 1, 1)
+    # Last 60 minutes: a, b and c viewed.
+    assert (sixty["viewed"], sixty["carted"], sixty["bought"]) == (3, 1, 1)
+    assert sixty["view_to_cart"] == pytest.approx(1 / 3, abs=1e-4)
+    # a's last event is 50 minutes old: no longer active (30 minutes of inactivity end a session).
+    assert view["active_sessions"] == 2
+    assert view["totals"]["purchase_revenue"] == "5.1"
+
+
+def test_a_late_event_counts_in_the_totals_but_in_no_window():
+    state = live.empty_state()
+    live.fold(state, partial(0, minutes=[(T0 + 30 * MIN, "view", 1, "1")], sessions=[("a", "view", T0 + 30 * MIN, 1)]))
+    # 20 minutes behind the latest event: older than the 10-minute allowed lateness.
+    live.fold(state, partial(1, minutes=[(T0 + 10 * MIN, "view", 2, "2")], sessions=[("late", "view", T0 + 10 * MIN, 2)]))
+    view = live.view(state, T0 + 31 * MIN)
+    assert view["totals"]["events"]["view"] == 3
+    assert view["totals"]["late_events"] == 2
+    assert sum(m["events"]["view"] for m in view["per_minute"]) == 1
+    assert view["funnel"][1]["viewed"] == 1
+
+
+def test_an_order_whose_lines_arrive_in_two_batches_counts_once_and_its_revenue_exactly():
+    state = live.empty_state()
+    live.fold(state, partial(0, minutes=[(T0, "order_line", 2, "0.10")], orders=[("9007199254740993", T0)]))
+    live.fold(state, partial(1, minutes=[(T0, "order_line", 1, "0.20")], orders=[("9007199254740993", T0)]))
+    totals = live.view(state, T0)["totals"]
+    assert (totals["orders"], totals["order_lines"], totals["order_revenue"]) == (1, 3, "0.3")
+
+
+def test_a_batch_is_never_folded_twice():
+    state = live.empty_state()
+    live.fold(state, partial(0, minutes=[(T0, "view", 1, "1")]))
+    with pytest.raises(AssertionError):
+        live.fold(state, partial(0, minutes=[(T0, "view", 1, "1")]))
+
+
+def test_trending_ranks_products_and_categories_of_the_last_15_minutes_by_views_then_carts():
+    state = live.empty_state()
+    live.fold(
+        state,
+        partial(
+            0,
+            sessions=[("s", "view", T0 + 30 * MIN, 1)],
+            products=[
+                (T0, "old", "view", 99, "x", "a.b"),
+                (T0 + 20 * MIN, "p1", "view", 2, "acme", "electronics.audio"),
+                (T0 + 25 * MIN, "p2", "view", 2, None, None),
+                (T0 + 25 * MIN, "p2", "cart", 1, None, None),
+            ],
+        ),
+    )
+    trending = live.view(state, T0 + 30 * MIN)["trending"]
+    assert [p["product_id"] for p in trending["products"]] == ["p2", "p1"]
+    assert trending["products"][1]["category_path"] == ["electronics", "audio"]
+    assert trending["categories"] == [{"category": "electronics.audio", "views": 2, "carts": 0}]

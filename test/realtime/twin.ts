@@ -1,0 +1,67 @@
+/** The real-time half of the twin for tests and the benchmark: a broker with both topics, a lake folder, the streaming job. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EVENTS_TOPIC, TOPIC, type LiveView } from '../../contract';
+import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
+import { endOffsets, recordsBehind } from '../../local/realtime/caught-up';
+import { readLiveView, startRealtimeJob, type RealtimeJob } from '../../local/realtime/job';
+
+export interface RealtimeTwin {
+  broker: KafkaBroker;
+  dir: string;
+  lake: string;
+  logFile: string;
+  startJob(): Promise<RealtimeJob>;
+  view(): Promise<LiveView | undefined>;
+  /** Resolves with the view once it has processed every record in the topics. */
+  caughtUp(timeoutMs: number): Promise<LiveView>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 500): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await sleep(everyMs);
+  }
+};
+
+export const startRealtimeTwin = async (): Promise<RealtimeTwin> => {
+  const dir = mkdtempSync(join(tmpdir(), 'recstream-realtime-'));
+  const lake = join(dir, 'lake');
+  const logFile = join(dir, 'job.log');
+  const broker = await startBroker();
+  await ensureTopic(broker.bootstrap, EVENTS_TOPIC);
+  await ensureTopic(broker.bootstrap, TOPIC);
+  let job: RealtimeJob | undefined;
+  const view = () => readLiveView(lake);
+  return {
+    broker,
+    dir,
+    lake,
+    logFile,
+    view,
+    startJob: async () => {
+      job = startRealtimeJob({ bootstrap: broker.bootstrap, lake, logFile });
+      await job.ready;
+      return job;
+    },
+    caughtUp: async (timeoutMs) => {
+      const ends = await endOffsets(broker.bootstrap);
+      return waitFor('the live view to catch up with the topics', async () => {
+        const current = await view();
+        return current && recordsBehind(current, ends) === 0 ? current : undefined;
+      }, timeoutMs);
+    },
+    stop: async () => {
+      await job?.stop();
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
