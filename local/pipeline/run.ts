@@ -21,6 +21,8 @@ import type { LoadReport } from '../../lambdas/load-recommendations/load';
 import { s3Lake } from '../../lambdas/shared/serving/lake';
 import { exampleUsers } from './example-users';
 import { ingestVerdict, uploadedReport } from './ingest-verdict';
+import { logToFile } from './lambda-logs';
+import { describeFallback } from './summary';
 import { PUBLISHED_PREFIXES, publishLakeOutputs } from '../aws/lake-bucket';
 import { landingTrigger, type LandingTrigger } from '../aws/landing-trigger';
 import { awsEnv, createServingTable, startDynamoServer, startS3Server, TWIN_AWS, UPLOADS_PREFIX } from '../aws/servers';
@@ -30,7 +32,7 @@ import { startLocalServer } from '../server/server';
 import { DEFAULT_SEED } from '../generator/generate';
 import { writeGenerated } from '../generator/write';
 import { type SinkTotals, startSink } from '../sink/sink';
-import { createStages, formatBytes, formatCount, formatSeconds, rate, type StageTiming } from './progress';
+import { createStages, formatBytes, formatCount, formatReasons, formatSeconds, plural, rate, type StageTiming } from './progress';
 import { Resources } from './resources';
 import { REPO_ROOT, runSparkJob, SPARK_SUBMIT } from './spark';
 
@@ -175,14 +177,18 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       (b) => `${b.bootstrap}, topic ready`,
     );
     Object.assign(process.env, { [LAMBDA_ENV.kafkaBrokers]: broker.bootstrap, [LAMBDA_ENV.kafkaAuth]: 'plaintext' });
-    trigger = landingTrigger(lambdaModule<typeof IngestLambda>('../../lambdas/ingest/handler').handler, stages.note);
+    // Each deployed function's own log lines go to logs/lambda-<name>.log, as to CloudWatch on AWS.
+    const lambda = <A extends unknown[], R>(name: string, handler: (...args: A) => Promise<R>) => {
+      const logged = logToFile(handler, join(logs, `lambda-${name}.log`));
+      resources.add(`${name} log`, logged.close);
+      return logged.handler;
+    };
+    trigger = landingTrigger(lambda('ingest', lambdaModule<typeof IngestLambda>('../../lambdas/ingest/handler').handler), stages.note);
     // Stopped before the broker: the handler keeps its producer between invocations, as a warm Lambda does.
     resources.add('ingest producers', disconnectAll);
     const sink = await startSink({
       brokers: [broker.bootstrap],
       lake,
-      onObject: (object, totals) =>
-        stages.note(`object ${totals.objects} ${basename(object.key)} ${formatCount(object.rows)} rows, ${formatBytes(object.bytes)}`),
     });
     resources.add('sink', sink.stop);
 
@@ -204,7 +210,8 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         return report;
       },
       (r) =>
-        `s3://${upload.bucket}/${upload.key}: ${formatCount(r.read)} read, ${formatCount(r.produced)} produced, ${formatCount(r.rejected)} rejected, ${rate(r.read, Date.now() - ingestStarted)}`,
+        `${formatCount(r.read)} rows read, ${formatCount(r.produced)} produced, ` +
+        `${r.rejected ? `${formatCount(r.rejected)} rejected (${formatReasons(r.rejectedByReason)})` : 'none rejected'}, ${rate(r.read, Date.now() - ingestStarted)} (s3://${upload.bucket}/${upload.key})`,
     );
 
     const landed = await stages.run(
@@ -213,7 +220,7 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         await sink.drain();
         return sink.totals();
       },
-      (t) => `${formatCount(t.objects)} objects, ${formatCount(t.rows)} rows, ${formatBytes(t.bytes)} (${formatBytes(t.compressedBytes)} gz) in ${lake}/${LAKE.rawPrefix}`,
+      (t) => `${formatCount(t.rows)} rows in ${plural(t.objects, 'object')}, ${formatBytes(t.bytes)} (${formatBytes(t.compressedBytes)} gz) in ${lake}/${LAKE.rawPrefix}`,
     );
     if (options.once) {
       // The lake is complete and no upload can follow: free the broker's memory and cores for Spark.
@@ -241,13 +248,13 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
     await stages.run(
       'publish',
       () => publishLakeOutputs(s3, TWIN_AWS.lakeBucket, lake),
-      (keys) => `${formatCount(keys.length)} objects under ${PUBLISHED_PREFIXES.join(', ')} into s3://${TWIN_AWS.lakeBucket}`,
+      (keys) => `${plural(keys.length, 'object')} under ${PUBLISHED_PREFIXES.join(', ')} into s3://${TWIN_AWS.lakeBucket}`,
     );
     const loaded = await stages.run(
       'load',
-      () => lambdaModule<typeof LoaderLambda>('../../lambdas/load-recommendations/handler').handler({ bucket: TWIN_AWS.lakeBucket }),
+      () => lambda('load-recommendations', lambdaModule<typeof LoaderLambda>('../../lambdas/load-recommendations/handler').handler)({ bucket: TWIN_AWS.lakeBucket }),
       (r) =>
-        `${formatCount(r.loaded)} users' recommendations into table ${TWIN_AWS.tableName}, fallback ${JSON.stringify(r.fallback)}, ${r.invalid} invalid lines` +
+        `${plural(r.loaded, 'customer')}' recommendations into table ${TWIN_AWS.tableName}, ${describeFallback(r.fallback)}, ${plural(r.invalid, 'invalid line')}` +
         (r.invalid ? ` (first: ${JSON.stringify(r.invalidSamples[0])})` : ''),
     );
     const identity = await stages.run(
@@ -269,7 +276,7 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
           port: options.port,
           webDir: WEB_DIR,
           // The deployed API handler, its clients on the servers' table and lake bucket.
-          lambda: lambdaModule<typeof ApiLambda>('../../lambdas/api/handler').handler,
+          lambda: lambda('api', lambdaModule<typeof ApiLambda>('../../lambdas/api/handler').handler),
           runtimeConfig: { apiUrl: '', auth: siteSignIn(identity) },
           // As API Gateway's JWT authorizer in front of the API Lambda.
           auth: apiAuthorizer(identity),

@@ -1,39 +1,77 @@
 /** The end-of-run summary: what went in, what landed, who got recommendations, how good they are. */
 import { API_ROUTES } from '../../contract';
+import type { LoadReport } from '../../lambdas/load-recommendations/load';
 import { UPLOADS_PREFIX } from '../aws/servers';
-import { formatBytes, formatCount, formatSeconds } from './progress';
+import { formatBytes, formatCount, formatReasons, formatSeconds, plural } from './progress';
 import type { TwinSummary } from './run';
 
-const describeMetrics = (metrics: Record<string, unknown> | undefined): string[] => {
-  if (!metrics) return ['  metrics: none (serving/metrics.json missing)'];
-  const serving = metrics.serving as { users?: number; by_source?: Record<string, number> } | undefined;
-  const holdout = metrics.holdout as { holdout_users?: number; metrics?: Record<string, Record<string, number>> } | undefined;
-  const lines = [`  recommendations: ${formatCount(serving?.users ?? 0)} users, by source ${JSON.stringify(serving?.by_source ?? {})}`];
-  if (holdout?.metrics) {
-    lines.push(`  holdout (${formatCount(holdout.holdout_users ?? 0)} users, k=${String(metrics.k)}):`);
-    for (const [policy, values] of Object.entries(holdout.metrics)) {
-      const shown = Object.entries(values)
-        .map(([name, value]) => `${name}=${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(4) : value}`)
-        .join(' ');
-      lines.push(`    ${policy.padEnd(20)} ${shown}`);
-    }
+interface Scores {
+  users?: number;
+  precision?: number;
+  recall?: number;
+  ndcg?: number;
+  hit_rate?: number;
+}
+
+/** What recommend's metrics.json says, the parts a person reads. */
+export interface MetricsDocument {
+  k?: number;
+  chosen?: { policy?: string; rank?: number; reg_param?: number; alpha?: number };
+  serving?: { users?: number; by_source?: Record<string, number> };
+  holdout?: { holdout_users?: number; metrics?: Record<string, Scores> };
+}
+
+/** The loader's word on the best-seller list served to unknown ids. */
+export const describeFallback = (fallback: LoadReport['fallback']): string =>
+  typeof fallback === 'string' ? `best-seller list ${fallback}` : `best-seller list invalid (${fallback.invalid})`;
+
+const score = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(3));
+
+/** Users per source, the fallback list (a row for unknown ids, not a user) named apart. */
+const bySource = (sources: Record<string, number>): string =>
+  Object.entries(sources)
+    .filter(([source]) => source !== 'fallback')
+    .sort(([, a], [, b]) => b - a)
+    .map(([source, n]) => `${source} ${formatCount(n)}`)
+    .join(', ');
+
+export const describeMetrics = (metrics: MetricsDocument | undefined): string[] => {
+  if (!metrics) return ['  recommendations: none (serving/metrics.json missing)'];
+  const serving = metrics.serving ?? {};
+  const sources = bySource(serving.by_source ?? {});
+  const lines = [
+    `  recommendations: ${plural(serving.users ?? 0, 'customer')}${sources ? ` (${sources})` : ''}; anyone else gets the best-seller list`,
+  ];
+  const { chosen } = metrics;
+  if (chosen?.policy)
+    lines.push(`  chosen policy: ${chosen.policy}${chosen.rank === undefined ? '' : ` (ALS rank ${chosen.rank}, reg ${chosen.reg_param}, alpha ${chosen.alpha})`}`);
+  const holdout = metrics.holdout;
+  const measured = Object.entries(holdout?.metrics ?? {}).filter(([, s]) => (s.users ?? 0) > 0);
+  if (!holdout?.holdout_users || measured.length === 0) {
+    lines.push('  holdout: nothing measured (no customer bought both before and during the last days held out)');
+    return lines;
   }
+  const k = metrics.k ?? 3;
+  lines.push(`  holdout: ${plural(holdout.holdout_users, 'customer')} who bought before and during it; top ${k}:`);
+  lines.push(`    ${'policy'.padEnd(22)} ${'ndcg'.padStart(6)} ${'hit rate'.padStart(8)} ${'precision'.padStart(9)} ${'recall'.padStart(6)}`);
+  for (const [policy, s] of measured)
+    lines.push(`    ${policy.padEnd(22)} ${score(s.ndcg).padStart(6)} ${score(s.hit_rate).padStart(8)} ${score(s.precision).padStart(9)} ${score(s.recall).padStart(6)}`);
   return lines;
 };
 
 export const summaryLines = (summary: TwinSummary, url?: string): string[] => {
   const { ingest, sink } = summary;
   const total = summary.timings.reduce((s, t) => s + t.ms, 0);
+  const rejected = ingest.rejected > 0 ? `${formatCount(ingest.rejected)} rejected (${formatReasons(ingest.rejectedByReason)})` : 'none rejected';
   const lines = [
     '',
     '== recstream local twin: summary',
-    `  csv: ${summary.csv}`,
-    `  upload: s3://${summary.upload.bucket}/${summary.upload.key} on ${summary.upload.endpoint} (report and rejected rows beside it)`,
-    `  ingest: ${formatCount(ingest.read)} rows read, ${formatCount(ingest.produced)} produced, ${formatCount(ingest.rejected)} rejected ${JSON.stringify(ingest.rejectedByReason)}`,
-    `  lake: ${formatCount(sink.objects)} objects, ${formatCount(sink.rows)} rows, ${formatBytes(sink.bytes)} (${formatBytes(sink.compressedBytes)} gz) in ${summary.lake}`,
-    `  serving table: ${formatCount(summary.load.loaded)} users loaded, ${summary.load.invalid} invalid lines, fallback ${JSON.stringify(summary.load.fallback)}`,
-    ...describeMetrics(summary.metrics),
-    `  stages: ${summary.timings.map((t) => `${t.stage} ${formatSeconds(t.ms)}`).join(', ')}; total ${formatSeconds(total)}`,
+    `  data: ${summary.csv}`,
+    `  ingest: ${formatCount(ingest.read)} rows read, ${formatCount(ingest.produced)} produced, ${rejected}; report and rejected rows beside s3://${summary.upload.bucket}/${summary.upload.key} on ${summary.upload.endpoint}`,
+    `  lake: ${formatCount(sink.rows)} rows in ${plural(sink.objects, 'object')}, ${formatBytes(sink.bytes)} (${formatBytes(sink.compressedBytes)} gz), ${summary.lake}`,
+    `  serving table: ${plural(summary.load.loaded, 'customer')} loaded${summary.load.invalid ? `, ${plural(summary.load.invalid, 'invalid line')} skipped` : ''}, ${describeFallback(summary.load.fallback)}`,
+    ...describeMetrics(summary.metrics as MetricsDocument | undefined),
+    `  time: ${formatSeconds(total)} (${summary.timings.map((t) => `${t.stage} ${formatSeconds(t.ms)}`).join(', ')})`,
   ];
   if (url) {
     lines.push(`  site: ${url}/`);

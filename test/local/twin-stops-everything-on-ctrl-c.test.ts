@@ -45,14 +45,14 @@ const interruptWhen = async (stage: RegExp, signal: NodeJS.Signals, settleMs: nu
 };
 
 test('SIGINT while Spark runs: exit 130 and no Spark process left', async () => {
-  const { code, running, left, output } = await interruptWhen(/\] clean \.\.\./, 'SIGINT', 3000);
+  const { code, running, left, output } = await interruptWhen(/\] (clean|pipeline) \.\.\./, 'SIGINT', 3000);
   assert.ok(running.some((p) => p.includes('spark')), `a Spark job was running: ${running.join('\n')}\n${output.join('\n')}`);
   assert.equal(code, 130, output.join('\n'));
   assert.deepEqual(left, []);
 });
 
 test('SIGTERM once the broker is up: exit 143 and the broker JVM is gone', async () => {
-  const { code, running, left, output } = await interruptWhen(/\] broker start done/, 'SIGTERM', 0);
+  const { code, running, left, output } = await interruptWhen(/\] broker start +\d/, 'SIGTERM', 0);
   assert.ok(running.some((p) => p.includes('kafka.Kafka')), `the broker was running: ${running.join('\n')}\n${output.join('\n')}`);
   for (const server of ['s3-server.ts', 'dynamodb-server.ts']) assert.ok(running.some((p) => p.includes(server)), `${server} was running: ${running.join('\n')}`);
   assert.equal(code, 143, output.join('\n'));

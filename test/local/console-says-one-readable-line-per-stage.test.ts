@@ -1,0 +1,132 @@
+/**
+ * What `recstream run` prints is for a person: one line per stage with its time
+ * and counts, the Spark jobs' progress without Python dict dumps, the deployed
+ * Lambdas' JSON log lines in their own log files, and a summary without `{}`,
+ * `"1 objects"`, the fallback row counted as a source, or an empty holdout table.
+ * Inputs are shaped as a real run produces them (lines and metrics.json of the
+ * default run, 2026-11-27).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { logToFile } from '../../local/pipeline/lambda-logs';
+import { createStages, plainDicts } from '../../local/pipeline/progress';
+import type { TwinSummary } from '../../local/pipeline/run';
+import { describeMetrics, type MetricsDocument, summaryLines } from '../../local/pipeline/summary';
+
+const REAL_METRICS: MetricsDocument = {
+  k: 3,
+  chosen: { rank: 16, reg_param: 0.1, alpha: 10.0, policy: 'repeat_then_category' },
+  serving: { users: 8636, by_source: { repeat: 8636, fallback: 1 } },
+  holdout: {
+    holdout_users: 49,
+    metrics: {
+      popular: { users: 49, precision: 0.027211, recall: 0.03927, ndcg: 0.041872, hit_rate: 0.081633 },
+      repeat_then_als: { users: 49, precision: 0.142857, recall: 0.261194, ndcg: 0.235656, hit_rate: 0.387755 },
+    },
+  },
+};
+
+const summary = (overrides: Partial<TwinSummary> = {}): TwinSummary => ({
+  csv: '/repo/.work/local/data/generated-200000-seed-20200424.csv.gz',
+  lake: '/repo/.work/local/lake',
+  upload: { endpoint: 'http://127.0.0.1:44335', bucket: 'landing', key: 'uploads/generated-200000-seed-20200424.csv.gz' },
+  ingest: { source: 'landing/uploads/x@e', status: 'ok', read: 200_000, produced: 200_000, rejected: 0, rejectedByReason: {}, realigned: 38_697, seconds: 7.661 } as TwinSummary['ingest'],
+  sink: { objects: 1, rows: 200_000, bytes: 67_654_000, compressedBytes: 5_568_000 } as TwinSummary['sink'],
+  clean: undefined,
+  load: { files: 9, lines: 8637, loaded: 8636, invalid: 0, invalidSamples: [], fallback: 'loaded' },
+  metrics: REAL_METRICS as Record<string, unknown>,
+  exampleUsers: [],
+  timings: [
+    { stage: 'ingest', ms: 8000 },
+    { stage: 'clean', ms: 183_800 },
+  ],
+  signIn: { username: 'analyst', password: 'pw', accessLog: '/repo/.work/local/logs/api-access.log' },
+  ...overrides,
+});
+
+test('Spark progress lines: Python dicts become "key value" pairs, fractions to 3 decimals', () => {
+  assert.equal(
+    plainDicts("chosen {'rank': 16, 'reg_param': 0.1, 'alpha': 10.0, 'max_iter': 10, 'policy': 'repeat_then_category', 'by': 'mean ndcg@3 (then recall@3) over 3 rolling selection windows'}"),
+    'chosen rank 16, reg_param 0.1, alpha 10, max_iter 10, policy repeat_then_category, by mean ndcg@3 (then recall@3) over 3 rolling selection windows',
+  );
+  assert.equal(
+    plainDicts("holdout: 49 users; served {'users': 49, 'precision': 0.176871, 'hit_rate': 0.44898} vs popular {'users': 49, 'precision': 0.027211, 'hit_rate': 0.081633}"),
+    'holdout: 49 users; served users 49, precision 0.177, hit_rate 0.449 vs popular users 49, precision 0.027, hit_rate 0.082',
+  );
+  const plain = 'wrote quarantine /lake/quarantine/purchases/ and report /lake/reports/clean-report.json: nothing quarantined';
+  assert.equal(plainDicts(plain), plain);
+});
+
+test('metrics: users per source without the fallback row, the chosen policy, a holdout table', () => {
+  const lines = describeMetrics(REAL_METRICS);
+  assert.equal(lines[0], '  recommendations: 8,636 customers (repeat 8,636); anyone else gets the best-seller list');
+  assert.equal(lines[1], '  chosen policy: repeat_then_category (ALS rank 16, reg 0.1, alpha 10)');
+  assert.equal(lines[2], '  holdout: 49 customers who bought before and during it; top 3:');
+  assert.match(lines[4], /^ {4}popular +0\.042 +0\.082 +0\.027 +0\.039$/);
+  assert.match(lines[5], /^ {4}repeat_then_als +0\.236 +0\.388 +0\.143 +0\.261$/);
+  for (const line of lines) assert.doesNotMatch(line, /[{}"]/);
+});
+
+test('an empty holdout says so in one line instead of a header with no rows', () => {
+  for (const holdout of [{ holdout_users: 0, metrics: {} }, { holdout_users: 0 }, undefined]) {
+    const lines = describeMetrics({ ...REAL_METRICS, holdout });
+    assert.equal(lines.at(-1), '  holdout: nothing measured (no customer bought both before and during the last days held out)');
+    assert.equal(lines.filter((l) => l.includes('holdout')).length, 1);
+  }
+});
+
+test('summary: no JSON, singular for one, reject reasons only when there are rejects', () => {
+  const clean = summaryLines(summary()).join('\n');
+  assert.doesNotMatch(clean, /[{}]|"|1 objects|0 rejected/);
+  assert.match(clean, /ingest: 200,000 rows read, 200,000 produced, none rejected;/);
+  assert.match(clean, /lake: 200,000 rows in 1 object, 64\.52 MiB/);
+  assert.match(clean, /serving table: 8,636 customers loaded, best-seller list loaded/);
+  assert.match(clean, /time: 191\.8s \(ingest 8\.0s, clean 183\.8s\)/);
+  const rejected = summaryLines(
+    summary({ ingest: { ...summary().ingest, produced: 199_996, rejected: 4, rejectedByReason: { invalid_price: 1, column_count: 3 } } }),
+  ).join('\n');
+  assert.match(rejected, /199,996 produced, 4 rejected \(column_count 3, invalid_price 1\);/);
+});
+
+test('stages: one line each with name, time and counts; a long one also says when it starts', async () => {
+  const printed: string[] = [];
+  const stages = createStages((line) => printed.push(line));
+  await stages.run('ingest', async () => 3, (n) => `${n} rows read`);
+  assert.equal(printed.length, 1);
+  assert.match(printed[0], /^\[ +\d+\.\ds\] ingest {11}\s+\d+\.\ds {2}3 rows read$/);
+  await stages.run('clean', () => new Promise((resolve) => setTimeout(resolve, 3_300)));
+  assert.deepEqual(
+    printed.slice(1).map((l) => l.replace(/^\[ *[\d.]+s\] /, '')),
+    ['clean ...', `clean ${' '.repeat(10)}    3.3s`],
+  );
+});
+
+test("a deployed Lambda's console lines go to its log file, the twin's own to the console", async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'recstream-lambda-log-')), 'lambda-ingest.log');
+  // The console as the twin finds it (a spy here), before logToFile routes it.
+  const onConsole: string[] = [];
+  const consoleLog = console.log;
+  console.log = (...args: unknown[]) => onConsole.push(args.join(' '));
+  try {
+    const logged = logToFile(async (key: string) => {
+      console.log(JSON.stringify({ progress: key, read: 100_000 }));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      console.log(JSON.stringify({ report: { status: 'ok' } }));
+      return key.length;
+    }, file);
+    const result = logged.handler('uploads/a.csv');
+    console.log('twin: ingest ...'); // the twin's own line, printed while the handler runs
+    assert.equal(await result, 13);
+    await logged.close();
+  } finally {
+    console.log = consoleLog;
+  }
+  assert.deepEqual(onConsole, ['twin: ingest ...']);
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /^\d{4}-\d\d-\d\dT[\d:.]+Z \{"progress":"uploads\/a\.csv","read":100000\}$/);
+  assert.match(lines[1], / \{"report":\{"status":"ok"\}\}$/);
+});
