@@ -4,6 +4,7 @@
  *   run       the whole pipeline on this machine (`npm run local`; `local` is an alias)
  *   generate  a synthetic purchases CSV in the upload schema (`npm run generate`), or with --behaviour a REES46 behaviour CSV
  *   sink      the Firehose-equivalent sink as its own process
+ *   replay    an events or purchases CSV produced to its topic in event-time order (local/realtime)
  * Usage texts and argument checks live in ./usage.ts; exit codes in ../pipeline/exit-codes.ts.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { writeGenerated } from '../generator/write';
 import { EXIT } from '../pipeline/exit-codes';
 import type * as Twin from '../pipeline/twin';
 import { formatBytes, formatCount } from '../pipeline/progress';
+import { replayCommand } from '../realtime/replay-command';
 import { SINK_DEFAULTS, startSink } from '../sink/sink';
 import {
   COMMANDS_USAGE,
@@ -126,7 +128,7 @@ const runCommand = async (args: string[]): Promise<number> => {
   return runTwin(options);
 };
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run: runCommand, local: runCommand, generate: generateCommand, sink: sinkCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run: runCommand, local: runCommand, generate: generateCommand, sink: sinkCommand, replay: replayCommand };
 
 const main = async (argv: string[]): Promise<number> => {
   const [command, ...rest] = argv;

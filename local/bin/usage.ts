@@ -12,6 +12,7 @@ commands:
   run        the whole pipeline on this machine, then serve the site (alias: local)
   generate   a synthetic purchases CSV in the upload schema
   sink       the Firehose-equivalent sink as its own process
+  replay     an events or purchases CSV produced to its topic in event-time order, N times faster
 
 recstream <command> --help describes a command's options.`;
 

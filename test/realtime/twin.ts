@@ -31,9 +31,10 @@ export const waitFor = async <T>(what: string, probe: () => Promise<T | undefine
   }
 };
 
-export const startRealtimeTwin = async (): Promise<RealtimeTwin> => {
+/** `lake`: a lake folder to share (the site's seeded lake); default a new one under the twin's folder. */
+export const startRealtimeTwin = async (sharedLake?: string): Promise<RealtimeTwin> => {
   const dir = mkdtempSync(join(tmpdir(), 'recstream-realtime-'));
-  const lake = join(dir, 'lake');
+  const lake = sharedLake ?? join(dir, 'lake');
   const logFile = join(dir, 'job.log');
   const broker = await startBroker();
   await ensureTopic(broker.bootstrap, EVENTS_TOPIC);
