@@ -123,6 +123,9 @@ const runCommand = async (args: string[]): Promise<number> => {
     seed: values.seed,
     keep: values.keep ?? false,
   };
+  // The SDK's notice that its releases after January 2027 need Node 22 (this project runs on Node 20) would
+  // fill eight console lines of every run; it is documented in local/README.md instead.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Loaded only to run: the pipeline's modules take seconds to load and print their own start-up warnings.
   const { runTwin } = require('../pipeline/twin') as typeof Twin;
   return runTwin(options);
