@@ -1,6 +1,8 @@
 /** `recstream replay FILE --speed N --brokers HOST:PORT`: the command-line face of replay.ts. */
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { EVENTS_TOPIC, TOPIC } from '../../contract';
+import { ensureTopic } from '../kafka/broker';
 import { EXIT } from '../pipeline/exit-codes';
 import { formatCount } from '../pipeline/progress';
 import { UsageError, positiveNumber, required } from '../bin/usage';
@@ -38,6 +40,8 @@ export const replayCommand = async (args: string[]): Promise<number> => {
   const loaded = await readReplayFile(file);
   console.error(`replay: ${formatCount(loaded.records.length)} rows of ${file} to topic '${loaded.topic}' at ${speed === Infinity ? 'full' : `${speed}x`} speed; ${formatCount(loaded.rejected.length)} rejected`);
   for (const { line, reason } of loaded.rejected.slice(0, 5)) console.error(`replay: line ${line} rejected: ${reason}`);
+  // The topic as the deployment makes it (idempotent): a fresh twin broker has only the purchases topic.
+  await ensureTopic(brokers.split(',')[0], [EVENTS_TOPIC, TOPIC].find((t) => t.name === loaded.topic)!);
   await replay(loaded, {
     bootstrap: brokers.split(',')[0],
     speed,
