@@ -12,7 +12,8 @@ import { formatSeconds } from './progress';
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const SPARK_SUBMIT = join(REPO_ROOT, '.venv', 'bin', 'spark-submit');
 const MAIN_PY = join(REPO_ROOT, 'emr-jobs', 'main.py');
-const HEARTBEAT_MS = 10_000;
+/** A quiet job gets a line this often: enough to show it lives, few enough to read (60 lines in 10 min at 10 s were not). */
+const HEARTBEAT_MS = 30_000;
 
 export interface SparkJobOptions {
   job: 'clean' | 'recommend' | 'analyse';
@@ -69,7 +70,7 @@ export const runSparkJob = (options: SparkJobOptions): Promise<void> => {
     });
   }
   const heartbeat = setInterval(() => {
-    if (Date.now() - lastNote >= HEARTBEAT_MS) note('running');
+    if (Date.now() - lastNote >= HEARTBEAT_MS) note('still running');
   }, 1000);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
