@@ -11,6 +11,7 @@
 
 export * from './purchase-event';
 export * from './behaviour-event';
+export * from './behaviour-serving';
 export * from './streaming';
 export * from './realtime';
 export * from './lake';

@@ -1,4 +1,5 @@
 /** The Spark pipeline's step plan, shared by the CDK state machine, the local twin and the jobs' tests. */
+import { BEHAVIOUR_LAKE } from './behaviour-event';
 import { LAKE } from './lake';
 
 /** The jobs of emr-jobs/main.py the pipeline runs, in the order sparkSteps() gives them. */
@@ -71,6 +72,30 @@ export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = 
       ],
     },
     { job: 'analyse', args: ['--input', lakeUrl(LAKE.curatedPrefix), '--output', lakeUrl(LAKE.analyticsPrefix)] },
+  ];
+}
+
+/** The behaviour jobs of emr-jobs/main.py (emr-jobs/README-behaviour.md), in the order behaviourSteps() gives them. */
+export type BehaviourJob = 'sessions' | 'funnel' | 'intent' | 'categories';
+
+export interface BehaviourStep {
+  job: BehaviourJob;
+  /** `main.py <job>` arguments: the lake root; each job finds its BEHAVIOUR_LAKE keys under it. */
+  args: string[];
+}
+
+/**
+ * sessions (raw events → clean events + sessions) first, then the three jobs that read its output.
+ * A separate list from sparkSteps(): the deployed pipeline runs both in one execution, while the
+ * twin and the purchases jobs' tests run the purchases plan alone until events reach them.
+ */
+export function behaviourSteps(lakeUrl: (key: string) => string): BehaviourStep[] {
+  const lake = ['--lake', lakeUrl('')];
+  return [
+    { job: 'sessions', args: [...lake, '--input', lakeUrl(BEHAVIOUR_LAKE.rawPrefix)] },
+    { job: 'funnel', args: lake },
+    { job: 'intent', args: lake },
+    { job: 'categories', args: lake },
   ];
 }
 

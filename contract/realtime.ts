@@ -3,10 +3,7 @@
  * windows and late-event policy, and where its checkpoint and live output sit in the lake.
  */
 import { SESSION_INACTIVITY_SECONDS } from './behaviour-event';
-import { TOPIC } from './streaming';
-
-/** The topic behaviour events (contract/behaviour-event.ts) are produced to. */
-export const EVENTS_TOPIC = { name: 'events', partitions: TOPIC.partitions } as const;
+import { EVENTS_TOPIC, TOPIC } from './streaming';
 
 export const REALTIME = {
   /** Both topics feed one streaming query. */

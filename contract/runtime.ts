@@ -17,6 +17,13 @@ export const API_ROUTES = {
   health: '/health',
   recommendations: '/users/{userId}/recommendations',
   analytics: '/analytics/{name}',
+  /** Issue 15: the funnel, session metrics, the intent model card, a customer's categories and sessions (`?format=csv`). */
+  behaviourFunnel: '/behaviour/funnel',
+  behaviourSessions: '/behaviour/sessions',
+  behaviourIntent: '/behaviour/intent',
+  customerBehaviour: '/users/{userId}/behaviour',
+  /** Issue 16: the streaming job's live view (contract/realtime.ts LiveView). */
+  live: '/live',
 } as const;
 
 /**

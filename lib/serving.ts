@@ -18,7 +18,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
-import { API_ROUTES, API_SCOPE, LAKE, LAMBDA_ENV, SERVING_TABLE } from '../contract';
+import { API_ROUTES, API_SCOPE, BEHAVIOUR_LAKE, LAKE, LAMBDA_ENV, SERVING_TABLE } from '../contract';
 import { AppFunction } from './functions';
 import { exempt, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';
@@ -77,14 +77,17 @@ export class Serving extends Construct {
     });
     this.table.grantWriteData(this.loader.fn);
     const servingObjects = lake.arnForObjects(SERVING_OBJECTS);
-    this.loader.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [servingObjects] }));
+    // The session table, for each customer's recent sessions (issue 15; top categories sit under serving/).
+    const sessionObjects = lake.arnForObjects(`${BEHAVIOUR_LAKE.sessionsPrefix}*`);
+    this.loader.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [servingObjects, sessionObjects] }));
     // Lists the recommendations/ folder, and lets S3 answer 404 (not 403) for the optional fallback.json.
     grantMissingKeysAs404(this.loader.fn, lake);
     exempt(
       this.loader.fn,
       wildcards(
-        `The recommend job names its part files at run time; reads are limited to the serving/ prefix (${LAKE.recommendationsPrefix}, ${LAKE.fallbackKey}).`,
+        `The recommend, categories and sessions jobs name their part files at run time; reads are limited to the serving/ prefix (${LAKE.recommendationsPrefix}, ${LAKE.fallbackKey}, ${BEHAVIOUR_LAKE.topCategoriesPrefix}) and ${BEHAVIOUR_LAKE.sessionsPrefix}.`,
         resourceFinding(this, servingObjects),
+        resourceFinding(this, sessionObjects),
       ),
     );
 
@@ -92,7 +95,7 @@ export class Serving extends Construct {
       config,
       network,
       entry: 'lambdas/api/handler.ts',
-      description: "Recommendation API: a user's top 3 and the analytics documents",
+      description: "Recommendation API: a user's top 3 and behaviour, the analytics and behaviour documents",
       memoryMiB: 512,
       environment: {
         [LAMBDA_ENV.tableName]: this.table.tableName,
@@ -103,12 +106,19 @@ export class Serving extends Construct {
     // Read-only: one key lookup per request, and the analytics documents.
     handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
     const analyticsObjects = lake.arnForObjects(`${LAKE.analyticsPrefix}*`);
-    handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [analyticsObjects] }));
+    // The behaviour documents beyond analytics/ (the funnel is under it): the sessions report, the intent history and run records, not the models.
+    const intentRuns = lake.arnForObjects(`${BEHAVIOUR_LAKE.intentModelsPrefix}*/run.json`);
+    const behaviourDocuments = [lake.arnForObjects(BEHAVIOUR_LAKE.sessionsReportKey), lake.arnForObjects(BEHAVIOUR_LAKE.intentHistoryKey), intentRuns];
+    handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [analyticsObjects, ...behaviourDocuments] }));
     // Before the first pipeline run no analytics document exists: the API answers 404 only if S3 does.
     grantMissingKeysAs404(handler.fn, lake);
     exempt(
       handler.fn,
-      wildcards(`Reads only the analytics documents under ${LAKE.analyticsPrefix} (one object per chart).`, resourceFinding(this, analyticsObjects)),
+      wildcards(
+        `Reads only the analytics documents under ${LAKE.analyticsPrefix} (one object per chart) and each intent run's record (${BEHAVIOUR_LAKE.intentModelsPrefix}<run id>/run.json).`,
+        resourceFinding(this, analyticsObjects),
+        resourceFinding(this, intentRuns),
+      ),
     );
 
     this.api = new apigw.HttpApi(this, 'Http', {

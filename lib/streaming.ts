@@ -1,6 +1,6 @@
 /**
- * MSK Serverless (IAM auth) in the isolated subnets, the purchases topic, and
- * Firehose reading it privately into the raw bucket.
+ * MSK Serverless (IAM auth) in the isolated subnets, its topics (TOPICS in the contract:
+ * purchases and behaviour events), and one Firehose per topic reading it privately into its raw prefix.
  *
  * - CloudFormation gives a ServerlessCluster only its ARN (no bootstrap-broker
  *   attribute: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-serverlesscluster.html),
@@ -22,7 +22,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
-import { FIREHOSE_BUFFER, LAKE, LAMBDA_ENV, TOPIC } from '../contract';
+import { FIREHOSE_BUFFER, LAMBDA_ENV, TOPICS, type LandedTopic } from '../contract';
 import { AppFunction } from './functions';
 import { cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';
@@ -46,10 +46,12 @@ export interface StreamingProps {
 
 export class Streaming extends Construct {
   readonly clusterArn: string;
-  readonly topicArn: string;
+  /** The ARN of each topic of TOPICS, by name. */
+  readonly topicArns: Record<LandedTopic['name'], string>;
   /** Comma-separated `host:9098` list, resolved at deploy time. */
   readonly bootstrapBrokers: string;
-  readonly deliveryStream: firehose.CfnDeliveryStream;
+  /** One delivery stream per topic, by topic name. */
+  readonly deliveryStreams: Record<LandedTopic['name'], firehose.CfnDeliveryStream>;
   private readonly clusterSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: StreamingProps) {
@@ -78,10 +80,10 @@ export class Streaming extends Construct {
     const clusterUuid = Fn.select(2, Fn.split('/', this.clusterArn));
     const kafkaArn = (resource: 'topic' | 'group', name: string): string =>
       Fn.join('', [`arn:${Aws.PARTITION}:kafka:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${clusterName}/`, clusterUuid, `/${name}`]);
-    this.topicArn = kafkaArn('topic', TOPIC.name);
+    this.topicArns = Object.fromEntries(TOPICS.map((t) => [t.name, kafkaArn('topic', t.name)])) as Record<LandedTopic['name'], string>;
 
     this.bootstrapBrokers = this.resolveBrokers(config);
-    const topic = this.createTopic(config, network);
+    const topics = this.createTopics(config, network);
 
     const clusterPolicy = new msk.CfnClusterPolicy(this, 'FirehoseAccess', {
       clusterArn: this.clusterArn,
@@ -99,10 +101,13 @@ export class Streaming extends Construct {
     });
 
     const groups = kafkaArn('group', '*');
-    this.deliveryStream = this.createDeliveryStream(config, lake, groups);
-    // Firehose fails to create (CREATE_PRIVATE_LINK_FAILED) without the policy, and reads nothing without the topic.
-    this.deliveryStream.node.addDependency(clusterPolicy);
-    this.deliveryStream.node.addDependency(topic);
+    const streams = TOPICS.map((t) => {
+      const stream = this.createDeliveryStream(config, lake, groups, t);
+      // Firehose fails to create (CREATE_PRIVATE_LINK_FAILED) without the policy, and reads nothing without the topic.
+      stream.node.addDependency(clusterPolicy, topics[t.name]);
+      return [t.name, stream] as const;
+    });
+    this.deliveryStreams = Object.fromEntries(streams) as Record<LandedTopic['name'], firehose.CfnDeliveryStream>;
   }
 
   /** Lets `client` reach the cluster's IAM listener. */
@@ -113,7 +118,7 @@ export class Streaming extends Construct {
   /**
    * Producer rights: connect and describe on the cluster, idempotent writes
    * (kafkajs/librdkafka idempotence needs it on the cluster ARN), write and
-   * describe on the topic only.
+   * describe on the platform's topics only.
    */
   grantProduce(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
@@ -123,7 +128,7 @@ export class Streaming extends Construct {
       }),
     );
     grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['kafka-cluster:WriteData', 'kafka-cluster:DescribeTopic'], resources: [this.topicArn] }),
+      new iam.PolicyStatement({ actions: ['kafka-cluster:WriteData', 'kafka-cluster:DescribeTopic'], resources: Object.values(this.topicArns) }),
     );
   }
 
@@ -150,12 +155,13 @@ export class Streaming extends Construct {
     return brokers.getResponseField('BootstrapBrokerStringSaslIam');
   }
 
-  private createTopic(config: RecstreamConfig, network: Network): CustomResource {
+  /** One creator function, one `Custom::KafkaTopic` per topic of TOPICS (each is created, or grown, on its own). */
+  private createTopics(config: RecstreamConfig, network: Network): Record<LandedTopic['name'], CustomResource> {
     const creator = new AppFunction(this, 'TopicCreator', {
       config,
       network,
       entry: 'lambdas/create-topic/handler.ts',
-      description: 'CloudFormation custom resource: creates the purchases topic on MSK Serverless',
+      description: `CloudFormation custom resource: creates the ${TOPICS.map((t) => t.name).join(' and ')} topics on MSK Serverless`,
       timeout: Duration.minutes(2),
       environment: { [LAMBDA_ENV.kafkaAuth]: 'iam' },
     });
@@ -166,30 +172,38 @@ export class Streaming extends Construct {
     creator.fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic'],
-        resources: [this.topicArn],
+        resources: Object.values(this.topicArns),
       }),
     );
-    const topic = new CustomResource(this, 'Topic', {
-      serviceToken: creator.fn.functionArn,
-      resourceType: 'Custom::KafkaTopic',
-      properties: { BootstrapBrokers: this.bootstrapBrokers, TopicName: TOPIC.name, Partitions: TOPIC.partitions },
-      // CloudFormation's default is an hour; the function answers within its 2-minute timeout, so a
-      // reply lost on the way fails the stack in minutes instead.
-      serviceTimeout: TOPIC_CREATOR_SERVICE_TIMEOUT,
-    });
-    // The function answers through S3 (a presigned URL) via the gateway endpoint and reaches the brokers
-    // through the 9098 rules. Without these dependencies, a rollback or delete may remove the endpoint or
-    // the rules first, and the reply never arrives (the class of https://github.com/aws/aws-cdk/issues/21348).
-    topic.node.addDependency(network.s3Endpoint, this.clusterSecurityGroup, creator.securityGroup);
-    return topic;
+    const topicResource = (t: LandedTopic): CustomResource => {
+      // The purchases topic keeps the id it was first deployed with, so an update does not replace it.
+      const topic = new CustomResource(this, t.name === 'purchases' ? 'Topic' : `Topic-${t.name}`, {
+        serviceToken: creator.fn.functionArn,
+        resourceType: 'Custom::KafkaTopic',
+        properties: { BootstrapBrokers: this.bootstrapBrokers, TopicName: t.name, Partitions: t.partitions },
+        // CloudFormation's default is an hour; the function answers within its 2-minute timeout, so a
+        // reply lost on the way fails the stack in minutes instead.
+        serviceTimeout: TOPIC_CREATOR_SERVICE_TIMEOUT,
+      });
+      // The function answers through S3 (a presigned URL) via the gateway endpoint and reaches the brokers
+      // through the 9098 rules. Without these dependencies, a rollback or delete may remove the endpoint or
+      // the rules first, and the reply never arrives (the class of https://github.com/aws/aws-cdk/issues/21348).
+      topic.node.addDependency(network.s3Endpoint, this.clusterSecurityGroup, creator.securityGroup);
+      return topic;
+    };
+    return Object.fromEntries(TOPICS.map((t) => [t.name, topicResource(t)])) as Record<LandedTopic['name'], CustomResource>;
   }
 
-  private createDeliveryStream(config: RecstreamConfig, lake: s3.IBucket, groupArns: string): firehose.CfnDeliveryStream {
-    const errors = logGroup(this, 'FirehoseLogs', config);
-    const errorStream = new logs.LogStream(this, 'FirehoseS3Delivery', { logGroup: errors });
-    const rawObjects = [lake.arnForObjects(`${LAKE.rawPrefix}*`), lake.arnForObjects(`${LAKE.rawErrorPrefix}*`)];
-    const role = new iam.Role(this, 'FirehoseRole', {
-      description: 'Firehose: read the purchases topic, write the raw prefix of the lake',
+  /** A Firehose from `topic` to its raw prefix, with a role that reads only that topic and writes only its prefixes. */
+  private createDeliveryStream(config: RecstreamConfig, lake: s3.IBucket, groupArns: string, topic: LandedTopic): firehose.CfnDeliveryStream {
+    // The purchases stream keeps the ids it was first deployed with; later topics' ids carry their name.
+    const id = (base: string): string => (topic.name === 'purchases' ? base : `${base}-${topic.name}`);
+    const topicArn = this.topicArns[topic.name];
+    const errors = logGroup(this, id('FirehoseLogs'), config);
+    const errorStream = new logs.LogStream(this, id('FirehoseS3Delivery'), { logGroup: errors });
+    const rawObjects = [lake.arnForObjects(`${topic.rawPrefix}*`), lake.arnForObjects(`${topic.errorPrefix}*`)];
+    const role = new iam.Role(this, id('FirehoseRole'), {
+      description: `Firehose: read the ${topic.name} topic, write its raw prefix of the lake`,
       // The confused-deputy guard Firehose documents for its service role.
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
         conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } },
@@ -206,7 +220,7 @@ export class Streaming extends Construct {
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:DescribeTopicDynamicConfiguration', 'kafka-cluster:ReadData'],
-        resources: [this.topicArn],
+        resources: [topicArn],
       }),
     );
     role.addToPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeGroup'], resources: [groupArns] }));
@@ -229,18 +243,18 @@ export class Streaming extends Construct {
         resourceFinding(this, groupArns),
       ),
       ...wildcards(
-        'Firehose generates the object keys under the raw and raw-errors prefixes; writes are limited to those prefixes.',
+        `Firehose generates the object keys under the ${topic.rawPrefix} and ${topic.errorPrefix} prefixes; writes are limited to those prefixes.`,
         ...rawObjects.map((arn) => resourceFinding(this, arn)),
       ),
     ]);
 
     const { sizeMiB, intervalSeconds } = FIREHOSE_BUFFER;
-    const stream = new firehose.CfnDeliveryStream(this, 'ToRaw', {
-      deliveryStreamName: `${config.name}-purchases-to-raw`,
+    const stream = new firehose.CfnDeliveryStream(this, id('ToRaw'), {
+      deliveryStreamName: `${config.name}-${topic.name}-to-raw`,
       deliveryStreamType: 'MSKAsSource',
       mskSourceConfiguration: {
         mskClusterArn: this.clusterArn,
-        topicName: TOPIC.name,
+        topicName: topic.name,
         // Serverless clusters have no public access; PRIVATE makes Firehose create its VPC connection.
         authenticationConfiguration: { connectivity: 'PRIVATE', roleArn: role.roleArn },
         // Earliest offset: rows produced before the stream became ACTIVE are not skipped.
@@ -252,10 +266,10 @@ export class Streaming extends Construct {
         roleArn: role.roleArn,
         bufferingHints: { sizeInMBs: sizeMiB, intervalInSeconds: intervalSeconds },
         compressionFormat: 'GZIP',
-        prefix: `${LAKE.rawPrefix}${HOURLY}`,
+        prefix: `${topic.rawPrefix}${HOURLY}`,
         // Prefix expressions require an error prefix naming the error type:
         // https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html
-        errorOutputPrefix: `${LAKE.rawErrorPrefix}!{firehose:error-output-type}/${HOURLY}`,
+        errorOutputPrefix: `${topic.errorPrefix}!{firehose:error-output-type}/${HOURLY}`,
         cloudWatchLoggingOptions: { enabled: true, logGroupName: errors.logGroupName, logStreamName: errorStream.logStreamName },
       },
     });

@@ -75,6 +75,19 @@ def search(train: DataFrame, validation: DataFrame, grid_size, seed):
     return tried, best
 
 
+def feature_importances(model):
+    """What the served model leans on, per feature, largest first: Spark's impurity-based importances for the
+    trees (they sum to 1); for logistic regression the absolute coefficients, on unscaled features (their sizes
+    compare only within one feature's units), said by `kind`."""
+    fitted = model.stages[-1]
+    if hasattr(fitted, "featureImportances"):
+        kind, values = "impurity_importance", fitted.featureImportances.toArray()
+    else:
+        kind, values = "absolute_coefficient", [abs(v) for v in fitted.coefficients.toArray()]
+    ranked = sorted(zip(FEATURES, (float(v) for v in values)), key=lambda fv: (-fv[1], fv[0]))
+    return {"kind": kind, "by_feature": [{"feature": f, "value": round(v, 6)} for f, v in ranked]}
+
+
 def iso(epoch):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
@@ -108,6 +121,7 @@ def run(spark: SparkSession, lake: str, grid="small", seed=42, promote_anyway=Fa
         "params": entry["params"],
         "threshold": threshold,
         "features": list(FEATURES),
+        "feature_importances": feature_importances(model),
         "data_window": window,
         "grid": tried,
         "test": {"chosen": test_metrics[chosen_family], "by_family": test_metrics, "majority_baseline": baseline},

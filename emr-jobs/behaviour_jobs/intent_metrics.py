@@ -74,7 +74,9 @@ def confusion_metrics(n, tp, fp, fn):
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"rows": n, "accuracy": rounded((tp + tn) / n if n else 0.0), "precision": rounded(precision), "recall": rounded(recall), "f1": rounded(f1)}
+    return {"rows": n, "accuracy": rounded((tp + tn) / n if n else 0.0), "precision": rounded(precision), "recall": rounded(recall), "f1": rounded(f1),
+            # The counts behind the rates, for the model card's confusion matrix (label 1 = the session bought).
+            "confusion": {"tp": tp, "fp": fp, "fn": fn, "tn": tn}}
 
 
 def evaluate(scores: DataFrame, threshold: float) -> dict:

@@ -8,8 +8,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LAMBDA_ENV } from '../../contract';
+import { dynamoBehaviourStore } from '../shared/serving/behaviour-dynamodb';
+import { lakeBehaviourDocuments } from '../shared/serving/behaviour-documents';
 import { dynamoRecommendationStore } from '../shared/serving/dynamodb';
 import { lakeAnalyticsStore, s3Lake } from '../shared/serving/lake';
+import { lakeLiveStore } from './live';
 import { cachedFallback, handleRequest, type ApiDeps } from './router';
 
 const requiredEnv = (name: string): string => {
@@ -19,14 +22,15 @@ const requiredEnv = (name: string): string => {
 };
 
 const depsFromEnv = (): ApiDeps => {
-  const recommendations = dynamoRecommendationStore(
-    DynamoDBDocumentClient.from(new DynamoDBClient({})),
-    requiredEnv(LAMBDA_ENV.tableName),
-  );
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const recommendations = dynamoRecommendationStore(dynamo, requiredEnv(LAMBDA_ENV.tableName));
+  const lake = s3Lake(new S3Client({}), requiredEnv(LAMBDA_ENV.lakeBucket));
   return {
     recommendations,
     fallback: cachedFallback(recommendations),
-    analytics: lakeAnalyticsStore(s3Lake(new S3Client({}), requiredEnv(LAMBDA_ENV.lakeBucket))),
+    analytics: lakeAnalyticsStore(lake),
+    behaviour: { store: dynamoBehaviourStore(dynamo, requiredEnv(LAMBDA_ENV.tableName)), documents: lakeBehaviourDocuments(lake) },
+    live: lakeLiveStore(lake),
     allowedOrigin: process.env[LAMBDA_ENV.allowedOrigin] || undefined,
   };
 };
@@ -44,7 +48,7 @@ export const adaptEvent = async (event: APIGatewayProxyEventV2, apiDeps: ApiDeps
   const response = await handleRequest(
     {
       method: event.requestContext.http.method,
-      path: routePath(event),
+      path: event.rawQueryString ? `${routePath(event)}?${event.rawQueryString}` : routePath(event),
       headers: event.headers ?? {},
       requestId: event.requestContext.requestId || randomUUID(),
     },

@@ -15,11 +15,14 @@ import {
   type RecommendedProduct,
   type UserRecommendations,
 } from '../../contract';
+import type { BehaviourDeps } from '../shared/serving/behaviour-ports';
 import type { AnalyticsStore, RecommendationStore } from '../shared/serving/ports';
+import { behaviourRoute } from './behaviour';
+import { liveRoute, type LiveStore } from './live';
 
 export interface ApiRequest {
   method: string;
-  /** The path as received; a query string is ignored. */
+  /** The path as received; only the behaviour routes read a query string (`?format=csv`). */
   path: string;
   headers: Readonly<Record<string, string | undefined>>;
   /** Echoed in every response and error log, so a user's report can be traced. */
@@ -36,6 +39,10 @@ export interface ApiDeps {
   recommendations: RecommendationStore;
   analytics: AnalyticsStore;
   fallback: FallbackSource;
+  /** The behaviour routes' stores (lambdas/api/behaviour.ts); the deployed handler always has them, without them those paths are 404. */
+  behaviour?: BehaviourDeps;
+  /** The streaming job's live view (lambdas/api/live.ts); without it /live is 404. */
+  live?: LiveStore;
   /** `ALLOWED_ORIGIN`; without it no CORS headers are sent (same-origin use only). */
   allowedOrigin?: string;
   logError?: (entry: Record<string, unknown>) => void;
@@ -89,7 +96,9 @@ const corsHeaders = (allowedOrigin: string | undefined): Record<string, string> 
       }
     : {};
 
-const json = (status: number, body: unknown, cache: string): Omit<ApiResponse, 'headers'> & { cache: string } => ({
+type RouteResult = Omit<ApiResponse, 'headers'> & { cache: string; contentType?: string; headers?: Record<string, string> };
+
+const json = (status: number, body: unknown, cache: string): RouteResult => ({
   status,
   body: JSON.stringify(body),
   cache,
@@ -120,7 +129,7 @@ const withKnownSources = (list: UserRecommendations): RecommendedProduct[] =>
     .slice(0, SERVING_TABLE.topK)
     .map((item, i) => (item.source !== undefined || (i > 0 && list.source !== 'fallback') ? item : { ...item, source: list.source }));
 
-const route = async (method: string, path: string, requestId: string, deps: ApiDeps) => {
+const route = async (method: string, path: string, requestId: string, deps: ApiDeps, query: URLSearchParams): Promise<RouteResult> => {
   if (path === API_ROUTES.health) return json(200, { status: 'ok' }, CACHE.none);
 
   const user = RECOMMENDATIONS.exec(path);
@@ -153,13 +162,20 @@ const route = async (method: string, path: string, requestId: string, deps: ApiD
     return json(200, document, CACHE.analytics);
   }
 
+  const behaviour = deps.behaviour && (await behaviourRoute(path, query, requestId, deps.behaviour));
+  if (behaviour) return behaviour;
+
+  const live = deps.live && (await liveRoute(path, requestId, deps.live));
+  if (live) return live;
+
   return problem(404, 'not_found', `No route for ${method} ${path}.`, requestId);
 };
 
 const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 
 export const handleRequest = async (req: ApiRequest, deps: ApiDeps): Promise<ApiResponse> => {
-  const path = req.path.split('?')[0];
+  const [path, ...queryParts] = req.path.split('?');
+  const query = new URLSearchParams(queryParts.join('?'));
   const common = { ...corsHeaders(deps.allowedOrigin), 'x-request-id': req.requestId, 'x-content-type-options': 'nosniff' };
   if (req.method === 'OPTIONS') {
     return {
@@ -181,7 +197,7 @@ export const handleRequest = async (req: ApiRequest, deps: ApiDeps): Promise<Api
     result = problem(405, 'method_not_allowed', `Only ${ALLOWED_METHODS} are allowed.`, req.requestId);
   } else {
     try {
-      result = await route(req.method, path, req.requestId, deps);
+      result = await route(req.method, path, req.requestId, deps, query);
     } catch (error) {
       // The cause goes to the log with the request id; the caller gets neither stack nor message.
       (deps.logError ?? defaultLogError)({ msg: 'request failed', requestId: req.requestId, method: req.method, path, error: String(error), stack: (error as Error)?.stack });
@@ -193,7 +209,8 @@ export const handleRequest = async (req: ApiRequest, deps: ApiDeps): Promise<Api
     headers: {
       ...common,
       ...(result.status === 405 ? { allow: ALLOWED_METHODS } : {}),
-      'content-type': 'application/json; charset=utf-8',
+      ...result.headers,
+      'content-type': result.contentType ?? 'application/json; charset=utf-8',
       'cache-control': result.cache,
     },
     body: req.method === 'HEAD' ? '' : result.body,

@@ -15,7 +15,7 @@ import type { RecstreamConfig } from '../config';
 import { REPO_ROOT } from '../functions';
 import { exempt, resourceFinding, wildcards } from '../nag';
 import { EMR_MANAGED_TAG, type Network } from '../network';
-import { EMR_LOG_PREFIX, lakeObjectGrants } from './lake-paths';
+import { EMR_LOG_PREFIX, lakeObjectGrants, lakeReadGrants, lakeWriteGrants } from './lake-paths';
 import type { EmrSecurityGroups } from './security-groups';
 
 /** The Spark code the steps submit: the jobs package and its entry point. */
@@ -107,7 +107,7 @@ export function createClusterTask(scope: Construct, { config, network, lake, sec
       reason: 'CDK always creates an EMR auto-scaling role with its managed policy; the cluster has no scaling policy, so the role is never used.',
     },
     ...wildcards(
-      'Spark names its part files at run time: the nodes read the raw prefix and write only the lake folders the jobs own, and EMR its logs.',
+      'Spark names its part files at run time: the nodes read the raw prefixes and write only the lake folders and prefixes the jobs own, and EMR its logs.',
       ...lakeObjectGrants(lake).map((arn) => resourceFinding(scope, arn)),
     ),
   ]);
@@ -153,9 +153,8 @@ function grantClusterAccess(role: iam.IRole, lake: s3.IBucket, bundle: SparkBund
       resources: [lake.bucketArn],
     }),
   );
-  const [raw, ...written] = lakeObjectGrants(lake);
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [raw] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: lakeReadGrants(lake) }));
   role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: written }),
+    new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: lakeWriteGrants(lake) }),
   );
 }

@@ -14,14 +14,16 @@ import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { API_ROUTES, WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../../contract';
 import { cachedFallback, handleRequest, isApiPath, unparsableRequest, type ApiDeps, type ApiResponse } from '../../lambdas/api/router';
+import type { BehaviourDeps } from '../../lambdas/shared/serving/behaviour-ports';
 import type { AnalyticsStore, RecommendationStore } from '../../lambdas/shared/serving/ports';
+import type { LiveStore } from '../../lambdas/api/live';
 import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '../auth/verify';
 
 /** The API Lambda's `handler` (lambdas/api/handler.ts), loaded once its environment is set. */
 export type ApiLambda = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** The API's data: the deployed handler with its own clients, or stores for handleRequest. */
-export type ApiBackend = { lambda: ApiLambda } | { recommendations: RecommendationStore; analytics: AnalyticsStore };
+export type ApiBackend = { lambda: ApiLambda } | { recommendations: RecommendationStore; analytics: AnalyticsStore; behaviour?: BehaviourDeps; live?: LiveStore };
 
 export type LocalServerOptions = ApiBackend & ServerSettings;
 
@@ -197,6 +199,8 @@ const apiAnswerer = (opts: LocalServerOptions): ((req: IncomingMessage, url: str
     recommendations: opts.recommendations,
     fallback: cachedFallback(opts.recommendations),
     analytics: opts.analytics,
+    behaviour: opts.behaviour,
+    live: opts.live,
     allowedOrigin: opts.allowedOrigin,
   };
   return (req, url, requestId) => handleRequest({ method: req.method ?? 'GET', path: url, headers: req.headers as Record<string, string>, requestId }, deps);

@@ -5,20 +5,29 @@
  * its DynamoDB table and lake bucket (local/pipeline/run.ts).
  */
 import { loadRecommendations, type LoadOptions, type LoadReport } from '../../lambdas/load-recommendations/load';
+import { lakeBehaviourDocuments } from '../../lambdas/shared/serving/behaviour-documents';
+import { loadBehaviour, type BehaviourLoadReport } from '../../lambdas/shared/serving/behaviour-load';
+import type { BehaviourDeps } from '../../lambdas/shared/serving/behaviour-ports';
 import { lakeAnalyticsStore } from '../../lambdas/shared/serving/lake';
 import type { AnalyticsStore } from '../../lambdas/shared/serving/ports';
 import { folderLake } from './folder-lake';
+import { MemoryBehaviourStore } from './memory-behaviour-store';
 import { MemoryRecommendationStore } from './memory-store';
 
 export interface LocalServing {
   recommendations: MemoryRecommendationStore;
   analytics: AnalyticsStore;
   report: LoadReport;
+  /** The behaviour jobs' output in the folder (none: every customer unknown, documents 404). */
+  behaviour: BehaviourDeps;
+  behaviourReport: BehaviourLoadReport;
 }
 
 export const loadLocalServing = async (lakeDir: string, options?: LoadOptions): Promise<LocalServing> => {
   const lake = folderLake(lakeDir);
   const recommendations = new MemoryRecommendationStore();
   const report = await loadRecommendations(lake, recommendations, options);
-  return { recommendations, analytics: lakeAnalyticsStore(lake), report };
+  const behaviourStore = new MemoryBehaviourStore();
+  const behaviourReport = await loadBehaviour(lake, behaviourStore);
+  return { recommendations, analytics: lakeAnalyticsStore(lake), report, behaviour: { store: behaviourStore, documents: lakeBehaviourDocuments(lake) }, behaviourReport };
 };

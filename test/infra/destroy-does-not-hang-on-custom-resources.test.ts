@@ -18,7 +18,7 @@ const inVpcCustomResources = Object.entries(s.resources).filter(([, r]) => {
 const s3Endpoint = resourcesOfType(s, 'AWS::EC2::VPCEndpoint').find(([, e]) => JSON.stringify(e.Properties?.ServiceName).includes('.s3'));
 
 test('the topic creator is the in-VPC custom resource (the others run their provider outside the VPC)', () => {
-  assert.deepEqual(inVpcCustomResources.map(([, r]) => r.Type), ['Custom::KafkaTopic']);
+  assert.deepEqual([...new Set(inVpcCustomResources.map(([, r]) => r.Type))], ['Custom::KafkaTopic']);
   assert.ok(s3Endpoint);
 });
 

@@ -9,7 +9,9 @@ import { defaultStack, resourcesOfType, single } from './synth';
 
 const s = defaultStack();
 const [clusterId, cluster] = single(s, 'AWS::MSK::ServerlessCluster');
-const [, stream] = single(s, 'AWS::KinesisFirehose::DeliveryStream');
+// One stream per topic (contract TOPICS); the purchases one is checked here, the events one in behaviour-events-topic-lands-in-raw-events.test.ts.
+const [, stream] = resourcesOfType(s, 'AWS::KinesisFirehose::DeliveryStream').find(([, r]) => r.Properties?.MSKSourceConfiguration.TopicName === TOPIC.name)!;
+const purchasesTopic = () => resourcesOfType(s, 'Custom::KafkaTopic').find(([, r]) => r.Properties?.TopicName === TOPIC.name)!;
 
 test('the cluster authenticates with IAM only, in the two isolated subnets', () => {
   assert.deepEqual(cluster.Properties?.ClientAuthentication, { Sasl: { Iam: { Enabled: true } } });
@@ -34,7 +36,7 @@ test('the cluster security group admits only the IAM listener, only from the pro
 });
 
 test('the topic is created at deploy time from the contract, with the brokers read from the cluster', () => {
-  const [, topic] = single(s, 'Custom::KafkaTopic');
+  const [, topic] = purchasesTopic();
   assert.equal(topic.Properties?.TopicName, TOPIC.name);
   assert.equal(topic.Properties?.Partitions, TOPIC.partitions);
   assert.match(JSON.stringify(topic.Properties?.BootstrapBrokers), /BootstrapBrokerStringSaslIam/);
@@ -48,7 +50,7 @@ test('the cluster policy lets the Firehose service create its VPC connection', (
   assert.deepEqual(policy.Properties?.Policy.Statement, [
     { Effect: 'Allow', Principal: { Service: 'firehose.amazonaws.com' }, Action: ['kafka:CreateVpcConnection'], Resource: { 'Fn::GetAtt': [clusterId, 'Arn'] } },
   ]);
-  const topicId = single(s, 'Custom::KafkaTopic')[0];
+  const topicId = purchasesTopic()[0];
   assert.ok(stream.DependsOn?.includes(policyId), 'Firehose must wait for the cluster policy');
   assert.ok(stream.DependsOn?.includes(topicId), 'Firehose must wait for the topic');
 });

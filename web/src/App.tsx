@@ -1,19 +1,23 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { ApiClient } from './api';
 import type { Session } from './auth';
+import { LivePage } from './pages/Live';
 import { RecommendationsPage } from './pages/Recommendations';
 
 // The chart library is most of the bundle; the search page should not wait for it.
 const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+const Behaviour = lazy(() => import('./pages/Behaviour').then((m) => ({ default: m.Behaviour })));
 
 /** Hash routes work on any static host (S3 + CloudFront) without rewrite rules. */
 const PAGES = [
   { hash: '#/', title: 'Recommendations' },
   { hash: '#/dashboard', title: 'Dashboard' },
+  { hash: '#/behaviour', title: 'Behaviour' },
+  { hash: '#/live', title: 'Live' },
 ] as const;
 type PageHash = (typeof PAGES)[number]['hash'];
 
-const currentPage = (): PageHash => (window.location.hash === '#/dashboard' ? '#/dashboard' : '#/');
+const currentPage = (): PageHash => PAGES.find((p) => p.hash === window.location.hash)?.hash ?? '#/';
 
 export const App = ({ api, session }: { api: ApiClient; session: Session }) => {
   const [page, setPage] = useState<PageHash>(currentPage);
@@ -52,9 +56,9 @@ export const App = ({ api, session }: { api: ApiClient; session: Session }) => {
         )}
       </header>
       <main className="page">
-        {page === '#/' ? <RecommendationsPage api={api} /> : (
-          <Suspense fallback={<p className="notice" role="status">Loading the dashboard…</p>}>
-            <Dashboard api={api} />
+        {page === '#/' ? <RecommendationsPage api={api} /> : page === '#/live' ? <LivePage api={api} /> : (
+          <Suspense fallback={<p className="notice" role="status">Loading the {title.toLowerCase()}…</p>}>
+            {page === '#/behaviour' ? <Behaviour api={api} /> : <Dashboard api={api} />}
           </Suspense>
         )}
       </main>

@@ -4,7 +4,12 @@ import {
   USER_ID_RULE,
   type AnalyticsDocument,
   type AnalyticsDocuments,
+  type CustomerBehaviourResponse,
+  type FunnelDocument,
+  type IntentResponse,
+  type LiveView,
   type RecommendationsResponse,
+  type SessionMetricsResponse,
 } from '../../contract';
 
 /**
@@ -32,12 +37,23 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 export interface ApiClient {
   recommendations(userId: string): Promise<Result<RecommendationsResponse>>;
   analytics<K extends AnalyticsDocument>(name: K): Promise<Result<AnalyticsDocuments[K]>>;
+  /** Issue 15: the behaviour documents and one customer's categories and sessions (`csv`: the export's text). */
+  behaviour: {
+    funnel(): Promise<Result<FunnelDocument>>;
+    sessions(): Promise<Result<SessionMetricsResponse>>;
+    intent(): Promise<Result<IntentResponse>>;
+    customer(userId: string): Promise<Result<CustomerBehaviourResponse>>;
+    customerCsv(userId: string): Promise<Result<string>>;
+  };
+  /** Issue 16: the streaming job's live view. */
+  live(): Promise<Result<LiveView>>;
   /** Where the API is, for messages: its URL, or "this site" when it shares the site's origin. */
   readonly baseUrl: string;
 }
 
 export const createApiClient = (apiUrl: string, auth: Auth): ApiClient => {
-  const get = async <T,>(path: string): Promise<Result<T>> => {
+  /** `read` parses a successful body (JSON unless told otherwise); an error body is always the API's JSON. */
+  const get = async <T,>(path: string, read: (r: Response) => Promise<T> = (r) => r.json() as Promise<T>): Promise<Result<T>> => {
     let token: string | null;
     try {
       token = await auth.accessToken();
@@ -50,7 +66,7 @@ export const createApiClient = (apiUrl: string, auth: Auth): ApiClient => {
     } catch (error) {
       return { ok: false, kind: 'unreachable', message: errorText(error) };
     }
-    const body = (await response.json().catch(() => undefined)) as (T & { message?: string; requestId?: string }) | undefined;
+    const body = (await (response.ok ? read(response) : response.json()).catch(() => undefined)) as (T & { message?: string; requestId?: string }) | undefined;
     if (response.ok && body !== undefined) return { ok: true, data: body };
     if (response.status === 400 && body?.message) return { ok: false, kind: 'bad-input', message: body.message };
     // A proxy in front of a stopped API answers 502/504 without our JSON body.
@@ -61,5 +77,13 @@ export const createApiClient = (apiUrl: string, auth: Auth): ApiClient => {
     baseUrl: apiUrl || 'this site',
     recommendations: (userId) => get(API_ROUTES.recommendations.replace('{userId}', encodeURIComponent(userId))),
     analytics: (name) => get(API_ROUTES.analytics.replace('{name}', name)),
+    behaviour: {
+      funnel: () => get(API_ROUTES.behaviourFunnel),
+      sessions: () => get(API_ROUTES.behaviourSessions),
+      intent: () => get(API_ROUTES.behaviourIntent),
+      customer: (userId) => get(API_ROUTES.customerBehaviour.replace('{userId}', encodeURIComponent(userId))),
+      customerCsv: (userId) => get(`${API_ROUTES.customerBehaviour.replace('{userId}', encodeURIComponent(userId))}?format=csv`, (r) => r.text()),
+    },
+    live: () => get(API_ROUTES.live),
   };
 };

@@ -36,27 +36,29 @@ const lastWritePerUser = (batch: readonly UserRecommendations[]): UserRecommenda
 
 /**
  * Writes in BatchWriteItem chunks of 25 and resends UnprocessedItems (throttled
- * partitions) until every item is stored or the attempts run out.
+ * partitions) until every item is stored or the attempts run out. Items must have distinct keys.
  */
-export const dynamoRecommendationWriter = (
+export const batchWrite = async (
   client: DocumentClient,
   tableName: string,
+  items: readonly Record<string, unknown>[],
   retry: RetryPolicy = { maxAttempts: 8, sleep: backoff },
-): RecommendationWriter => ({
-  async write(batch) {
-    const items = lastWritePerUser(batch);
-    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
-      let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = items
-        .slice(start, start + BATCH_WRITE_LIMIT)
-        .map((item) => ({ PutRequest: { Item: { ...item } } }));
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        if (attempt > retry.maxAttempts) {
-          throw new Error(`DynamoDB left ${requests.length} items unprocessed after ${retry.maxAttempts} attempts`);
-        }
-        if (attempt > 1) await retry.sleep(attempt);
-        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-        requests = out.UnprocessedItems?.[tableName] ?? [];
+): Promise<void> => {
+  for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
+    let requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = items
+      .slice(start, start + BATCH_WRITE_LIMIT)
+      .map((item) => ({ PutRequest: { Item: { ...item } } }));
+    for (let attempt = 1; requests.length > 0; attempt++) {
+      if (attempt > retry.maxAttempts) {
+        throw new Error(`DynamoDB left ${requests.length} items unprocessed after ${retry.maxAttempts} attempts`);
       }
+      if (attempt > 1) await retry.sleep(attempt);
+      const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = out.UnprocessedItems?.[tableName] ?? [];
     }
-  },
+  }
+};
+
+export const dynamoRecommendationWriter = (client: DocumentClient, tableName: string, retry?: RetryPolicy): RecommendationWriter => ({
+  write: (batch) => batchWrite(client, tableName, lastWritePerUser(batch) as unknown as Record<string, unknown>[], retry),
 });

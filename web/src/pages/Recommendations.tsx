@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { RecommendationsResponse } from '../../../contract';
 import { checkUserId, type ApiClient, type Failure } from '../api';
+import { CustomerBehaviour } from '../components/CustomerBehaviour';
 import { ProductCard } from '../components/ProductCard';
 
 type View =
@@ -149,6 +150,7 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
                 <ProductCard key={product.product_id} product={product} rank={i + 1} />
               ))}
             </ol>
+            <CustomerBehaviour api={api} userId={view.result.user_id} />
           </>
         )}
         {view.state === 'idle' && (

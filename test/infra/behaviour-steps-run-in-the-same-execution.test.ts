@@ -1,0 +1,54 @@
+// Issue 15.7: the behaviour jobs run in the pipeline's one Step Functions execution after the purchases jobs
+// (sessions first, then funnel, intent, categories), each catching into terminate → fail; EMR may write only
+// their lake prefixes; the loader reads the session table and the API the behaviour documents, not the models.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BEHAVIOUR_LAKE, behaviourSteps, sparkSteps } from '../../contract';
+import { actionsOf, defaultStack, idStartingWith, single, stateMachineDefinition, statementsOfRole } from './synth';
+
+const s = defaultStack();
+const { States } = stateMachineDefinition(single(s, 'AWS::StepFunctions::StateMachine')[1]);
+const steps = Object.entries(States).filter(([, st]) => String(st.Resource ?? '').includes('addStep.sync'));
+const objectGrants = (roleId: string, action: string): string[] =>
+  statementsOfRole(s, roleId)
+    .filter((st) => actionsOf(st).includes(action))
+    .flatMap((st) => [st.Resource].flat().map((r) => JSON.stringify(r).match(/"\/([^"]*)"/)?.[1]))
+    .filter((r): r is string => r !== undefined);
+
+test('sessions → funnel → intent → categories follow the purchases steps in the same execution, on the lake root', () => {
+  const names = steps.map(([, st]) => st.Parameters.Step.Name);
+  const purchases = sparkSteps(() => '').map((p) => p.job);
+  assert.deepEqual(names, [...purchases, ...behaviourSteps(() => '').map((b) => b.job)]);
+  const byName = Object.fromEntries(steps.map(([state, st]) => [st.Parameters.Step.Name, { state, st }]));
+  assert.equal(States[byName[purchases[purchases.length - 1]].state].Next, byName.sessions.state);
+  assert.equal(States[byName.categories.state].Next, 'TerminateCluster');
+  for (const job of ['sessions', 'funnel', 'intent', 'categories']) {
+    const { st } = byName[job];
+    const args: string[] = st.Parameters.Step.HadoopJarStep.Args;
+    assert.equal(args[6], job);
+    assert.match(JSON.stringify(args[args.indexOf('--lake') + 1]), /^"s3:\/\/.*\/"$/, `${job} gets the lake root`);
+    assert.match(States[st.Catch[0].Next].Resource, /terminateCluster/, `${job} catches into a terminate`);
+  }
+  const sessions: string[] = byName.sessions.st.Parameters.Step.HadoopJarStep.Args;
+  assert.match(sessions[sessions.indexOf('--input') + 1], new RegExp(`/${BEHAVIOUR_LAKE.rawPrefix}$`));
+});
+
+test('EMR nodes read raw/events/ and write the behaviour prefixes, not the Firehose error prefix', () => {
+  const role = idStartingWith(s, 'AWS::IAM::Role', 'ProcessingCreateClusterInstanceRole');
+  const written = objectGrants(role, 's3:PutObject');
+  const readOnly = objectGrants(role, 's3:GetObject').filter((r) => !written.includes(r));
+  assert.ok(readOnly.includes(`${BEHAVIOUR_LAKE.rawPrefix}*`), JSON.stringify(readOnly));
+  const keys = [BEHAVIOUR_LAKE.eventsPrefix, BEHAVIOUR_LAKE.sessionsPrefix, BEHAVIOUR_LAKE.quarantinePrefix, BEHAVIOUR_LAKE.sessionsReportKey, BEHAVIOUR_LAKE.funnelKey, BEHAVIOUR_LAKE.intentHistoryKey, `${BEHAVIOUR_LAKE.intentModelsPrefix}r1/run.json`, `${BEHAVIOUR_LAKE.topCategoriesPrefix}part-0.json`];
+  const covers = (pattern: string, key: string) => key.startsWith(pattern.replace(/\*$/, ''));
+  for (const key of keys) assert.ok(written.some((p) => covers(p, key)), `EMR may write ${key}`);
+  assert.ok(!written.some((p) => covers(p, 'raw-errors/processing-failed/x') || covers(p, 'raw/events/x')), JSON.stringify(written));
+});
+
+test('the loader reads the session table; the API reads the behaviour documents and run records, not the models', () => {
+  const loader = objectGrants(idStartingWith(s, 'AWS::IAM::Role', 'ServingLoaderFnServiceRole'), 's3:GetObject');
+  assert.ok(loader.includes(`${BEHAVIOUR_LAKE.sessionsPrefix}*`), JSON.stringify(loader));
+  const api = objectGrants(idStartingWith(s, 'AWS::IAM::Role', 'ServingApiFnServiceRole'), 's3:GetObject');
+  assert.ok(api.includes(BEHAVIOUR_LAKE.sessionsReportKey) && api.includes(BEHAVIOUR_LAKE.intentHistoryKey), JSON.stringify(api));
+  assert.ok(api.includes(`${BEHAVIOUR_LAKE.intentModelsPrefix}*/run.json`));
+  assert.ok(!api.some((r) => r === `${BEHAVIOUR_LAKE.intentModelsPrefix}*`), 'the API never reads model files');
+});
