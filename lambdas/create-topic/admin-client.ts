@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import { iamRegion, mskIamToken, type KafkaConnection } from '../shared/kafka-connection';
 
 /** TLS + SASL/OAUTHBEARER with the same MSK IAM token as the producer. */
-const mskIam = (region: string): Pick<KafkaConfig, 'ssl' | 'sasl'> => ({
+export const mskIam = (region: string): Pick<KafkaConfig, 'ssl' | 'sasl'> => ({
   ssl: true,
   sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: await mskIamToken(region) }) },
 });

@@ -4,12 +4,12 @@ import { REALTIME, type LiveView } from '../../contract';
 
 export type EndOffsets = Record<string, Record<string, number>>;
 
-export const endOffsets = async (bootstrap: string): Promise<EndOffsets> => {
+export const endOffsets = async (bootstrap: string, topics: readonly string[] = REALTIME.topics): Promise<EndOffsets> => {
   const admin = new Kafka({ clientId: 'recstream-realtime-ends', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const ends: EndOffsets = {};
-    for (const topic of REALTIME.topics) {
+    for (const topic of topics) {
       ends[topic] = Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((p) => [String(p.partition), Number(p.high)]));
     }
     return ends;

@@ -1,17 +1,9 @@
 /**
  * CSV lines -> the records `recstream replay` produces: purchases rows by the ingest's own rules
- * (lambdas/ingest/row.ts), behaviour rows by the contract's BehaviourEventV1 patterns. Pure.
+ * (lambdas/ingest/row.ts), behaviour rows by the behaviour clean step's (lambdas/collector/behaviour-rules.ts). Pure.
  */
-import {
-  BEHAVIOUR_CSV_COLUMNS,
-  BEHAVIOUR_EVENT_JSON_SCHEMA,
-  BEHAVIOUR_EVENT_TYPES,
-  BEHAVIOUR_EVENT_VERSION,
-  CSV_COLUMNS,
-  EVENTS_TOPIC,
-  TOPIC,
-  type BehaviourEventV1,
-} from '../../contract';
+import { BEHAVIOUR_CSV_COLUMNS, CSV_COLUMNS, EVENTS_TOPIC, TOPIC } from '../../contract';
+import { toBehaviourEvent } from '../../lambdas/collector/behaviour-rules';
 import { splitCsvLine, toPurchaseEvent } from '../../lambdas/ingest/row';
 
 export interface ReplayRecord {
@@ -28,42 +20,15 @@ export interface CsvKind {
   row: (line: string, source: string, lineNumber: number) => RowResult;
 }
 
-const P = BEHAVIOUR_EVENT_JSON_SCHEMA.properties;
-const ID = new RegExp(P.product_id.pattern);
-const TIME = new RegExp(P.event_time.pattern);
-const PRICE = new RegExp(P.price.pattern);
-const TYPES: ReadonlySet<string> = new Set(BEHAVIOUR_EVENT_TYPES);
-
-const timeMs = (eventTime: string): number => Date.parse(eventTime.replace(' UTC', 'Z').replace(' ', 'T'));
-
 /** One REES46 behaviour line -> a BehaviourEventV1 record keyed by session (a session stays in one partition, in order). */
 export const behaviourRow = (line: string, source: string, lineNumber: number): RowResult => {
   const fields = splitCsvLine(line);
   if (!Array.isArray(fields)) return { rejected: fields.message };
   if (fields.length !== BEHAVIOUR_CSV_COLUMNS.length) return { rejected: `expected ${BEHAVIOUR_CSV_COLUMNS.length} columns, got ${fields.length}` };
-  const [eventTime, type, product, category, code, brand, price, user, session] = fields.map((f) => f.trim());
-  const orNull = (text: string) => (text === '' ? null : text);
-  if (!TIME.test(eventTime) || Number.isNaN(timeMs(eventTime))) return { rejected: `event_time ${JSON.stringify(eventTime)}` };
-  if (!TYPES.has(type)) return { rejected: `event_type ${JSON.stringify(type)}` };
-  if (!ID.test(product)) return { rejected: `product_id ${JSON.stringify(product)}` };
-  if (category !== '' && !ID.test(category)) return { rejected: `category_id ${JSON.stringify(category)}` };
-  if (!PRICE.test(price)) return { rejected: `price ${JSON.stringify(price)}` };
-  if (user !== '' && !ID.test(user)) return { rejected: `user_id ${JSON.stringify(user)}` };
-  const event: BehaviourEventV1 = {
-    v: BEHAVIOUR_EVENT_VERSION,
-    event_time: eventTime,
-    event_type: type as BehaviourEventV1['event_type'],
-    product_id: product,
-    category_id: orNull(category),
-    category_code: orNull(code),
-    brand: orNull(brand),
-    price,
-    user_id: orNull(user),
-    user_session: orNull(session),
-    source,
-    line: lineNumber,
-  };
-  return { record: { timeMs: timeMs(eventTime), key: event.user_session ?? event.user_id, value: JSON.stringify(event) } };
+  const outcome = toBehaviourEvent(Object.fromEntries(BEHAVIOUR_CSV_COLUMNS.map((c, i) => [c, fields[i]])), source, lineNumber);
+  if ('reason' in outcome) return { rejected: `${outcome.reason}: ${outcome.message}` };
+  const { event, timeMs } = outcome;
+  return { record: { timeMs, key: event.user_session ?? event.user_id, value: JSON.stringify(event) } };
 };
 
 /** One purchases line -> a PurchaseEventV1 record, keyed as ingest keys it (user, else order). */
