@@ -66,3 +66,42 @@ export const PURCHASE_EVENT_JSON_SCHEMA = {
     line: { type: 'integer', minimum: 2 },
   },
 } as const;
+
+/**
+ * The record ingest produces after every row of an upload was acknowledged,
+ * on the same topic, so it reaches the lake as the rows do. The clean job
+ * counts a source's rows only once its completion record has landed and so
+ * have `rows` distinct lines of it; rows of an upload that never completed
+ * (a truncated gzip, a run that failed or was killed) are held back as
+ * `incomplete_upload`, and of two complete uploads of one key the one uploaded
+ * later (`uploaded_at`) supersedes the other (`superseded_upload`), whichever
+ * finished ingesting first.
+ */
+export interface UploadCompleteV1 {
+  v: typeof PURCHASE_EVENT_VERSION;
+  control: 'upload_complete';
+  source: string;
+  /** Rows of this source acknowledged before this record (the report's `produced`). */
+  rows: number;
+  /** When the object was created (the S3 event's time; a local file's mtime), ISO-8601 UTC with milliseconds. */
+  uploaded_at: string;
+}
+
+export const UPLOAD_COMPLETE = 'upload_complete' satisfies UploadCompleteV1['control'];
+
+/** JSON Schema of {@link UploadCompleteV1}. */
+export const UPLOAD_COMPLETE_JSON_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://recstream.dev/schemas/upload-complete/v1.json',
+  title: 'UploadCompleteV1',
+  type: 'object',
+  additionalProperties: false,
+  required: ['v', 'control', 'source', 'rows', 'uploaded_at'],
+  properties: {
+    v: { const: PURCHASE_EVENT_VERSION },
+    control: { const: UPLOAD_COMPLETE },
+    source: { type: 'string', minLength: 1 },
+    rows: { type: 'integer', minimum: 0 },
+    uploaded_at: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' },
+  },
+} as const;

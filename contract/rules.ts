@@ -37,20 +37,46 @@ export type RequiredField = (typeof REQUIRED_FIELDS)[number];
 /** Fields held to {@link ID_PATTERN} when present. */
 export const ID_FIELDS = ['order_id', 'product_id', 'category_id', 'user_id'] as const satisfies readonly CsvColumn[];
 
-/** Problems with a whole line, before any field is read: CSV lines in ingest, JSON lines (`malformed_json`) in clean. */
-export const LINE_REJECT_REASONS = ['empty_line', 'line_too_long', 'invalid_utf8', 'broken_quoting', 'column_count', 'malformed_json'] as const;
+/** Fields of free-ish text, held to {@link CONTROL_CHARACTER_PATTERN} only. */
+export const TEXT_FIELDS = ['category_code', 'brand'] as const satisfies readonly CsvColumn[];
 
-/** The field checks in the order both sides apply them: the first failing one names the row's reason. */
+/**
+ * A C0 control character other than tab, or DEL: no store name or category
+ * contains one, and a NUL or escape passed on would reach the site. Tested on
+ * the trimmed value, so a line's own CR/LF or padding never trips it; a quoted
+ * field spanning lines keeps its line break and is rejected by it.
+ */
+export const CONTROL_CHARACTER_PATTERN = '[\\x00-\\x08\\x0A-\\x1F\\x7F]';
+
+/**
+ * Problems with a whole record, before any field is read: CSV records in
+ * ingest, JSON lines (`malformed_json`) in clean. `incomplete_line`: the
+ * upload ended (a truncated gzip) inside this line. Blank lines are not
+ * records: ingest counts them apart (`blankLines`), never as rejections.
+ */
+export const LINE_REJECT_REASONS = ['incomplete_line', 'line_too_long', 'invalid_utf8', 'broken_quoting', 'column_count', 'malformed_json'] as const;
+
+/** The field checks in the order both sides apply them: the first failing one names the row's reason (ingest's quarantine lists every one). */
 export const FIELD_REJECT_REASONS = [
   ...REQUIRED_FIELDS.map((field) => `missing_${field}` as const),
   ...ID_FIELDS.map((field) => `invalid_${field}` as const),
   'invalid_event_time',
   'invalid_price',
+  ...TEXT_FIELDS.map((field) => `invalid_${field}` as const),
 ] as const;
 
 export type RejectReason = (typeof LINE_REJECT_REASONS)[number] | (typeof FIELD_REJECT_REASONS)[number];
+
+/**
+ * Clean only: good rows it holds back because of their upload (contract
+ * UploadCompleteV1): no completion record, or not all its rows landed yet
+ * (`incomplete_upload`); replaced by a later complete upload of the same key
+ * (`superseded_upload`).
+ */
+export const UPLOAD_REJECT_REASONS = ['incomplete_upload', 'superseded_upload'] as const;
+
 /** Every code a quarantined row can carry, in ingest's `rejectedByReason` and clean's report alike. */
-export const REJECT_REASONS: readonly RejectReason[] = [...LINE_REJECT_REASONS, ...FIELD_REJECT_REASONS];
+export const REJECT_REASONS: readonly (RejectReason | (typeof UPLOAD_REJECT_REASONS)[number])[] = [...LINE_REJECT_REASONS, ...FIELD_REJECT_REASONS, ...UPLOAD_REJECT_REASONS];
 
 /** A valid row both sides accept, which {@link RULE_EXAMPLES} change one field of. */
 export const EXAMPLE_ROW: Readonly<Record<CsvColumn, string>> = {
@@ -86,7 +112,11 @@ export const RULE_EXAMPLES: readonly RuleExample[] = [
   ...example('category_id', null, ''),
   ...example('category_id', 'invalid_category_id', 'x'),
   ...example('user_id', null, ''),
-  ...example('user_id', 'invalid_user_id', '1515915625441993984x', '15159156254419939841515'),
+  ...example('user_id', 'invalid_user_id', '1515915625441993984x', '15159156254419939841515', '000000000000000000001515'),
+  ...example('brand', null, 'müller', 'sam\tsung', ' samsung\r\n'),
+  ...example('brand', 'invalid_brand', 'sam\u0000sung', 'sam\nsung', 'sam\u007fsung'),
+  ...example('category_code', null, 'electronics.tablet'),
+  ...example('category_code', 'invalid_category_code', 'electronics\u001b[31m.tablet', '\u0007'),
   ...example('price', null, '162.01', '0', '0.00', '0162.010', '1234567890', '1.123456'),
   ...example('price', 'missing_price', ''),
   ...example('price', 'invalid_price', 'abc', '-5', '1e3', '.5', '7.', '+3', '12345678901', '1.1234567', '1,5', 'NaN', '٣'),
@@ -111,4 +141,5 @@ export const RULE_DESCRIPTIONS = {
   id: 'a decimal id of 1-20 digits',
   price: 'a non-negative decimal with at most 10 digits before the point and 6 after',
   eventTime: 'a UTC time like 2020-04-24 11:50:39 UTC',
+  text: 'text without control characters (C0 other than tab, or DEL)',
 } as const;

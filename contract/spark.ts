@@ -8,8 +8,9 @@ import {
 } from './behaviour-event';
 import { ANALYTICS_DOCUMENTS, LAKE } from './lake';
 import { ALS_DEFAULTS, LAKE_ROOT_PLACEHOLDER, SPARK_PACKAGES, sparkSteps } from './pipeline';
-import { CSV_COLUMNS, PURCHASE_EVENT_JSON_SCHEMA, PURCHASE_EVENT_VERSION } from './purchase-event';
+import { CSV_COLUMNS, PURCHASE_EVENT_JSON_SCHEMA, PURCHASE_EVENT_VERSION, UPLOAD_COMPLETE_JSON_SCHEMA } from './purchase-event';
 import {
+  CONTROL_CHARACTER_PATTERN,
   EVENT_TIME_PATTERN,
   FIELD_REJECT_REASONS,
   ID_FIELDS,
@@ -19,6 +20,8 @@ import {
   REQUIRED_FIELDS,
   RULE_EXAMPLES,
   EXAMPLE_ROW,
+  TEXT_FIELDS,
+  UPLOAD_REJECT_REASONS,
 } from './rules';
 import { SERVING_TABLE } from './serving';
 import { FIREHOSE_BUFFER, TOPIC } from './streaming';
@@ -31,14 +34,19 @@ export const sparkContract = () => ({
   purchase_event_version: PURCHASE_EVENT_VERSION,
   /** The raw read schema is built from this (strings stay strings; integers are `v` and `line`). */
   purchase_event_schema: PURCHASE_EVENT_JSON_SCHEMA,
+  /** Ingest's last record of a complete upload; clean counts a source's rows only once it has landed. */
+  upload_complete_schema: UPLOAD_COMPLETE_JSON_SCHEMA,
   rules: {
     id_pattern: ID_PATTERN,
     price_pattern: PRICE_PATTERN,
     event_time_pattern: EVENT_TIME_PATTERN,
     required_fields: REQUIRED_FIELDS,
     id_fields: ID_FIELDS,
+    text_fields: TEXT_FIELDS,
+    control_character_pattern: CONTROL_CHARACTER_PATTERN,
     line_reject_reasons: LINE_REJECT_REASONS,
     field_reject_reasons: FIELD_REJECT_REASONS,
+    upload_reject_reasons: UPLOAD_REJECT_REASONS,
     example_row: EXAMPLE_ROW,
     examples: RULE_EXAMPLES,
   },

@@ -8,6 +8,9 @@ Rules, in order (README.md "clean" explains each):
 4. Rows missing a required field or breaking the id, price or time rule (contract/rules.ts, the
    same rules and reject codes as ingest) are quarantined with the first failing reason.
 5. A re-delivered PurchaseEventV1 (same source + line) is dropped: it is the same CSV line.
+5b. Rows of an upload that did not complete (no completion record from ingest, or not all its rows
+   landed yet) are held back as `incomplete_upload`, rows of an upload a later complete upload of the
+   same key replaced as `superseded_upload` (uploads.py); both are quarantined and counted.
 6. Identical remaining rows are one line item bought several times: merged, counted in `quantity`.
 7. 1970-01-01 times are missing times (an absent time is `missing_event_time`, rule 4): kept (revenue, brands ...) but `event_time` is null and
    the month partition is `undated`, so time-based metrics skip them.
@@ -18,7 +21,7 @@ Rules, in order (README.md "clean" explains each):
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from . import io, rules
+from . import io, rules, uploads
 from .contract import LAKE
 from .progress import progress
 from .schema import CORRUPT, PRICE_TYPE, RAW_SCHEMA, UNDATED_MONTH
@@ -30,7 +33,7 @@ log = progress("clean")
 
 def read_raw(spark: SparkSession, path: str) -> DataFrame:
     return (
-        spark.read.schema(RAW_SCHEMA)
+        spark.read.schema(uploads.READ_SCHEMA)
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("recursiveFileLookup", "true")
@@ -148,6 +151,7 @@ def build_report(input_rows, quarantined, repaired, deduped_rows, curated_stats)
 
 def clean(spark: SparkSession, raw: DataFrame):
     """Returns (curated line items, quarantined rows, report); nothing is written."""
+    raw, completions = uploads.split_completions(raw)
     checked = with_reject_reason(normalise(raw)).persist()
     outcomes = checked.groupBy("reject_reason", "repaired_shift").count().collect()
     input_rows = sum(r["count"] for r in outcomes)
@@ -157,7 +161,9 @@ def clean(spark: SparkSession, raw: DataFrame):
     for r in outcomes:
         if r["reject_reason"] is not None:
             quarantined[r["reject_reason"]] = quarantined.get(r["reject_reason"], 0) + r["count"]
-    deduped = drop_redeliveries(checked.filter(F.col("reject_reason").isNull()))
+    deduped, held_back = uploads.hold_back(drop_redeliveries(checked.filter(F.col("reject_reason").isNull())), completions)
+    for r in held_back.groupBy("reject_reason").count().collect():
+        quarantined[r["reject_reason"]] = r["count"]
     filled = fill_details(merge_quantities(deduped)).persist()
     stats = filled.agg(
         F.count(F.lit(1)).alias("line_items"),
@@ -177,7 +183,7 @@ def clean(spark: SparkSession, raw: DataFrame):
     curated = filled.select(
         "event_time", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "quantity", "month"
     )
-    rejects = checked.filter(F.col("reject_reason").isNotNull()).drop("repaired_shift", "event_ts")
+    rejects = checked.filter(F.col("reject_reason").isNotNull()).unionByName(held_back).drop("repaired_shift", "event_ts")
     return curated, rejects, report
 
 

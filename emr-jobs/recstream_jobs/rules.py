@@ -21,6 +21,9 @@ PRICE_PATTERN = spark_pattern(RULES["price_pattern"])
 EVENT_TIME_PATTERN = spark_pattern(RULES["event_time_pattern"])
 REQUIRED_FIELDS = tuple(RULES["required_fields"])
 ID_FIELDS = tuple(RULES["id_fields"])
+TEXT_FIELDS = tuple(RULES["text_fields"])
+# Java reads the contract's `\xhh` escapes as Python and JavaScript do.
+CONTROL_CHARACTER_PATTERN = RULES["control_character_pattern"]
 FIELD_REJECT_REASONS = tuple(RULES["field_reject_reasons"])
 MALFORMED_JSON = "malformed_json"
 assert MALFORMED_JSON in RULES["line_reject_reasons"]
@@ -45,5 +48,6 @@ def field_checks(event_ts: Column):
     checks.update({"invalid_" + field: F.col(field).isNotNull() & ~F.col(field).rlike(ID_PATTERN) for field in ID_FIELDS})
     checks["invalid_event_time"] = F.col("event_time").isNotNull() & event_ts.isNull()
     checks["invalid_price"] = F.col("price").isNotNull() & ~F.col("price").rlike(PRICE_PATTERN)
+    checks.update({"invalid_" + field: F.col(field).isNotNull() & F.col(field).rlike(CONTROL_CHARACTER_PATTERN) for field in TEXT_FIELDS})
     assert set(checks) == set(FIELD_REJECT_REASONS), "every contract field check needs a Spark expression"
     return [(checks[reason], reason) for reason in FIELD_REJECT_REASONS]

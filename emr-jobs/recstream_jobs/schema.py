@@ -6,17 +6,17 @@ from .contract import PURCHASE_EVENT_SCHEMA
 CORRUPT = "_corrupt_record"
 
 
-def _spark_type(field):
-    """Integers (`v`, `line`) as longs, everything else as a string: the 19-digit ids exceed
-    2^53 and price must not pass through a float."""
-    spec = PURCHASE_EVENT_SCHEMA["properties"][field]
+def spark_type(schema, field):
+    """Integers (`v`, `line`, a completion record's `rows`) as longs, everything else as a string:
+    the 19-digit ids exceed 2^53 and price must not pass through a float."""
+    spec = schema["properties"][field]
     return LongType() if spec.get("type") == "integer" or isinstance(spec.get("const"), int) else StringType()
 
 
 # Both producers in one schema, built from contract/'s PurchaseEventV1: the real data's objects
 # (every field a string, no v/source/line, read as null) and PurchaseEventV1 messages.
 RAW_SCHEMA = StructType(
-    [StructField(field, _spark_type(field)) for field in PURCHASE_EVENT_SCHEMA["required"]] + [StructField(CORRUPT, StringType())]
+    [StructField(field, spark_type(PURCHASE_EVENT_SCHEMA, field)) for field in PURCHASE_EVENT_SCHEMA["required"]] + [StructField(CORRUPT, StringType())]
 )
 
 PRICE_TYPE = DecimalType(12, 2)

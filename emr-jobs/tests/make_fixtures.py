@@ -2,7 +2,7 @@
 
 Two Firehose objects in the real data's format (every field a string, `... UTC` times,
 shifted rows with null price/user_id) and two in PurchaseEventV1 format, the second
-a re-delivery of the first 200 messages (a repeated S3 event)."""
+a re-delivery of the first 200 messages (a repeated S3 event), then the upload's completion record."""
 import csv
 import gzip
 import io
@@ -46,7 +46,10 @@ def main():
     write_object(os.path.join(RAW, "10", "purchases-real-2.gz"), real[half // 2 :])
     write_object(os.path.join(RAW, "11", "purchases-v1-1.gz"), v1)
     write_object(os.path.join(RAW, "12", "purchases-v1-redelivered.gz"), v1[:200])
-    print("wrote", len(real), "real-format and", len(v1), "+ 200 re-delivered PurchaseEventV1 rows")
+    # Ingest's completion record for the upload: without it clean holds its rows back (uploads.py).
+    completion = {"v": 1, "control": "upload_complete", "source": SOURCE, "rows": len(v1), "uploaded_at": "2026-11-22T11:00:00.000Z"}
+    write_object(os.path.join(RAW, "12", "purchases-v1-upload-complete.gz"), [completion])
+    print("wrote", len(real), "real-format and", len(v1), "+ 200 re-delivered PurchaseEventV1 rows and the upload's completion record")
 
 
 if __name__ == "__main__":

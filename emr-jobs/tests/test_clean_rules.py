@@ -50,12 +50,16 @@ LINES = [
 ]
 
 
+# Ingest's completion record of the upload lines 4-7 came from (3 distinct lines): without it they would be held back.
+COMPLETION = json.dumps({"v": 1, "control": "upload_complete", "source": "landing/up.csv@e1", "rows": 3, "uploaded_at": "2020-06-03T00:00:00.000Z"})
+
+
 @pytest.fixture(scope="module")
 def cleaned(spark, tmp_path_factory):
     folder = tmp_path_factory.mktemp("raw") / "2020" / "04" / "24" / "11"
     folder.mkdir(parents=True)
     with gzip.open(folder / "object-1.gz", "wt") as out:
-        out.write("\n".join(LINES) + "\n")
+        out.write("\n".join(LINES + [COMPLETION]) + "\n")
     curated, rejects, report = clean.clean(spark, clean.read_raw(spark, str(folder.parent.parent.parent)))
     return {r["order_id"]: r.asDict() for r in curated.collect()}, rejects.collect(), report
 

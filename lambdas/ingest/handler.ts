@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
-import { ingestReportKeyFor, quarantineKeyFor, TOPIC, UPLOAD_SUFFIXES } from '../../contract';
-import { IngestFailed, ingestStream, quarantineFile, sourceId, type IngestReport } from './ingest';
+import { ingestReportKeyFor, quarantineKeyFor, UPLOAD_SUFFIXES } from '../../contract';
+import { quarantineFile, sourceId, type IngestReport } from './ingest';
 import { connectionFromEnv } from '../shared/kafka-connection';
-import { batchSender } from './producer';
-import { discardProducer, sharedProducer } from './shared-producers';
+import { ingestUpload } from './upload';
 
 const s3 = new S3Client({});
 
@@ -27,19 +26,13 @@ const isUpload = (key: string): boolean => UPLOAD_SUFFIXES.some((suffix) => key.
 /** Time kept back to settle the batch in flight and write the report before Lambda's hard stop. */
 const REPORT_MARGIN_MS = 30_000;
 
-async function ingestObject(bucket: string, key: string, etag: string, deadline: number): Promise<IngestReport> {
+async function ingestObject(bucket: string, key: string, etag: string, uploadedAt: Date, deadline: number): Promise<IngestReport> {
   const conn = connectionFromEnv();
   // IfMatch: read exactly the version this event announced; a newer upload brings its own event.
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }));
-  const send = batchSender(sharedProducer(conn), TOPIC.name);
   const scratch = await mkdtemp(join(tmpdir(), 'ingest-'));
   const quarantinePath = join(scratch, 'rejected.jsonl');
-  try {
-    const quarantine = quarantineFile(quarantinePath);
-    const report = await ingestStream(object.Body as Readable, sourceId(bucket, key, etag), send, quarantine, {
-      onProgress: (p) => console.log(JSON.stringify({ progress: key, ...p })),
-      deadline,
-    }).finally(() => quarantine.close());
+  const publish = async (report: IngestReport) => {
     await s3.send(
       new PutObjectCommand({
         Bucket: bucket,
@@ -51,11 +44,14 @@ async function ingestObject(bucket: string, key: string, etag: string, deadline:
     );
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: ingestReportKeyFor(key), Body: JSON.stringify(report, null, 2), ContentType: 'application/json' }));
     console.log(JSON.stringify({ report }));
-    if (report.status === 'failed') {
-      await discardProducer(conn);
-      throw new IngestFailed(report); // Lambda retries the event; README: why the retry does not double rows downstream
-    }
-    return report;
+  };
+  try {
+    // A failed run throws IngestFailed after its report is written: Lambda retries the event, then keeps it on the failed-uploads queue.
+    return await ingestUpload({ chunks: object.Body as Readable, source: sourceId(bucket, key, etag), quarantine: quarantineFile(quarantinePath), publish }, conn, {
+      onProgress: (p) => console.log(JSON.stringify({ progress: key, ...p })),
+      deadline,
+      uploadedAt,
+    });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -70,7 +66,7 @@ export const handler = async (event: S3Event, context: Context): Promise<IngestR
       continue;
     }
     const deadline = Date.now() + context.getRemainingTimeInMillis() - REPORT_MARGIN_MS;
-    reports.push(await ingestObject(record.s3.bucket.name, key, record.s3.object.eTag, deadline));
+    reports.push(await ingestObject(record.s3.bucket.name, key, record.s3.object.eTag, new Date(record.eventTime), deadline));
   }
   return reports;
 };

@@ -1,30 +1,25 @@
 /**
- * Ingest one upload: stream its lines, validate each row, produce the good
- * ones to Kafka and quarantine the bad ones, and account for every line.
- * The Lambda handler and the local twin both call into this module.
+ * Ingest one upload's bytes: stream its lines, validate each row, produce the
+ * good ones to Kafka and quarantine the bad ones, account for every line, and
+ * close a complete upload with its completion record.
  */
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { ingestReportKeyFor, quarantineKeyFor, TOPIC, type PurchaseEventV1 } from '../../contract';
-import type { KafkaConnection } from '../shared/kafka-connection';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { PURCHASE_EVENT_VERSION, UPLOAD_COMPLETE, type PurchaseEventV1, type UploadCompleteV1 } from '../../contract';
 import { decompressIfGzip, physicalLines } from './lines';
+import { RecordAssembler } from './records';
 import { PipelinedSender, type SendBatch } from './pipelined-sender';
-import { batchSender } from './producer';
-import { headerProblem, parseLine, type Rejection, type RejectReason } from './row';
+import { headerProblem, parseLine, type FieldError, type Rejection, type RejectReason, type RowOutcome } from './row';
 import type { KafkaRecord } from './record-batch';
-import { discardProducer, sharedProducer } from './shared-producers';
 import { DEFAULT_TUNING, type ProducerTuning } from './tuning';
 
 /** Real rows are ~110 bytes; 8 KiB is far beyond any valid one and bounds memory per line. */
 export const MAX_LINE_BYTES = 8192;
 
 export type IngestStatus =
-  /** Every line read; each is either acknowledged by Kafka or quarantined. */
+  /** Every line read; each is either acknowledged by Kafka or quarantined, and the completion record is acknowledged. */
   | 'ok'
-  /** Bad file (header, or corrupt/truncated gzip): retrying cannot help. */
+  /** Bad file (header, or corrupt/truncated gzip): retrying cannot help. No completion record: clean holds back any rows produced. */
   | 'file_rejected'
   /** Kafka or the read failed mid-file: the run must be retried; see README on duplicates. */
   | 'failed';
@@ -34,7 +29,7 @@ export interface IngestReport {
   source: string;
   status: IngestStatus;
   error?: string;
-  /** Data lines read (the header excluded). With status `ok`, read = produced + rejected. */
+  /** Records read: the header, blank lines and the continuation lines of a multi-line record excluded. With status `ok`, read = produced + rejected. */
   read: number;
   /** Rows acknowledged by all in-sync replicas. */
   produced: number;
@@ -42,14 +37,19 @@ export interface IngestReport {
   rejectedByReason: Partial<Record<RejectReason, number>>;
   /** Produced rows that had the export's shifted-columns defect and were moved back (see row.ts). */
   realigned: number;
+  /** Empty or all-blank lines: not records, so neither read nor rejected. */
+  blankLines: number;
   seconds: number;
 }
 
 /** One line of the quarantine object (JSON lines). */
 export interface QuarantinedRow {
+  /** The record's first physical line. */
   line: number;
   reason: RejectReason;
   message: string;
+  /** Every bad field, for rows rejected by their fields (`reason` is the first). */
+  errors?: FieldError[];
   /** The line as UTF-8 text (U+FFFD where it is not valid UTF-8). */
   raw: string;
   /** The exact bytes, only when they are not valid UTF-8, so nothing is lost. */
@@ -71,6 +71,8 @@ export interface IngestOptions {
   topic?: string;
   /** Epoch ms after which the run stops and fails (the Lambda passes its timeout minus a margin). */
   deadline?: number;
+  /** When the object was created: of two complete uploads of one key, the later one counts (default: now). */
+  uploadedAt?: Date;
 }
 
 /** The source id of an object version: a changed re-upload (new ETag) is a new source, a re-delivery is not. */
@@ -96,9 +98,16 @@ export function quarantineFile(path: string): QuarantineSink {
 /** The Kafka record of an event: JSON ending with `\n` (Firehose adds no delimiter), keyed so one user's events stay in one partition, in order. */
 export const toRecord = (event: PurchaseEventV1): KafkaRecord => ({ key: event.user_id ?? event.order_id, value: JSON.stringify(event) + '\n' });
 
-export const toQuarantined = (line: number, bytes: Buffer, { reason, message }: Rejection): QuarantinedRow => {
+/** Sent only after every row of the upload is acknowledged, so it exists only for a complete upload (contract: UploadCompleteV1). */
+export const completionRecord = (source: string, rows: number, uploadedAt: Date): KafkaRecord => {
+  const record: UploadCompleteV1 = { v: PURCHASE_EVENT_VERSION, control: UPLOAD_COMPLETE, source, rows, uploaded_at: uploadedAt.toISOString() };
+  return { key: source, value: JSON.stringify(record) + '\n' };
+};
+
+export const toQuarantined = (line: number, bytes: Buffer, { reason, message, errors }: Rejection): QuarantinedRow => {
   const raw = bytes.toString('utf8');
-  return reason === 'invalid_utf8' ? { line, reason, message, raw, raw_base64: bytes.toString('base64') } : { line, reason, message, raw };
+  const row: QuarantinedRow = errors ? { line, reason, message, errors, raw } : { line, reason, message, raw };
+  return reason === 'invalid_utf8' ? { ...row, raw_base64: bytes.toString('base64') } : row;
 };
 
 const isZlibError = (error: unknown): boolean => typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('Z_');
@@ -112,73 +121,90 @@ export async function ingestStream(
   source: string,
   send: SendBatch,
   quarantine: QuarantineSink,
-  opts: Pick<IngestOptions, 'onProgress' | 'progressEvery' | 'tuning' | 'deadline'> = {},
+  opts: Pick<IngestOptions, 'onProgress' | 'progressEvery' | 'tuning' | 'deadline' | 'uploadedAt'> = {},
 ): Promise<IngestReport> {
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
   const { maxBatchBytes, batchesInFlight } = opts.tuning ?? DEFAULT_TUNING;
   const progressEvery = opts.progressEvery ?? 100_000;
-  const sender = new PipelinedSender(send, batchesInFlight);
+  const sender = new PipelinedSender(send, batchesInFlight, opts.deadline);
   const rejectedByReason: Partial<Record<RejectReason, number>> = {};
   let read = 0;
   let rejected = 0;
   let realigned = 0;
+  let blankLines = 0;
   let header = true;
   let batch: KafkaRecord[] = [];
   let batchBytes = 0;
   let nextProgress = progressEvery;
 
+  let produced = -1; // set when the completion record goes out: the sender's count then includes it
   const report = (status: IngestStatus, error?: string): IngestReport => ({
     source,
     status,
     ...(error === undefined ? {} : { error }),
     read,
-    produced: sender.acknowledged,
+    produced: produced >= 0 ? produced : sender.acknowledged,
     rejected,
     rejectedByReason,
     realigned,
+    blankLines,
     seconds: Math.round(seconds() * 1000) / 1000,
   });
 
+  let bad: QuarantinedRow[] = [];
+
+  const settle = (line: number, bytes: Buffer, outcome: RowOutcome): void => {
+    if ('event' in outcome) {
+      read++;
+      if (outcome.realigned) realigned++;
+      const record = toRecord(outcome.event);
+      batch.push(record);
+      batchBytes += record.value.length + record.key.length;
+    } else if ('rejection' in outcome) {
+      read++;
+      const { reason } = outcome.rejection;
+      rejected++;
+      rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + 1;
+      bad.push(toQuarantined(line, bytes, outcome.rejection));
+    } else blankLines++;
+  };
+  const records = new RecordAssembler((bytes, tooLong, line) => parseLine(bytes, tooLong, MAX_LINE_BYTES, source, line), settle, MAX_LINE_BYTES);
+
   try {
     for await (const lines of physicalLines(decompressIfGzip(chunks), MAX_LINE_BYTES)) {
-      const bad: QuarantinedRow[] = [];
-      for (const { line, bytes, tooLong } of lines) {
+      for (const physical of lines) {
         if (header) {
           header = false;
-          const problem = headerProblem(bytes);
+          const problem = headerProblem(physical.bytes);
           if (problem) return report('file_rejected', problem);
           continue;
         }
-        read++;
-        const outcome = parseLine(bytes, tooLong, MAX_LINE_BYTES, source, line);
-        if ('event' in outcome) {
-          if (outcome.realigned) realigned++;
-          const record = toRecord(outcome.event);
-          batch.push(record);
-          batchBytes += record.value.length + record.key.length;
-          if (batchBytes >= maxBatchBytes) {
-            await sender.submit(batch);
-            batch = [];
-            batchBytes = 0;
-          }
-        } else {
-          const { reason } = outcome.rejection;
-          rejected++;
-          rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + 1;
-          bad.push(toQuarantined(line, bytes, outcome.rejection));
+        records.take(physical);
+        if (batchBytes >= maxBatchBytes) {
+          await sender.submit(batch);
+          batch = [];
+          batchBytes = 0;
         }
         if (read >= nextProgress) {
           nextProgress += progressEvery;
           opts.onProgress?.({ read, produced: sender.acknowledged, rejected, seconds: seconds() });
         }
       }
-      if (bad.length > 0) await quarantine.write(bad);
+      if (bad.length > 0) {
+        await quarantine.write(bad);
+        bad = [];
+      }
       if (opts.deadline !== undefined && Date.now() > opts.deadline)
         throw new Error(`out of time after ${read} rows: split the file (see lambdas/ingest/README.md, "largest file")`);
     }
+    records.end();
+    if (bad.length > 0) await quarantine.write(bad);
     if (header) return report('file_rejected', headerProblem(undefined)!);
     if (batch.length > 0) await sender.submit(batch);
+    await sender.drain();
+    produced = sender.acknowledged;
+    await sender.submit([completionRecord(source, produced, opts.uploadedAt ?? new Date())]);
     await sender.drain();
     return report('ok');
   } catch (error) {
@@ -188,8 +214,11 @@ export async function ingestStream(
       await sender.drain().catch(() => undefined);
       return report('failed', message);
     }
-    // A corrupt or truncated gzip: the rows decoded before the damage are valid and still delivered.
+    // A corrupt or truncated gzip: the rows decoded before the damage are valid and still delivered
+    // (clean counts them only if a complete upload of the same source follows: there is no completion record).
     try {
+      records.end();
+      if (bad.length > 0) await quarantine.write(bad);
       if (batch.length > 0) await sender.submit(batch);
       await sender.drain();
     } catch (sendError) {
@@ -197,42 +226,4 @@ export async function ingestStream(
     }
     return report('file_rejected', `not a readable gzip file: ${message}`);
   }
-}
-
-/** Thrown after the report was written, so a failed run is loud (Lambda retries it) and still explained. */
-export class IngestFailed extends Error {
-  constructor(readonly report: IngestReport) {
-    super(`ingest of ${report.source} failed after ${report.produced} acknowledged rows: ${report.error}`);
-  }
-}
-
-/** The S3 ETag of a single-part upload is the MD5 of its bytes; a local file gets the same identity. */
-async function md5Of(path: string): Promise<string> {
-  const hash = createHash('md5');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/**
- * Ingests a local file as if it had been uploaded as `<bucket>/<key>`
- * (default `local/<file name>`), writing the quarantine and report files
- * beside it with the same names as in the landing bucket. Resolves with the
- * report unless the run failed, which throws {@link IngestFailed}.
- */
-export async function ingestFile(
-  path: string,
-  conn: KafkaConnection,
-  opts: IngestOptions & { bucket?: string; key?: string } = {},
-): Promise<IngestReport> {
-  const source = sourceId(opts.bucket ?? 'local', opts.key ?? basename(path), await md5Of(path));
-  const tuning = opts.tuning ?? DEFAULT_TUNING;
-  const send = batchSender(sharedProducer(conn), opts.topic ?? TOPIC.name, tuning.compression);
-  const quarantine = quarantineFile(quarantineKeyFor(path));
-  const report = await ingestStream(createReadStream(path, { highWaterMark: 1 << 20 }), source, send, quarantine, { ...opts, tuning }).finally(() => quarantine.close());
-  await writeFile(ingestReportKeyFor(path), JSON.stringify(report, null, 2) + '\n');
-  if (report.status === 'failed') {
-    await discardProducer(conn);
-    throw new IngestFailed(report);
-  }
-  return report;
 }

@@ -12,6 +12,8 @@ export interface PhysicalLine {
   /** The line's bytes; only the first `maxLineBytes` when `tooLong`. */
   bytes: Buffer;
   tooLong: boolean;
+  /** The stream broke (a truncated or corrupt gzip, a failed read) inside this line: what arrived of it. */
+  cut?: true;
 }
 
 /** Gzip by its magic bytes, not the key's suffix: uploads get misnamed. */
@@ -45,7 +47,9 @@ const withoutCr = (bytes: Buffer): Buffer => (bytes.length > 0 && bytes[bytes.le
  * Splits a byte stream into physical lines, yielded per input chunk (arrays,
  * because one await per line would cost more than parsing it). A line longer
  * than `maxLineBytes` is cut to that prefix and flagged instead of growing a
- * buffer without bound. A final line without a newline still counts.
+ * buffer without bound. A final line without a newline still counts. When
+ * the source fails mid-line, that line is yielded flagged `cut` before the
+ * error is rethrown, so it is accounted for instead of vanishing.
  */
 export async function* physicalLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<PhysicalLine[]> {
   let line = 0;
@@ -71,22 +75,31 @@ export async function* physicalLines(chunks: AsyncIterable<Buffer>, maxLineBytes
     return { line: ++line, bytes, tooLong: over };
   };
 
-  for await (const chunk of chunks) {
-    const lines: PhysicalLine[] = [];
-    let start = 0;
-    for (let end = chunk.indexOf(LF, start); end !== -1; end = chunk.indexOf(LF, start)) {
-      if (carried === 0 && !tooLong) {
-        const bytes = withoutCr(chunk.subarray(start, end));
-        const over = bytes.length > maxLineBytes;
-        lines.push({ line: ++line, bytes: over ? bytes.subarray(0, maxLineBytes) : bytes, tooLong: over });
-      } else {
-        keep(chunk.subarray(start, end));
-        lines.push(take());
+  async function* splitChunks(): AsyncGenerator<PhysicalLine[]> {
+    for await (const chunk of chunks) {
+      const lines: PhysicalLine[] = [];
+      let start = 0;
+      for (let end = chunk.indexOf(LF, start); end !== -1; end = chunk.indexOf(LF, start)) {
+        if (carried === 0 && !tooLong) {
+          const bytes = withoutCr(chunk.subarray(start, end));
+          const over = bytes.length > maxLineBytes;
+          lines.push({ line: ++line, bytes: over ? bytes.subarray(0, maxLineBytes) : bytes, tooLong: over });
+        } else {
+          keep(chunk.subarray(start, end));
+          lines.push(take());
+        }
+        start = end + 1;
       }
-      start = end + 1;
+      if (start < chunk.length) keep(chunk.subarray(start));
+      if (lines.length > 0) yield lines;
     }
-    if (start < chunk.length) keep(chunk.subarray(start));
-    if (lines.length > 0) yield lines;
+  }
+
+  try {
+    yield* splitChunks();
+  } catch (error) {
+    if (carried > 0 || tooLong) yield [{ ...take(), cut: true }];
+    throw error;
   }
   if (carried > 0 || tooLong) yield [take()];
 }

@@ -9,7 +9,7 @@
 import { promisify } from 'node:util';
 import { gzip as zlibGzip } from 'node:zlib';
 import type { Connection, Producer } from '@platformatic/kafka';
-import { PRODUCE_TIMEOUT_MS, RETRIES, retryDelay } from './client';
+import { PRODUCE_TIMEOUT_MS, RESEND_WINDOW_MS, retryDelay } from './client';
 import { partitionFor } from './partitioner';
 import type { SendBatch } from './pipelined-sender';
 import { DUPLICATE_SEQUENCE_NUMBER, errorName, produceV7, retriable, type PartitionBatch } from './produce-request';
@@ -53,11 +53,12 @@ export class IngestProducer {
 
   constructor(readonly client: Producer<Buffer, Buffer, Buffer, Buffer>) {}
 
-  send(topic: string, records: readonly KafkaRecord[], compression: Compression): Promise<void> {
+  /** `deadline` (epoch ms): no resend starts after it, so a run that gave up leaves no retry loop behind. */
+  send(topic: string, records: readonly KafkaRecord[], compression: Compression, deadline = Infinity): Promise<void> {
     // Encoding is chained too: sequence numbers are handed out in call order.
     const encoded = this.lastEncoded.then(() => this.encode(topic, records, compression));
     this.lastEncoded = encoded.catch(() => undefined);
-    const delivered = Promise.all([encoded, this.lastDelivered]).then(([batches]) => this.deliver(topic, batches));
+    const delivered = Promise.all([encoded, this.lastDelivered]).then(([batches]) => this.deliver(topic, batches, deadline));
     this.lastDelivered = delivered;
     return delivered;
   }
@@ -80,19 +81,28 @@ export class IngestProducer {
     );
   }
 
-  /** Sends until every batch is acknowledged, retrying what failed retriably; throws after the last try or on a fatal error. */
-  private async deliver(topic: string, batches: PartitionBatch[]): Promise<void> {
+  /**
+   * Sends until every batch is acknowledged, resending what failed retriably
+   * for up to {@link RESEND_WINDOW_MS} after the first failure (and never past
+   * `deadline`); throws then, or at once on a fatal error.
+   */
+  private async deliver(topic: string, batches: PartitionBatch[], deadline: number): Promise<void> {
     let pending = batches;
+    let firstFailure = 0;
     for (let attempt = 0; ; attempt++) {
+      const tried = Date.now();
       const failures = await this.sendToLeaders(topic, pending);
       if (failures.length === 0) return;
+      firstFailure ||= tried;
       const fatal = failures.find((f) => !f.retriable);
-      if (fatal || attempt >= RETRIES) {
+      const resendAt = Date.now() + retryDelay(attempt);
+      if (fatal || resendAt > Math.min(firstFailure + RESEND_WINDOW_MS, deadline)) {
         const { partition, reason } = fatal ?? failures[0];
-        throw new Error(`producing to ${topic}:${partition} failed${fatal ? '' : ` after ${attempt + 1} tries`}: ${reason}`);
+        const tries = fatal ? '' : ` after ${attempt + 1} tries in ${Math.round((Date.now() - firstFailure) / 1000)} s`;
+        throw new Error(`producing to ${topic}:${partition} failed${tries}: ${reason}`);
       }
       this.client.clearMetadata();
-      await new Promise((wake) => setTimeout(wake, retryDelay(attempt)));
+      await new Promise((wake) => setTimeout(wake, resendAt - Date.now()));
       const failed = new Set(failures.map((f) => f.partition));
       pending = pending.filter((b) => failed.has(b.partition));
     }
@@ -132,7 +142,7 @@ export class IngestProducer {
   }
 }
 
-/** Compression is chosen per send, so one shared producer serves every tuning. */
-export function batchSender(producer: IngestProducer, topic: string, compression: Compression = DEFAULT_TUNING.compression): SendBatch {
-  return (records) => producer.send(topic, records, compression);
+/** Compression and deadline are chosen per send, so one shared producer serves every run. */
+export function batchSender(producer: IngestProducer, topic: string, compression: Compression = DEFAULT_TUNING.compression, deadline?: number): SendBatch {
+  return (records) => producer.send(topic, records, compression, deadline);
 }

@@ -4,6 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import {
+  CONTROL_CHARACTER_PATTERN,
   CSV_COLUMNS,
   EVENT_TIME_PATTERN,
   ID_FIELDS,
@@ -12,6 +13,7 @@ import {
   PURCHASE_EVENT_VERSION,
   REQUIRED_FIELDS,
   RULE_DESCRIPTIONS,
+  TEXT_FIELDS,
   type CsvColumn,
   type PurchaseEventV1,
   type RejectReason,
@@ -21,14 +23,27 @@ import {
 /** Why a row went to quarantine: contract/rules.ts's codes, the clean job's too. */
 export type { RejectReason };
 
+/** One bad field of a row. */
+export interface FieldError {
+  field: CsvColumn;
+  code: RejectReason;
+}
+
 export interface Rejection {
+  /** The first failing check in the contract's order (what `rejectedByReason` counts). */
   reason: RejectReason;
-  /** Human-readable, names the field and the offending value. */
+  /** Human-readable, names every bad field and its value. */
   message: string;
+  /** Field-level rejections: every bad field of the row, not only the first. */
+  errors?: FieldError[];
+  /** broken_quoting of a quote still open at the end of the line: the record may continue on the next (RFC 4180). */
+  unclosed?: true;
 }
 
 /** `realigned`: the row had the export defect {@link realignShiftedRow} repairs. */
-export type RowOutcome = { event: PurchaseEventV1; realigned: boolean } | { rejection: Rejection };
+export type FieldsOutcome = { event: PurchaseEventV1; realigned: boolean } | { rejection: Rejection };
+/** `blank`: an empty or all-blank line, which is not a record. */
+export type RowOutcome = FieldsOutcome | { blank: true };
 
 /** Module-local copies: under tsx's CommonJS interop every read of an imported binding is a getter call, and these are read ~20 times per row. */
 const COLUMNS: readonly CsvColumn[] = CSV_COLUMNS;
@@ -41,10 +56,9 @@ const reject = (reason: RejectReason, message: string): { rejection: Rejection }
 const quote = (value: string): string => JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 
 /**
- * RFC 4180 fields of one physical line. A record never spans lines here: no
- * column of this schema holds free text, so an unterminated quote is far more
- * likely a broken row than an embedded newline, and treating it as one keeps
- * the damage to that row instead of swallowing the lines after it.
+ * RFC 4180 fields of one record's text. A quote left open at the end is
+ * flagged `unclosed`: ingest then tries the record with the following lines
+ * (a quoted field may hold a line break), within a bound (ingest.ts).
  */
 export function splitCsvLine(text: string): string[] | Rejection {
   if (!text.includes('"')) return text.split(',');
@@ -56,7 +70,7 @@ export function splitCsvLine(text: string): string[] | Rejection {
       let j = i + 1;
       for (;;) {
         const close = text.indexOf('"', j);
-        if (close === -1) return { reason: 'broken_quoting', message: `field ${fields.length + 1}: quote opened at column ${i + 1} is never closed` };
+        if (close === -1) return { reason: 'broken_quoting', message: `field ${fields.length + 1}: quote opened at column ${i + 1} is never closed`, unclosed: true };
         value += text.slice(j, close);
         if (text[close + 1] === '"') {
           value += '"';
@@ -86,6 +100,7 @@ export function splitCsvLine(text: string): string[] | Rejection {
 }
 
 const DIGITS = new RegExp(ID_PATTERN);
+const CONTROL = new RegExp(CONTROL_CHARACTER_PATTERN);
 const TIME = new RegExp(EVENT_TIME_PATTERN);
 const PRICE = new RegExp(PRICE_PATTERN);
 
@@ -138,32 +153,66 @@ export function realignShiftedRow(fields: readonly string[]): string[] | null {
 
 const REQUIRED: ReadonlySet<CsvColumn> = new Set(REQUIRED_FIELDS);
 const isRequired = (column: CsvColumn): column is RequiredField => REQUIRED.has(column);
+const TEXT_COLUMNS = TEXT_FIELDS;
+
+/** What a field must be, for the message. */
+const RULE_OF: Partial<Record<CsvColumn, string>> = {
+  order_id: RULE_DESCRIPTIONS.id,
+  product_id: RULE_DESCRIPTIONS.id,
+  category_id: RULE_DESCRIPTIONS.id,
+  user_id: RULE_DESCRIPTIONS.id,
+  event_time: RULE_DESCRIPTIONS.eventTime,
+  price: RULE_DESCRIPTIONS.price,
+  category_code: RULE_DESCRIPTIONS.text,
+  brand: RULE_DESCRIPTIONS.text,
+};
+
+/**
+ * Every failing field check of a row, in the contract's order
+ * (FIELD_REJECT_REASONS: missing, ids, time, price, text). Runs only once a
+ * row is known to be bad, so the good rows' path stops at the first check.
+ */
+function fieldRejection(value: Readonly<Record<CsvColumn, string | null>>): { rejection: Rejection } {
+  const errors: FieldError[] = [];
+  for (const column of REQUIRED_FIELDS) if (value[column] === null) errors.push({ field: column, code: `missing_${column}` });
+  for (const column of ID_COLUMNS) if (value[column] !== null && !DIGITS.test(value[column]!)) errors.push({ field: column, code: `invalid_${column}` });
+  if (value.event_time !== null && normaliseEventTime(value.event_time) === null) errors.push({ field: 'event_time', code: 'invalid_event_time' });
+  if (value.price !== null && normalisePrice(value.price) === null) errors.push({ field: 'price', code: 'invalid_price' });
+  for (const column of TEXT_COLUMNS) if (value[column] !== null && CONTROL.test(value[column]!)) errors.push({ field: column, code: `invalid_${column}` });
+  const message = errors
+    .map(({ field, code }) => (code.startsWith('missing_') ? `${field}: required but empty` : `${field}: ${quote(value[field]!)} is not ${RULE_OF[field]}`))
+    .join('; ');
+  return { rejection: { reason: errors[0].code, message, errors } };
+}
 
 /**
  * Validates and normalises the fields of one data row. Fields are trimmed;
  * an empty optional field becomes null, an empty required one rejects the row.
+ * A bad row is rejected naming every bad field ({@link fieldRejection}).
  */
-export function toPurchaseEvent(csvFields: readonly string[], source: string, line: number): RowOutcome {
+export function toPurchaseEvent(csvFields: readonly string[], source: string, line: number): FieldsOutcome {
   const realigned = realignShiftedRow(csvFields);
   const fields = realigned ?? csvFields;
   if (fields.length !== COLUMNS.length)
     return reject('column_count', `expected ${COLUMNS.length} columns (${COLUMNS.join(',')}), got ${fields.length}`);
   const value = {} as Record<CsvColumn, string | null>;
+  let bad = false;
   for (let i = 0; i < COLUMNS.length; i++) {
     const column = COLUMNS[i];
     const text = fields[i].trim();
-    if (text === '' && isRequired(column)) return reject(`missing_${column}`, `${column}: required but empty`);
+    if (text === '' && isRequired(column)) bad = true;
     value[column] = text === '' ? null : text;
   }
-  // Checks in the order of the contract's FIELD_REJECT_REASONS (missing, ids, time, price), as the clean job's.
+  if (bad) return fieldRejection(value);
   for (const column of ID_COLUMNS) {
     const id = value[column];
-    if (id !== null && !DIGITS.test(id)) return reject(`invalid_${column}`, `${column}: ${quote(id)} is not ${RULE_DESCRIPTIONS.id}`);
+    if (id !== null && !DIGITS.test(id)) return fieldRejection(value);
   }
   const eventTime = normaliseEventTime(value.event_time!);
-  if (eventTime === null) return reject('invalid_event_time', `event_time: ${quote(value.event_time!)} is not ${RULE_DESCRIPTIONS.eventTime}`);
   const price = normalisePrice(value.price!);
-  if (price === null) return reject('invalid_price', `price: ${quote(value.price!)} is not ${RULE_DESCRIPTIONS.price}`);
+  if (eventTime === null || price === null) return fieldRejection(value);
+  const { category_code: categoryCode, brand } = value;
+  if ((categoryCode !== null && CONTROL.test(categoryCode)) || (brand !== null && CONTROL.test(brand))) return fieldRejection(value);
   return {
     event: {
       v: VERSION,
@@ -171,8 +220,8 @@ export function toPurchaseEvent(csvFields: readonly string[], source: string, li
       order_id: value.order_id!,
       product_id: value.product_id!,
       category_id: value.category_id,
-      category_code: value.category_code,
-      brand: value.brand,
+      category_code: categoryCode,
+      brand,
       price,
       user_id: value.user_id,
       source,
@@ -182,12 +231,14 @@ export function toPurchaseEvent(csvFields: readonly string[], source: string, li
   };
 }
 
+const BLANK = { blank: true } as const;
+
 /** Byte-level checks first (they decide whether there is text at all), then CSV, then fields. */
 export function parseLine(bytes: Buffer, tooLong: boolean, maxLineBytes: number, source: string, line: number): RowOutcome {
   if (tooLong) return reject('line_too_long', `line longer than ${maxLineBytes} bytes (a data row is ~110)`);
   if (!isUtf8(bytes)) return reject('invalid_utf8', 'line is not valid UTF-8');
   const text = bytes.toString('utf8');
-  if (text.trim() === '') return reject('empty_line', 'empty line');
+  if (text.trim() === '') return BLANK;
   const fields = splitCsvLine(text);
   return Array.isArray(fields) ? toPurchaseEvent(fields, source, line) : { rejection: fields };
 }

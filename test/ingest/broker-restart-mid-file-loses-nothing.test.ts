@@ -5,30 +5,20 @@
  * sequence numbers let the broker drop a batch it had already appended).
  */
 import assert from 'node:assert/strict';
-import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { ingestStream, type IngestReport } from '../../lambdas/ingest/ingest';
 import { batchSender } from '../../lambdas/ingest/producer';
 import type { KafkaRecord } from '../../lambdas/ingest/record-batch';
 import { disconnectAll, sharedProducer } from '../../lambdas/ingest/shared-producers';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
-import { consumeToEnd } from './helpers';
+import { consumeToEnd, longUpload } from './helpers';
 
-const SLICE = join(__dirname, '..', 'fixtures', 'purchases-slice.csv.gz');
 const TOPIC = { name: 'restart-mid-file', partitions: 6 };
 const COPIES = 20; // ~150k rows: enough batches that the restart lands well inside the file
 const RESTART_AT_BATCH = 10;
-
-/** The shipped slice's rows repeated, so the file is long; every line is still its own row identity. */
-function longUpload(dir: string): string {
-  const [header, ...rows] = gunzipSync(readFileSync(SLICE)).toString('utf8').trimEnd().split('\n');
-  const path = join(dir, 'long.csv');
-  writeFileSync(path, [header, ...Array.from({ length: COPIES }, () => rows).flat()].join('\n') + '\n');
-  return path;
-}
 
 describe('a broker restart in the middle of a file', () => {
   let broker: KafkaBroker;
@@ -42,7 +32,7 @@ describe('a broker restart in the middle of a file', () => {
   });
 
   test('loses no row and doubles none', async () => {
-    const path = longUpload(mkdtempSync(join(tmpdir(), 'ingest-restart-')));
+    const path = longUpload(mkdtempSync(join(tmpdir(), 'ingest-restart-')), COPIES);
     const producer = sharedProducer({ brokers: [broker.bootstrap], auth: 'plaintext' });
     const send = batchSender(producer, TOPIC.name);
     let batches = 0;
@@ -65,11 +55,17 @@ describe('a broker restart in the middle of a file', () => {
     assert.equal(report.produced, report.read);
 
     const seen = new Uint8Array(report.read + 2);
-    const total = await consumeToEnd(broker.bootstrap, TOPIC.name, ({ value }) => void seen[JSON.parse(value).line]++);
+    let completions = 0;
+    const total = await consumeToEnd(broker.bootstrap, TOPIC.name, ({ value }) => {
+      const record = JSON.parse(value);
+      if ('control' in record) completions++;
+      else seen[record.line]++;
+    });
     const lost = seen.subarray(2).filter((n) => n === 0).length;
     const doubled = seen.subarray(2).filter((n) => n > 1).length;
     assert.equal(lost, 0, 'rows lost');
     assert.equal(doubled, 0, 'rows duplicated');
-    assert.equal(total, report.read);
+    assert.equal(completions, 1, 'the completion record, once');
+    assert.equal(total, report.read + 1);
   });
 });

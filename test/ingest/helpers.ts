@@ -1,7 +1,20 @@
-/** What the ingest tests share: reading a topic back to its end, and the event schema check. */
+/** What the ingest tests share: a long upload, reading a topic back to its end, and the record schema checks. */
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { Kafka, logLevel } from 'kafkajs';
-import { PURCHASE_EVENT_JSON_SCHEMA, type PurchaseEventV1 } from '../../contract';
+import { PURCHASE_EVENT_JSON_SCHEMA, UPLOAD_COMPLETE_JSON_SCHEMA, type PurchaseEventV1, type UploadCompleteV1 } from '../../contract';
+
+export const SLICE = join(__dirname, '..', 'fixtures', 'purchases-slice.csv.gz'); // 7,716 rows
+
+/** The shipped slice's rows repeated `copies` times as `<dir>/long.csv`, so the file is long; every line is still its own row identity. */
+export function longUpload(dir: string, copies: number): string {
+  const [header, ...rows] = gunzipSync(readFileSync(SLICE)).toString('utf8').trimEnd().split('\n');
+  const path = join(dir, 'long.csv');
+  writeFileSync(path, [header, ...Array.from({ length: copies }, () => rows).flat()].join('\n') + '\n');
+  return path;
+}
 
 export interface Consumed {
   key: string;
@@ -48,13 +61,18 @@ export async function consumeToEnd(bootstrap: string, topic: string, onRecord: (
   return count;
 }
 
-const SCHEMA = PURCHASE_EVENT_JSON_SCHEMA;
+type Schema = { required: readonly string[]; properties: Record<string, Record<string, unknown>> };
 
 /** Checks an event against PURCHASE_EVENT_JSON_SCHEMA's fields, types and patterns (no validator dependency). */
-export function assertMatchesSchema(event: PurchaseEventV1): void {
-  assert.deepEqual(Object.keys(event).sort(), [...SCHEMA.required].sort());
-  for (const [field, rule] of Object.entries(SCHEMA.properties) as [keyof PurchaseEventV1, Record<string, unknown>][]) {
-    const value = event[field];
+export const assertMatchesSchema = (event: PurchaseEventV1): void => assertMatches(event, PURCHASE_EVENT_JSON_SCHEMA);
+/** The same for the completion record (UPLOAD_COMPLETE_JSON_SCHEMA). */
+export const assertMatchesUploadComplete = (record: UploadCompleteV1): void => assertMatches(record, UPLOAD_COMPLETE_JSON_SCHEMA);
+
+function assertMatches(object: object, schema: Schema): void {
+  const record = object as Record<string, unknown>;
+  assert.deepEqual(Object.keys(record).sort(), [...schema.required].sort());
+  for (const [field, rule] of Object.entries(schema.properties)) {
+    const value = record[field];
     if ('const' in rule) assert.equal(value, rule.const, field);
     if (value === null) {
       assert.ok(Array.isArray(rule.type) && rule.type.includes('null'), `${field} may not be null`);

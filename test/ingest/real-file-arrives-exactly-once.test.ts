@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse';
-import { CSV_COLUMNS, PURCHASE_EVENT_VERSION, TOPIC } from '../../contract';
-import { ingestFile } from '../../lambdas/ingest/ingest';
+import { CSV_COLUMNS, PURCHASE_EVENT_VERSION, TOPIC, type UploadCompleteV1 } from '../../contract';
+import { ingestFile } from '../../local/ingest/ingest-file';
 import { partitionFor } from '../../lambdas/ingest/partitioner';
 import { disconnectAll } from '../../lambdas/ingest/shared-producers';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
@@ -95,9 +95,11 @@ describe('the real upload arrives in Kafka exactly once, field for field', () =>
     const seen = new Uint8Array(report.read + 2);
     const lastLine = new Map<number, number>();
     let checkedSchema = 0;
+    const completions: UploadCompleteV1[] = [];
     const consumed = await consumeToEnd(broker.bootstrap, TOPIC.name, ({ key, value, partition }) => {
       const event = JSON.parse(value);
       assert.equal(event.source, report.source);
+      if ('control' in event) return void completions.push(event);
       assert.ok(event.line >= 2 && event.line < seen.length, `line ${event.line}`);
       seen[event.line]++;
       assert.equal(digest(value), expected.get(event.line), `line ${event.line}: ${value}`);
@@ -108,7 +110,8 @@ describe('the real upload arrives in Kafka exactly once, field for field', () =>
       lastLine.set(partition, event.line);
       if (checkedSchema++ % 1000 === 0) assertMatchesSchema(event);
     });
-    assert.equal(consumed, report.read, 'records in the topic');
+    assert.equal(consumed, report.read + 1, 'records in the topic: every row and the completion record');
+    assert.deepEqual(completions.map((c) => c.rows), [report.produced], 'one completion record, counting every row');
     assert.equal(seen.subarray(2).every((n) => n === 1), true, 'each line exactly once');
   });
 });

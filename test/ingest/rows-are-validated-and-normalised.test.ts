@@ -13,6 +13,7 @@ import { CSV_COLUMNS, EXAMPLE_ROW, LAMBDA_ENV, RULE_EXAMPLES } from '../../contr
 import { decompressIfGzip, physicalLines, type PhysicalLine } from '../../lambdas/ingest/lines';
 import { headerProblem, normaliseEventTime, normalisePrice, parseLine, realignShiftedRow, splitCsvLine, toPurchaseEvent } from '../../lambdas/ingest/row';
 import { clientOptions } from '../../lambdas/ingest/client';
+import { RecordAssembler } from '../../lambdas/ingest/records';
 import { partitionFor } from '../../lambdas/ingest/partitioner';
 import { connectionFromEnv } from '../../lambdas/shared/kafka-connection';
 import { assertMatchesSchema } from './helpers';
@@ -45,6 +46,18 @@ describe('lines', () => {
   test('a line of exactly the limit is kept whole even with CRLF split across chunks', async () => {
     const lines = await collect(physicalLines(chunked(Buffer.from('0123456789\r\nx'), 11), 10));
     assert.deepEqual(lines.map((l) => [l.text, l.tooLong]), [['0123456789', false], ['x', false]]);
+  });
+
+  test('a source failing mid-line yields what arrived of that line flagged cut, then the error', async () => {
+    async function* broken(): AsyncGenerator<Buffer> {
+      yield Buffer.from('h\nrow,1\nrow,2 but cu');
+      throw Object.assign(new Error('unexpected end of file'), { code: 'Z_BUF_ERROR' });
+    }
+    const seen: PhysicalLine[] = [];
+    await assert.rejects(async () => {
+      for await (const lines of physicalLines(broken(), 100)) seen.push(...lines);
+    }, /unexpected end of file/);
+    assert.deepEqual(seen.map((l) => [l.line, l.bytes.toString(), l.cut ?? false]), [[1, 'h', false], [2, 'row,1', false], [3, 'row,2 but cu', true]]);
   });
 
   test('gzip is detected by its magic bytes, even one byte at a time; plain text passes through', async () => {
@@ -130,8 +143,23 @@ describe('normalisation', () => {
     };
     assert.equal(reason(Buffer.from('x'), true), 'line_too_long');
     assert.equal(reason(Buffer.from([0x61, 0xc3, 0x28])), 'invalid_utf8');
-    assert.equal(reason(Buffer.from('  ')), 'empty_line');
+    assert.deepEqual(parseLine(Buffer.from('  '), false, 100, 's', 2), { blank: true }, 'a blank line is not a record, so not a rejection');
     assert.equal(reason(Buffer.from('a,b')), 'column_count');
+  });
+
+  test('a row with several bad fields names every one, in the contract order, in its errors and message', () => {
+    const fields = CSV_COLUMNS.map((column) => EXAMPLE_ROW[column]);
+    const bad = Object.assign([...fields], { 1: '00002294359932054536986', 5: 'sam\u0000sung', 6: '', 7: '000001515915625441993984' });
+    const outcome = toPurchaseEvent(bad, 's', 2);
+    assert.ok('rejection' in outcome);
+    assert.deepEqual(outcome.rejection.errors, [
+      { field: 'price', code: 'missing_price' },
+      { field: 'order_id', code: 'invalid_order_id' },
+      { field: 'user_id', code: 'invalid_user_id' },
+      { field: 'brand', code: 'invalid_brand' },
+    ]);
+    assert.equal(outcome.rejection.reason, 'missing_price');
+    for (const field of ['price', 'order_id', 'user_id', 'brand']) assert.match(outcome.rejection.message, new RegExp(`${field}: `));
   });
 
   test('every row of the shipped slice is accepted', () => {
@@ -141,6 +169,37 @@ describe('normalisation', () => {
       const outcome = parseLine(Buffer.from(row), false, 8192, 'slice', i + 2);
       assert.ok('event' in outcome, `line ${i + 2}: ${JSON.stringify(outcome)}`);
     }
+  });
+});
+
+describe('records', () => {
+  const assemble = (text: string) => {
+    const out: [number, string][] = [];
+    const records = new RecordAssembler(
+      (bytes, tooLong, line) => parseLine(bytes, tooLong, 200, 's', line),
+      (line, _bytes, outcome) => out.push([line, 'event' in outcome ? `ok ${outcome.event.brand}` : 'rejection' in outcome ? outcome.rejection.reason : 'blank']),
+      200,
+    );
+    text.split('\n').forEach((t, i) => records.take({ line: i + 2, bytes: Buffer.from(t), tooLong: false }));
+    records.end();
+    return out;
+  };
+  const row = (brand: string) => `2020-04-24 11:50:39 UTC,1,2,3,electronics.tablet,${brand},1.00,4`;
+
+  test('a quoted field spanning lines is one record, rejected once for its line break', () => {
+    assert.deepEqual(assemble(['2020-04-24 11:50:39 UTC,1,2,3,electronics.tablet,"sam', 'sung",1.00,4', row('apple')].join('\n')), [
+      [2, 'invalid_brand'],
+      [4, 'ok apple'],
+    ]);
+  });
+  test('a quote never soundly closed rejects its own line only; the lines after it are records again', () => {
+    assert.deepEqual(assemble([row('"sam'), row('apple'), row('so"ny'), '', row('lg')].join('\n')), [
+      [2, 'broken_quoting'],
+      [3, 'ok apple'],
+      [4, 'broken_quoting'],
+      [5, 'blank'],
+      [6, 'ok lg'],
+    ]);
   });
 });
 

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { FIREHOSE_BUFFER, PURCHASE_EVENT_JSON_SCHEMA, type PurchaseEventV1 } from '../../contract';
-import { ingestFile, type IngestReport } from '../../lambdas/ingest/ingest';
+import { FIREHOSE_BUFFER, PURCHASE_EVENT_JSON_SCHEMA, UPLOAD_COMPLETE_JSON_SCHEMA, type PurchaseEventV1 } from '../../contract';
+import type { IngestReport } from '../../lambdas/ingest/ingest';
+import { ingestFile } from '../../local/ingest/ingest-file';
 import { disconnectAll } from '../../lambdas/ingest/shared-producers';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
 import { writeGenerated } from '../../local/generator/write';
@@ -23,6 +24,8 @@ const ROOT = join(__dirname, '..', '..');
 const MiB = 2 ** 20;
 /** ~300 bytes per event: 60k rows make three full 5 MiB objects and a partial one. */
 const ROWS = 60_000;
+/** What ingest sends: every produced row, then the upload's completion record. */
+const records = () => ingest.produced + 1;
 
 let broker: KafkaBroker;
 let ingest: IngestReport;
@@ -74,12 +77,13 @@ test('objects are gzip JSON lines of at most 5 MiB, named and foldered as Fireho
     assert.ok(Math.abs(Date.now() - written) < 2 * 3600_000, `${object.key}: folder is the UTC hour of the write`);
     for (const line of object.lines) {
       const event = JSON.parse(line) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(event).sort(), [...PURCHASE_EVENT_JSON_SCHEMA.required].sort());
+      const schema = 'control' in event ? UPLOAD_COMPLETE_JSON_SCHEMA : PURCHASE_EVENT_JSON_SCHEMA;
+      assert.deepEqual(Object.keys(event).sort(), [...schema.required].sort());
     }
   }
   const { distinct, lines } = distinctRows(lake);
-  assert.equal(lines, ingest.produced, 'a clean run lands each row exactly once');
-  assert.equal(distinct, ingest.produced);
+  assert.equal(lines, records(), 'a clean run lands each record exactly once');
+  assert.equal(distinct, records());
 });
 
 test('a partial buffer is written when the buffer interval passes', async () => {
@@ -87,8 +91,8 @@ test('a partial buffer is written when the buffer interval passes', async () => 
   const sink = await startSink({ brokers: [broker.bootstrap], lake, groupId: 'interval-test', bufferBytes: 64 * MiB, intervalMs: 1500 });
   try {
     const deadline = Date.now() + 60_000;
-    while (sink.totals().rows < ingest.produced && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    assert.equal(sink.totals().rows, ingest.produced, 'everything landed without an explicit drain');
+    while (sink.totals().rows < records() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(sink.totals().rows, records(), 'everything landed without an explicit drain');
     assert.equal(sink.totals().objects, 1, 'one object: the 64 MiB buffer never filled, the interval closed it');
   } finally {
     await sink.stop();
@@ -122,7 +126,7 @@ test('SIGKILL after the first object, restart: every accepted row is in the lake
   const second = sinkProcess(lake, ['--until-drained']);
   assert.equal(await second.exited, 0);
   const { distinct, lines } = distinctRows(lake);
-  assert.equal(distinct, ingest.produced, 'count equality from CSV to lake on distinct (source, line)');
+  assert.equal(distinct, records(), 'count equality from CSV to lake on distinct (source, line), and the completion record');
   // At-least-once: rows of an object written but not yet committed come again; the clean job drops them.
   assert.ok(lines >= distinct);
   console.log(`# crash test: ${ingest.produced} produced, ${beforeRestart} landed before SIGKILL, ${lines} lines after restart (${lines - distinct} re-delivered)`);
