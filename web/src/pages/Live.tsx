@@ -2,7 +2,7 @@
  * The live view (issue 16): what the streaming job has computed from the events and purchases
  * topics, polled every few seconds, with the event time it is "as of" and how far behind the job is.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { LiveView } from '../../../contract';
 import type { ApiClient, Failure } from '../api';
 import { formatCategory, formatMoney, formatNumber } from '../format';
@@ -79,110 +79,78 @@ const Totals = ({ view, checkedAt }: { view: LiveView; checkedAt: number }) => {
   );
 };
 
-const Funnel = ({ view }: { view: LiveView }) => (
+interface Row {
+  key: string;
+  /** The first cell heads its row. */
+  cells: ReactNode[];
+}
+
+/** Every table of the page: a caption, column heads, rows headed by their first cell. */
+const Table = ({ caption, columns, rows }: { caption: string; columns: string[]; rows: Row[] }) => (
   <table>
-    <caption>Live funnel: sessions that did each step in the window</caption>
+    <caption>{caption}</caption>
     <thead>
       <tr>
-        <th scope="col">Window</th>
-        <th scope="col">Viewed</th>
-        <th scope="col">Carted</th>
-        <th scope="col">Bought</th>
-        <th scope="col">View → cart</th>
-        <th scope="col">Cart → purchase</th>
+        {columns.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
       </tr>
     </thead>
     <tbody>
-      {view.funnel.map((f) => (
-        <tr key={f.minutes}>
-          <th scope="row">last {f.minutes} min</th>
-          <td>{formatNumber(f.viewed)}</td>
-          <td>{formatNumber(f.carted)}</td>
-          <td>{formatNumber(f.bought)}</td>
-          <td>{percent(f.view_to_cart)}</td>
-          <td>{percent(f.cart_to_purchase)}</td>
+      {rows.map(({ key, cells: [head, ...rest] }) => (
+        <tr key={key}>
+          <th scope="row">{head}</th>
+          {rest.map((cell, i) => (
+            <td key={i}>{cell}</td>
+          ))}
         </tr>
       ))}
     </tbody>
   </table>
 );
 
+const Funnel = ({ view }: { view: LiveView }) => (
+  <Table
+    caption="Live funnel: sessions that did each step in the window"
+    columns={['Window', 'Viewed', 'Carted', 'Bought', 'View → cart', 'Cart → purchase']}
+    rows={view.funnel.map((f) => ({
+      key: String(f.minutes),
+      cells: [`last ${f.minutes} min`, formatNumber(f.viewed), formatNumber(f.carted), formatNumber(f.bought), percent(f.view_to_cart), percent(f.cart_to_purchase)],
+    }))}
+  />
+);
+
 const PerMinute = ({ view }: { view: LiveView }) => (
-  <table>
-    <caption>Events, purchases and orders per minute (latest first)</caption>
-    <thead>
-      <tr>
-        <th scope="col">Minute</th>
-        <th scope="col">Views</th>
-        <th scope="col">Carts</th>
-        <th scope="col">Purchases</th>
-        <th scope="col">Purchase revenue</th>
-        <th scope="col">Orders</th>
-      </tr>
-    </thead>
-    <tbody>
-      {view.per_minute
-        .slice(-10)
-        .reverse()
-        .map((m) => (
-          <tr key={m.minute}>
-            <th scope="row">{clock(m.minute)}</th>
-            <td>{formatNumber(m.events.view ?? 0)}</td>
-            <td>{formatNumber(m.events.cart ?? 0)}</td>
-            <td>{formatNumber(m.events.purchase ?? 0)}</td>
-            <td>{formatMoney(m.purchase_revenue)}</td>
-            <td>{formatNumber(m.orders)}</td>
-          </tr>
-        ))}
-    </tbody>
-  </table>
+  <Table
+    caption="Events, purchases and orders per minute (latest first)"
+    columns={['Minute', 'Views', 'Carts', 'Purchases', 'Purchase revenue', 'Orders']}
+    rows={view.per_minute
+      .slice(-10)
+      .reverse()
+      .map((m) => ({
+        key: m.minute,
+        cells: [clock(m.minute), formatNumber(m.events.view ?? 0), formatNumber(m.events.cart ?? 0), formatNumber(m.events.purchase ?? 0), formatMoney(m.purchase_revenue), formatNumber(m.orders)],
+      }))}
+  />
 );
 
 const Trending = ({ view }: { view: LiveView }) => (
   <div className="live-trending">
-    <table>
-      <caption>Trending products (views, then carts)</caption>
-      <thead>
-        <tr>
-          <th scope="col">Product</th>
-          <th scope="col">Category</th>
-          <th scope="col">Views</th>
-          <th scope="col">Carts</th>
-        </tr>
-      </thead>
-      <tbody>
-        {view.trending.products.map((p) => (
-          <tr key={p.product_id}>
-            <th scope="row">
-              {p.product_id}
-              {p.brand ? ` · ${p.brand}` : ''}
-            </th>
-            <td>{formatCategory(p.category_path.join('.') || null)}</td>
-            <td>{formatNumber(p.views)}</td>
-            <td>{formatNumber(p.carts)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-    <table>
-      <caption>Trending categories</caption>
-      <thead>
-        <tr>
-          <th scope="col">Category</th>
-          <th scope="col">Views</th>
-          <th scope="col">Carts</th>
-        </tr>
-      </thead>
-      <tbody>
-        {view.trending.categories.map((c) => (
-          <tr key={c.category}>
-            <th scope="row">{formatCategory(c.category)}</th>
-            <td>{formatNumber(c.views)}</td>
-            <td>{formatNumber(c.carts)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      caption="Trending products (views, then carts)"
+      columns={['Product', 'Category', 'Views', 'Carts']}
+      rows={view.trending.products.map((p) => ({
+        key: p.product_id,
+        cells: [`${p.product_id}${p.brand ? ` · ${p.brand}` : ''}`, formatCategory(p.category_path.join('.') || null), formatNumber(p.views), formatNumber(p.carts)],
+      }))}
+    />
+    <Table
+      caption="Trending categories"
+      columns={['Category', 'Views', 'Carts']}
+      rows={view.trending.categories.map((c) => ({ key: c.category, cells: [formatCategory(c.category), formatNumber(c.views), formatNumber(c.carts)] }))}
+    />
   </div>
 );
 
