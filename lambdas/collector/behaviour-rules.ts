@@ -37,7 +37,8 @@ const eventTimeMs = (value: string | null): number | null => {
   const parts = value === null ? null : TIME.exec(value);
   if (!parts) return null;
   const ms = Date.parse(`${parts[1]}T${parts[2]}Z`);
-  return Number.isNaN(ms) ? null : ms;
+  // Date.parse rolls 2019-02-30 over into March; Spark's parser (and so the clean step) refuses it.
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== `${parts[1]}T${parts[2]}` ? null : ms;
 };
 
 const fail = (reason: BehaviourRejectReason, field: string, value: unknown): BehaviourOutcome => ({
