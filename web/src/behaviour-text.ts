@@ -31,7 +31,7 @@ export const funnelSentence = (row: FunnelRow, unit: FunnelUnit): string => {
   ];
   const abandoned = row.with_any_cart > 0 ? ` ${formatRate(row.cart_abandonment)} of the ${formatNumber(row.with_any_cart)} ${plural(unit, row.with_any_cart)} with a cart bought nothing after it.` : '';
   const offPath = row.with_any_purchase - purchase;
-  const direct = offPath > 0 ? ` ${formatNumber(row.with_any_purchase)} ${plural(unit, row.with_any_purchase)} bought something at all; the other ${formatNumber(offPath)} bought without a cart after a view, which the funnel does not count.` : '';
+  const direct = offPath > 0 ? ` ${formatNumber(row.with_any_purchase)} ${plural(unit, row.with_any_purchase)} bought something at all; the other ${formatNumber(offPath)} did not go view, cart, purchase in that order, so the funnel does not count them.` : '';
   return `${parts.join(' ')}${abandoned}${direct}`;
 };
 
