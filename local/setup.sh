@@ -7,6 +7,15 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== setup: %s\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
+# A pom's runtime jars into its target/lib. Maven 3.8 prints bare colour-reset escapes even with -q -B,
+# so its output is shown only when it fails.
+maven_copy_deps() {
+  local log; log=$(mktemp)
+  if ! mvn -q -B -f "$1" dependency:copy-dependencies -DoutputDirectory=target/lib -DincludeScope=runtime >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"; exit 1
+  fi
+  rm -f "$log"
+}
 apt_install() {
   [ "$(id -u)" = 0 ] || { echo "setup: need root to apt-get install $*; install them and re-run" >&2; exit 1; }
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
@@ -30,14 +39,14 @@ fi
 kafka_lib=local/kafka/target/lib
 if [ ! -f "$kafka_lib/.complete" ] || [ local/kafka/pom.xml -nt "$kafka_lib/.complete" ]; then
   step "Apache Kafka jars from Maven Central"
-  mvn -q -B -f local/kafka/pom.xml dependency:copy-dependencies -DoutputDirectory=target/lib -DincludeScope=runtime
+  maven_copy_deps local/kafka/pom.xml
   touch "$kafka_lib/.complete"
 fi
 
 spark_kafka_lib=local/realtime/target/lib
 if [ ! -f "$spark_kafka_lib/.complete" ] || [ local/realtime/pom.xml -nt "$spark_kafka_lib/.complete" ]; then
   step "Spark's Kafka source (the streaming job) from Maven Central"
-  mvn -q -B -f local/realtime/pom.xml dependency:copy-dependencies -DoutputDirectory=target/lib -DincludeScope=runtime
+  maven_copy_deps local/realtime/pom.xml
   touch "$spark_kafka_lib/.complete"
 fi
 
