@@ -44,9 +44,10 @@ def restore(store):
 class LiveSink:
     """foreachBatch target: partial -> batch file -> fold -> live view, and now and then a compaction."""
 
-    def __init__(self, store, log):
+    def __init__(self, store, log, partitions=0):
         self.store = store
         self.log = log
+        self.partitions = partitions
         self.state = restore(store)
         log("restored through batch %d (%d events so far)" % (self.state["batch_id"], sum(self.state["totals"]["events"].values())))
 
@@ -55,7 +56,7 @@ class LiveSink:
             self.log("batch %d was folded before the restart; skipped" % batch_id)
             return
         started = time.time()
-        partial = partials.collect(records.parse(batch), batch_id)
+        partial = partials.collect(records.parse(batch.coalesce(self.partitions) if self.partitions else batch), batch_id)
         self.store.put(batch_key(batch_id), partial)
         live.fold(self.state, partial)
         self.store.put(LAKE["liveKey"], live.view(self.state, int(time.time() * 1000)))
@@ -74,6 +75,12 @@ def add_arguments(parser):
     parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers")
     parser.add_argument("--lake", required=True, help="lake root (folder or s3://bucket): checkpoint and live view under realtime/")
     parser.add_argument("--auth", choices=("plaintext", "iam"), default="plaintext")
+    parser.add_argument(
+        "--batch-partitions",
+        type=int,
+        default=0,
+        help="read each micro-batch in this many tasks instead of one per Kafka partition (0); on few cores, fewer tasks cost less",
+    )
 
 
 def start(spark, args, log):
@@ -82,7 +89,7 @@ def start(spark, args, log):
     source = spark.readStream.format("kafka").options(**kafka_options(args.bootstrap, args.auth)).load()
     return (
         source.writeStream.queryName("recstream-realtime")
-        .foreachBatch(LiveSink(store, log))
+        .foreachBatch(LiveSink(store, log, args.batch_partitions))
         .option("checkpointLocation", args.lake.rstrip("/") + "/" + LAKE["checkpointPrefix"])
         .trigger(processingTime="%d seconds" % REALTIME["triggerSeconds"])
         .start()

@@ -22,13 +22,13 @@ const sparkKafkaJars = (): string => {
     .join(',');
 };
 
-/** Loopback only, no UI; two shuffle partitions for the small per-batch aggregates. */
+/** Loopback only, no UI; one task per stage: a micro-batch's fixed cost grows with its task count, and two shared cores gain nothing from more. */
 const CONF = [
   'spark.ui.enabled=false',
   'spark.driver.host=127.0.0.1',
   'spark.driver.bindAddress=127.0.0.1',
   'spark.ui.showConsoleProgress=false',
-  'spark.sql.shuffle.partitions=2',
+  'spark.sql.shuffle.partitions=1',
 ];
 
 export interface RealtimeJob {
@@ -64,6 +64,8 @@ export const startRealtimeJob = (options: RealtimeJobOptions): RealtimeJob => {
     options.bootstrap,
     '--lake',
     options.lake,
+    '--batch-partitions',
+    '1',
   ];
   const log = createWriteStream(options.logFile, { flags: 'a' });
   log.write(`\n$ spark-submit ${args.join(' ')}\n`);
