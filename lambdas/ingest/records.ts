@@ -15,7 +15,7 @@ export type ParseRecord = (bytes: Buffer, tooLong: boolean, line: number) => Row
 export type SettleRecord = (line: number, bytes: Buffer, outcome: RowOutcome) => void;
 
 const NEWLINE = Buffer.from('\n');
-const INCOMPLETE: RowOutcome = { rejection: { reason: 'incomplete_line', message: 'the upload ends inside this line (truncated or corrupt gzip): its end is missing' } };
+const INCOMPLETE: RowOutcome = { rejection: { reason: 'incomplete_line', message: 'the upload stopped inside this line (truncated or corrupt gzip, or a failed read): its end is missing' } };
 
 const opensQuote = (outcome: RowOutcome): boolean => 'rejection' in outcome && outcome.rejection.unclosed === true;
 
