@@ -24,7 +24,7 @@ import { createClusterTask, sparkBundle } from './cluster';
 import { revokeEmrRulesOnDelete } from './emr-rule-revoker';
 import { emrSecurityGroups } from './security-groups';
 import { pipelineStateMachine } from './state-machine';
-import { sparkJobs } from './steps';
+import { behaviourJobs, sparkJobs } from './steps';
 
 export interface ProcessingProps {
   config: RecstreamConfig;
@@ -44,8 +44,16 @@ export class Processing extends Construct {
     const securityGroups = emrSecurityGroups(this, network);
     revokeEmrRulesOnDelete(this, securityGroups, config);
     const createCluster = createClusterTask(this, { config, network, lake, securityGroups, bundle });
-    const jobs = sparkJobs((key) => `s3://${lake.bucketName}/${key}`, config.als);
-    this.stateMachine = pipelineStateMachine(this, { config, createCluster, jobs, bundle, lake, loader: props.loader });
+    const lakeUrl = (key: string) => `s3://${lake.bucketName}/${key}`;
+    this.stateMachine = pipelineStateMachine(this, {
+      config,
+      createCluster,
+      jobs: sparkJobs(lakeUrl, config.als),
+      behaviour: behaviourJobs(lakeUrl),
+      bundle,
+      lake,
+      loader: props.loader,
+    });
 
     if (config.schedule) {
       new events.Rule(this, 'Schedule', {

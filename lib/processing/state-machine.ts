@@ -1,6 +1,7 @@
 /**
  * The pipeline's state machine: createCluster → one EMR step per Spark job →
- * terminate → load the recommendations into DynamoDB.
+ * (when raw/events/ holds any object) the behaviour steps → terminate → load the
+ * recommendations and the customers' behaviour into DynamoDB.
  *
  * No cluster is left running:
  * - every step has a Catch that terminates the cluster before failing;
@@ -21,16 +22,23 @@ import { exempt, resourceFinding, wildcards } from '../nag';
 import { logGroup } from '../storage';
 import type { SparkBundle } from './cluster';
 
+type Job = { job: string; args: string[] };
+
 export interface PipelineProps {
   config: RecstreamConfig;
   createCluster: tasks.EmrCreateCluster;
-  jobs: Array<{ job: string; args: string[] }>;
+  jobs: Job[];
+  /**
+   * Run after `jobs` only when `rawPrefix` holds an object: a store that uploads purchases only
+   * (no events yet) keeps a green pipeline instead of failing in the sessions step on missing input.
+   */
+  behaviour: { jobs: Job[]; rawPrefix: string };
   bundle: SparkBundle;
   lake: s3.IBucket;
   loader: lambda.IFunction;
 }
 
-export function pipelineStateMachine(scope: Construct, { config, createCluster, jobs, bundle, lake, loader }: PipelineProps): sfn.StateMachine {
+export function pipelineStateMachine(scope: Construct, { config, createCluster, jobs, behaviour, bundle, lake, loader }: PipelineProps): sfn.StateMachine {
   const clusterId = sfn.JsonPath.stringAt('$.cluster.ClusterId');
   const failed = new sfn.Fail(scope, 'PipelineFailed', { error: 'SparkPipelineFailed', causePath: '$.error.Cause' });
   const terminateAfterFailure = new tasks.EmrTerminateCluster(scope, 'TerminateAfterFailure', { clusterId, resultPath: sfn.JsonPath.DISCARD });
@@ -38,8 +46,7 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
   terminateAfterFailure.next(failed);
 
   createCluster.addCatch(failed, { resultPath: '$.error' });
-  let chain: sfn.INextable & sfn.IChainable = createCluster;
-  for (const { job, args } of jobs) {
+  const emrStep = ({ job, args }: Job): tasks.EmrAddStep => {
     const step = new tasks.EmrAddStep(scope, `Step-${job}`, {
       stateName: `Spark ${job}`,
       clusterId,
@@ -52,10 +59,35 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
       resultPath: sfn.JsonPath.DISCARD,
     });
     step.addCatch(terminateAfterFailure, { resultPath: '$.error' });
-    chain.next(step);
-    chain = step;
-  }
+    return step;
+  };
+  const inOrder = (steps: tasks.EmrAddStep[]): tasks.EmrAddStep[] => {
+    steps.slice(1).forEach((step, i) => steps[i].next(step));
+    return steps;
+  };
+  const purchases = inOrder(jobs.map(emrStep));
+  createCluster.next(purchases[0]);
   const terminate = new tasks.EmrTerminateCluster(scope, 'TerminateCluster', { clusterId, resultPath: sfn.JsonPath.DISCARD });
+  // One ListObjectsV2 (MaxKeys 1) decides whether the behaviour steps have input.
+  const findEvents = new tasks.CallAwsService(scope, 'FindEvents', {
+    stateName: 'Look for behaviour events',
+    service: 's3',
+    action: 'listObjectsV2',
+    parameters: { Bucket: lake.bucketName, Prefix: behaviour.rawPrefix, MaxKeys: 1 },
+    iamAction: 's3:ListBucket',
+    iamResources: [lake.bucketArn],
+    resultSelector: { 'count.$': '$.KeyCount' },
+    resultPath: '$.events',
+  });
+  findEvents.addCatch(terminateAfterFailure, { resultPath: '$.error' });
+  const behaviourSteps = inOrder(behaviour.jobs.map(emrStep));
+  behaviourSteps[behaviourSteps.length - 1].next(terminate);
+  purchases[purchases.length - 1].next(findEvents);
+  findEvents.next(
+    new sfn.Choice(scope, 'AnyEvents', { stateName: 'Any behaviour events?' })
+      .when(sfn.Condition.numberGreaterThan('$.events.count', 0), behaviourSteps[0])
+      .otherwise(terminate),
+  );
   terminate.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(30), maxAttempts: 5, backoffRate: 2 });
   terminate.addCatch(failed, { resultPath: '$.error' });
   const load = new tasks.LambdaInvoke(scope, 'LoadRecommendations', {
@@ -66,7 +98,6 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
     resultPath: '$.loaded',
   });
   load.addCatch(failed, { resultPath: '$.error' });
-  chain.next(terminate);
   terminate.next(load).next(new sfn.Succeed(scope, 'Done'));
 
   const stateMachine = new sfn.StateMachine(scope, 'Pipeline', {

@@ -1,11 +1,15 @@
 /**
- * The Spark step plan on the lake bucket: contract/pipeline.ts's purchases plan (the twin and the jobs'
- * tests run the same one), then its behaviour plan, in one execution.
+ * The Spark step plans on the lake bucket: contract/pipeline.ts's purchases plan (the twin and the jobs'
+ * tests run the same one), then its behaviour plan in the same execution (state-machine.ts runs it when
+ * events have landed).
  */
-import { behaviourSteps, sparkSteps, type AlsSettings, type BehaviourStep, type SparkStep } from '../../contract';
+import { BEHAVIOUR_LAKE, behaviourSteps, sparkSteps, type AlsSettings, type BehaviourStep, type SparkStep } from '../../contract';
 
 /** `main.py <job>` arguments with the deployment's ALS settings; keys resolved by `lakeUrl`. */
-export const sparkJobs = (lakeUrl: (key: string) => string, als: AlsSettings): Array<SparkStep | BehaviourStep> => [
-  ...sparkSteps(lakeUrl, als),
-  ...behaviourSteps(lakeUrl),
-];
+export const sparkJobs = (lakeUrl: (key: string) => string, als: AlsSettings): SparkStep[] => sparkSteps(lakeUrl, als);
+
+/** The behaviour jobs and the raw prefix whose objects they need. */
+export const behaviourJobs = (lakeUrl: (key: string) => string): { jobs: BehaviourStep[]; rawPrefix: string } => ({
+  jobs: behaviourSteps(lakeUrl),
+  rawPrefix: BEHAVIOUR_LAKE.rawPrefix,
+});

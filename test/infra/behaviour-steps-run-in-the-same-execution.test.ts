@@ -1,5 +1,6 @@
 // Issue 15.7: the behaviour jobs run in the pipeline's one Step Functions execution after the purchases jobs
-// (sessions first, then funnel, intent, categories), each catching into terminate → fail; EMR may write only
+// (sessions first, then funnel, intent, categories), each catching into terminate → fail, and only when
+// raw/events/ holds an object (a purchases-only store keeps a green pipeline); EMR may write only
 // their lake prefixes; the loader reads the session table and the API the behaviour documents, not the models.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -18,9 +19,20 @@ const objectGrants = (roleId: string, action: string): string[] =>
 test('sessions → funnel → intent → categories follow the purchases steps in the same execution, on the lake root', () => {
   const names = steps.map(([, st]) => st.Parameters.Step.Name);
   const purchases = sparkSteps(() => '').map((p) => p.job);
-  assert.deepEqual(names, [...purchases, ...behaviourSteps(() => '').map((b) => b.job)]);
+  const behaviour = behaviourSteps(() => '').map((b) => b.job);
+  assert.deepEqual([...names].sort(), [...purchases, ...behaviour].sort());
   const byName = Object.fromEntries(steps.map(([state, st]) => [st.Parameters.Step.Name, { state, st }]));
-  assert.equal(States[byName[purchases[purchases.length - 1]].state].Next, byName.sessions.state);
+  // The purchases steps lead to the events check; when it finds an object, the behaviour steps run in order.
+  const find = States[States[byName[purchases[purchases.length - 1]].state].Next];
+  assert.match(find.Resource, /:states:::aws-sdk:s3:listObjectsV2$/);
+  assert.equal(find.Parameters.Prefix, BEHAVIOUR_LAKE.rawPrefix);
+  assert.equal(find.Parameters.MaxKeys, 1);
+  assert.match(States[find.Catch[0].Next].Resource, /terminateCluster/);
+  const choice = States[find.Next];
+  assert.equal(choice.Type, 'Choice');
+  assert.deepEqual(choice.Choices, [{ Variable: '$.events.count', NumericGreaterThan: 0, Next: byName.sessions.state }]);
+  assert.equal(choice.Default, 'TerminateCluster', 'no events: the behaviour steps are skipped, not failed');
+  behaviour.slice(1).forEach((job, i) => assert.equal(States[byName[behaviour[i]].state].Next, byName[job].state));
   assert.equal(States[byName.categories.state].Next, 'TerminateCluster');
   for (const job of ['sessions', 'funnel', 'intent', 'categories']) {
     const { st } = byName[job];
@@ -31,6 +43,13 @@ test('sessions → funnel → intent → categories follow the purchases steps i
   }
   const sessions: string[] = byName.sessions.st.Parameters.Step.HadoopJarStep.Args;
   assert.match(sessions[sessions.indexOf('--input') + 1], new RegExp(`/${BEHAVIOUR_LAKE.rawPrefix}$`));
+});
+
+test('the state machine may list the lake bucket (the events check), nothing more of S3', () => {
+  const machineRole = JSON.stringify(single(s, 'AWS::StepFunctions::StateMachine')[1].Properties?.RoleArn).match(/"([A-Za-z0-9]+Role[A-Za-z0-9]*)"/)![1];
+  const s3 = statementsOfRole(s, machineRole).filter((st) => actionsOf(st).some((a) => a.startsWith('s3:')));
+  assert.deepEqual(s3.flatMap(actionsOf), ['s3:ListBucket']);
+  assert.match(JSON.stringify(s3[0].Resource), /Lake/);
 });
 
 test('EMR nodes read raw/events/ and write the behaviour prefixes, not the Firehose error prefix', () => {
