@@ -8,7 +8,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from behaviour_jobs.common import progress  # noqa: E402
+from recstream_jobs.progress import progress  # noqa: E402
 from realtime_jobs import stream  # noqa: E402
 from recstream_jobs.io import spark_session  # noqa: E402
 

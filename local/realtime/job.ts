@@ -98,9 +98,13 @@ export const startRealtimeJob = (options: RealtimeJobOptions): RealtimeJob => {
     started = ok;
     failed = fail;
   });
+  // The log's folder may be gone by the time anyone reads a failure: its last lines go into the error.
+  const recent: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       log.write(`${line}\n`);
+      recent.push(line);
+      if (recent.length > 20) recent.shift();
       if (line.startsWith('[realtime ')) {
         options.note?.(line);
         if (line.includes('] streaming ')) started();
@@ -110,7 +114,7 @@ export const startRealtimeJob = (options: RealtimeJobOptions): RealtimeJob => {
   void exited.then((code) => {
     process.removeListener('exit', onExit);
     log.end();
-    failed(new Error(`the streaming job exited (${code}) before it was streaming; log ${options.logFile}`));
+    failed(new Error(`the streaming job exited (${code}) before it was streaming; log ${options.logFile}:\n${recent.join('\n')}`));
   });
   const end = async (signal: NodeJS.Signals) => {
     killGroup(signal);
