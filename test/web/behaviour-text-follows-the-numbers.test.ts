@@ -27,7 +27,7 @@ test('rates and durations are written the one way the page uses', () => {
 test('the funnel sentence states the counts and rates of the row, and purchases off the path only when there are some', () => {
   const text = funnelSentence(row(1000, 40, 10, 50, 30), 'session');
   assert.match(text, /^Of 1,000 sessions with a view, 40 \(4\.0%\) added to the cart after viewing and 10 \(1\.0% of those viewing\) bought after that cart\./);
-  assert.match(text, /80\.0% of the 50 sessions with a cart bought nothing after it\./);
+  assert.match(text, /80\.0% of the 50 sessions with a cart bought nothing after their first cart\./);
   assert.match(text, /30 sessions bought something at all; the other 20 did not go view, cart, purchase in that order/);
   assert.doesNotMatch(funnelSentence(row(1000, 40, 10, 50, 10), 'user'), /at all/);
   assert.equal(funnelSentence(row(1, 0, 0, 0, 0), 'user').startsWith('Of 1 user with a view'), true);

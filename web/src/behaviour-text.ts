@@ -29,7 +29,7 @@ export const funnelSentence = (row: FunnelRow, unit: FunnelUnit): string => {
     `Of ${formatNumber(view)} ${plural(unit, view)} with a view, ${formatNumber(cart)} (${formatRate(row.conversion.view_to_cart)}) added to the cart after viewing`,
     `and ${formatNumber(purchase)} (${formatRate(row.conversion.view_to_purchase)} of those viewing) bought after that cart.`,
   ];
-  const abandoned = row.with_any_cart > 0 ? ` ${formatRate(row.cart_abandonment)} of the ${formatNumber(row.with_any_cart)} ${plural(unit, row.with_any_cart)} with a cart bought nothing after it.` : '';
+  const abandoned = row.with_any_cart > 0 ? ` ${formatRate(row.cart_abandonment)} of the ${formatNumber(row.with_any_cart)} ${plural(unit, row.with_any_cart)} with a cart bought nothing after their first cart.` : '';
   const offPath = row.with_any_purchase - purchase;
   const direct = offPath > 0 ? ` ${formatNumber(row.with_any_purchase)} ${plural(unit, row.with_any_purchase)} bought something at all; the other ${formatNumber(offPath)} did not go view, cart, purchase in that order, so the funnel does not count them.` : '';
   return `${parts.join(' ')}${abandoned}${direct}`;
