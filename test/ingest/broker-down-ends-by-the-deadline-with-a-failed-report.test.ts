@@ -9,14 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ingestReportKeyFor } from '../../contract';
 import { ingestFile } from '../../local/ingest/ingest-file';
 import type { IngestReport } from '../../lambdas/ingest/ingest';
 import { IngestFailed } from '../../lambdas/ingest/upload';
-import { disconnectAll } from '../../lambdas/ingest/shared-producers';
-import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
-import { longUpload } from './helpers';
+import { brokerForSuite, longUpload } from './helpers';
 
 const TOPIC = { name: 'broker-stays-down', partitions: 3 };
 /** Short, so the test is fast; the Lambda's is its remaining time minus 30 s. */
@@ -27,17 +25,10 @@ const SLACK_MS = 3_000;
 const COPIES = 40;
 
 describe('a broker that stays down', () => {
-  let broker: KafkaBroker;
-  before(async () => {
-    broker = await startBroker();
-    await ensureTopic(broker.bootstrap, TOPIC);
-  });
-  after(async () => {
-    await disconnectAll();
-    await broker?.stop().catch(() => undefined);
-  });
+  const brokerOf = brokerForSuite(TOPIC);
 
   test('ends the run by its deadline with a failed report, and throws', async () => {
+    const broker = brokerOf();
     const path = longUpload(mkdtempSync(join(tmpdir(), 'ingest-down-')), COPIES);
     const started = Date.now();
     let stopping: Promise<void> | undefined;

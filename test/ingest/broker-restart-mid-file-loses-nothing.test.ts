@@ -8,31 +8,23 @@ import assert from 'node:assert/strict';
 import { createReadStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ingestStream, type IngestReport } from '../../lambdas/ingest/ingest';
 import { batchSender } from '../../lambdas/ingest/producer';
 import type { KafkaRecord } from '../../lambdas/ingest/record-batch';
-import { disconnectAll, sharedProducer } from '../../lambdas/ingest/shared-producers';
-import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
-import { consumeToEnd, longUpload } from './helpers';
+import { sharedProducer } from '../../lambdas/ingest/shared-producers';
+import { brokerForSuite, consumeToEnd, longUpload } from './helpers';
 
 const TOPIC = { name: 'restart-mid-file', partitions: 6 };
 const COPIES = 20; // ~150k rows: enough batches that the restart lands well inside the file
 const RESTART_AT_BATCH = 10;
 
 describe('a broker restart in the middle of a file', () => {
-  let broker: KafkaBroker;
-  before(async () => {
-    broker = await startBroker();
-    await ensureTopic(broker.bootstrap, TOPIC);
-  });
-  after(async () => {
-    await disconnectAll();
-    await broker?.stop();
-  });
+  const brokerOf = brokerForSuite(TOPIC);
 
   test('loses no row and doubles none', async () => {
     const path = longUpload(mkdtempSync(join(tmpdir(), 'ingest-restart-')), COPIES);
+    const broker = brokerOf();
     const producer = sharedProducer({ brokers: [broker.bootstrap], auth: 'plaintext' });
     const send = batchSender(producer, TOPIC.name);
     let batches = 0;

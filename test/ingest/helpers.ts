@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { after, before } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
+import type { TopicSpec } from '../../lambdas/create-topic/topic';
+import { disconnectAll } from '../../lambdas/ingest/shared-producers';
+import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
 import { PURCHASE_EVENT_JSON_SCHEMA, UPLOAD_COMPLETE_JSON_SCHEMA, type PurchaseEventV1, type UploadCompleteV1 } from '../../contract';
 
 export const SLICE = join(__dirname, '..', 'fixtures', 'purchases-slice.csv.gz'); // 7,716 rows
@@ -14,6 +18,20 @@ export function longUpload(dir: string, copies: number): string {
   const path = join(dir, 'long.csv');
   writeFileSync(path, [header, ...Array.from({ length: copies }, () => rows).flat()].join('\n') + '\n');
   return path;
+}
+
+/** A broker with `topic`, started before the enclosing suite's tests and stopped (with the shared producers) after them. */
+export function brokerForSuite(topic: TopicSpec): () => KafkaBroker {
+  let broker: KafkaBroker | undefined;
+  before(async () => {
+    broker = await startBroker();
+    await ensureTopic(broker.bootstrap, topic);
+  });
+  after(async () => {
+    await disconnectAll();
+    await broker?.stop().catch(() => undefined); // a test may have stopped it already
+  });
+  return () => broker!;
 }
 
 export interface Consumed {
