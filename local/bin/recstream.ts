@@ -8,6 +8,7 @@
  * Usage texts and argument checks live in ./usage.ts; exit codes in ../pipeline/exit-codes.ts.
  */
 import { existsSync, statSync } from 'node:fs';
+import { UPLOAD_SUFFIXES } from '../../contract';
 import { DEFAULT_BEHAVIOUR_SEED } from '../generator/behaviour';
 import { writeBehaviourCsv } from '../generator/behaviour-write';
 import { DEFAULT_SEED } from '../generator/generate';
@@ -111,6 +112,9 @@ const runCommand = async (args: string[]): Promise<number> => {
   if (!values) return EXIT.ok;
   if (values.csv !== undefined) {
     if (!existsSync(values.csv) || !statSync(values.csv).isFile()) throw new UsageError(`--csv ${values.csv}: no such file`, RUN_USAGE);
+    // The landing bucket's trigger fires only for these names (as on AWS): any other upload would wait for an ingest that never comes.
+    if (!UPLOAD_SUFFIXES.some((suffix) => values.csv!.endsWith(suffix)))
+      throw new UsageError(`--csv ${values.csv}: the name must end in ${UPLOAD_SUFFIXES.join(' or ')}, as uploads to the landing bucket must`, RUN_USAGE);
     if (values.rows !== undefined || values.seed !== undefined)
       throw new UsageError('--rows and --seed shape the generated demo data; they cannot go with --csv', RUN_USAGE);
   }
