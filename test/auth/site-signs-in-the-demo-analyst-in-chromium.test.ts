@@ -92,8 +92,8 @@ describe('sign-in on the site in Chromium', { skip }, () => {
       await confirm.waitFor();
       assert.equal(await page.title(), 'Sign out of recstream? · recstream');
       assert.equal(await page.locator('header').innerText(), 'recstream', 'the site’s header, not the provider’s bare page');
-      assert.match(await page.evaluate(() => getComputedStyle(document.body).fontFamily), /^system-ui,/, 'the system fonts, none downloaded');
-      assert.equal(await confirm.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(31, 95, 139)', 'the site’s accent colour');
+      assert.match(await page.locator('body').evaluate((body) => body.ownerDocument.defaultView!.getComputedStyle(body).fontFamily), /^system-ui,/, 'the system fonts, none downloaded');
+      assert.equal(await confirm.evaluate((b) => b.ownerDocument.defaultView!.getComputedStyle(b).backgroundColor), 'rgb(31, 95, 139)', 'the site’s accent colour');
       await page.screenshot({ path: screenshotPath('sign-out-confirm'), fullPage: true });
       await confirm.click();
       await onSignInPage(page, site);
