@@ -9,6 +9,7 @@
  * Options: --rate N events/s (default 2000), --seconds S of steady load (default 60), --backlog N (default 200000).
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
@@ -139,6 +140,7 @@ const main = async () => {
     await producer.disconnect();
     await server.close();
     await twin.stop();
+    rmSync(lake, { recursive: true, force: true });
   }
 };
 
