@@ -13,6 +13,7 @@ export * from './purchase-event';
 export * from './behaviour-event';
 export * from './behaviour-serving';
 export * from './streaming';
+export * from './upload-kind';
 export * from './realtime';
 export * from './lake';
 export * from './serving';

@@ -5,11 +5,12 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { PURCHASE_EVENT_VERSION, UPLOAD_COMPLETE, type PurchaseEventV1, type UploadCompleteV1 } from '../../contract';
+import { BEHAVIOUR_CSV_COLUMNS, PURCHASE_EVENT_VERSION, UPLOAD_COMPLETE, type PurchaseEventV1, type UploadCompleteV1, type UploadKind } from '../../contract';
+import { parseEventLine, uploadKindOf } from './event-row';
 import { decompressIfGzip, physicalLines } from './lines';
 import { RecordAssembler } from './records';
 import { PipelinedSender, type SendBatch } from './pipelined-sender';
-import { headerProblem, parseLine, type FieldError, type Rejection, type RejectReason, type RowOutcome } from './row';
+import { headerProblem, parseLine, type FieldError, type Rejection, type RowOutcome } from './row';
 import type { KafkaRecord } from './record-batch';
 import { DEFAULT_TUNING, type ProducerTuning } from './tuning';
 
@@ -27,6 +28,8 @@ export type IngestStatus =
 export interface IngestReport {
   /** `<bucket>/<key>@<etag>`: with `line`, the identity of every produced row. */
   source: string;
+  /** What the header says the upload is (contract uploadKindOfHeader); absent when the header is neither. */
+  kind?: UploadKind;
   status: IngestStatus;
   error?: string;
   /** Records read: the header, blank lines and the continuation lines of a multi-line record excluded. With status `ok`, read = produced + rejected. */
@@ -34,7 +37,7 @@ export interface IngestReport {
   /** Rows acknowledged by all in-sync replicas. */
   produced: number;
   rejected: number;
-  rejectedByReason: Partial<Record<RejectReason, number>>;
+  rejectedByReason: Partial<Record<Rejection['reason'], number>>;
   /** Produced rows that had the export's shifted-columns defect and were moved back (see row.ts). */
   realigned: number;
   /** Empty or all-blank lines: not records, so neither read nor rejected. */
@@ -46,7 +49,7 @@ export interface IngestReport {
 export interface QuarantinedRow {
   /** The record's first physical line. */
   line: number;
-  reason: RejectReason;
+  reason: Rejection['reason'];
   message: string;
   /** Every bad field, for rows rejected by their fields (`reason` is the first). */
   errors?: FieldError[];
@@ -68,7 +71,9 @@ export interface IngestOptions {
   /** Rows between progress callbacks. */
   progressEvery?: number;
   tuning?: ProducerTuning;
+  /** The purchases topic (default TOPIC); events go to `eventsTopic` (default EVENTS_TOPIC). */
   topic?: string;
+  eventsTopic?: string;
   /** Epoch ms after which the run stops and fails (the Lambda passes its timeout minus a margin). */
   deadline?: number;
   /** When the object was created: of two complete uploads of one key, the later one counts (default: now). */
@@ -121,14 +126,18 @@ export async function ingestStream(
   source: string,
   send: SendBatch,
   quarantine: QuarantineSink,
-  opts: Pick<IngestOptions, 'onProgress' | 'progressEvery' | 'tuning' | 'deadline' | 'uploadedAt'> = {},
+  opts: Pick<IngestOptions, 'onProgress' | 'progressEvery' | 'tuning' | 'deadline' | 'uploadedAt'> & {
+    /** Where an events upload's rows go (default `send`): the header decides, after `send` was chosen. */
+    eventsSend?: SendBatch;
+  } = {},
 ): Promise<IngestReport> {
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
   const { maxBatchBytes, batchesInFlight } = opts.tuning ?? DEFAULT_TUNING;
   const progressEvery = opts.progressEvery ?? 100_000;
-  const sender = new PipelinedSender(send, batchesInFlight, opts.deadline);
-  const rejectedByReason: Partial<Record<RejectReason, number>> = {};
+  let sender = new PipelinedSender(send, batchesInFlight, opts.deadline);
+  const rejectedByReason: Partial<Record<Rejection['reason'], number>> = {};
+  let kind: UploadKind | undefined;
   let read = 0;
   let rejected = 0;
   let realigned = 0;
@@ -141,6 +150,7 @@ export async function ingestStream(
   let produced = -1; // set when the completion record goes out: the sender's count then includes it
   const report = (status: IngestStatus, error?: string): IngestReport => ({
     source,
+    ...(kind === undefined ? {} : { kind }),
     status,
     ...(error === undefined ? {} : { error }),
     read,
@@ -167,17 +177,25 @@ export async function ingestStream(
       rejected++;
       rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + 1;
       bad.push(toQuarantined(line, bytes, outcome.rejection));
+    } else if ('record' in outcome) {
+      read++;
+      batch.push(outcome.record);
+      batchBytes += outcome.record.value.length + outcome.record.key.length;
     } else blankLines++;
   };
-  const records = new RecordAssembler((bytes, tooLong, line) => parseLine(bytes, tooLong, MAX_LINE_BYTES, source, line), settle, MAX_LINE_BYTES);
+  let records = new RecordAssembler((bytes, tooLong, line) => parseLine(bytes, tooLong, MAX_LINE_BYTES, source, line), settle, MAX_LINE_BYTES);
 
   try {
     for await (const lines of physicalLines(decompressIfGzip(chunks), MAX_LINE_BYTES)) {
       for (const physical of lines) {
         if (header) {
           header = false;
-          const problem = headerProblem(physical.bytes);
-          if (problem) return report('file_rejected', problem);
+          kind = uploadKindOf(physical.bytes) ?? undefined;
+          if (kind === undefined) return report('file_rejected', `${headerProblem(physical.bytes)}; or, for behaviour events, ${BEHAVIOUR_CSV_COLUMNS.join(',')}`);
+          if (kind === 'events') {
+            records = new RecordAssembler((bytes, tooLong, line) => parseEventLine(bytes, tooLong, MAX_LINE_BYTES, source, line), settle, MAX_LINE_BYTES);
+            sender = new PipelinedSender(opts.eventsSend ?? send, batchesInFlight, opts.deadline);
+          }
           continue;
         }
         records.take(physical);
@@ -204,8 +222,11 @@ export async function ingestStream(
     if (batch.length > 0) await sender.submit(batch);
     await sender.drain();
     produced = sender.acknowledged;
-    await sender.submit([completionRecord(source, produced, opts.uploadedAt ?? new Date())]);
-    await sender.drain();
+    // The behaviour jobs read no completion records (a partial events upload's rows count): only purchases get one.
+    if (kind === 'purchases') {
+      await sender.submit([completionRecord(source, produced, opts.uploadedAt ?? new Date())]);
+      await sender.drain();
+    }
     return report('ok');
   } catch (error) {
     const message = (error as Error).message;

@@ -19,6 +19,8 @@ import {
   type RejectReason,
   type RequiredField,
 } from '../../contract';
+import type { BehaviourRejectReason } from '../collector/behaviour-rules';
+import type { KafkaRecord } from './record-batch';
 
 /** Why a row went to quarantine: contract/rules.ts's codes, the clean job's too. */
 export type { RejectReason };
@@ -31,7 +33,7 @@ export interface FieldError {
 
 export interface Rejection {
   /** The first failing check in the contract's order (what `rejectedByReason` counts). */
-  reason: RejectReason;
+  reason: RejectReason | BehaviourRejectReason;
   /** Human-readable, names every bad field and its value. */
   message: string;
   /** Field-level rejections: every bad field of the row, not only the first. */
@@ -42,8 +44,8 @@ export interface Rejection {
 
 /** `realigned`: the row had the export defect {@link realignShiftedRow} repairs. */
 export type FieldsOutcome = { event: PurchaseEventV1; realigned: boolean } | { rejection: Rejection };
-/** `blank`: an empty or all-blank line, which is not a record. */
-export type RowOutcome = FieldsOutcome | { blank: true };
+/** `blank`: an empty or all-blank line, which is not a record; `record`: a good row of an events upload, already its Kafka record (event-row.ts). */
+export type RowOutcome = FieldsOutcome | { blank: true } | { record: KafkaRecord };
 
 /** Module-local copies: under tsx's CommonJS interop every read of an imported binding is a getter call, and these are read ~20 times per row. */
 const COLUMNS: readonly CsvColumn[] = CSV_COLUMNS;

@@ -4,7 +4,7 @@
  * published wherever the adapter keeps it, and after a failed run the
  * producer discarded and {@link IngestFailed} thrown.
  */
-import { TOPIC } from '../../contract';
+import { UPLOAD_KINDS } from '../../contract';
 import type { KafkaConnection } from '../shared/kafka-connection';
 import { ingestStream, type IngestOptions, type IngestReport, type QuarantineSink } from './ingest';
 import { batchSender } from './producer';
@@ -29,8 +29,10 @@ export interface Upload {
 
 export async function ingestUpload(upload: Upload, conn: KafkaConnection, opts: IngestOptions = {}): Promise<IngestReport> {
   const tuning = opts.tuning ?? DEFAULT_TUNING;
-  const send = batchSender(sharedProducer(conn), opts.topic ?? TOPIC.name, tuning.compression, opts.deadline);
-  const report = await ingestStream(upload.chunks, upload.source, send, upload.quarantine, { ...opts, tuning }).finally(() => upload.quarantine.close());
+  const sendTo = (topic: string) => batchSender(sharedProducer(conn), topic, tuning.compression, opts.deadline);
+  const send = sendTo(opts.topic ?? UPLOAD_KINDS.purchases.topic);
+  const eventsSend = sendTo(opts.eventsTopic ?? UPLOAD_KINDS.events.topic);
+  const report = await ingestStream(upload.chunks, upload.source, send, upload.quarantine, { ...opts, tuning, eventsSend }).finally(() => upload.quarantine.close());
   await upload.publish(report);
   if (report.status === 'failed') {
     // Its batches may still be waiting on a dead broker; the next run starts on a fresh connection.
