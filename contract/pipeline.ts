@@ -1,6 +1,5 @@
 /** The Spark pipeline's step plan, shared by the CDK state machine, the local twin and the jobs' tests. */
 import { BEHAVIOUR_LAKE } from './behaviour-event';
-import { LAKE } from './lake';
 
 /** The jobs of emr-jobs/main.py the pipeline runs, in the order sparkSteps() gives them. */
 /**
@@ -9,7 +8,8 @@ import { LAKE } from './lake';
  */
 export const SPARK_PACKAGES = ['recstream_jobs', 'behaviour_jobs'] as const;
 
-export type SparkJob = 'clean' | 'recommend' | 'analyse';
+/** `pipeline` = clean, recommend and analyse in one application (the step plan); the others run one part. */
+export type SparkJob = 'pipeline' | 'clean' | 'recommend' | 'analyse';
 
 /** ALS settings of the recommend step; `grid: 'small'` searches rank/regParam/alpha itself and ignores those three. */
 export interface AlsSettings {
@@ -26,11 +26,15 @@ export interface AlsSettings {
   selectionWindows: number;
 }
 
-/** What a deployment runs unless its config says otherwise, and recommend's own defaults (its argparse reads them). */
+/**
+ * What a deployment runs unless its config says otherwise, and recommend's own defaults (its argparse reads them).
+ * One ALS setting, not the grid: every setting costs one fit per selection window, and rank 48 /
+ * regParam 0.5 / alpha 40 is what the 3-setting grid chose on the real data (emr-jobs/README.md).
+ */
 export const ALS_DEFAULTS: Readonly<AlsSettings> = {
-  grid: 'small',
-  rank: 16,
-  regParam: 0.1,
+  grid: 'none',
+  rank: 48,
+  regParam: 0.5,
   alpha: 40,
   maxIter: 10,
   holdoutDays: 30,
@@ -40,27 +44,22 @@ export const ALS_DEFAULTS: Readonly<AlsSettings> = {
 
 export interface SparkStep {
   job: SparkJob;
-  /** `main.py <job>` arguments (emr-jobs/recstream_jobs/{clean,recommend,analyse}). */
+  /** `main.py <job>` arguments (emr-jobs/recstream_jobs/{pipeline,clean,recommend,analyse}.py). */
   args: string[];
 }
 
-/** clean → recommend → analyse on one lake; `lakeUrl` turns a LAKE key into an s3:// URL or a local path. */
+/**
+ * clean → recommend → analyse on one lake as ONE step (`main.py pipeline`, one Spark application:
+ * one JVM and driver start-up instead of three, the curated Parquet read once; emr-jobs/README.md
+ * "One EMR step, not three" says why). `lakeUrl('')` is the lake root; the
+ * job finds every LAKE key under it. The single jobs stay in main.py for re-running one part by hand.
+ */
 export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = ALS_DEFAULTS): SparkStep[] {
   return [
     {
-      job: 'clean',
+      job: 'pipeline',
       args: [
-        '--input', lakeUrl(LAKE.rawPrefix),
-        '--output', lakeUrl(LAKE.curatedPrefix),
-        '--report', lakeUrl(LAKE.cleanReportKey),
-        '--quarantine', lakeUrl(LAKE.quarantinePrefix),
-      ],
-    },
-    {
-      job: 'recommend',
-      args: [
-        '--input', lakeUrl(LAKE.curatedPrefix),
-        '--output', lakeUrl(LAKE.servingPrefix),
+        '--lake', lakeUrl(''),
         '--grid', als.grid,
         '--rank', String(als.rank),
         '--reg-param', String(als.regParam),
@@ -71,7 +70,6 @@ export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = 
         '--selection-windows', String(als.selectionWindows),
       ],
     },
-    { job: 'analyse', args: ['--input', lakeUrl(LAKE.curatedPrefix), '--output', lakeUrl(LAKE.analyticsPrefix)] },
   ];
 }
 

@@ -1,5 +1,6 @@
-"""clean -> recommend -> analyse on the committed Firehose fixture (both producers, a re-delivery),
-in process on the shared session, then once more as a real spark-submit of main.py with the zip EMR gets."""
+"""The step plan (`pipeline`: clean -> recommend -> analyse in one application) on the committed Firehose
+fixture (both producers, a re-delivery), in process on the shared session, then once more as a real
+spark-submit of main.py with the zip EMR gets."""
 import glob
 import json
 import os
@@ -35,22 +36,23 @@ def lake(spark, tmp_path_factory):
     root = str(tmp_path_factory.mktemp("lake"))
     shutil.copytree(RAW, os.path.join(root, LAKE["rawPrefix"]))
     for argv in plan(root):
-        # One fit instead of the grid's three keeps the suite short; the grid runs in the young-store test.
-        run_job(spark, argv + (["--grid", "none"] if argv[0] == "recommend" else []))
+        run_job(spark, argv)
     return root
 
 
-def test_the_step_plan_parses_and_passes_the_contract_defaults():
+def test_the_step_plan_is_one_pipeline_step_with_the_contract_defaults():
     steps = {argv[0]: cli.parse_args(argv) for argv in plan("/lake")}
-    assert list(steps) == ["clean", "recommend", "analyse"]
-    recommend = steps["recommend"]
+    assert list(steps) == ["pipeline"]
+    pipeline = steps["pipeline"]
     als = CONTRACT["als_defaults"]
-    assert (recommend.grid, recommend.rank, recommend.reg_param, recommend.alpha) == (als["grid"], als["rank"], als["regParam"], als["alpha"])
-    assert (recommend.max_iter, recommend.holdout_days, recommend.validation_days) == (als["maxIter"], als["holdoutDays"], als["validationDays"])
+    assert (pipeline.grid, pipeline.rank, pipeline.reg_param, pipeline.alpha) == (als["grid"], als["rank"], als["regParam"], als["alpha"])
+    assert (pipeline.max_iter, pipeline.holdout_days, pipeline.validation_days, pipeline.selection_windows) == (
+        als["maxIter"], als["holdoutDays"], als["validationDays"], als["selectionWindows"])
     # Without flags recommend runs with the same settings: the defaults are the contract's too.
     bare = cli.parse_args(["recommend", "--input", "i", "--output", "o"])
-    assert all(getattr(bare, k) == getattr(recommend, k) for k in ("grid", "rank", "reg_param", "alpha", "max_iter", "holdout_days", "validation_days"))
-    assert steps["clean"].quarantine == "/lake/" + LAKE["quarantinePrefix"]
+    keys = ("grid", "rank", "reg_param", "alpha", "max_iter", "holdout_days", "validation_days", "selection_windows")
+    assert all(getattr(bare, k) == getattr(pipeline, k) for k in keys)
+    assert pipeline.lake.rstrip("/") == "/lake" and pipeline.input is None  # raw input: the lake's raw prefix
 
 
 def read_json(path):

@@ -11,7 +11,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LAKE, LAMBDA_ENV, sparkSteps } from '../../contract';
+import { LAKE, LAMBDA_ENV, sparkSteps, type SparkJob } from '../../contract';
 import type { IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/shared-producers';
 import type * as ApiLambda from '../../lambdas/api/handler';
@@ -235,14 +235,14 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
     resources.add('spark', async () => {
       sparkChild?.kill('SIGTERM');
     });
-    const spark = (job: 'clean' | 'recommend' | 'analyse', args: string[]) =>
+    const spark = (job: SparkJob, args: string[]) =>
       stages.run(job, () =>
         runSparkJob({ job, args, logFile: join(logs, `spark-${job}.log`), note: stages.note, onChild: (c) => (sparkChild = c) }),
         () => `log ${join(logs, `spark-${job}.log`)}`,
       );
     const at = (key: string) => join(lake, key);
     // The deployed step plan (contract/pipeline.ts) on the local lake; extra recommend flags override its settings.
-    for (const { job, args } of sparkSteps(at)) await spark(job, job === 'recommend' ? [...args, ...(options.recommendArgs ?? [])] : args);
+    for (const { job, args } of sparkSteps(at)) await spark(job, job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args);
     await resources.release('spark');
 
     await stages.run(

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { SparkJob } from '../../contract';
 import { formatSeconds } from './progress';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
@@ -16,7 +17,7 @@ const MAIN_PY = join(REPO_ROOT, 'emr-jobs', 'main.py');
 const HEARTBEAT_MS = 30_000;
 
 export interface SparkJobOptions {
-  job: 'clean' | 'recommend' | 'analyse';
+  job: SparkJob;
   args: string[];
   logFile: string;
   note: (line: string) => void;
@@ -33,6 +34,8 @@ const LOCAL_CONF = [
   // Two cores: a few shuffle partitions beat Spark's default 200 tiny tasks.
   'spark.sql.shuffle.partitions=8',
 ];
+
+const PROGRESS = /^\[(pipeline|clean|recommend|analyse) [0-9:]+\]\s*(.*)$/;
 
 const tailOf = (lines: string[]) => lines.slice(-15).join('\n');
 
@@ -65,8 +68,10 @@ export const runSparkJob = (options: SparkJobOptions): Promise<void> => {
       log.write(`${line}\n`);
       recent.push(line);
       if (recent.length > 200) recent.shift();
-      // The jobs print `[<job> HH:MM:SS] message` progress lines; Spark's own output stays in the log.
-      if (line.startsWith(`[${options.job} `)) note(line.replace(/^\[[^\]]*\]\s*/, ''));
+      // The jobs print `[<job> HH:MM:SS] message` progress lines (the pipeline job: each of its jobs');
+      // Spark's own output stays in the log.
+      const progress = PROGRESS.exec(line);
+      if (progress && (progress[1] === options.job || options.job === 'pipeline')) note(options.job === 'pipeline' ? `${progress[1]}: ${progress[2]}` : progress[2]);
     });
   }
   const heartbeat = setInterval(() => {

@@ -10,13 +10,16 @@
  * Then the recommendation quality from the run's metrics.json: the served list against
  * every baseline on the time-split holdout, as ratios.
  * Skips cleanly when the real data is absent. Options: --master (default local[2]),
- * --input <folder of Firehose objects> (default the real data), --skip-script.
+ * --input <folder of Firehose objects> (default the real data), --skip-script,
+ * --small: the first 5 real rows as one Firehose object, pipeline against the raw scan only
+ * (issue 14's small-input target: within 3x the raw scan of the same data).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { LAKE } from '../../contract';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -28,7 +31,8 @@ const RAW = resolve(option('--input') ?? resolve(ROOT, '..', 'shared', 'data', '
 const VENV_BIN = join(ROOT, '.venv', 'bin');
 const EMR_JOBS = join(ROOT, 'emr-jobs');
 const MASTER = option('--master') ?? 'local[2]';
-const SKIP_SCRIPT = process.argv.includes('--skip-script');
+const SMALL_ROWS = process.argv.includes('--small') ? 5 : 0;
+const SKIP_SCRIPT = process.argv.includes('--skip-script') || SMALL_ROWS > 0;
 
 type Metrics = { users: number; precision: number; recall: number; ndcg: number; hit_rate: number };
 type MetricsJson = {
@@ -89,6 +93,15 @@ const sparkSubmit = (label: string, script: string, args: string[]): Promise<Run
     });
   });
 
+/** The first rows of the first real Firehose object, as one object of their own: the small-input case. */
+const smallInput = (folder: string): string => {
+  const first = readdirSync(RAW).filter((f) => f.endsWith('.gz')).sort()[0];
+  const lines = gunzipSync(readFileSync(join(RAW, first))).toString('utf8').split('\n').slice(0, SMALL_ROWS);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'small.gz'), gzipSync(lines.join('\n') + '\n'));
+  return folder;
+};
+
 const table = (title: string, header: string[], rows: string[][]) => {
   const cells = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
@@ -104,16 +117,17 @@ const main = async () => {
     console.log(`bench:spark skipped: ${RAW} is absent (the real data lives outside the repository)`);
     return;
   }
-  const objects = readdirSync(RAW).filter((f) => f.endsWith('.gz')).length;
   mkdirSync(join(ROOT, '.work'), { recursive: true });
   const lake = mkdtempSync(join(ROOT, '.work', 'spark-bench-'));
   const at = (key: string) => join(lake, key);
-  console.log(`bench:spark on ${objects} Firehose objects, master ${MASTER}, lake ${lake}`);
+  const input = SMALL_ROWS ? smallInput(at('small-input')) : RAW;
+  const objects = readdirSync(input).filter((f) => f.endsWith('.gz')).length;
+  console.log(`bench:spark on ${objects} Firehose objects${SMALL_ROWS ? ` (${SMALL_ROWS} rows)` : ''}, master ${MASTER}, lake ${lake}`);
   console.log(`load average at start: ${loadavg().map((l) => fmt(l, 2)).join(' ')} (other work on this machine slows every number, the ratios less)`);
 
-  const scan = await sparkSubmit('anchor: raw read + count', join(EMR_JOBS, 'bench', 'raw_scan.py'), [RAW]);
-  const script = SKIP_SCRIPT ? undefined : await sparkSubmit('anchor: the PySpark script recstream replaces', join(EMR_JOBS, 'bench', 'script_anchor.py'), [RAW, at('script-output')]);
-  const pipeline = await sparkSubmit('recstream pipeline (clean, recommend, analyse: one application)', join(EMR_JOBS, 'main.py'), ['pipeline', '--lake', lake, '--input', RAW]);
+  const scan = await sparkSubmit('anchor: raw read + count', join(EMR_JOBS, 'bench', 'raw_scan.py'), [input]);
+  const script = SKIP_SCRIPT ? undefined : await sparkSubmit('anchor: the PySpark script recstream replaces', join(EMR_JOBS, 'bench', 'script_anchor.py'), [input, at('script-output')]);
+  const pipeline = await sparkSubmit('recstream pipeline (clean, recommend, analyse: one application)', join(EMR_JOBS, 'main.py'), ['pipeline', '--lake', lake, '--input', input]);
   const row = (name: string, r: Run) => [name, fmt(r.seconds), fmt(r.seconds / scan.seconds), script ? fmt(r.seconds / script.seconds, 2) : '-', fmt(r.peakMiB, 0)];
   table(
     `Wall time (${MASTER}, each a fresh spark-submit incl. JVM start) and peak resident memory of its process tree`,
@@ -121,6 +135,11 @@ const main = async () => {
     [row('raw read + count (anchor)', scan), ...(script ? [row('the script recstream replaces (anchor)', script)] : []), row('recstream pipeline', pipeline)],
   );
   if (script) console.log(`\nratio pipeline / script: ${fmt(pipeline.seconds / script.seconds, 2)} (target <= 0.5: ${pipeline.seconds / script.seconds <= 0.5 ? 'met' : 'NOT met'})`);
+  if (SMALL_ROWS) {
+    console.log(`\nratio pipeline / raw scan on ${SMALL_ROWS} rows: ${fmt(pipeline.seconds / scan.seconds, 2)} (target <= 3: ${pipeline.seconds / scan.seconds <= 3 ? 'met' : 'NOT met'})`);
+    console.log(`load average at end: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+    return;
+  }
 
   const metrics = JSON.parse(readFileSync(at(LAKE.metricsKey), 'utf8')) as MetricsJson;
   const holdout = metrics.holdout.metrics;

@@ -1,4 +1,4 @@
-// Step Functions: create EMR 7 cluster → clean → recommend → analyse → terminate → load; every step's failure terminates.
+// Step Functions: create EMR 7 cluster → pipeline (clean, recommend, analyse) → terminate → load; every step's failure terminates.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../lib/config';
@@ -28,26 +28,23 @@ test('the cluster is EMR 7 with Spark, in an isolated subnet, kept alive for ste
   ]);
 });
 
-test('the three Spark jobs run in order through spark-submit with the job CLI of emr-jobs/main.py', () => {
-  // The behaviour steps follow analyse: behaviour-steps-run-in-the-same-execution.test.ts.
-  const steps = byResource('addStep.sync').filter(([, st]) => ['clean', 'recommend', 'analyse'].includes(st.Parameters.Step.Name));
-  assert.deepEqual(steps.map(([, st]) => st.Parameters.Step.Name), ['clean', 'recommend', 'analyse']);
-  for (const [, st] of steps) {
-    const args: string[] = st.Parameters.Step.HadoopJarStep.Args;
-    assert.deepEqual(args.slice(0, 4), ['spark-submit', '--deploy-mode', 'cluster', '--py-files']);
-    assert.equal(args[6], st.Parameters.Step.Name);
-    assert.ok(args.includes('--input') && args.includes('--output'));
-    assert.equal(st.Parameters.Step.ActionOnFailure, 'CONTINUE');
-  }
-  assert.deepEqual(steps.map(([name]) => States[name].Next), [steps[1][0], steps[2][0], 'Look for behaviour events']);
-  const recommend = steps[1][1].Parameters.Step.HadoopJarStep.Args as string[];
-  assert.equal(recommend[recommend.indexOf('--grid') + 1], DEFAULT_CONFIG.als.grid);
-  assert.equal(recommend[recommend.indexOf('--rank') + 1], String(DEFAULT_CONFIG.als.rank));
+test('clean, recommend and analyse run as one spark-submit step (main.py pipeline) with the job CLI of emr-jobs/main.py', () => {
+  // The behaviour steps follow it: behaviour-steps-run-in-the-same-execution.test.ts.
+  const [[name, st]] = byResource('addStep.sync').slice(0, 1);
+  assert.equal(st.Parameters.Step.Name, 'pipeline');
+  const args: string[] = st.Parameters.Step.HadoopJarStep.Args;
+  assert.deepEqual(args.slice(0, 4), ['spark-submit', '--deploy-mode', 'cluster', '--py-files']);
+  assert.equal(args[6], 'pipeline');
+  assert.match(JSON.stringify(args[args.indexOf('--lake') + 1]), /^"s3:\/\/.*\/"$/, 'the lake root: the job finds every LAKE key under it');
+  assert.equal(st.Parameters.Step.ActionOnFailure, 'CONTINUE');
+  assert.equal(States[name].Next, 'Look for behaviour events');
+  assert.equal(args[args.indexOf('--grid') + 1], DEFAULT_CONFIG.als.grid);
+  assert.equal(args[args.indexOf('--rank') + 1], String(DEFAULT_CONFIG.als.rank));
 });
 
 test('every EMR step catches all errors into a terminate-then-fail path', () => {
   const steps = byResource('addStep.sync');
-  assert.equal(steps.length, 3 + 4, 'clean, recommend, analyse, then sessions, funnel, intent, categories');
+  assert.equal(steps.length, 1 + 4, 'pipeline (clean, recommend, analyse), then sessions, funnel, intent, categories');
   for (const [name, st] of steps) {
     assert.deepEqual(st.Catch.map((c: any) => c.ErrorEquals), [['States.ALL']], name);
     const target = States[st.Catch[0].Next];
