@@ -6,7 +6,7 @@ import { BEHAVIOUR_LAKE } from './behaviour-event';
  * The Python packages the steps import, shipped together as the jobs zip on EMR (`--py-files`):
  * one per data product, so the zip and main.py's imports cannot drift apart.
  */
-export const SPARK_PACKAGES = ['recstream_jobs', 'behaviour_jobs'] as const;
+export const SPARK_PACKAGES = ['recstream_jobs', 'behaviour_jobs', 'realtime_jobs'] as const;
 
 /** `pipeline` = clean, recommend and analyse in one application (the step plan); the others run one part. */
 export type SparkJob = 'pipeline' | 'clean' | 'recommend' | 'analyse';

@@ -42,6 +42,27 @@ export interface AuthConfig {
   requestsPer5MinutesPerIp: number;
 }
 
+/** The real-time path (issue 16): the streaming job on EMR Serverless, the collector route, their monitoring. */
+export interface RealtimeConfig {
+  /** Off by default: the streaming job runs around the clock (see README, cost) and needs the Kafka jars below. */
+  enabled: boolean;
+  /**
+   * Folder of the jars the job adds with `spark.jars`, relative to the repo root or absolute: Spark's Kafka
+   * source (local/realtime/pom.xml resolves it into local/realtime/target/lib) and `aws-msk-iam-auth` (its
+   * shaded `-all` jar), which the EMR Serverless image does not ship. Each `*.jar` becomes one asset.
+   */
+  jarsDir: string;
+  /** Upper bound of the application's capacity: what a runaway job can cost. */
+  maximumCapacity: { cpu: string; memory: string };
+  /**
+   * Per-store write keys of `POST /events`, as `{ "<store id>": "<hex SHA-256 of the key>" }`. Only hashes:
+   * `printf %s "$KEY" | sha256sum`. Empty: the route answers 403 to every key.
+   */
+  collectorWriteKeyHashes: Record<string, string>;
+  /** API Gateway route throttling of `POST /events` (requests per second, burst). */
+  collector: { rateLimit: number; burstLimit: number };
+}
+
 export interface RecstreamConfig {
   /** Prefix of every physical name the stack sets (cluster, stream, state machine). */
   name: string;
@@ -60,6 +81,7 @@ export interface RecstreamConfig {
   /** Subscribed to the pipeline-failure topic when set. */
   alarmEmail: string | null;
   auth: AuthConfig;
+  realtime: RealtimeConfig;
 }
 
 export const DEFAULT_CONFIG: RecstreamConfig = {
@@ -82,6 +104,13 @@ export const DEFAULT_CONFIG: RecstreamConfig = {
   webDist: 'web/dist',
   alarmEmail: null,
   auth: { mfa: 'REQUIRED', domainPrefix: null, requestsPer5MinutesPerIp: 1000 },
+  realtime: {
+    enabled: false,
+    jarsDir: 'local/realtime/target/lib',
+    maximumCapacity: { cpu: '8 vCPU', memory: '32 GB' },
+    collectorWriteKeyHashes: {},
+    collector: { rateLimit: 20, burstLimit: 40 },
+  },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object | null ? DeepPartial<T[K]> | T[K] : T[K] };
@@ -101,7 +130,8 @@ function merge<T>(base: T, override: unknown, path: string): T {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const keyPath = path ? `${path}.${key}` : key;
-    if (!(key in base) && !(path === 'emr' && key === 'pysparkPython')) {
+    // Optional leaves, and the write keys' store ids, which no default can list.
+    if (!(key in base) && !(path === 'emr' && key === 'pysparkPython') && path !== 'realtime.collectorWriteKeyHashes') {
       throw new Error(`recstream config: unknown setting "${keyPath}"`);
     }
     out[key] = key in base ? merge((base as Record<string, unknown>)[key], value, keyPath) : value;
@@ -141,6 +171,11 @@ export function validateConfig(config: RecstreamConfig): RecstreamConfig {
   }
   if (config.producer.memoryMiB < 128 || config.producer.memoryMiB > 10240) {
     throw new Error(`recstream config: producer.memoryMiB must be 128-10240, got ${config.producer.memoryMiB}`);
+  }
+  positiveInt(config.realtime.collector.rateLimit, 'realtime.collector.rateLimit');
+  positiveInt(config.realtime.collector.burstLimit, 'realtime.collector.burstLimit');
+  for (const [store, hash] of Object.entries(config.realtime.collectorWriteKeyHashes)) {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`recstream config: realtime.collectorWriteKeyHashes.${store} must be a lowercase hex SHA-256 (64 characters), not a key`);
   }
   return config;
 }

@@ -8,6 +8,8 @@ import { webAclArnFromEdge } from './edge';
 import { Ingest } from './ingest';
 import { Network } from './network';
 import { Processing } from './processing';
+import { Realtime } from './realtime';
+import { RealtimeMonitoring } from './realtime-monitoring';
 import { Serving } from './serving';
 import { LogBuckets } from './storage';
 import { Streaming } from './streaming';
@@ -25,6 +27,8 @@ export class RecstreamStack extends Stack {
   readonly processing: Processing;
   readonly web: Web;
   readonly auth: Auth;
+  /** Only with `realtime.enabled`. */
+  readonly realtime?: Realtime;
 
   constructor(scope: Construct, id: string, props: RecstreamStackProps) {
     super(scope, id, props);
@@ -47,6 +51,18 @@ export class RecstreamStack extends Stack {
       jwt: { issuer: this.auth.issuer, audience: this.auth.client.userPoolClientId },
     });
     this.processing = new Processing(this, 'Processing', { config, network: this.network, lake, loader: this.serving.loader.fn, alerts });
+    if (config.realtime.enabled) {
+      const realtime = (this.realtime = new Realtime(this, 'Realtime', { config, network: this.network, lake, streaming: this.streaming, serving: this.serving }));
+      new RealtimeMonitoring(this, 'RealtimeMonitoring', {
+        config,
+        alerts,
+        applicationId: realtime.application.attrApplicationId,
+        collector: realtime.collector.fn,
+        api: this.serving.api,
+        deliveryStreams: Object.values(this.streaming.deliveryStreams),
+      });
+      new CfnOutput(this, 'RealtimeApplicationId', { value: realtime.application.attrApplicationId, description: 'EMR Serverless application of the streaming job' });
+    }
     this.web.publish({ apiUrl: this.serving.apiUrl, auth: this.auth.runtimeConfig() });
 
     new CfnOutput(this, 'LandingBucket', { value: this.ingest.landing.bucketName, description: 'Upload purchases CSVs here (aws s3 cp FILE s3://<bucket>/)' });

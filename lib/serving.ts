@@ -15,6 +15,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
@@ -53,6 +54,8 @@ export class Serving extends Construct {
   readonly loader: AppFunction;
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
+  /** The API's function, so the real-time path can let it read the live view. */
+  readonly apiFunction: AppFunction;
 
   constructor(scope: Construct, id: string, props: ServingProps) {
     super(scope, id);
@@ -93,7 +96,7 @@ export class Serving extends Construct {
       ),
     );
 
-    const handler = new AppFunction(this, 'Api', {
+    const handler = (this.apiFunction = new AppFunction(this, 'Api', {
       config,
       network,
       entry: 'lambdas/api/handler.ts',
@@ -104,7 +107,7 @@ export class Serving extends Construct {
         [LAMBDA_ENV.lakeBucket]: lake.bucketName,
         [LAMBDA_ENV.allowedOrigin]: props.siteOrigin,
       },
-    });
+    }));
     // Read-only: one key lookup per request, and the analytics documents.
     handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
     const analyticsObjects = lake.arnForObjects(`${LAKE.analyticsPrefix}*`);
@@ -171,6 +174,18 @@ export class Serving extends Construct {
         ),
       },
     });
+  }
+
+  /**
+   * A route for machines, not analysts (issue 16's collector): no JWT authorizer (the function checks its own
+   * key), and its own throttle in the stage's route settings, tighter than the stage default.
+   */
+  addKeyedRoute(method: apigw.HttpMethod, path: string, fn: lambda.IFunction, throttle: { rateLimit: number; burstLimit: number }, reason: string): void {
+    for (const route of this.api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(`${method}${path.replace(/\W/g, '')}`, fn) })) {
+      exempt(route, [{ id: 'AwsSolutions-APIG4', reason }]);
+    }
+    const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    stage.addPropertyOverride(`RouteSettings.${method} ${path}`, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit });
   }
 
   /** The API's base URL without a trailing slash (the $default stage serves at the root). */

@@ -48,6 +48,8 @@ export class Streaming extends Construct {
   readonly clusterArn: string;
   /** The ARN of each topic of TOPICS, by name. */
   readonly topicArns: Record<LandedTopic['name'], string>;
+  /** Every consumer group of this cluster (clients that name their groups at run time). */
+  readonly groupArns: string;
   /** Comma-separated `host:9098` list, resolved at deploy time. */
   readonly bootstrapBrokers: string;
   /** One delivery stream per topic, by topic name. */
@@ -100,7 +102,7 @@ export class Streaming extends Construct {
       },
     });
 
-    const groups = kafkaArn('group', '*');
+    const groups = (this.groupArns = kafkaArn('group', '*'));
     const streams = TOPICS.map((t) => {
       const stream = this.createDeliveryStream(config, lake, groups, t);
       // Firehose fails to create (CREATE_PRIVATE_LINK_FAILED) without the policy, and reads nothing without the topic.

@@ -1,0 +1,219 @@
+/**
+ * The real-time path on AWS (issue 16), present only with `realtime.enabled`:
+ * - an EMR Serverless Spark application in the isolated subnets running `emr-jobs/realtime.py` as one
+ *   STREAMING job run (EMR 7.1+: the service retries a failed run, the query resumes from its S3 checkpoint);
+ * - the collector (`lambdas/collector`) behind `POST /events` on the HTTP API, keyed and throttled per route;
+ * - the API's read of the live view.
+ * Monitoring is lib/realtime-monitoring.ts.
+ *
+ * A job run is not a CloudFormation resource: an AwsCustomResource (CDK's provider Lambda, outside the VPC,
+ * calling the public EMR Serverless API) starts it on create and cancels it on delete, so a destroy never
+ * waits on anything inside the VPC.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as assets from 'aws-cdk-lib/aws-s3-assets';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { LAMBDA_ENV, REALTIME, SPARK_PACKAGES } from '../contract';
+import { WRITE_KEYS_ENV } from '../lambdas/collector/write-keys';
+import type { RecstreamConfig } from './config';
+import { AppFunction, REPO_ROOT } from './functions';
+import { cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
+import type { Network } from './network';
+import type { Serving } from './serving';
+import { logGroup } from './storage';
+import type { Streaming } from './streaming';
+
+/** The collector's route (lambdas/collector/handler.ts adapts it). */
+export const COLLECTOR_ROUTE = '/events';
+
+/** Everything the streaming job reads and writes in the lake: checkpoint, batch files, state, live view, its logs. */
+const REALTIME_FOLDER = 'realtime';
+
+/** The jars `spark.jars` must list: Spark's Kafka source and MSK's IAM login module (neither is in the image). */
+const REQUIRED_JARS = [/^spark-sql-kafka-0-10_2\.12-.*\.jar$/, /^aws-msk-iam-auth-.*\.jar$/];
+
+/** The `*.jar` files of `dir`; throws, naming what is missing, when a required one is absent. */
+export function realtimeJars(dir: string): string[] {
+  const abs = path.isAbsolute(dir) ? dir : path.join(REPO_ROOT, dir);
+  const jars = fs.existsSync(abs) ? fs.readdirSync(abs).filter((f) => f.endsWith('.jar')).sort() : [];
+  const missing = REQUIRED_JARS.filter((re) => !jars.some((j) => re.test(j)));
+  if (missing.length > 0) {
+    throw new Error(
+      `recstream config: realtime.jarsDir (${abs}) lacks ${missing.map(String).join(' and ')}: run local/setup.sh for Spark's Kafka source and add aws-msk-iam-auth's shaded jar (local/realtime/README.md, "The AWS half")`,
+    );
+  }
+  return jars.map((j) => path.join(abs, j));
+}
+
+export interface RealtimeProps {
+  config: RecstreamConfig;
+  network: Network;
+  lake: s3.IBucket;
+  streaming: Streaming;
+  serving: Serving;
+}
+
+export class Realtime extends Construct {
+  readonly application: emrserverless.CfnApplication;
+  readonly collector: AppFunction;
+  readonly jobRunName: string;
+
+  constructor(scope: Construct, id: string, props: RealtimeProps) {
+    super(scope, id);
+    const { config, network, lake, streaming, serving } = props;
+    this.jobRunName = `${config.name}-realtime`;
+
+    const securityGroup = network.securityGroup(this, 'JobSg', 'EMR Serverless streaming job: HTTPS to S3, Kafka to MSK');
+    streaming.allowClient(securityGroup);
+    this.application = new emrserverless.CfnApplication(this, 'Application', {
+      name: this.jobRunName,
+      type: 'Spark',
+      // Streaming job runs need EMR 7.1+; the batch jobs' release keeps one Spark version on the platform.
+      releaseLabel: config.emr.releaseLabel,
+      architecture: 'ARM64',
+      networkConfiguration: {
+        subnetIds: network.vpc.selectSubnets(network.subnets).subnetIds,
+        securityGroupIds: [securityGroup.securityGroupId],
+      },
+      maximumCapacity: config.realtime.maximumCapacity,
+      // StartJobRun starts the application; once the job is cancelled it stops after 15 idle minutes.
+      autoStartConfiguration: { enabled: true },
+      autoStopConfiguration: { enabled: true, idleTimeoutMinutes: 15 },
+    });
+
+    const role = this.jobRole(lake, streaming);
+    const code = this.shipCode(role, config);
+    this.startJobRun(config, role, code, lake, streaming);
+
+    this.collector = this.createCollector(config, network, streaming);
+    serving.addKeyedRoute(apigw.HttpMethod.POST, COLLECTOR_ROUTE, this.collector.fn, config.realtime.collector, 'A storefront posts events with its per-store write key (checked by the collector against configured SHA-256 hashes), not an analyst sign-in (issue 16).');
+    serving.apiFunction.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [lake.arnForObjects(REALTIME.lake.liveKey)] }));
+  }
+
+  /** The job's runtime role: MSK read on the two topics and this cluster's groups, the lake's realtime/ folder. */
+  private jobRole(lake: s3.IBucket, streaming: Streaming): iam.Role {
+    const { account, region, partition } = Stack.of(this);
+    const role = new iam.Role(this, 'JobRole', {
+      description: 'EMR Serverless streaming job: reads the events and purchases topics, writes the realtime/ folder of the lake',
+      assumedBy: new iam.ServicePrincipal('emr-serverless.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:emr-serverless:${region}:${account}:/applications/*` },
+        },
+      }),
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], resources: [streaming.clusterArn] }));
+    const topics = REALTIME.topics.map((name) => streaming.topicArns[name]);
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resources: topics }));
+    // Spark's Kafka source names a fresh consumer group per query (spark-kafka-source-<uuid>), and commits nothing to it.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resources: [streaming.groupArns] }));
+    const objects = lake.arnForObjects(`${REALTIME_FOLDER}/*`);
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [lake.bucketArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [objects] }));
+    exempt(role, [
+      ...wildcards('Spark names its consumer groups at run time (spark-kafka-source-<uuid>); the grant covers this cluster\'s groups only.', resourceFinding(this, streaming.groupArns)),
+      ...wildcards(`Spark names checkpoint, batch and log files at run time; the job writes only the ${REALTIME_FOLDER}/ folder.`, resourceFinding(this, objects)),
+    ]);
+    return role;
+  }
+
+  /** realtime.py, the jobs zip (with realtime_jobs) and the jars, each an asset the role may read, and nothing else of the assets bucket. */
+  private shipCode(role: iam.Role, config: RecstreamConfig): { entryPoint: string; pyFiles: string; jars: string[] } {
+    const emrJobs = path.join(REPO_ROOT, 'emr-jobs');
+    const entry = new assets.Asset(this, 'RealtimePy', { path: path.join(emrJobs, 'realtime.py') });
+    const zip = new assets.Asset(this, 'JobsZip', {
+      path: emrJobs,
+      exclude: ['*', ...SPARK_PACKAGES.flatMap((name) => [`!${name}`, `!${name}/**`]), '**/__pycache__', '**/*.pyc'],
+    });
+    const jars = realtimeJars(config.realtime.jarsDir).map((file, i) => new assets.Asset(this, `Jar${i}`, { path: file }));
+    const shipped = [entry, zip, ...jars];
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: shipped.map((a) => `arn:${Stack.of(this).partition}:s3:::${a.s3BucketName}/${a.s3ObjectKey}`) }),
+    );
+    return { entryPoint: entry.s3ObjectUrl, pyFiles: zip.s3ObjectUrl, jars: jars.map((a) => a.s3ObjectUrl) };
+  }
+
+  /** Starts the STREAMING job run on create, cancels it on delete (by the run id CloudFormation keeps). */
+  private startJobRun(config: RecstreamConfig, role: iam.Role, code: { entryPoint: string; pyFiles: string; jars: string[] }, lake: s3.IBucket, streaming: Streaming): void {
+    const applicationId = this.application.attrApplicationId;
+    const sparkSubmitParameters = [
+      `--py-files ${code.pyFiles}`,
+      `--jars ${code.jars.join(',')}`,
+      // One small driver and one executor: the job folds small partials on the driver (local/realtime/README.md).
+      '--conf spark.driver.cores=1 --conf spark.driver.memory=2g',
+      '--conf spark.executor.cores=1 --conf spark.executor.memory=2g --conf spark.executor.instances=1',
+      '--conf spark.dynamicAllocation.enabled=false',
+    ].join(' ');
+    const start: cr.AwsSdkCall = {
+      service: 'EMRServerless',
+      action: 'startJobRun',
+      parameters: {
+        applicationId,
+        executionRoleArn: role.roleArn,
+        name: this.jobRunName,
+        mode: 'STREAMING',
+        // Streaming runs are retried from the checkpoint; EMR Serverless stops retrying a run that keeps failing.
+        retryPolicy: { maxFailedAttemptsPerHour: 5 },
+        jobDriver: {
+          sparkSubmit: {
+            entryPoint: code.entryPoint,
+            entryPointArguments: ['--lake', `s3://${lake.bucketName}`, '--auth', 'iam', '--bootstrap', streaming.bootstrapBrokers, '--batch-partitions', '1'],
+            sparkSubmitParameters,
+          },
+        },
+        configurationOverrides: { monitoringConfiguration: { s3MonitoringConfiguration: { logUri: `s3://${lake.bucketName}/${REALTIME_FOLDER}/logs/` } } },
+      },
+      physicalResourceId: cr.PhysicalResourceId.fromResponse('jobRunId'),
+    };
+    const runs = Stack.of(this).formatArn({ service: 'emr-serverless', resource: '/applications', resourceName: `${applicationId}/jobruns/*` });
+    const run = new cr.AwsCustomResource(this, 'JobRun', {
+      onCreate: start,
+      // A changed job is not restarted in place: a second run would share the checkpoint with the first
+      // (README, "Real-time on AWS": cancel, then start with the printed command).
+      onDelete: {
+        service: 'EMRServerless',
+        action: 'cancelJobRun',
+        parameters: { applicationId, jobRunId: new cr.PhysicalResourceIdReference() },
+        // A run that already ended (failed, cancelled by hand) has nothing to cancel.
+        ignoreErrorCodesMatching: 'ValidationException|ResourceNotFoundException',
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['emr-serverless:StartJobRun'], resources: [this.application.attrArn] }),
+        new iam.PolicyStatement({ actions: ['emr-serverless:CancelJobRun'], resources: [runs] }),
+        new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [role.roleArn], conditions: { StringLike: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } } }),
+      ]),
+      installLatestAwsSdk: false,
+      timeout: Duration.minutes(2),
+      logGroup: logGroup(this, 'JobRunLogs', config),
+    });
+    // Deleted (cancelled) before the role and the policy it runs with.
+    run.node.addDependency(role);
+    exempt(run, wildcards('A job run id exists only once StartJobRun answers; CancelJobRun is limited to this application\'s runs.', resourceFinding(this, runs)));
+    exemptSingleton(this, 'AWS679f53fac002430cb0da5b7982bd2287', cdkProviderExemptions('AwsCustomResource (GetBootstrapBrokers, StartJobRun)'));
+  }
+
+  private createCollector(config: RecstreamConfig, network: Network, streaming: Streaming): AppFunction {
+    const collector = new AppFunction(this, 'Collector', {
+      config,
+      network,
+      entry: 'lambdas/collector/handler.ts',
+      description: 'POST /events: checks a storefront\'s write key and events, produces them to the events topic',
+      memoryMiB: 512,
+      environment: {
+        [LAMBDA_ENV.kafkaBrokers]: streaming.bootstrapBrokers,
+        [LAMBDA_ENV.kafkaAuth]: 'iam',
+        [WRITE_KEYS_ENV]: JSON.stringify(config.realtime.collectorWriteKeyHashes),
+      },
+    });
+    streaming.allowClient(collector.securityGroup);
+    streaming.grantProduce(collector.fn);
+    return collector;
+  }
+}

@@ -1,0 +1,91 @@
+// Issue 16's AWS half: `realtime.enabled` adds the EMR Serverless streaming job, the keyed and throttled
+// collector route and their monitoring, passes cdk-nag and cfn-lint; off (the default), none of it exists.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { resolveConfig } from '../../lib/config';
+import { realtimeJars } from '../../lib/realtime';
+import { actionsOf, resourcesOfType, single, statementsOfRole, synthesize, idStartingWith } from './synth';
+
+/** Stand-ins for the jars: an asset only hashes and copies the files. */
+function jarsDir(names = ['spark-sql-kafka-0-10_2.12-3.5.5.jar', 'kafka-clients-3.4.1.jar', 'aws-msk-iam-auth-2.3.0-all.jar']): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-jars-'));
+  for (const name of names) fs.writeFileSync(path.join(dir, name), name);
+  return dir;
+}
+
+const HASH = 'a'.repeat(64);
+const on = synthesize({ nag: true, context: { realtime: { enabled: true, jarsDir: jarsDir(), collectorWriteKeyHashes: { 'store-1': HASH } } } });
+
+test('off by default: no streaming application, no collector route, no real-time dashboard', () => {
+  const off = synthesize();
+  assert.equal(off.config.realtime.enabled, false);
+  assert.equal(resourcesOfType(off, 'AWS::EMRServerless::Application').length, 0);
+  assert.equal(resourcesOfType(off, 'AWS::CloudWatch::Dashboard').length, 0);
+  assert.ok(!resourcesOfType(off, 'AWS::ApiGatewayV2::Route').some(([, r]) => r.Properties?.RouteKey === 'POST /events'));
+});
+
+test('on: a Spark application on EMR 7 in the isolated subnets, its job started in STREAMING mode with retries and cancelled on delete', () => {
+  const [, app] = single(on, 'AWS::EMRServerless::Application');
+  assert.equal(app.Properties!.Type, 'Spark');
+  assert.match(app.Properties!.ReleaseLabel, /^emr-7\.(1\d|[1-9])\./);
+  assert.equal(app.Properties!.NetworkConfiguration.SubnetIds.length, 2);
+  const [, run] = resourcesOfType(on, 'Custom::AWS').find(([id]) => id.startsWith('RealtimeJobRun'))!;
+  const create = JSON.stringify(run.Properties!.Create);
+  assert.match(create, /startJobRun/);
+  assert.match(create, /\\"mode\\":\\"STREAMING\\"/);
+  assert.match(create, /maxFailedAttemptsPerHour/);
+  assert.match(create, /--auth/);
+  assert.match(JSON.stringify(run.Properties!.Delete), /cancelJobRun/);
+});
+
+test('on: the job role reads both topics and writes only realtime/ of the lake', () => {
+  const role = idStartingWith(on, 'AWS::IAM::Role', 'RealtimeJobRole');
+  const statements = statementsOfRole(on, role);
+  const read = statements.find((st) => actionsOf(st).includes('kafka-cluster:ReadData'))!;
+  assert.equal((read.Resource as unknown[]).length, 2);
+  const writes = statements.filter((st) => actionsOf(st).includes('s3:PutObject'));
+  assert.equal(writes.length, 1);
+  assert.match(JSON.stringify(writes[0].Resource), /\/realtime\/\*/);
+});
+
+test('on: POST /events has no JWT authorizer, its own route throttle, and the collector holds only key hashes', () => {
+  const [, route] = resourcesOfType(on, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties?.RouteKey === 'POST /events')!;
+  assert.equal(route.Properties!.AuthorizationType ?? 'NONE', 'NONE');
+  const [, stage] = single(on, 'AWS::ApiGatewayV2::Stage');
+  assert.deepEqual(stage.Properties!.RouteSettings['POST /events'], { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+  const collector = resourcesOfType(on, 'AWS::Lambda::Function').find(([id]) => id.startsWith('RealtimeCollector'))!;
+  assert.deepEqual(JSON.parse(collector[1].Properties!.Environment.Variables.COLLECTOR_WRITE_KEYS), { 'store-1': HASH });
+});
+
+test('on: alarms for the job, the collector and each Firehose reach the alerts topic; one dashboard', () => {
+  assert.equal(resourcesOfType(on, 'AWS::CloudWatch::Dashboard').length, 1);
+  const alarms = resourcesOfType(on, 'AWS::CloudWatch::Alarm').filter(([id]) => id.startsWith('RealtimeMonitoring'));
+  const metrics = alarms.map(([, a]) => a.Properties!.MetricName);
+  assert.deepEqual(metrics.sort(), ['DeliveryToS3.DataFreshness', 'DeliveryToS3.DataFreshness', 'Errors', 'RunningJobs']);
+  for (const [, a] of alarms) assert.equal(a.Properties!.AlarmActions.length, 1);
+});
+
+test('a write key itself (not its SHA-256) and missing jars are refused before anything is deployed', () => {
+  assert.throws(() => resolveConfig({ realtime: { collectorWriteKeyHashes: { s: 'my-secret-key' } } }), /hex SHA-256/);
+  assert.throws(() => realtimeJars(jarsDir(['spark-sql-kafka-0-10_2.12-3.5.5.jar'])), /aws-msk-iam-auth/);
+});
+
+test('on: cdk-nag finds nothing unacknowledged and cfn-lint no error or unexplained warning', () => {
+  const assembly = on.app.synth();
+  const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+  const [nag] = report.pluginReports;
+  assert.deepEqual(nag.violations, []);
+  const templates = fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).map((t) => path.join(assembly.directory, t));
+  let output = '';
+  try {
+    output = execFileSync(path.join(__dirname, '..', '..', '.venv', 'bin', 'cfn-lint'), ['--format', 'parseable', ...templates], { encoding: 'utf8' });
+  } catch (error) {
+    output = (error as { stdout: string }).stdout;
+  }
+  const findings = output.split('\n').filter((line) => /:[EW]\d{4}:/.test(line) && !line.includes(':W3005:'));
+  assert.deepEqual(findings, [], output);
+});
