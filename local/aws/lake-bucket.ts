@@ -8,14 +8,20 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { LAKE } from '../../contract';
+import { BEHAVIOUR_LAKE, LAKE } from '../../contract';
 import { folderLake } from '../server/folder-lake';
 
 const topFolder = (key: string): string => key.slice(0, key.indexOf('/') + 1);
 
-/** What the loader, the API and a reader of the run's reports take from the bucket on AWS: serving/, analytics/, reports/. */
+/**
+ * What the loader, the API and a reader of the run's reports take from the bucket on AWS: serving/,
+ * analytics/, reports/, and of the behaviour jobs' output the sessions table (the loader reads it) and
+ * the intent runs (the API serves them); not the rest of curated/, which only Spark reads.
+ */
 export const PUBLISHED_PREFIXES = [
   ...new Set([LAKE.recommendationsPrefix, LAKE.fallbackKey, LAKE.metricsKey, LAKE.analyticsPrefix, LAKE.cleanReportKey].map(topFolder)),
+  BEHAVIOUR_LAKE.sessionsPrefix,
+  BEHAVIOUR_LAKE.intentModelsPrefix,
 ];
 
 /** Uploads every file under the published prefixes of `lakeDir` to `bucket` under the same key; returns the keys. */

@@ -95,11 +95,20 @@ const sinkCommand = async (args: string[]): Promise<number> => {
   });
 };
 
+/** A file `run` uploads must exist and be named as uploads the landing bucket's trigger fires for. */
+const checkUploadFile = (flag: 'csv' | 'events', file: string): void => {
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`--${flag} ${file}: no such file`, RUN_USAGE);
+  // The landing bucket's trigger fires only for these names (as on AWS): any other upload would wait for an ingest that never comes.
+  if (!UPLOAD_SUFFIXES.some((suffix) => file.endsWith(suffix)))
+    throw new UsageError(`--${flag} ${file}: the name must end in ${UPLOAD_SUFFIXES.join(' or ')}, as uploads to the landing bucket must`, RUN_USAGE);
+};
+
 const runCommand = async (args: string[]): Promise<number> => {
   const values = parseCommand(
     args,
     {
       csv: { type: 'string' },
+      events: { type: 'string' },
       once: { type: 'boolean' },
       port: { type: 'string' },
       rows: { type: 'string' },
@@ -111,16 +120,15 @@ const runCommand = async (args: string[]): Promise<number> => {
   );
   if (!values) return EXIT.ok;
   if (values.csv !== undefined) {
-    if (!existsSync(values.csv) || !statSync(values.csv).isFile()) throw new UsageError(`--csv ${values.csv}: no such file`, RUN_USAGE);
-    // The landing bucket's trigger fires only for these names (as on AWS): any other upload would wait for an ingest that never comes.
-    if (!UPLOAD_SUFFIXES.some((suffix) => values.csv!.endsWith(suffix)))
-      throw new UsageError(`--csv ${values.csv}: the name must end in ${UPLOAD_SUFFIXES.join(' or ')}, as uploads to the landing bucket must`, RUN_USAGE);
+    checkUploadFile('csv', values.csv);
     if (values.rows !== undefined || values.seed !== undefined)
       throw new UsageError('--rows and --seed shape the generated demo data; they cannot go with --csv', RUN_USAGE);
   }
+  if (values.events !== undefined) checkUploadFile('events', values.events);
   const options = {
     workDir: values['work-dir'],
     csv: values.csv,
+    events: values.events,
     once: values.once ?? false,
     port: positiveInteger('port', values.port, RUN_USAGE, { max: 65_535 }),
     rows: positiveInteger('rows', values.rows, RUN_USAGE),

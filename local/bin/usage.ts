@@ -18,12 +18,15 @@ recstream <command> --help describes a command's options.`;
 
 export const RUN_USAGE = `usage: recstream run [options]            (npm run local -- [options])
 
-Uploads a purchases CSV to the twin's landing bucket, ingests it into Kafka, lands it in the lake,
-runs the Spark jobs, loads the serving table and serves the site on 127.0.0.1 until Ctrl-C.
+Uploads a purchases CSV and a behaviour events CSV to the twin's landing bucket, ingests them into
+Kafka, lands them in the lake, runs the Spark jobs, loads the serving table and serves the site on
+127.0.0.1 until Ctrl-C. With --csv or --events alone, only that data product runs.
 
 options:
   --csv FILE        the purchases CSV to upload (.csv or .csv.gz); default: the demo data
                     (generated once from a fixed seed into WORK-DIR/data/ and reused)
+  --events FILE     a behaviour events CSV (REES46 header, .csv or .csv.gz); default: generated
+                    events (50,000, fixed seed); the summary prints sessions and the session funnel
   --rows N          rows of the generated demo data (default 200000)
   --seed S          seed of the generated demo data (default 20200424)
   --once            run, print the summary and exit instead of serving (for scripts and CI)

@@ -1,8 +1,9 @@
 /**
  * The local twin end to end: S3- and DynamoDB-protocol servers, Kafka broker
  * and topic, the Firehose-equivalent sink, the CSV uploaded to the landing
- * bucket whose event invokes the deployed ingest handler, the three EMR Spark
- * jobs on the lake, the deployed loader into the serving table, and the
+ * bucket whose event invokes the deployed ingest handler (and, for behaviour,
+ * an events CSV the same way), the EMR Spark steps on the lake (the behaviour
+ * steps after the purchases ones), the deployed loader into the serving table, and the
  * deployed API handler + site on loopback.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -11,7 +12,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LAKE, LAMBDA_ENV, sparkSteps, type SparkJob } from '../../contract';
+import { BEHAVIOUR_LAKE, behaviourSteps, EVENTS_TOPIC, LAKE, LAMBDA_ENV, sparkSteps, type BehaviourJob, type SparkJob } from '../../contract';
 import type { IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/shared-producers';
 import type * as ApiLambda from '../../lambdas/api/handler';
@@ -35,6 +36,7 @@ import { type SinkTotals, startSink } from '../sink/sink';
 import { createStages, formatBytes, formatCount, formatReasons, formatSeconds, plural, rate, type StageTiming } from './progress';
 import { Resources } from './resources';
 import { REPO_ROOT, runSparkJob, SPARK_SUBMIT } from './spark';
+import { behaviourOutputs, eventsDataSet, loadBehaviourOnly, type BehaviourSummary } from './behaviour';
 
 /** The bundled data set: big enough for ALS to find structure, small enough for a few minutes on 2 cores. */
 export const BUNDLED_ROWS = 200_000;
@@ -42,8 +44,13 @@ export const WORK_DIR = join(REPO_ROOT, '.work', 'local');
 const WEB_DIR = join(REPO_ROOT, 'web', 'dist');
 
 export interface TwinOptions {
-  /** The purchases CSV (.csv or .csv.gz); default: the bundled generated data set. */
+  /**
+   * The purchases CSV (.csv or .csv.gz); default: the bundled generated data set. `csv` and `events`
+   * choose what runs: neither, both data products on bundled data; one, that one alone; both, both.
+   */
   csv?: string;
+  /** A behaviour events CSV (REES46 header, .csv or .csv.gz); default: generated events (local/generator/behaviour.ts). */
+  events?: string;
   /** Rows of the generated data set when no CSV is given. */
   rows?: number;
   seed?: number | string;
@@ -65,17 +72,20 @@ export interface TwinOptions {
   resources?: Resources;
 }
 
+/** The purchases fields are absent when only an events file ran (`--events` without `--csv`). */
 export interface TwinSummary {
-  csv: string;
+  csv?: string;
   lake: string;
   /** Where the CSV was uploaded; the ingest report and rejected rows lie beside it. */
-  upload: { endpoint: string; bucket: string; key: string };
-  ingest: IngestReport;
-  sink: SinkTotals;
+  upload?: { endpoint: string; bucket: string; key: string };
+  ingest?: IngestReport;
+  sink?: SinkTotals;
   clean: unknown;
-  load: LoadReport;
+  load?: LoadReport;
   metrics: Record<string, unknown> | undefined;
   exampleUsers: string[];
+  /** The behaviour data product's run; absent when only a purchases CSV ran. */
+  behaviour?: BehaviourSummary;
   timings: StageTiming[];
   /** The seeded analyst the site's sign-in accepts, and where the API's access log goes. */
   signIn: { username: string; password: string; accessLog: string };
@@ -144,7 +154,13 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
     await stages.run('install-check', async () => checkInstall(), (found) => found);
     if (!options.keep) await Promise.all([lake, kafkaDir, bucketsDir].map((dir) => rm(dir, { recursive: true, force: true })));
     await Promise.all([lake, logs, bucketsDir].map((dir) => mkdir(dir, { recursive: true })));
-    const csv = await stages.run('data', () => dataSet(options, workDir, stages.note), (path) => path);
+    // Neither file named: both data products on bundled data; one named: that one alone.
+    const runsPurchases = options.csv !== undefined || options.events === undefined;
+    const csv = runsPurchases ? await stages.run('data', () => dataSet(options, workDir, stages.note), (path) => path) : undefined;
+    const eventsCsv =
+      options.events !== undefined || options.csv === undefined
+        ? await stages.run('events data', () => eventsDataSet(options.events, workDir, stages.note), (path) => path)
+        : undefined;
 
     let trigger: LandingTrigger | undefined;
     const aws = await stages.run(
@@ -172,6 +188,7 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         const started = await startBroker({ dataDir: kafkaDir, log: stages.note });
         resources.add('kafka broker', started.stop);
         await ensureTopic(started.bootstrap);
+        await ensureTopic(started.bootstrap, EVENTS_TOPIC);
         return started;
       },
       (b) => `${b.bootstrap}, topic ready`,
@@ -191,12 +208,18 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       lake,
     });
     resources.add('sink', sink.stop);
+    // Firehose #2: the events topic lands under its own prefix (contract TOPICS).
+    const eventsSink = await startSink({ brokers: [broker.bootstrap], lake, topic: EVENTS_TOPIC.name, streamName: 'recstream-local-events' });
+    resources.add('events sink', eventsSink.stop);
 
     // As a user's `aws s3 cp`: the landing bucket's event invokes the ingest Lambda, whose report and rejected rows land beside the upload.
-    const upload = { endpoint: aws.s3, bucket: TWIN_AWS.landingBucket, key: `${UPLOADS_PREFIX}${basename(csv)}` };
-    const ingestStarted = Date.now();
-    const ingest = await stages.run(
-      'ingest',
+    // The same for an events CSV: the ingest Lambda tells the two apart by the header.
+    const uploadOf = (file: string) => ({ endpoint: aws.s3, bucket: TWIN_AWS.landingBucket, key: `${UPLOADS_PREFIX}${basename(file)}` });
+    const ingestStage = (stage: string, csv: string) => {
+      const upload = uploadOf(csv);
+      const ingestStarted = Date.now();
+      return stages.run(
+      stage,
       async () => {
         const handled = trigger!.expect(upload.key).then(
           () => undefined,
@@ -213,20 +236,28 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         `${formatCount(r.read)} rows read, ${formatCount(r.produced)} produced, ` +
         `${r.rejected ? `${formatCount(r.rejected)} rejected (${formatReasons(r.rejectedByReason)})` : 'none rejected'}, ${rate(r.read, Date.now() - ingestStarted)} (s3://${upload.bucket}/${upload.key})`,
     );
+    };
+    const upload = csv === undefined ? undefined : uploadOf(csv);
+    const ingest = csv === undefined ? undefined : await ingestStage('ingest', csv);
+    const eventsIngest = eventsCsv === undefined ? undefined : await ingestStage('events ingest', eventsCsv);
 
-    const landed = await stages.run(
-      'sink flush',
-      async () => {
-        await sink.drain();
-        return sink.totals();
-      },
-      (t) => `${formatCount(t.rows)} rows in ${plural(t.objects, 'object')}, ${formatBytes(t.bytes)} (${formatBytes(t.compressedBytes)} gz) in ${lake}/${LAKE.rawPrefix}`,
-    );
+    const flushed = (stage: string, drained: typeof sink, prefix: string) =>
+      stages.run(
+        stage,
+        async () => {
+          await drained.drain();
+          return drained.totals();
+        },
+        (t) => `${formatCount(t.rows)} rows in ${plural(t.objects, 'object')}, ${formatBytes(t.bytes)} (${formatBytes(t.compressedBytes)} gz) in ${lake}/${prefix}`,
+      );
+    const landed = csv === undefined ? undefined : await flushed('sink flush', sink, LAKE.rawPrefix);
+    const landedEvents = eventsCsv === undefined ? undefined : await flushed('events sink flush', eventsSink, BEHAVIOUR_LAKE.rawPrefix);
     if (options.once) {
       // The lake is complete and no upload can follow: free the broker's memory and cores for Spark.
       await stages.run('broker stop', async () => {
         await resources.release('ingest producers');
         await resources.release('sink');
+        await resources.release('events sink');
         await resources.release('kafka broker');
       });
     }
@@ -235,14 +266,16 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
     resources.add('spark', async () => {
       sparkChild?.kill('SIGTERM');
     });
-    const spark = (job: SparkJob, args: string[]) =>
+    const spark = (job: SparkJob | BehaviourJob, args: string[]) =>
       stages.run(job, () =>
         runSparkJob({ job, args, logFile: join(logs, `spark-${job}.log`), note: stages.note, onChild: (c) => (sparkChild = c) }),
         () => `log ${join(logs, `spark-${job}.log`)}`,
       );
     const at = (key: string) => join(lake, key);
     // The deployed step plan (contract/pipeline.ts) on the local lake; extra recommend flags override its settings.
-    for (const { job, args } of sparkSteps(at)) await spark(job, job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args);
+    if (runsPurchases) for (const { job, args } of sparkSteps(at)) await spark(job, job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args);
+    // The behaviour steps after the purchases ones, as the deployed state machine orders them.
+    if (eventsCsv !== undefined) for (const { job, args } of behaviourSteps(at)) await spark(job, args);
     await resources.release('spark');
 
     await stages.run(
@@ -250,13 +283,21 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       () => publishLakeOutputs(s3, TWIN_AWS.lakeBucket, lake),
       (keys) => `${plural(keys.length, 'object')} under ${PUBLISHED_PREFIXES.join(', ')} into s3://${TWIN_AWS.lakeBucket}`,
     );
-    const loaded = await stages.run(
-      'load',
-      () => lambda('load-recommendations', lambdaModule<typeof LoaderLambda>('../../lambdas/load-recommendations/handler').handler)({ bucket: TWIN_AWS.lakeBucket }),
-      (r) =>
-        `${plural(r.loaded, 'customer')}' recommendations into table ${TWIN_AWS.tableName}, ${describeFallback(r.fallback)}, ${plural(r.invalid, 'invalid line')}` +
-        (r.invalid ? ` (first: ${JSON.stringify(r.invalidSamples[0])})` : ''),
-    );
+    const loaded = runsPurchases
+      ? await stages.run(
+          'load',
+          () => lambda('load-recommendations', lambdaModule<typeof LoaderLambda>('../../lambdas/load-recommendations/handler').handler)({ bucket: TWIN_AWS.lakeBucket }),
+          (r) =>
+            `${plural(r.loaded, 'customer')}' recommendations into table ${TWIN_AWS.tableName}, ${describeFallback(r.fallback)}, ${plural(r.invalid, 'invalid line')}` +
+            (r.invalid ? ` (first: ${JSON.stringify(r.invalidSamples[0])})` : ''),
+        )
+      : undefined;
+    if (!runsPurchases)
+      await stages.run(
+        'load',
+        () => loadBehaviourOnly(s3, TWIN_AWS.lakeBucket, TWIN_AWS.tableName),
+        (r) => `${plural(r.customers, 'customer')}' behaviour (${plural(r.sessions, 'session')}) into table ${TWIN_AWS.tableName}`,
+      );
     const identity = await stages.run(
       'sign-in provider',
       async () => {
@@ -302,7 +343,11 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         clean: await readJson(at(LAKE.cleanReportKey)),
         load: loaded,
         metrics: await readJson(at(LAKE.metricsKey)),
-        exampleUsers: await exampleUsers(s3Lake(s3, TWIN_AWS.lakeBucket)),
+        exampleUsers: runsPurchases ? await exampleUsers(s3Lake(s3, TWIN_AWS.lakeBucket)) : [],
+        behaviour:
+          eventsCsv === undefined
+            ? undefined
+            : { csv: eventsCsv, upload: uploadOf(eventsCsv), ingest: eventsIngest!, sink: landedEvents!, ...(await behaviourOutputs(lake)) },
         timings: stages.timings(),
         signIn: { username: identity.analyst.username, password: identity.analyst.password, accessLog: accessLogFile },
       },

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { SparkJob } from '../../contract';
+import type { BehaviourJob, SparkJob } from '../../contract';
 import { formatSeconds } from './progress';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
@@ -17,7 +17,7 @@ const MAIN_PY = join(REPO_ROOT, 'emr-jobs', 'main.py');
 const HEARTBEAT_MS = 30_000;
 
 export interface SparkJobOptions {
-  job: SparkJob;
+  job: SparkJob | BehaviourJob;
   args: string[];
   logFile: string;
   note: (line: string) => void;
@@ -35,7 +35,7 @@ const LOCAL_CONF = [
   'spark.sql.shuffle.partitions=8',
 ];
 
-const PROGRESS = /^\[(pipeline|clean|recommend|analyse) [0-9:]+\]\s*(.*)$/;
+const PROGRESS = /^\[(pipeline|clean|recommend|analyse|sessions|funnel|intent|categories) [0-9:]+\]\s*(.*)$/;
 
 const tailOf = (lines: string[]) => lines.slice(-15).join('\n');
 

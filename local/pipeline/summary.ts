@@ -4,6 +4,7 @@ import type { LoadReport } from '../../lambdas/load-recommendations/load';
 import { UPLOADS_PREFIX } from '../aws/servers';
 import { formatBytes, formatCount, formatReasons, formatSeconds, plural } from './progress';
 import type { TwinSummary } from './run';
+import { behaviourSummaryLines } from './behaviour';
 
 interface Scores {
   users?: number;
@@ -59,18 +60,28 @@ export const describeMetrics = (metrics: MetricsDocument | undefined): string[] 
   return lines;
 };
 
-export const summaryLines = (summary: TwinSummary, url?: string): string[] => {
-  const { ingest, sink } = summary;
-  const total = summary.timings.reduce((s, t) => s + t.ms, 0);
+/** The purchases data product's lines; none when only an events file ran. */
+const purchasesLines = (summary: TwinSummary): string[] => {
+  const { ingest, sink, upload, load } = summary;
+  if (!ingest || !sink || !upload || !load) return [];
   const rejected = ingest.rejected > 0 ? `${formatCount(ingest.rejected)} rejected (${formatReasons(ingest.rejectedByReason)})` : 'none rejected';
+  return [
+    `  data: ${summary.csv}`,
+    `  ingest: ${formatCount(ingest.read)} rows read, ${formatCount(ingest.produced)} produced, ${rejected}; report and rejected rows beside s3://${upload.bucket}/${upload.key} on ${upload.endpoint}`,
+    `  lake: ${formatCount(sink.rows)} rows in ${plural(sink.objects, 'object')}, ${formatBytes(sink.bytes)} (${formatBytes(sink.compressedBytes)} gz), ${summary.lake}`,
+    `  serving table: ${plural(load.loaded, 'customer')} loaded${load.invalid ? `, ${plural(load.invalid, 'invalid line')} skipped` : ''}, ${describeFallback(load.fallback)}`,
+    ...describeMetrics(summary.metrics as MetricsDocument | undefined),
+  ];
+};
+
+export const summaryLines = (summary: TwinSummary, url?: string): string[] => {
+  const total = summary.timings.reduce((s, t) => s + t.ms, 0);
+  const upload = summary.upload ?? summary.behaviour!.upload;
   const lines = [
     '',
     '== recstream local twin: summary',
-    `  data: ${summary.csv}`,
-    `  ingest: ${formatCount(ingest.read)} rows read, ${formatCount(ingest.produced)} produced, ${rejected}; report and rejected rows beside s3://${summary.upload.bucket}/${summary.upload.key} on ${summary.upload.endpoint}`,
-    `  lake: ${formatCount(sink.rows)} rows in ${plural(sink.objects, 'object')}, ${formatBytes(sink.bytes)} (${formatBytes(sink.compressedBytes)} gz), ${summary.lake}`,
-    `  serving table: ${plural(summary.load.loaded, 'customer')} loaded${summary.load.invalid ? `, ${plural(summary.load.invalid, 'invalid line')} skipped` : ''}, ${describeFallback(summary.load.fallback)}`,
-    ...describeMetrics(summary.metrics as MetricsDocument | undefined),
+    ...purchasesLines(summary),
+    ...(summary.behaviour ? behaviourSummaryLines(summary.behaviour) : []),
     `  time: ${formatSeconds(total)} (${summary.timings.map((t) => `${t.stage} ${formatSeconds(t.ms)}`).join(', ')})`,
   ];
   if (url) {
@@ -81,7 +92,7 @@ export const summaryLines = (summary: TwinSummary, url?: string): string[] => {
     for (const user of summary.exampleUsers) lines.push(`        ${url}${API_ROUTES.recommendations.replace('{userId}', user)}`);
     if (summary.exampleUsers.length) lines.push(`  try user ids: ${summary.exampleUsers.join(', ')}`);
     lines.push(`  upload another CSV (ingested now; local/README.md#uploading-as-on-aws):`);
-    lines.push(`        aws s3 cp --endpoint-url ${summary.upload.endpoint} FILE.csv.gz s3://${summary.upload.bucket}/${UPLOADS_PREFIX}FILE.csv.gz`);
+    lines.push(`        aws s3 cp --endpoint-url ${upload.endpoint} FILE.csv.gz s3://${upload.bucket}/${UPLOADS_PREFIX}FILE.csv.gz`);
   }
   return lines;
 };

@@ -1,8 +1,9 @@
 /**
- * The twin's Amazon Data Firehose: consumes the purchases topic as a consumer
- * group, buffers record values up to 5 MiB (uncompressed, as Firehose counts)
+ * The twin's Amazon Data Firehose (one per topic, as one delivery stream per
+ * topic is deployed): consumes a topic as a consumer group, buffers record values up to 5 MiB (uncompressed, as Firehose counts)
  * or the buffer interval, and lands each buffer as one gzip JSON-lines object
- * under Firehose's key layout in a local lake folder.
+ * under Firehose's key layout in a local lake folder, below the topic's
+ * `rawPrefix` in the contract's TOPICS (raw/purchases/, raw/events/).
  *
  * Delivery is at-least-once: offsets are committed only after an object is
  * durably on disk (temp file, fsync, rename). A crash between the two re-reads
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { type Consumer, type EachBatchPayload, Kafka, logLevel } from 'kafkajs';
-import { FIREHOSE_BUFFER, TOPIC } from '../../contract';
+import { FIREHOSE_BUFFER, LAKE, TOPIC, TOPICS } from '../../contract';
 import { writeDurably } from './durable';
 import { firehoseKey } from './keys';
 
@@ -22,9 +23,10 @@ const MiB = 1024 * 1024;
 
 export interface SinkOptions {
   brokers: string[];
-  /** The lake folder; objects go under LAKE.rawPrefix inside it. */
+  /** The lake folder; objects go under the topic's TOPICS `rawPrefix` inside it (LAKE.rawPrefix for a topic not in TOPICS, as tests use). */
   lake: string;
   topic?: string;
+  /** Default: one group per topic, so two sinks in one process never share partitions. */
   groupId?: string;
   /** Appears in object names, as the delivery stream's name does. */
   streamName?: string;
@@ -87,7 +89,9 @@ class PendingRecords {
 
 export const startSink = async (options: SinkOptions): Promise<Sink> => {
   const topic = options.topic ?? TOPIC.name;
-  const groupId = options.groupId ?? SINK_DEFAULTS.groupId;
+  const landing = TOPICS.find((t) => t.name === topic);
+  const rawPrefix = landing?.rawPrefix ?? LAKE.rawPrefix;
+  const groupId = options.groupId ?? (topic === TOPIC.name ? SINK_DEFAULTS.groupId : `${SINK_DEFAULTS.groupId}-${topic}`);
   const streamName = options.streamName ?? SINK_DEFAULTS.streamName;
   const bufferBytes = options.bufferBytes ?? SINK_DEFAULTS.bufferBytes;
   const intervalMs = options.intervalMs ?? SINK_DEFAULTS.intervalMs;
@@ -116,7 +120,7 @@ export const startSink = async (options: SinkOptions): Promise<Sink> => {
       if (buffer.values.length === 0) return;
       const { body, rows, ends } = buffer.take();
       const compressed = await gzip(body);
-      const key = firehoseKey(streamName, new Date());
+      const key = firehoseKey(rawPrefix, streamName, new Date());
       await writeDurably(join(options.lake, key), compressed);
       await consumer.commitOffsets([...ends].map(([partition, offset]) => ({ topic, partition, offset: offset.toString() })));
       for (const [partition, offset] of ends) landed.set(partition, offset);

@@ -86,7 +86,7 @@ test('summary: no JSON, singular for one, reject reasons only when there are rej
   assert.match(clean, /serving table: 8,636 customers loaded, best-seller list loaded/);
   assert.match(clean, /time: 191\.8s \(ingest 8\.0s, clean 183\.8s\)/);
   const rejected = summaryLines(
-    summary({ ingest: { ...summary().ingest, produced: 199_996, rejected: 4, rejectedByReason: { invalid_price: 1, column_count: 3 } } }),
+    summary({ ingest: { ...summary().ingest!, produced: 199_996, rejected: 4, rejectedByReason: { invalid_price: 1, column_count: 3 } } }),
   ).join('\n');
   assert.match(rejected, /199,996 produced, 4 rejected \(column_count 3, invalid_price 1\);/);
 });

@@ -52,6 +52,7 @@ const getJson = async (path: string, authorization = `Bearer ${token}`) => {
 
 test('every generated row is read, produced and landed in the lake', () => {
   const { ingest, sink } = run.summary;
+  assert.ok(ingest && sink, 'the purchases data product ran');
   assert.equal(ingest.read, ROWS);
   assert.equal(ingest.produced + ingest.rejected, ROWS);
   assert.equal(sink.rows, ingest.produced + 1, "a clean run lands each produced row once, and the upload's completion record");
@@ -79,11 +80,11 @@ const objectText = async (bucket: string, key: string): Promise<string | undefin
 };
 
 test("the upload's S3 event ran the ingest Lambda, whose report and rejected rows lie beside the upload", async () => {
-  const { bucket, key } = run.summary.upload;
+  const { bucket, key } = run.summary.upload!;
   assert.equal(bucket, TWIN_AWS.landingBucket);
   assert.deepEqual(JSON.parse((await objectText(bucket, ingestReportKeyFor(key)))!), run.summary.ingest);
   const rejected = (await objectText(bucket, quarantineKeyFor(key)))!;
-  assert.equal(rejected.split('\n').filter(Boolean).length, run.summary.ingest.rejected);
+  assert.equal(rejected.split('\n').filter(Boolean).length, run.summary.ingest!.rejected);
 });
 
 test('the API serves a personal top-3 from the serving table the loader filled', async () => {
@@ -102,9 +103,9 @@ test('the API serves a personal top-3 from the serving table the loader filled',
     new GetCommand({ TableName: TWIN_AWS.tableName, Key: { [SERVING_TABLE.partitionKey]: user } }),
   );
   assert.deepEqual(answer.recommendations.map((p) => p.product_id), (Item!.recommendations as { product_id: string }[]).map((p) => p.product_id));
-  assert.ok(run.summary.load.loaded > 0);
-  assert.equal(run.summary.load.invalid, 0);
-  assert.equal(run.summary.load.fallback, 'loaded');
+  assert.ok(run.summary.load!.loaded > 0);
+  assert.equal(run.summary.load!.invalid, 0);
+  assert.equal(run.summary.load!.fallback, 'loaded');
 });
 
 test('the API turns away a request without the sign-in token', async () => {
