@@ -1,6 +1,6 @@
 """Entry point of recstream's EMR steps: `spark-submit [--py-files emr-jobs.zip] main.py <job> [options]`.
 
-Jobs: pipeline (= clean, recommend, analyse in one application), clean, recommend, analyse (see README.md); sessions, funnel, intent, categories (README-behaviour.md). Paths may be s3:// or local.
+Jobs: pipeline (= clean, recommend, analyse in one application), clean, recommend, analyse (see README.md); sessions, funnel, intent, categories, behaviour (= those four in one application; README-behaviour.md). Paths may be s3:// or local.
 """
 import argparse
 import os
@@ -9,11 +9,11 @@ import sys
 # Locally main.py can run straight from the emr-jobs folder; on EMR the package comes from --py-files.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from behaviour_jobs import categories, funnel, intent, sessions  # noqa: E402
+from behaviour_jobs import behaviour, categories, funnel, intent, sessions  # noqa: E402
 from recstream_jobs import analyse, clean, pipeline, recommend  # noqa: E402
 from recstream_jobs.io import spark_session  # noqa: E402
 
-JOBS = {"pipeline": pipeline, "clean": clean, "recommend": recommend, "analyse": analyse, "sessions": sessions, "funnel": funnel, "intent": intent, "categories": categories}
+JOBS = {"pipeline": pipeline, "clean": clean, "recommend": recommend, "analyse": analyse, "sessions": sessions, "funnel": funnel, "intent": intent, "categories": categories, "behaviour": behaviour}
 
 
 def parse_args(argv):

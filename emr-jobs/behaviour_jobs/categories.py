@@ -18,8 +18,9 @@ from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from recstream_jobs import io
+from recstream_jobs.progress import progress
 
-from .common import at, progress, rounded
+from .common import at, rounded
 from .contract import LAKE
 
 log = progress("categories")
@@ -150,12 +151,16 @@ def serving_lists(served: DataFrame, events: DataFrame) -> DataFrame:
     )
 
 
-def run(spark: SparkSession, lake: str):
-    events = spark.read.parquet(at(lake, LAKE["eventsPrefix"]))
+def run(spark: SparkSession, lake: str, events: DataFrame = None):
+    """`events`: the curated events when the caller already holds them (the one-application run)."""
+    if events is None:
+        events = spark.read.parquet(at(lake, LAKE["eventsPrefix"]))
     table, served, document = categories(spark, events)
     lists = serving_lists(served, events)
     lists.write.mode("overwrite").option("ignoreNullFields", "false").json(at(lake, LAKE["topCategoriesPrefix"]))
-    document["served_users"] = spark.read.json(at(lake, LAKE["topCategoriesPrefix"])).count()
+    # Every user of the affinity table gets a list (padded with the most popular): count them on the
+    # cached table instead of reading the written JSON back.
+    document["served_users"] = table.select("user_id").distinct().count()
     table.unpersist()
     io.write_json(spark, at(lake, LAKE["topCategoriesMetricsKey"]), document)
     test = document["test"]

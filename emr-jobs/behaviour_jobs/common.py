@@ -1,17 +1,7 @@
-"""What every behaviour job shares: its progress lines, lake paths and small document I/O."""
-import datetime
+"""What every behaviour job shares: lake paths and small document I/O (progress lines: recstream_jobs.progress)."""
 import json
 
 from recstream_jobs import io
-
-
-def progress(job):
-    """`[<job> HH:MM:SS] message` lines, the format the twin and EMR step logs show for every job."""
-
-    def log(message):
-        print("[%s %s] %s" % (job, datetime.datetime.utcnow().strftime("%H:%M:%S"), message), flush=True)
-
-    return log
 
 
 def at(lake, key):

@@ -16,8 +16,9 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from recstream_jobs import io
+from recstream_jobs.progress import progress
 
-from .common import at, progress, rounded
+from .common import at, rounded
 from .contract import LAKE
 
 log = progress("funnel")
@@ -135,8 +136,9 @@ def funnel(events: DataFrame, top=TOP_GROUPS) -> dict:
     return document
 
 
-def run(spark: SparkSession, lake: str):
-    document = funnel(spark.read.parquet(at(lake, LAKE["eventsPrefix"])))
+def run(spark: SparkSession, lake: str, events: DataFrame = None):
+    """`events`: the curated events when the caller already holds them (the one-application run)."""
+    document = funnel(events if events is not None else spark.read.parquet(at(lake, LAKE["eventsPrefix"])))
     io.write_json(spark, at(lake, LAKE["funnelKey"]), document)
     for kind in ("session", "user"):
         o = document[kind]["overall"]

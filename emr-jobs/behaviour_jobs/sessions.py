@@ -16,9 +16,10 @@ from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from recstream_jobs import io
+from recstream_jobs.progress import progress
 
 from . import events as ev
-from .common import at, progress
+from .common import at
 from .contract import LAKE, SESSION_INACTIVITY_SECONDS
 
 log = progress("sessions")
