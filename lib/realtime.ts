@@ -15,6 +15,8 @@ import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
@@ -63,6 +65,8 @@ export interface RealtimeProps {
 export class Realtime extends Construct {
   readonly application: emrserverless.CfnApplication;
   readonly collector: AppFunction;
+  /** Publishes the live view's `lag_seconds` and age as metrics every minute (lambdas/realtime-lag). */
+  readonly lagReporter: AppFunction;
   readonly jobRunName: string;
 
   constructor(scope: Construct, id: string, props: RealtimeProps) {
@@ -94,7 +98,24 @@ export class Realtime extends Construct {
 
     this.collector = this.createCollector(config, network, streaming);
     serving.addKeyedRoute(apigw.HttpMethod.POST, COLLECTOR_ROUTE, this.collector.fn, config.realtime.collector, 'A storefront posts events with its per-store write key (checked by the collector against configured SHA-256 hashes), not an analyst sign-in (issue 16).');
-    serving.apiFunction.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [lake.arnForObjects(REALTIME.lake.liveKey)] }));
+    const liveView = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [lake.arnForObjects(REALTIME.lake.liveKey)] });
+    serving.apiFunction.fn.addToRolePolicy(liveView);
+
+    this.lagReporter = new AppFunction(this, 'LagReporter', {
+      config,
+      network,
+      entry: 'lambdas/realtime-lag/handler.ts',
+      description: "Every minute: the streaming job's lag and the live view's age, from realtime/live.json, as CloudWatch metrics",
+      environment: { [LAMBDA_ENV.lakeBucket]: lake.bucketName, DEPLOYMENT: config.name },
+    });
+    this.lagReporter.fn.addToRolePolicy(liveView);
+    // Before the job's first batch the view is missing: S3 says so (404) only to a caller that may list.
+    this.lagReporter.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [lake.bucketArn] }));
+    new events.Rule(this, 'EveryMinute', {
+      description: "Publishes the streaming job's lag",
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(this.lagReporter.fn)],
+    });
   }
 
   /** The job's runtime role: MSK read on the two topics and this cluster's groups, the lake's realtime/ folder. */

@@ -65,8 +65,18 @@ test('on: alarms for the job, the collector and each Firehose reach the alerts t
   assert.equal(resourcesOfType(on, 'AWS::CloudWatch::Dashboard').length, 1);
   const alarms = resourcesOfType(on, 'AWS::CloudWatch::Alarm').filter(([id]) => id.startsWith('RealtimeMonitoring'));
   const metrics = alarms.map(([, a]) => a.Properties!.MetricName);
-  assert.deepEqual(metrics.sort(), ['DeliveryToS3.DataFreshness', 'DeliveryToS3.DataFreshness', 'Errors', 'RunningJobs']);
+  assert.deepEqual(metrics.sort(), ['DeliveryToS3.DataFreshness', 'DeliveryToS3.DataFreshness', 'Errors', 'LagSeconds', 'RunningJobs']);
   for (const [, a] of alarms) assert.equal(a.Properties!.AlarmActions.length, 1);
+});
+
+test('on: the lag reporter runs every minute and may read only the live view', () => {
+  const fn = idStartingWith(on, 'AWS::Lambda::Function', 'RealtimeLagReporter');
+  const [, rule] = resourcesOfType(on, 'AWS::Events::Rule').find(([id]) => id.startsWith('RealtimeEveryMinute'))!;
+  assert.equal(rule.Properties!.ScheduleExpression, 'rate(1 minute)');
+  assert.equal(rule.Properties!.Targets[0].Arn['Fn::GetAtt'][0], fn);
+  const role = on.resources[fn].Properties!.Role['Fn::GetAtt'][0];
+  const gets = statementsOfRole(on, role).filter((st) => actionsOf(st).includes('s3:GetObject'));
+  assert.deepEqual(gets.map((st) => JSON.stringify(st.Resource)), [JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Lake5F1B88EA', 'Arn'] }, '/realtime/live.json']] })]);
 });
 
 test('a write key itself (not its SHA-256) and missing jars are refused before anything is deployed', () => {
