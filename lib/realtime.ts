@@ -3,7 +3,6 @@
  * - an EMR Serverless Spark application in the isolated subnets running `emr-jobs/realtime.py` as one
  *   STREAMING job run (EMR 7.1+: the service retries a failed run, the query resumes from its S3 checkpoint);
  * - the collector (`lambdas/collector`) behind `POST /events` on the HTTP API, keyed and throttled per route;
- * - the API's read of the live view.
  * Monitoring is lib/realtime-monitoring.ts.
  *
  * A job run is not a CloudFormation resource: an AwsCustomResource (CDK's provider Lambda, outside the VPC,
@@ -99,7 +98,6 @@ export class Realtime extends Construct {
     this.collector = this.createCollector(config, network, streaming);
     serving.addKeyedRoute(apigw.HttpMethod.POST, COLLECTOR_ROUTE, this.collector.fn, config.realtime.collector, 'A storefront posts events with its per-store write key (checked by the collector against configured SHA-256 hashes), not an analyst sign-in (issue 16).');
     const liveView = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [lake.arnForObjects(REALTIME.lake.liveKey)] });
-    serving.apiFunction.fn.addToRolePolicy(liveView);
 
     this.lagReporter = new AppFunction(this, 'LagReporter', {
       config,

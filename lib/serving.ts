@@ -19,7 +19,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
-import { API_ROUTES, API_SCOPE, BEHAVIOUR_LAKE, LAKE, LAMBDA_ENV, SERVING_TABLE } from '../contract';
+import { API_ROUTES, API_SCOPE, BEHAVIOUR_LAKE, LAKE, LAMBDA_ENV, REALTIME, SERVING_TABLE } from '../contract';
 import { AppFunction } from './functions';
 import { exempt, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';
@@ -54,8 +54,6 @@ export class Serving extends Construct {
   readonly loader: AppFunction;
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
-  /** The API's function, so the real-time path can let it read the live view. */
-  readonly apiFunction: AppFunction;
 
   constructor(scope: Construct, id: string, props: ServingProps) {
     super(scope, id);
@@ -96,7 +94,7 @@ export class Serving extends Construct {
       ),
     );
 
-    const handler = (this.apiFunction = new AppFunction(this, 'Api', {
+    const handler = new AppFunction(this, 'Api', {
       config,
       network,
       entry: 'lambdas/api/handler.ts',
@@ -107,13 +105,14 @@ export class Serving extends Construct {
         [LAMBDA_ENV.lakeBucket]: lake.bucketName,
         [LAMBDA_ENV.allowedOrigin]: props.siteOrigin,
       },
-    }));
+    });
     // Read-only: one key lookup per request, and the analytics documents.
     handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
     const analyticsObjects = lake.arnForObjects(`${LAKE.analyticsPrefix}*`);
     // The behaviour documents beyond analytics/ (the funnel is under it): the sessions report, the intent history and run records, not the models.
     const intentRuns = lake.arnForObjects(`${BEHAVIOUR_LAKE.intentModelsPrefix}*/run.json`);
-    const behaviourDocuments = [lake.arnForObjects(BEHAVIOUR_LAKE.sessionsReportKey), lake.arnForObjects(BEHAVIOUR_LAKE.intentHistoryKey), intentRuns];
+    // The live view too (issue 16): with real-time off it never exists, and GET /live answers 404, not 403.
+    const behaviourDocuments = [lake.arnForObjects(BEHAVIOUR_LAKE.sessionsReportKey), lake.arnForObjects(BEHAVIOUR_LAKE.intentHistoryKey), intentRuns, lake.arnForObjects(REALTIME.lake.liveKey)];
     handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [analyticsObjects, ...behaviourDocuments] }));
     // Before the first pipeline run no analytics document exists: the API answers 404 only if S3 does.
     grantMissingKeysAs404(handler.fn, lake);

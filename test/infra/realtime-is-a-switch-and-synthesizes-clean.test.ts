@@ -26,6 +26,10 @@ test('off by default: no streaming application, no collector route, no real-time
   assert.equal(resourcesOfType(off, 'AWS::EMRServerless::Application').length, 0);
   assert.equal(resourcesOfType(off, 'AWS::CloudWatch::Dashboard').length, 0);
   assert.ok(!resourcesOfType(off, 'AWS::ApiGatewayV2::Route').some(([, r]) => r.Properties?.RouteKey === 'POST /events'));
+  // GET /live still answers: 404 (no live view), which S3 gives only to a caller that may read the key.
+  const api = idStartingWith(off, 'AWS::Lambda::Function', 'ServingApi');
+  const reads = statementsOfRole(off, off.resources[api].Properties!.Role['Fn::GetAtt'][0]).filter((st) => actionsOf(st).includes('s3:GetObject'));
+  assert.match(JSON.stringify(reads), /\/realtime\/live\.json/);
 });
 
 test('on: a Spark application on EMR 7 in the isolated subnets, its job started in STREAMING mode with retries and cancelled on delete', () => {
