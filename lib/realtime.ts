@@ -21,12 +21,13 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { LAMBDA_ENV, REALTIME, SPARK_PACKAGES } from '../contract';
+import { LAMBDA_ENV, REALTIME } from '../contract';
 import { WRITE_KEYS_ENV } from '../lambdas/collector/write-keys';
 import type { RecstreamConfig } from './config';
 import { AppFunction, REPO_ROOT } from './functions';
 import { cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';
+import { jobsZipAsset } from './processing/cluster';
 import type { Serving } from './serving';
 import { logGroup } from './storage';
 import type { Streaming } from './streaming';
@@ -145,12 +146,8 @@ export class Realtime extends Construct {
 
   /** realtime.py, the jobs zip (with realtime_jobs) and the jars, each an asset the role may read, and nothing else of the assets bucket. */
   private shipCode(role: iam.Role, config: RecstreamConfig): { entryPoint: string; pyFiles: string; jars: string[] } {
-    const emrJobs = path.join(REPO_ROOT, 'emr-jobs');
-    const entry = new assets.Asset(this, 'RealtimePy', { path: path.join(emrJobs, 'realtime.py') });
-    const zip = new assets.Asset(this, 'JobsZip', {
-      path: emrJobs,
-      exclude: ['*', ...SPARK_PACKAGES.flatMap((name) => [`!${name}`, `!${name}/**`]), '**/__pycache__', '**/*.pyc'],
-    });
+    const entry = new assets.Asset(this, 'RealtimePy', { path: path.join(REPO_ROOT, 'emr-jobs', 'realtime.py') });
+    const zip = jobsZipAsset(this);
     const jars = realtimeJars(config.realtime.jarsDir).map((file, i) => new assets.Asset(this, `Jar${i}`, { path: file }));
     const shipped = [entry, zip, ...jars];
     role.addToPolicy(
@@ -210,6 +207,8 @@ export class Realtime extends Construct {
       ]),
       installLatestAwsSdk: false,
       timeout: Duration.minutes(2),
+      // CloudFormation gives up in minutes, not its default hour, should the provider's answer be lost.
+      serviceTimeout: Duration.minutes(5),
       logGroup: logGroup(this, 'JobRunLogs', config),
     });
     // Deleted (cancelled) before the role and the policy it runs with.

@@ -24,13 +24,17 @@ export interface SparkBundle {
   mainPy: assets.Asset;
 }
 
+/** The SPARK_PACKAGES of emr-jobs/ as one zip (the batch steps' and the streaming job's --py-files). */
+export const jobsZipAsset = (scope: Construct): assets.Asset =>
+  // Each package keeps its folder name inside the zip, so `import recstream_jobs` works from --py-files.
+  new assets.Asset(scope, 'JobsZip', {
+    path: path.join(REPO_ROOT, 'emr-jobs'),
+    exclude: ['*', ...SPARK_PACKAGES.flatMap((name) => [`!${name}`, `!${name}/**`]), '**/__pycache__', '**/*.pyc'],
+  });
+
 export function sparkBundle(scope: Construct): SparkBundle {
   return {
-    // Each package keeps its folder name inside the zip, so `import recstream_jobs` works from --py-files.
-    jobsZip: new assets.Asset(scope, 'JobsZip', {
-      path: path.join(REPO_ROOT, 'emr-jobs'),
-      exclude: ['*', ...SPARK_PACKAGES.flatMap((name) => [`!${name}`, `!${name}/**`]), '**/__pycache__', '**/*.pyc'],
-    }),
+    jobsZip: jobsZipAsset(scope),
     mainPy: new assets.Asset(scope, 'MainPy', { path: path.join(REPO_ROOT, 'emr-jobs', 'main.py') }),
   };
 }

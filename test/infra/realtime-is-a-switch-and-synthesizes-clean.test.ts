@@ -44,6 +44,10 @@ test('on: a Spark application on EMR 7 in the isolated subnets, its job started 
   assert.match(create, /maxFailedAttemptsPerHour/);
   assert.match(create, /--auth/);
   assert.match(JSON.stringify(run.Properties!.Delete), /cancelJobRun/);
+  // A destroy cancels the run from outside the VPC and never waits CloudFormation's default hour.
+  const provider = run.Properties!.ServiceToken['Fn::GetAtt'][0];
+  assert.equal(on.resources[provider].Properties!.VpcConfig, undefined);
+  assert.ok(Number(run.Properties!.ServiceTimeout) <= 300);
 });
 
 test('on: the job role reads both topics and writes only realtime/ of the lake', () => {
