@@ -77,8 +77,9 @@ test('on: alarms for the job, the collector and each Firehose reach the alerts t
   for (const [, a] of alarms) assert.equal(a.Properties!.AlarmActions.length, 1);
 });
 
-test('on: the lag reporter runs every minute and may read only the live view', () => {
+test('on: the lag reporter runs every minute and may read only the live view; it and the collector run in the isolated subnets', () => {
   const fn = idStartingWith(on, 'AWS::Lambda::Function', 'RealtimeLagReporter');
+  for (const id of [fn, idStartingWith(on, 'AWS::Lambda::Function', 'RealtimeCollector')]) assert.equal(on.resources[id].Properties!.VpcConfig.SubnetIds.length, 2);
   const [, rule] = resourcesOfType(on, 'AWS::Events::Rule').find(([id]) => id.startsWith('RealtimeEveryMinute'))!;
   assert.equal(rule.Properties!.ScheduleExpression, 'rate(1 minute)');
   assert.equal(rule.Properties!.Targets[0].Arn['Fn::GetAtt'][0], fn);
