@@ -16,7 +16,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
-import { logGroup } from './storage';
+import { awsCustomResourceLogGroup } from './storage';
 
 export const EDGE_REGION = 'us-east-1';
 
@@ -101,7 +101,7 @@ export function webAclArnFromEdge(scope: Construct, config: RecstreamConfig): st
       }),
     ]),
     installLatestAwsSdk: false,
-    logGroup: logGroup(scope, 'EdgeWebAclArnLogs', config),
+    logGroup: awsCustomResourceLogGroup(scope, config),
   });
   return read.getResponseField('Parameter.Value');
 }

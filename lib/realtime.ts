@@ -29,7 +29,7 @@ import { cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildca
 import type { Network } from './network';
 import { jobsZipAsset } from './processing/cluster';
 import type { Serving } from './serving';
-import { logGroup } from './storage';
+import { awsCustomResourceLogGroup } from './storage';
 import type { Streaming } from './streaming';
 
 /** The collector's route (lambdas/collector/handler.ts adapts it). */
@@ -209,7 +209,7 @@ export class Realtime extends Construct {
       timeout: Duration.minutes(2),
       // CloudFormation gives up in minutes, not its default hour, should the provider's answer be lost.
       serviceTimeout: Duration.minutes(5),
-      logGroup: logGroup(this, 'JobRunLogs', config),
+      logGroup: awsCustomResourceLogGroup(this, config),
     });
     // Deleted (cancelled) before the role and the policy it runs with.
     run.node.addDependency(role);

@@ -2,7 +2,7 @@
  * Buckets with the platform's baseline: private, TLS-only, encrypted, access
  * logged, and deleted with the stack when the config says `destroy`.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -63,3 +63,14 @@ export const logGroup = (scope: Construct, id: string, config: RecstreamConfig):
     retention: config.logRetentionDays as logs.RetentionDays,
     removalPolicy: removalPolicyOf(config),
   });
+
+/**
+ * The log group of CDK's AwsCustomResource function. That function is a singleton per stack, so
+ * only the first AwsCustomResource's `logGroup` reaches it: every one must pass this same group, or
+ * the others' groups are created and never written to.
+ */
+export const awsCustomResourceLogGroup = (scope: Construct, config: RecstreamConfig): logs.LogGroup => {
+  const stack = Stack.of(scope);
+  const id = 'AwsCustomResourceLogs';
+  return (stack.node.tryFindChild(id) as logs.LogGroup | undefined) ?? logGroup(stack, id, config);
+};

@@ -26,7 +26,7 @@ import { FIREHOSE_BUFFER, LAMBDA_ENV, TOPICS, type LandedTopic } from '../contra
 import { AppFunction } from './functions';
 import { cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';
-import { logGroup } from './storage';
+import { awsCustomResourceLogGroup, logGroup } from './storage';
 
 /** MSK's IAM-auth listener inside AWS: https://docs.aws.amazon.com/msk/latest/developerguide/port-info.html */
 export const MSK_IAM_PORT = 9098;
@@ -149,7 +149,7 @@ export class Streaming extends Construct {
         new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: [this.clusterArn] }),
       ]),
       installLatestAwsSdk: false,
-      logGroup: logGroup(this, 'BootstrapBrokersLogs', config),
+      logGroup: awsCustomResourceLogGroup(this, config),
     });
     // CDK's provider Lambda runs outside the VPC on purpose: it calls the public Kafka control-plane
     // API once per deployment, which from inside would need a `kafka` interface endpoint (~$15/month).
