@@ -68,7 +68,11 @@ def test_clean_writes_month_partitions_a_report_and_an_empty_quarantine(lake):
     assert report["repaired"]["shifted_columns"] > 0
     months = sorted(os.path.basename(p) for p in glob.glob(os.path.join(lake, LAKE["curatedPrefix"], "month=*")))
     assert months == ["month=2020-0%d" % m for m in range(1, 8)] + ["month=undated"]
-    assert os.path.isdir(os.path.join(lake, LAKE["quarantinePrefix"]))
+    # The fixture's only bad rows are re-deliveries (deduplicated, not rejected): the quarantine is written, and empty.
+    assert report["quarantined"] == {}
+    parts = glob.glob(os.path.join(lake, LAKE["quarantinePrefix"], "part-*"))
+    assert parts, "clean writes its quarantine even when nothing is rejected"
+    assert sum(1 for part in parts for line in open(part) if line.strip()) == 0
 
 
 def test_every_known_user_gets_k_detailed_recommendations_in_the_contract_shape(lake):
