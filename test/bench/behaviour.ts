@@ -8,18 +8,15 @@
  * recall@3 against the most-popular baseline.
  * Options: --events N (default 5000000), --seed S, --master M (default local[2]), --keep (keep the lake).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { EMR_JOBS, ROOT, spawnSparkSubmit } from './spark-submit';
 import { parseArgs } from 'node:util';
 import { BEHAVIOUR_LAKE } from '../../contract';
 import { writeBehaviourFirehose } from '../../local/generator/behaviour-write';
 
-const ROOT = resolve(__dirname, '..', '..');
-const VENV_BIN = join(ROOT, '.venv', 'bin');
-const EMR_JOBS = join(ROOT, 'emr-jobs');
 const { values } = parseArgs({ options: { events: { type: 'string', default: '5000000' }, seed: { type: 'string', default: '15' }, master: { type: 'string', default: 'local[2]' }, keep: { type: 'boolean', default: false } } });
 const EVENTS = Number(values.events);
 const MASTER = values.master!;
@@ -35,11 +32,7 @@ const sparkSubmit = (label: string, script: string, args: string[]): Promise<{ w
   new Promise((done, fail) => {
     console.log(`\n== ${label}`);
     const started = process.hrtime.bigint();
-    const child = spawn(
-      join(VENV_BIN, 'spark-submit'),
-      ['--master', MASTER, '--driver-memory', '3g', '--conf', 'spark.ui.enabled=false', '--conf', 'spark.driver.bindAddress=127.0.0.1', '--conf', 'spark.driver.host=127.0.0.1', script, ...args],
-      { cwd: ROOT, env: { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, PYSPARK_PYTHON: join(VENV_BIN, 'python'), PYTHONPATH: EMR_JOBS } },
-    );
+    const child = spawnSparkSubmit(MASTER, script, args);
     const jobs: [string, number][] = [];
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (/^\[(behaviour|sessions|funnel|intent|categories) |^raw events/.test(line)) console.log(`  ${line.trim().slice(0, 240)}`);

@@ -14,22 +14,20 @@
  * --small: the first 5 real rows as one Firehose object, pipeline against the raw scan only
  * (issue 14's small-input target: within 3x the raw scan of the same data).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { EMR_JOBS, ROOT, spawnSparkSubmit } from './spark-submit';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { LAKE } from '../../contract';
 
-const ROOT = resolve(__dirname, '..', '..');
 const option = (name: string): string | undefined => {
   const at = process.argv.indexOf(name);
   return at > 0 ? process.argv[at + 1] : undefined;
 };
 const RAW = resolve(option('--input') ?? resolve(ROOT, '..', 'shared', 'data', 'electronics', 'firehose-objects'));
-const VENV_BIN = join(ROOT, '.venv', 'bin');
-const EMR_JOBS = join(ROOT, 'emr-jobs');
 const MASTER = option('--master') ?? 'local[2]';
 const SMALL_ROWS = process.argv.includes('--small') ? 5 : 0;
 const SKIP_SCRIPT = process.argv.includes('--skip-script') || SMALL_ROWS > 0;
@@ -69,11 +67,7 @@ const sparkSubmit = (label: string, script: string, args: string[]): Promise<Run
   new Promise((done, fail) => {
     console.log(`\n== ${label}`);
     const started = process.hrtime.bigint();
-    const child = spawn(
-      join(VENV_BIN, 'spark-submit'),
-      ['--master', MASTER, '--driver-memory', '3g', '--conf', 'spark.ui.enabled=false', '--conf', 'spark.driver.bindAddress=127.0.0.1', '--conf', 'spark.driver.host=127.0.0.1', script, ...args],
-      { cwd: ROOT, env: { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, PYSPARK_PYTHON: join(VENV_BIN, 'python'), PYTHONPATH: EMR_JOBS } },
-    );
+    const child = spawnSparkSubmit(MASTER, script, args);
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (/^\[(clean|recommend|analyse|pipeline|script) |^raw rows/.test(line)) console.log(`  ${line.trim().slice(0, 220)}`);
     });
