@@ -248,7 +248,7 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
           await drained.drain();
           return drained.totals();
         },
-        (t) => `${formatCount(t.rows)} rows in ${plural(t.objects, 'object')}, ${formatBytes(t.bytes)} (${formatBytes(t.compressedBytes)} gz) in ${lake}/${prefix}`,
+        (t) => `${formatCount(t.rows)} records in ${plural(t.objects, 'object')}, ${formatBytes(t.bytes)} (${formatBytes(t.compressedBytes)} gz) in ${lake}/${prefix}`,
       );
     const landed = csv === undefined ? undefined : await flushed('sink flush', sink, LAKE.rawPrefix);
     const landedEvents = eventsCsv === undefined ? undefined : await flushed('events sink flush', eventsSink, BEHAVIOUR_LAKE.rawPrefix);

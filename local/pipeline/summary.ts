@@ -68,7 +68,7 @@ const purchasesLines = (summary: TwinSummary): string[] => {
   return [
     `  data: ${summary.csv}`,
     `  ingest: ${formatCount(ingest.read)} rows read, ${formatCount(ingest.produced)} produced, ${rejected}; report and rejected rows beside s3://${upload.bucket}/${upload.key} on ${upload.endpoint}`,
-    `  lake: ${formatCount(sink.rows)} rows in ${plural(sink.objects, 'object')}, ${formatBytes(sink.bytes)} (${formatBytes(sink.compressedBytes)} gz), ${summary.lake}`,
+    `  lake: ${formatCount(sink.rows)} records (rows and completion records) in ${plural(sink.objects, 'object')}, ${formatBytes(sink.bytes)} (${formatBytes(sink.compressedBytes)} gz), ${summary.lake}`,
     `  serving table: ${plural(load.loaded, 'customer')} loaded${load.invalid ? `, ${plural(load.invalid, 'invalid line')} skipped` : ''}, ${describeFallback(load.fallback)}`,
     ...describeMetrics(summary.metrics as MetricsDocument | undefined),
   ];

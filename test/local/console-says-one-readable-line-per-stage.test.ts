@@ -82,7 +82,7 @@ test('summary: no JSON, singular for one, reject reasons only when there are rej
   const clean = summaryLines(summary()).join('\n');
   assert.doesNotMatch(clean, /[{}]|"|1 objects|0 rejected/);
   assert.match(clean, /ingest: 200,000 rows read, 200,000 produced, none rejected;/);
-  assert.match(clean, /lake: 200,000 rows in 1 object, 64\.52 MiB/);
+  assert.match(clean, /lake: 200,000 records \(rows and completion records\) in 1 object, 64\.52 MiB/);
   assert.match(clean, /serving table: 8,636 customers loaded, best-seller list loaded/);
   assert.match(clean, /time: 191\.8s \(ingest 8\.0s, clean 183\.8s\)/);
   const rejected = summaryLines(
