@@ -3,7 +3,7 @@
  * events (default 5M, as Firehose objects under a fresh lake), in one spark-submit on local[2]
  * (`main.py behaviour`: the four in sequence in one application, each job's seconds from its
  * `[behaviour …] <job>: N s` line), beside an anchor measured in the same run: a plain Spark
- * read + count of the same raw events in its own spark-submit (emr-jobs/bench/raw_scan_events.py). Then the intent model's
+ * read + count of the same raw events in its own spark-submit (emr-jobs/bench/raw_scan.py events). Then the intent model's
  * test-window metrics against the majority baseline and the DecisionTree, and the top-3 categories'
  * recall@3 against the most-popular baseline.
  * Options: --events N (default 5000000), --seed S, --master M (default local[2]), --keep (keep the lake).
@@ -65,7 +65,7 @@ const main = async () => {
   console.log(`generated ${objects.length} Firehose objects in ${fmt((Date.now() - generating) / 1000)} s`);
 
   const raw = join(lake, BEHAVIOUR_LAKE.rawPrefix);
-  const scan = (await sparkSubmit('anchor: raw read + count', join(EMR_JOBS, 'bench', 'raw_scan_events.py'), [raw])).wall;
+  const scan = (await sparkSubmit('anchor: raw read + count', join(EMR_JOBS, 'bench', 'raw_scan.py'), [raw, 'events'])).wall;
   const behaviour = await sparkSubmit('behaviour: sessions, funnel, intent, categories in one application', join(EMR_JOBS, 'main.py'), ['behaviour', '--lake', lake]);
   const total = behaviour.wall;
   console.log(`\nWall time (${MASTER}; anchor and behaviour each one spark-submit incl. JVM start; per job: its own seconds inside the application)`);
