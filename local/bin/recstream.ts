@@ -114,6 +114,7 @@ const runCommand = async (args: string[]): Promise<number> => {
       rows: { type: 'string' },
       seed: { type: 'string' },
       keep: { type: 'boolean' },
+      'no-realtime': { type: 'boolean' },
       'work-dir': { type: 'string' },
     },
     RUN_USAGE,
@@ -134,6 +135,7 @@ const runCommand = async (args: string[]): Promise<number> => {
     rows: positiveInteger('rows', values.rows, RUN_USAGE),
     seed: values.seed,
     keep: values.keep ?? false,
+    realtime: !values['no-realtime'],
   };
   // The SDK's notice that its releases after January 2027 need Node 22 (this project runs on Node 20) would
   // fill eight console lines of every run; it is documented in local/README.md instead.

@@ -20,7 +20,8 @@ export const RUN_USAGE = `usage: recstream run [options]            (npm run loc
 
 Uploads a purchases CSV and a behaviour events CSV to the twin's landing bucket, ingests them into
 Kafka, lands them in the lake, runs the Spark jobs, loads the serving table and serves the site on
-127.0.0.1 until Ctrl-C. With --csv or --events alone, only that data product runs.
+127.0.0.1 until Ctrl-C, with the streaming job keeping the Live page current. With --csv or
+--events alone, only that data product runs.
 
 options:
   --csv FILE        the purchases CSV to upload (.csv or .csv.gz); default: the demo data
@@ -32,6 +33,9 @@ options:
   --once            run, print the summary and exit instead of serving (for scripts and CI)
   --port N          port of the site and API (default: a free one)
   --keep            keep the previous run's lake, buckets and broker data
+  --no-realtime     serve without the streaming job (the Live page then says it has not
+                    started); without this flag the job starts after the batch jobs while
+                    serving (never with --once) and reads both topics from their start
   --work-dir DIR    where the run keeps its data and logs (default .work/local/)
   -h, --help        this text
 

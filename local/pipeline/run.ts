@@ -12,7 +12,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BEHAVIOUR_LAKE, behaviourSteps, EVENTS_TOPIC, LAKE, LAMBDA_ENV, sparkSteps, type BehaviourJob, type SparkJob } from '../../contract';
+import { BEHAVIOUR_LAKE, behaviourSteps, EVENTS_TOPIC, LAKE, LAMBDA_ENV, REALTIME, sparkSteps, type BehaviourJob, type SparkJob } from '../../contract';
 import type { IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/shared-producers';
 import type * as ApiLambda from '../../lambdas/api/handler';
@@ -37,6 +37,8 @@ import { createStages, formatBytes, formatCount, formatReasons, formatSeconds, p
 import { Resources } from './resources';
 import { REPO_ROOT, runSparkJob, SPARK_SUBMIT } from './spark';
 import { behaviourOutputs, eventsDataSet, loadBehaviourOnly, type BehaviourSummary } from './behaviour';
+import { SPARK_KAFKA_LIB, startRealtimeJob } from '../realtime/job';
+import { mirrorLiveView } from '../realtime/live-mirror';
 
 /** The bundled data set: big enough for ALS to find structure, small enough for a few minutes on 2 cores. */
 export const BUNDLED_ROWS = 200_000;
@@ -64,6 +66,12 @@ export interface TwinOptions {
    * landing bucket is ingested as on AWS.
    */
   once?: boolean;
+  /**
+   * While serving (not with `once`), run the streaming job (issue 16) on the broker's topics so the Live
+   * page moves. `recstream run` sets it unless `--no-realtime`; off by default here, so tests that serve
+   * do not pay for a third JVM. It starts after the batch Spark jobs, which it would otherwise slow.
+   */
+  realtime?: boolean;
   workDir?: string;
   /** Extra options for the recommend job, e.g. `--grid none` for a quick single fit. */
   recommendArgs?: string[];
@@ -103,12 +111,13 @@ const readJson = async (path: string): Promise<Record<string, unknown> | undefin
   existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>) : undefined;
 
 /** What `local/setup.sh` installs; the run refuses to start half-installed. */
-const checkInstall = (): string => {
+const checkInstall = (streaming: boolean): string => {
   const kafkaJars = existsSync(KAFKA_LIB_DIR) && readdirSync(KAFKA_LIB_DIR).some((f) => f.startsWith('kafka_'));
   const missing = [
     [SPARK_SUBMIT, 'the Python venv with PySpark'],
     [kafkaJars ? KAFKA_LIB_DIR : join(KAFKA_LIB_DIR, 'kafka_*.jar'), 'the Kafka jars'],
     [join(WEB_DIR, 'index.html'), 'the built website'],
+    ...(streaming ? [[join(SPARK_KAFKA_LIB, '.complete'), "Spark's Kafka source jars (or run with --no-realtime)"]] : []),
   ].filter(([path]) => !existsSync(path));
   if (missing.length > 0) throw new Error(`missing ${missing.map(([, what]) => what).join(', ')}: run bash local/setup.sh`);
   return 'PySpark venv, Kafka jars and built site present';
@@ -150,8 +159,9 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
   const logs = join(workDir, 'logs');
   const kafkaDir = join(workDir, 'kafka');
   const bucketsDir = join(workDir, 's3');
+  const streaming = !options.once && options.realtime === true;
   try {
-    await stages.run('install-check', async () => checkInstall(), (found) => found);
+    await stages.run('install-check', async () => checkInstall(streaming), (found) => found);
     if (!options.keep) await Promise.all([lake, kafkaDir, bucketsDir].map((dir) => rm(dir, { recursive: true, force: true })));
     await Promise.all([lake, logs, bucketsDir].map((dir) => mkdir(dir, { recursive: true })));
     // Neither file named: both data products on bundled data; one named: that one alone.
@@ -297,6 +307,21 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         'load',
         () => loadBehaviourOnly(s3, TWIN_AWS.lakeBucket, TWIN_AWS.tableName),
         (r) => `${plural(r.customers, 'customer')}' behaviour (${plural(r.sessions, 'session')}) into table ${TWIN_AWS.tableName}`,
+      );
+    if (streaming)
+      await stages.run(
+        'realtime',
+        async () => {
+          const logFile = join(logs, 'spark-realtime.log');
+          const job = startRealtimeJob({ bootstrap: broker.bootstrap, lake, logFile });
+          resources.add('streaming job', job.stop);
+          await job.ready;
+          // The job writes the live view into the lake folder; the deployed API reads the lake bucket.
+          const mirror = mirrorLiveView({ lake, s3, bucket: TWIN_AWS.lakeBucket, onError: (error) => stages.note(`live view copy failed: ${error.message}`) });
+          resources.add('live view copy', mirror.stop);
+          return logFile;
+        },
+        (logFile) => `streaming job on ${REALTIME.topics.join(', ')} from their first offsets, live view → s3://${TWIN_AWS.lakeBucket}/${REALTIME.lake.liveKey} (log ${logFile})`,
       );
     const identity = await stages.run(
       'sign-in provider',
