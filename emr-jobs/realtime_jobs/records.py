@@ -34,10 +34,12 @@ def parse(records: DataFrame) -> DataFrame:
         kind.alias("kind"),
         F.col("e.order_id").alias("order_id"),
         F.col("e.product_id").alias("product_id"),
+        F.col("e.category_id").alias("category_id"),
         F.col("e.category_code").alias("category_code"),
         F.split(F.col("e.category_code"), r"\.").alias("category_path"),
         F.col("e.brand").alias("brand"),
         F.col("e.price").cast(PRICE).alias("price"),
+        F.col("e.user_id").alias("user_id"),
         # The store's tracker session; without one the user stands in (the batch jobs' inactivity cut needs history).
         F.coalesce(F.col("e.user_session"), F.concat(F.lit("user:"), F.col("e.user_id"))).alias("session"),
     )
