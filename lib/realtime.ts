@@ -22,6 +22,8 @@ import * as assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { LAMBDA_ENV, REALTIME } from '../contract';
+// The collector's route is defined beside its handler; the twin's local server mounts the same one.
+import { COLLECTOR_ROUTE } from '../lambdas/collector/collect';
 import { WRITE_KEYS_ENV } from '../lambdas/collector/write-keys';
 import type { RecstreamConfig } from './config';
 import { AppFunction, REPO_ROOT } from './functions';
@@ -31,9 +33,6 @@ import { jobsZipAsset } from './processing/cluster';
 import type { Serving } from './serving';
 import { awsCustomResourceLogGroup } from './storage';
 import type { Streaming } from './streaming';
-
-/** The collector's route (lambdas/collector/handler.ts adapts it). */
-export const COLLECTOR_ROUTE = '/events';
 
 /** Everything the streaming job reads and writes in the lake: checkpoint, batch files, state, live view, its logs. */
 const REALTIME_FOLDER = 'realtime';

@@ -8,6 +8,9 @@ import { EVENTS_TOPIC } from '../../contract';
 import { toBehaviourEvent, type BehaviourRejectReason } from './behaviour-rules';
 import { WRITE_KEY_HEADER, type WriteKeys } from './write-keys';
 
+/** The route on the HTTP API (lib/realtime.ts) and on the twin's local server. */
+export const COLLECTOR_ROUTE = '/events';
+
 export const COLLECTOR_LIMITS = { maxEvents: 500, maxBodyBytes: 256 * 1024 } as const;
 
 export interface CollectRequest {

@@ -7,6 +7,7 @@
  * deployed API handler + site on loopback.
  */
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -16,6 +17,9 @@ import { BEHAVIOUR_LAKE, behaviourSteps, EVENTS_TOPIC, LAKE, LAMBDA_ENV, REALTIM
 import type { IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/shared-producers';
 import type * as ApiLambda from '../../lambdas/api/handler';
+import type * as CollectorLambda from '../../lambdas/collector/handler';
+import { COLLECTOR_ROUTE } from '../../lambdas/collector/collect';
+import { hashWriteKey, WRITE_KEY_HEADER, WRITE_KEYS_ENV } from '../../lambdas/collector/write-keys';
 import type * as IngestLambda from '../../lambdas/ingest/handler';
 import type * as LoaderLambda from '../../lambdas/load-recommendations/handler';
 import type { LoadReport } from '../../lambdas/load-recommendations/load';
@@ -97,7 +101,12 @@ export interface TwinSummary {
   timings: StageTiming[];
   /** The seeded analyst the site's sign-in accepts, and where the API's access log goes. */
   signIn: { username: string; password: string; accessLog: string };
+  /** `POST /events` for a storefront, while serving (the broker is up): its route, header and the demo store's write key. */
+  collector?: { route: string; header: string; store: string; writeKey: string };
 }
+
+/** The twin's one store: a fresh write key each run, configured as its hash only, as on AWS. */
+const DEMO_STORE = 'demo-store';
 
 export interface TwinRun {
   summary: TwinSummary;
@@ -332,6 +341,9 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       },
       (p) => `${p.issuer} (OpenID Connect, code flow + PKCE, analyst "${p.analyst.username}")`,
     );
+    // Not with --once: the broker is gone by now, so the collector could produce nothing.
+    const collector = options.once ? undefined : { route: COLLECTOR_ROUTE, header: WRITE_KEY_HEADER, store: DEMO_STORE, writeKey: `wk_demo_${randomBytes(18).toString('base64url')}` };
+    if (collector) process.env[WRITE_KEYS_ENV] = JSON.stringify({ [collector.store]: hashWriteKey(collector.writeKey) });
     const accessLogFile = join(logs, 'api-access.log');
     const accessLog = createWriteStream(accessLogFile, { flags: 'a' });
     resources.add('access log', () => new Promise<void>((done) => accessLog.end(done)));
@@ -347,6 +359,8 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
           // As API Gateway's JWT authorizer in front of the API Lambda.
           auth: apiAuthorizer(identity),
           accessLog: (entry) => accessLog.write(`${JSON.stringify(entry)}\n`),
+          // As the HTTP API's POST /events: the deployed collector, checking the store's write key itself.
+          collector: collector && lambda('collector', lambdaModule<typeof CollectorLambda>('../../lambdas/collector/handler').handler),
         });
         resources.add('server', started.close);
         await identity.allowSite(started.url);
@@ -375,6 +389,7 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
             : { csv: eventsCsv, upload: uploadOf(eventsCsv), ingest: eventsIngest!, sink: landedEvents!, ...(await behaviourOutputs(lake)) },
         timings: stages.timings(),
         signIn: { username: identity.analyst.username, password: identity.analyst.password, accessLog: accessLogFile },
+        collector,
       },
     };
   } catch (error) {

@@ -91,6 +91,11 @@ export const summaryLines = (summary: TwinSummary, url?: string): string[] => {
     lines.push(`        ${url}${API_ROUTES.analytics.replace('{name}', 'summary')}`);
     for (const user of summary.exampleUsers) lines.push(`        ${url}${API_ROUTES.recommendations.replace('{userId}', user)}`);
     if (summary.exampleUsers.length) lines.push(`  try user ids: ${summary.exampleUsers.join(', ')}`);
+    const { collector } = summary;
+    if (collector) {
+      lines.push(`  storefront events (POST, no sign-in; store ${collector.store}'s write key, a fresh one each run): ${url}${collector.route}`);
+      lines.push(`        curl -H '${collector.header}: ${collector.writeKey}' -H 'content-type: application/json' -d '{"events":[…]}' ${url}${collector.route}`);
+    }
     lines.push(`  upload another CSV (ingested now; local/README.md#uploading-as-on-aws):`);
     lines.push(`        aws s3 cp --endpoint-url ${upload.endpoint} FILE.csv.gz s3://${upload.bucket}/${UPLOADS_PREFIX}FILE.csv.gz`);
   }

@@ -17,6 +17,7 @@ import { cachedFallback, handleRequest, isApiPath, unparsableRequest, type ApiDe
 import type { BehaviourDeps } from '../../lambdas/shared/serving/behaviour-ports';
 import type { AnalyticsStore, RecommendationStore } from '../../lambdas/shared/serving/ports';
 import type { LiveStore } from '../../lambdas/api/live';
+import { COLLECTOR_ROUTE } from '../../lambdas/collector/collect';
 import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '../auth/verify';
 
 /** The API Lambda's `handler` (lambdas/api/handler.ts), loaded once its environment is set. */
@@ -46,7 +47,15 @@ interface ServerSettings {
   auth?: JwtAuthorizerOptions;
   /** One entry per API request (as the HTTP API's access log): who asked for which path. Never the token. */
   accessLog?: (entry: AccessLogEntry) => void;
+  /**
+   * The collector Lambda's handler (lambdas/collector/handler.ts) behind `POST /events`, as on the HTTP
+   * API: no token check (it checks the store's write key itself). Not mounted without it.
+   */
+  collector?: ApiLambda;
 }
+
+/** API Gateway's payload limit: a larger body never reaches the function. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface AccessLogEntry {
   requestId: string;
@@ -206,6 +215,29 @@ const apiAnswerer = (opts: LocalServerOptions): ((req: IncomingMessage, url: str
   return (req, url, requestId) => handleRequest({ method: req.method ?? 'GET', path: url, headers: req.headers as Record<string, string>, requestId }, deps);
 };
 
+/** The body as API Gateway hands it to the function, or undefined when it is over the payload limit. */
+const readBody = async (req: IncomingMessage): Promise<string | undefined> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+/** `POST /events` as the HTTP API routes it: other methods are not a route (404, API Gateway's body). */
+const collectorAnswerer =
+  (collector: ApiLambda) =>
+  async (req: IncomingMessage, url: string, requestId: string): Promise<ApiResponse> => {
+    const json = { 'content-type': 'application/json' };
+    if (req.method !== 'POST') return { status: 404, headers: json, body: JSON.stringify({ message: 'Not Found' }) };
+    const body = await readBody(req);
+    if (body === undefined) return { status: 413, headers: json, body: JSON.stringify({ message: 'Request Entity Too Large' }) };
+    return fromLambda(await collector({ ...apiGatewayEvent(req, url, requestId), body: body === '' ? undefined : body }));
+  };
+
 /** What node's parser says when it refuses a request, in the status it would have sent itself. */
 const refusal = (error: NodeJS.ErrnoException): { status: number; message: string } =>
   error.code === 'HPE_HEADER_OVERFLOW'
@@ -236,6 +268,7 @@ export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalS
   const answer = apiAnswerer(opts);
   const configBody = JSON.stringify(opts.runtimeConfig);
   const authorize = opts.auth ? createJwtAuthorizer(opts.auth) : undefined;
+  const collect = opts.collector ? collectorAnswerer(opts.collector) : undefined;
   // CORS preflights carry no token by design; API Gateway answers them before its authorizer too.
   const isOpen = (method: string, path: string) => method === 'OPTIONS' || path === API_ROUTES.health;
 
@@ -254,15 +287,25 @@ export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalS
     return response;
   };
 
+  const serveCollector = async (req: IncomingMessage, url: string, path: string) => {
+    const requestId = randomUUID();
+    const response = await collect!(req, url, requestId);
+    opts.accessLog?.({ requestId, time: new Date().toISOString(), method: req.method ?? 'GET', path, status: response.status });
+    return response;
+  };
+
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const path = url.split('?')[0];
     const head = req.method === 'HEAD';
-    const work = isApiPath(path)
-      ? serveApi(req, url, path).then((r) => send(res, r.status, r.headers, r.body, head))
-      : path === `/${WEB_RUNTIME_CONFIG_FILE}`
-        ? Promise.resolve(send(res, 200, { ...SITE_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' }, configBody, head))
-        : serveStatic(webDir, path, req, res);
+    const work =
+      collect && path === COLLECTOR_ROUTE
+        ? serveCollector(req, url, path).then((r) => send(res, r.status, r.headers, r.body, head))
+        : isApiPath(path)
+          ? serveApi(req, url, path).then((r) => send(res, r.status, r.headers, r.body, head))
+          : path === `/${WEB_RUNTIME_CONFIG_FILE}`
+            ? Promise.resolve(send(res, 200, { ...SITE_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' }, configBody, head))
+            : serveStatic(webDir, path, req, res);
     work.catch((error: unknown) => {
       console.error(JSON.stringify({ msg: 'local server error', path, error: String(error) }));
       if (!res.headersSent) send(res, 500, { 'content-type': 'text/plain; charset=utf-8' }, 'Internal error\n', head);
