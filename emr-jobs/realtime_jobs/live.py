@@ -7,6 +7,7 @@ into is late: it counts in the all-time totals and in `late_events`, never in a 
 import datetime
 from decimal import Decimal
 
+from . import intent_state
 from .contract import EVENT_TYPES, REALTIME
 
 MINUTE_MS = 60_000
@@ -36,6 +37,9 @@ def empty_state():
         # minute -> {product: [views, carts]}; product -> [brand, category code]
         "products": {},
         "catalogue": {},
+        # intent_state.py: the held sessions' events before their cut, and per user their sessions that left
+        "intent_sessions": {},
+        "intent_users": {},
     }
 
 
@@ -96,6 +100,8 @@ def fold(state, partial):
         counts = state["products"].setdefault(str(minute), {}).setdefault(product, [0, 0])
         counts[0 if kind == "view" else 1] += count
         state["catalogue"][product] = [brand, code]
+    # A partial stored before the intent scores existed has no events: those sessions have no features.
+    intent_state.fold(state, partial.get("events", []), late)
     state["as_of_ms"] = newest
     state["batch_id"] = partial["batch_id"]
     _evict(state)
@@ -113,6 +119,7 @@ def _evict(state):
     state["sessions"] = {s: v for s, v in state["sessions"].items() if max(v.values()) >= oldest}
     live_products = {p for per in state["products"].values() for p in per}
     state["catalogue"] = {p: v for p, v in state["catalogue"].items() if p in live_products}
+    intent_state.evict(state, watermark(state))
 
 
 def _ratio(part, whole):
@@ -153,8 +160,27 @@ def _trending(state, as_of):
     }
 
 
-def view(state, written_ms):
-    """The live view document (contract/realtime.ts LiveView) of the state, written at `written_ms`."""
+# What view() shows without a scorer (intent_scores.LiveScorer.update gives the real thing).
+NOT_SCORED = {"run": None, "unavailable": "the job scores no sessions", "by_session": {}}
+
+
+def _likely_buyers(state, scores):
+    """The served run and the open sessions most likely to buy, best first (ties: the most recent, then the key)."""
+    parts = state.get("intent_sessions", {})
+    ranked = sorted(scores["by_session"].items(), key=lambda sp: (-sp[1], -parts[sp[0]]["last"], sp[0]))[: REALTIME["likelyBuyersTop"]]
+    return {
+        "model_run": scores["run"],
+        "unavailable": scores["unavailable"],
+        "scored_sessions": len(scores["by_session"]),
+        "likely_buyers": [
+            {"session_id": s, "user_id": parts[s]["user"], "score": round(p, 6), "events": parts[s]["events"], "last_event": iso(parts[s]["last"])} for s, p in ranked
+        ],
+    }
+
+
+def view(state, written_ms, scores=NOT_SCORED):
+    """The live view document (contract/realtime.ts LiveView) of the state, written at `written_ms`;
+    `scores`: the intent scores of the open sessions ({"run", "unavailable", "by_session"})."""
     as_of = state["as_of_ms"]
     per_minute = []
     for minute in sorted(state["minutes"], key=int):
@@ -183,4 +209,5 @@ def view(state, written_ms):
         "funnel": [_funnel(sessions, as_of, m) for m in REALTIME["funnelWindowsMinutes"]] if as_of is not None else [],
         "active_sessions": 0 if as_of is None else sum(1 for s in sessions.values() if max(s.values()) > as_of - ACTIVE_MS),
         "trending": _trending(state, as_of) if as_of is not None else {"products": [], "categories": []},
+        "intent": _likely_buyers(state, scores),
     }

@@ -4,8 +4,12 @@ Each record contributes a few keyed rows (its topic-partition offset, its minute
 product, its order); one groupBy folds them all. The partial is all the live view needs from a
 batch, and it is what is stored per batch id, so a batch that Spark runs again after a restart
 (same id, same offsets) is recognised and counted once. Times are epoch ms; amounts exact decimals."""
+import json
+
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+
+from behaviour_jobs.events import PRICE_TYPE
 
 from .records import PRICE
 
@@ -33,6 +37,9 @@ def aggregates(rows: DataFrame) -> DataFrame:
     ms = F.expr("CAST(unix_millis(event_ts) AS BIGINT)")
     minute = F.expr("CAST(unix_millis(date_trunc('minute', event_ts)) AS BIGINT)")
     produced = F.expr("CAST(unix_millis(produced_at) AS BIGINT)")
+    # As the batch's clean step types an event (fractions of a second cut, price to cents), so the intent features match.
+    second = F.expr("CAST(unix_millis(date_trunc('second', event_ts)) AS BIGINT)")
+    event_fields = F.to_json(F.array("kind", "product_id", "category_id", "category_code", "brand", F.col("price").cast(PRICE_TYPE).cast("string"), "user_id"))
     ok = F.col("readable")
     is_event = ok & (F.col("kind") != "order_line")
     contributions = F.array(
@@ -41,6 +48,8 @@ def aggregates(rows: DataFrame) -> DataFrame:
         _contribution(ok, "minute", k1=F.col("kind"), g=minute, amount=F.col("price")),
         _contribution(ok & (F.col("kind") == "order_line"), "order", k1=F.col("order_id"), t=minute),
         _contribution(is_event & F.col("session").isNotNull(), "session", k1=F.col("session"), k2=F.col("kind"), t=ms),
+        # Every distinct event of a session (a re-delivered one once): the intent features need the events themselves.
+        _contribution(is_event & F.col("session").isNotNull(), "event", k1=F.col("session"), k2=event_fields, g=second),
         _contribution(is_event & F.col("kind").isin("view", "cart"), "product", k1=F.col("product_id"), k2=F.col("kind"), g=minute, brand=F.col("brand"), code=F.col("category_code")),
     )
     keyed = rows.select(F.explode(contributions).alias("c")).filter(F.col("c").isNotNull()).select("c.*")
@@ -59,8 +68,9 @@ def collect(rows: DataFrame, batch_id: int) -> dict:
     """The batch's partial as a JSON-ready dict:
     offsets {topic: {partition: next offset}}, produced_ms (newest record timestamp), unreadable,
     minutes [[minute, kind, count, amount]], orders [[order_id, minute]],
-    sessions [[session, kind, last event ms, count]], products [[minute, product, kind, count, brand, code]]."""
-    partial = {"batch_id": batch_id, "offsets": {}, "produced_ms": None, "unreadable": 0, "minutes": [], "orders": [], "sessions": [], "products": []}
+    sessions [[session, kind, last event ms, count]], products [[minute, product, kind, count, brand, code]],
+    events [[session, second ms, kind, product, category id, category code, brand, price, user]] (distinct events)."""
+    partial = {"batch_id": batch_id, "offsets": {}, "produced_ms": None, "unreadable": 0, "minutes": [], "orders": [], "sessions": [], "products": [], "events": []}
     for r in aggregates(rows).collect():
         if r.part == "offset":
             partial["offsets"].setdefault(r.k1, {})[r.k2] = r.v + 1
@@ -73,6 +83,8 @@ def collect(rows: DataFrame, batch_id: int) -> dict:
             partial["orders"].append([r.k1, r.t_min])
         elif r.part == "session":
             partial["sessions"].append([r.k1, r.k2, r.t_max, r.n])
+        elif r.part == "event":
+            partial["events"].append([r.k1, r.g, *json.loads(r.k2)])
         else:
             partial["products"].append([r.g, r.k1, r.k2, r.n, r.brand, r.code])
     return partial

@@ -7,6 +7,7 @@ skipped; its partial file is rewritten whole at most). Nothing commits offsets t
 import time
 
 from . import live, partials, records
+from .intent_scores import LiveScorer
 from .contract import LAKE, REALTIME
 from .store import batch_ids, batch_key, open_store
 
@@ -42,13 +43,16 @@ def restore(store):
 
 
 class LiveSink:
-    """foreachBatch target: partial -> batch file -> fold -> live view, and now and then a compaction."""
+    """foreachBatch target: partial -> batch file -> fold -> intent scores -> live view, and now and then a compaction.
+    The scores are not state: they are computed again from the restored state and the served model."""
 
-    def __init__(self, store, log, partitions=0):
+    def __init__(self, store, log, scorer, partitions=0):
         self.store = store
         self.log = log
+        self.scorer = scorer
         self.partitions = partitions
         self.state = restore(store)
+        scorer.refresh_model()
         log("restored through batch %d (%d events so far)" % (self.state["batch_id"], sum(self.state["totals"]["events"].values())))
 
     def __call__(self, batch, batch_id):
@@ -59,7 +63,8 @@ class LiveSink:
         partial = partials.collect(records.parse(batch.coalesce(self.partitions) if self.partitions else batch), batch_id)
         self.store.put(batch_key(batch_id), partial)
         live.fold(self.state, partial)
-        self.store.put(LAKE["liveKey"], live.view(self.state, int(time.time() * 1000)))
+        scores = self.scorer.update(self.state, self.state["as_of_ms"], live.ACTIVE_MS)
+        self.store.put(LAKE["liveKey"], live.view(self.state, int(time.time() * 1000), scores))
         if batch_id % REALTIME["compactEveryBatches"] == 0:
             self.compact()
         self.log("batch %d: %d records in %.2f s" % (batch_id, sum(n for _, _, n, _ in partial["minutes"]) + partial["unreadable"], time.time() - started))
@@ -89,7 +94,7 @@ def start(spark, args, log):
     source = spark.readStream.format("kafka").options(**kafka_options(args.bootstrap, args.auth)).load()
     return (
         source.writeStream.queryName("recstream-realtime")
-        .foreachBatch(LiveSink(store, log, args.batch_partitions))
+        .foreachBatch(LiveSink(store, log, LiveScorer(spark, args.lake, store, log), args.batch_partitions))
         .option("checkpointLocation", args.lake.rstrip("/") + "/" + LAKE["checkpointPrefix"])
         .trigger(processingTime="%d seconds" % REALTIME["triggerSeconds"])
         .start()

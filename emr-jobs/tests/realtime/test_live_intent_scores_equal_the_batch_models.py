@@ -1,0 +1,167 @@
+"""Live intent scores: the streaming job's features of each open session equal the batch intent
+features of the same session on the same events, and its score equals the served batch model's
+probability for them; with no served model (or an unreadable one) there are no scores and the view says why."""
+import datetime
+import json
+import os
+import random
+
+from behaviour_jobs import events as ev
+from behaviour_jobs import intent, sessions
+from behaviour_jobs.contract import LAKE as BEHAVIOUR_LAKE
+from behaviour_jobs.intent_features import FEATURES, intent_dataset
+from realtime_jobs import intent_scores, intent_state, live, partials, records
+from realtime_jobs.contract import REALTIME
+from realtime_jobs.store import LocalStore
+
+T0 = datetime.datetime(2019, 10, 1, 10, 0, 0)
+PRODUCTS = [str(p) for p in range(1, 25)]
+CATEGORIES = ["2053013555631882655", "2053013563810775923", None]
+
+
+def event(seconds, kind, product, user, session, price="10.00", brand="acme", category=CATEGORIES[0]):
+    return {
+        "v": 1,
+        "event_time": (T0 + datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "event_type": kind,
+        "product_id": product,
+        "category_id": category,
+        "category_code": None if category is None else "electronics.phone",
+        "brand": brand,
+        "price": price,
+        "user_id": user,
+        "user_session": session,
+        "source": "test.csv",
+        "line": None,
+    }
+
+
+def store_events(seed=16):
+    """Three hours of sessions by 40 users (so users have earlier and buying sessions), plus the cases the live
+    state must get right: a tracker session resumed after 31 minutes (a new session), a session without a
+    tracker id, views after a cart (not features), a re-delivered event (once), and a session still open that bought."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(220):
+        start, user, session = i * 50, str(100 + (i * 7) % 40), "s%d" % i
+        t = start
+        for _ in range(1 + min(7, int(rng.expovariate(0.35)))):
+            product = rng.choice(PRODUCTS)
+            rows.append(event(t, "view", product, user, session, price="%.2f" % (3 + rng.random() * 90), brand=rng.choice(["acme", None, "zeta"]), category=rng.choice(CATEGORIES)))
+            t += rng.randrange(5, 90)
+        if rng.random() < 0.3:
+            rows.append(event(t, "cart", product, user, session))
+            rows.append(event(t + 20, "view", rng.choice(PRODUCTS), user, session, price="999.00"))
+            if rng.random() < 0.5:
+                rows.append(event(t + 40, "purchase", product, user, session))
+    end = 220 * 50
+    rows += [
+        event(60, "view", "1", "900", "resumed", price="5.00"),
+        event(end - 200, "view", "2", "900", "resumed", price="7.50"),  # 3 h later: the batch's resumed#2
+        event(end - 100, "view", "3", "900", "resumed", price="8.25", brand=None),
+        event(end - 300, "view", "4", "901", None),
+        event(end - 250, "view", "4", "901", None),
+        event(end - 150, "view", "5", "901", None, category=None),
+    ]
+    rows.append(dict(rows[-2]))  # a re-delivered event counts once
+    return sorted(rows, key=lambda r: r["event_time"])
+
+
+def epoch_ms(seconds):
+    return int((T0 + datetime.timedelta(seconds=seconds)).replace(tzinfo=datetime.timezone.utc).timestamp() * 1000)
+
+
+def kafka_batch(spark, rows, first_offset):
+    values = [("events", 0, first_offset + i, T0, json.dumps(r).encode()) for i, r in enumerate(rows)]
+    return spark.createDataFrame(values, "topic string, partition int, offset long, timestamp timestamp, value binary")
+
+
+def live_state(spark, rows, batches=3):
+    """The rows through the streaming job's path in `batches` micro-batches, the state round-tripped through JSON as the store keeps it."""
+    state = live.empty_state()
+    size = -(-len(rows) // batches)
+    for b in range(batches):
+        chunk = rows[b * size : (b + 1) * size]
+        state = json.loads(json.dumps(live.fold(state, partials.collect(records.parse(kafka_batch(spark, chunk, b * size)), b))))
+    return state
+
+
+def batch_frames(spark, rows):
+    events = sessions.sessionize(ev.good_events(ev.checked(spark.createDataFrame([tuple(r.get(f.name) for f in ev.RAW_SCHEMA.fields) for r in rows], ev.RAW_SCHEMA))))
+    table = sessions.session_table(events)
+    return table, intent_dataset(events, table)
+
+
+def serve(spark, lake, dataset, run_id="run-1"):
+    """A model fitted by the batch's own pipeline, saved where the registry keeps it and named served in history.json."""
+    model = intent.pipeline("logistic_regression", {"regParam": 0.01}, 42).fit(dataset)
+    model.write().overwrite().save(os.path.join(lake, BEHAVIOUR_LAKE["intentModelsPrefix"], run_id, "model"))
+    LocalStore(lake).put(BEHAVIOUR_LAKE["intentHistoryKey"], {"served_run": run_id, "runs": []})
+    return model
+
+
+def batch_id_of(live_key, table_rows):
+    """The batch's id of a live session: the latest part of the same tracker (or user) key."""
+    parts = [r for r in table_rows if r["session_id"].split("#")[0] == live_key]
+    return max(parts, key=lambda r: r["start"])["session_id"]
+
+
+def test_live_features_and_scores_equal_the_batch_models_on_the_same_events(spark, tmp_path):
+    rows = store_events()
+    table, dataset = batch_frames(spark, rows)
+    lake = str(tmp_path)
+    model = serve(spark, lake, dataset)
+    state = live_state(spark, rows)
+    scorer = intent_scores.LiveScorer(spark, lake, LocalStore(lake), log=lambda _: None)
+    scores = scorer.update(state, state["as_of_ms"], live.ACTIVE_MS)
+    assert scores["run"] == "run-1" and scores["unavailable"] is None
+
+    # Which sessions: the batch's sessions still open at the latest event (last event within 30 minutes), not bought, with features.
+    table_rows = [r.asDict() for r in table.collect()]
+    featured = {r["session_id"]: r.asDict() for r in dataset.collect()}
+    as_of = max(r["end"] for r in table_rows)
+    expected = {r["session_id"] for r in table_rows if (as_of - r["end"]).total_seconds() < 30 * 60 and r["purchases"] == 0 and r["session_id"] in featured}
+    by_batch_id = {batch_id_of(k, table_rows): k for k in scores["by_session"]}
+    assert set(by_batch_id) == expected
+    assert {"resumed#2", "user:901#1"} <= expected
+    assert any(featured[b]["views"] < next(r for r in table_rows if r["session_id"] == b)["views"] for b in expected), "some open session viewed after its cart"
+
+    # The same features, as the batch computes them.
+    candidates = intent_state.open_undecided(state, state["as_of_ms"], live.ACTIVE_MS)
+    live_features = {r["session_id"]: r.asDict() for r in intent_scores.features(spark, candidates, intent_state.history(state)).collect()}
+    assert any(live_features[k]["earlier_purchasing_sessions"] > 0 for k in live_features)
+    for batch_id, key in by_batch_id.items():
+        assert {f: live_features[key][f] for f in FEATURES} == {f: featured[batch_id][f] for f in FEATURES}, batch_id
+
+    # The same score: the batch model's probability of a purchase for those features.
+    batch_scores = {r.session_id: float(r.probability[1]) for r in model.transform(dataset).select("session_id", "probability").collect()}
+    assert {key: scores["by_session"][key] for key in by_batch_id.values()} == {key: batch_scores[b] for b, key in by_batch_id.items()}
+    assert len(set(scores["by_session"].values())) > 1
+
+    # The view lists the best of them with what the page shows.
+    view = live.view(state, state["as_of_ms"], scores)["intent"]
+    assert view["model_run"] == "run-1" and view["scored_sessions"] == len(expected)
+    listed = view["likely_buyers"]
+    assert len(listed) == min(REALTIME["likelyBuyersTop"], len(expected))
+    assert [b["score"] for b in listed] == sorted((round(p, 6) for p in scores["by_session"].values()), reverse=True)[: len(listed)]
+    resumed = state["intent_sessions"]["resumed"]
+    assert (resumed["events"], resumed["user"], resumed["start"]) == (2, "900", epoch_ms(220 * 50 - 200))
+    assert state["intent_sessions"]["user:901"]["events"] == 3  # the re-delivered event once
+
+
+def test_without_a_served_model_there_are_no_scores_and_the_view_says_why(spark, tmp_path):
+    lake = str(tmp_path)
+    rows = store_events()[-40:]
+    state = live_state(spark, rows, batches=1)
+    scorer = intent_scores.LiveScorer(spark, lake, LocalStore(lake), log=lambda _: None)
+    none_served = live.view(state, state["as_of_ms"], scorer.update(state, state["as_of_ms"], live.ACTIVE_MS))["intent"]
+    assert none_served == {"model_run": None, "unavailable": "no intent model is served yet (models/intent/history.json)", "scored_sessions": 0, "likely_buyers": []}
+
+    # The served run changes to one whose model files are missing: said, and no scores from the old run.
+    _, dataset = batch_frames(spark, store_events())
+    serve(spark, lake, dataset)
+    assert scorer.update(state, state["as_of_ms"], live.ACTIVE_MS)["run"] == "run-1"
+    LocalStore(lake).put(BEHAVIOUR_LAKE["intentHistoryKey"], {"served_run": "run-2", "runs": []})
+    missing = live.view(state, state["as_of_ms"], scorer.update(state, state["as_of_ms"], live.ACTIVE_MS))["intent"]
+    assert missing["model_run"] is None and missing["likely_buyers"] == []
+    assert missing["unavailable"].startswith("served run run-2 has no readable model at ")
