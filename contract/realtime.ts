@@ -70,4 +70,19 @@ export interface LiveView {
     products: { product_id: string; brand: string | null; category_path: string[]; views: number; carts: number }[];
     categories: { category: string; views: number; carts: number }[];
   };
+  /**
+   * Live purchase intent: the served intent model (`models/intent/history.json`) applied to the open sessions
+   * (last event within `activeSessionSeconds`) that have not bought, on their features before their first cart
+   * or purchase, computed as the batch intent job computes them.
+   */
+  intent: {
+    /** The served run whose model scored them; null when none is served or its model cannot be read (then no scores). */
+    model_run: string | null;
+    /** Why there are no scores; null while a model is loaded. */
+    unavailable: string | null;
+    /** Open, not-yet-bought sessions with a score. */
+    scored_sessions: number;
+    /** The `likelyBuyersTop` highest scores (P(purchase)), best first; `events`: the session's events so far. */
+    likely_buyers: { session_id: string; user_id: string | null; score: number; events: number; last_event: string }[];
+  };
 }

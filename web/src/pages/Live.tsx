@@ -154,6 +154,37 @@ const Trending = ({ view }: { view: LiveView }) => (
   </div>
 );
 
+/** The open sessions the served intent model scores highest; without a served model, why there are no scores. */
+const LikelyBuyers = ({ view }: { view: LiveView }) => {
+  const { model_run, unavailable, scored_sessions, likely_buyers } = view.intent;
+  if (model_run === null) {
+    return (
+      <section aria-labelledby="likely-title">
+        <h2 id="likely-title">Most likely to buy</h2>
+        <p className="notice" data-testid="live-intent-unavailable">
+          No purchase-intent scores: {unavailable}. The batch intent job (emr-jobs/main.py intent) trains and serves a model; the streaming job loads it at its next batch.
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="likely-title">
+      <h2 id="likely-title">Most likely to buy</h2>
+      <p className="notice" data-testid="live-intent-model">
+        {`Model run ${model_run}: ${formatNumber(scored_sessions)} open sessions without a purchase scored on what they did before their first cart.`}
+      </p>
+      <Table
+        caption="Open sessions most likely to buy (purchase probability)"
+        columns={['Session', 'User', 'Probability', 'Events so far', 'Last event']}
+        rows={likely_buyers.map((b) => ({
+          key: b.session_id,
+          cells: [b.session_id, b.user_id ?? '–', percent(b.score), formatNumber(b.events), clock(b.last_event)],
+        }))}
+      />
+    </section>
+  );
+};
+
 export const LivePage = ({ api }: { api: ApiClient }) => {
   const { view, failure, checkedAt } = useLiveView(api);
   return (
@@ -171,6 +202,7 @@ export const LivePage = ({ api }: { api: ApiClient }) => {
         <>
           <Totals view={view} checkedAt={checkedAt} />
           <Funnel view={view} />
+          <LikelyBuyers view={view} />
           <Trending view={view} />
           <PerMinute view={view} />
         </>
