@@ -20,8 +20,9 @@ export const RUN_USAGE = `usage: recstream run [options]            (npm run loc
 
 Uploads a purchases CSV and a behaviour events CSV to the twin's landing bucket, ingests them into
 Kafka, lands them in the lake, runs the Spark jobs, loads the serving table and serves the site on
-127.0.0.1 until Ctrl-C, with the streaming job keeping the Live page current. With --csv or
---events alone, only that data product runs.
+127.0.0.1 until Ctrl-C, with the streaming job keeping the Live page current and POST /events
+taking a storefront's events (its write key is printed). With --csv or --events alone, only that
+data product runs.
 
 options:
   --csv FILE        the purchases CSV to upload (.csv or .csv.gz); default: the demo data
