@@ -1,13 +1,17 @@
 // End to end in the twin: `recstream replay` of generated events into the events topic, the streaming
 // job, the API's /live route and the Live page in Chromium, which moves on its own until it shows them all.
+// Half way, an intent model trained by the batch jobs (sessions, intent) is served in the lake: the page
+// first says there are no scores, then lists the open sessions most likely to buy with that run's scores.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { lakeLiveStore } from '../../lambdas/api/live';
-import { writeBehaviourCsv } from '../../local/generator/behaviour-write';
+import { BEHAVIOUR_LAKE, REALTIME, type LiveView } from '../../contract';
+import { writeBehaviourCsv, writeBehaviourFirehose } from '../../local/generator/behaviour-write';
+import { runSparkJob } from '../../local/pipeline/spark';
 import { folderLake } from '../../local/server/folder-lake';
 import { startLocalServer, type LocalServer } from '../../local/server/server';
 import { loadLocalServing } from '../../local/server/serving';
@@ -16,6 +20,8 @@ import { chromiumAvailable, ensureBuiltSite, launchChromium, ROOT, screenshotPat
 import { startRealtimeTwin, waitFor, type RealtimeTwin } from './twin';
 
 const EVENTS = 6_000;
+/** Replayed before the model is served; the rest after. */
+const BEFORE_MODEL = 4_000;
 const skip = chromiumAvailable ? false : 'Debian Chromium is not installed (/usr/bin/chromium)';
 
 let twin: RealtimeTwin | undefined;
@@ -35,10 +41,28 @@ const replayCli = (file: string, bootstrap: string): Promise<number | null> =>
     cli.once('exit', resolve);
   });
 
-test('replayed events make the Live page move until it shows every one of them', { skip, timeout: 20 * 60_000 }, async () => {
+/** The CSV as two files, the earlier events in the first (replay sorts each file by time; the second must not be late). */
+const splitByTime = (csv: string, first: string, second: string): void => {
+  const [header, ...rows] = readFileSync(csv, 'utf8').trimEnd().split('\n');
+  rows.sort(); // event_time (`yyyy-MM-dd HH:mm:ss UTC`) is the first column
+  writeFileSync(first, [header, ...rows.slice(0, BEFORE_MODEL)].join('\n') + '\n');
+  writeFileSync(second, [header, ...rows.slice(BEFORE_MODEL)].join('\n') + '\n');
+};
+
+/** The batch behaviour jobs' sessions and intent steps on generated events in their own lake; returns the served run. */
+const trainIntentModel = async (trainingLake: string, logFile: string): Promise<string> => {
+  await writeBehaviourFirehose({ events: 6_000, seed: 15 }, trainingLake);
+  await runSparkJob({ job: 'sessions', args: ['--lake', trainingLake], logFile, note: () => undefined });
+  await runSparkJob({ job: 'intent', args: ['--lake', trainingLake, '--grid', 'first'], logFile, note: () => undefined });
+  return (JSON.parse(readFileSync(join(trainingLake, BEHAVIOUR_LAKE.intentHistoryKey), 'utf8')) as { served_run: string }).served_run;
+};
+
+test('replayed events make the Live page move until it shows every one of them, and the open sessions most likely to buy once a model is served', { skip, timeout: 30 * 60_000 }, async () => {
   ensureBuiltSite();
   lake = writeSeedLake();
   twin = await startRealtimeTwin(lake);
+  const trainingLake = join(twin.dir, 'training-lake');
+  const servedRun = await trainIntentModel(trainingLake, join(twin.dir, 'training.log'));
   server = await startLocalServer({ webDir: WEB_DIST, ...(await loadLocalServing(lake)), live: lakeLiveStore(folderLake(lake)), runtimeConfig: { apiUrl: '', auth: null } });
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -46,15 +70,37 @@ test('replayed events make the Live page move until it shows every one of them',
   await page.getByText('The streaming job has not written a live view yet').waitFor();
 
   const csv = join(twin.dir, 'events.csv');
+  const [early, late] = [join(twin.dir, 'events-early.csv'), join(twin.dir, 'events-late.csv')];
   await writeBehaviourCsv({ events: EVENTS, seed: 16 }, csv);
+  splitByTime(csv, early, late);
   await twin.startJob();
-  const replaying = replayCli(csv, twin.broker.bootstrap);
+  const replaying = replayCli(early, twin.broker.bootstrap);
   const shown = async () => Number((await page.getByTestId('live-events').textContent({ timeout: 1000 }).catch(() => null))?.replace(/,/g, '') ?? NaN);
   const first = await waitFor('the page to show some events', async () => ((await shown()) > 0 ? shown() : undefined), 10 * 60_000, 1000);
   assert.equal(await replaying, 0, 'recstream replay exits 0');
   // The page polls on its own: no reload, no click.
+  await waitFor(`the page to show the first ${BEFORE_MODEL} events`, async () => ((await shown()) === BEFORE_MODEL ? true : undefined), 10 * 60_000, 1000);
+  assert.ok(first < BEFORE_MODEL, `the page showed ${first} before it showed all ${BEFORE_MODEL}: it moved while the replay ran`);
+  assert.match((await page.getByTestId('live-intent-unavailable').textContent()) ?? '', /^No purchase-intent scores: no intent model is served yet/);
+  assert.equal(await page.getByRole('table', { name: /most likely to buy/ }).count(), 0, 'no scores without a served model');
+
+  // Serve the trained run in the job's lake: the model first, then the history naming it.
+  const runKey = `${BEHAVIOUR_LAKE.intentModelsPrefix}${servedRun}`;
+  cpSync(join(trainingLake, runKey), join(lake, runKey), { recursive: true });
+  cpSync(join(trainingLake, BEHAVIOUR_LAKE.intentHistoryKey), join(lake, BEHAVIOUR_LAKE.intentHistoryKey));
+  assert.equal(await replayCli(late, twin.broker.bootstrap), 0, 'recstream replay exits 0');
   await waitFor(`the page to show all ${EVENTS} events`, async () => ((await shown()) === EVENTS ? true : undefined), 10 * 60_000, 1000);
-  assert.ok(first < EVENTS, `the page showed ${first} before it showed all ${EVENTS}: it moved while the replay ran`);
+  const buyers = page.getByRole('table', { name: /most likely to buy/ }).locator('tbody tr');
+  await waitFor('the most likely buyers', async () => ((await buyers.count()) > 0 ? true : undefined), 60_000, 1000);
+  assert.match((await page.getByTestId('live-intent-model').textContent()) ?? '', new RegExp(`^Model run ${servedRun}: [\\d,]+ open sessions`));
+  const view = (await twin.view()) as LiveView;
+  assert.equal(view.intent.model_run, servedRun);
+  assert.ok(view.intent.likely_buyers.length > 0 && view.intent.likely_buyers.length <= REALTIME.likelyBuyersTop);
+  const scores = view.intent.likely_buyers.map((b) => b.score);
+  assert.ok(scores.every((s) => s >= 0 && s <= 1), `probabilities: ${scores.join(', ')}`);
+  assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'best first');
+  assert.equal(await buyers.count(), view.intent.likely_buyers.length);
+  assert.match((await buyers.first().textContent()) ?? '', /\d+\.\d %/);
   assert.match((await page.getByTestId('live-as-of').textContent()) ?? '', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
   assert.match((await page.getByTestId('live-lag').textContent()) ?? '', /^\d+\.\d s$/);
   assert.ok((await page.getByRole('table', { name: /Trending products/ }).locator('tbody tr').count()) > 0);
