@@ -21,7 +21,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { LAMBDA_ENV, REALTIME } from '../contract';
+import { BEHAVIOUR_LAKE, LAMBDA_ENV, REALTIME } from '../contract';
 // The collector's route is defined beside its handler; the twin's local server mounts the same one.
 import { COLLECTOR_ROUTE } from '../lambdas/collector/collect';
 import { WRITE_KEYS_ENV } from '../lambdas/collector/write-keys';
@@ -136,9 +136,13 @@ export class Realtime extends Construct {
     const objects = lake.arnForObjects(`${REALTIME_FOLDER}/*`);
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [lake.bucketArn] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [objects] }));
+    // The live intent scores load the served intent model (history.json and its run's folder): read only.
+    const models = lake.arnForObjects(`${BEHAVIOUR_LAKE.intentModelsPrefix}*`);
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [models] }));
     exempt(role, [
       ...wildcards('Spark names its consumer groups at run time (spark-kafka-source-<uuid>); the grant covers this cluster\'s groups only.', resourceFinding(this, streaming.groupArns)),
       ...wildcards(`Spark names checkpoint, batch and log files at run time; the job writes only the ${REALTIME_FOLDER}/ folder.`, resourceFinding(this, objects)),
+      ...wildcards(`A saved Spark model is a folder of files named at save time; the job only reads ${BEHAVIOUR_LAKE.intentModelsPrefix}.`, resourceFinding(this, models)),
     ]);
     return role;
   }
