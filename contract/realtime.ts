@@ -73,9 +73,10 @@ export interface LiveView {
   /**
    * Live purchase intent: the served intent model (`models/intent/history.json`) applied to the open sessions
    * (last event within `activeSessionSeconds`) that have not bought, on their features before their first cart
-   * or purchase, computed as the batch intent job computes them.
+   * or purchase, computed as the batch intent job computes them. Absent from a view written by a job that
+   * predates it (a deploy does not restart a running job).
    */
-  intent: {
+  intent?: {
     /** The served run whose model scored them; null when none is served or its model cannot be read (then no scores). */
     model_run: string | null;
     /** Why there are no scores; null while a model is loaded. */

@@ -156,6 +156,14 @@ const Trending = ({ view }: { view: LiveView }) => (
 
 /** The open sessions the served intent model scores highest; without a served model, why there are no scores. */
 const LikelyBuyers = ({ view }: { view: LiveView }) => {
+  if (!view.intent) {
+    return (
+      <section aria-labelledby="likely-title">
+        <h2 id="likely-title">Most likely to buy</h2>
+        <p className="notice">No purchase-intent scores: the running streaming job predates them (restart it with the current code).</p>
+      </section>
+    );
+  }
   const { model_run, unavailable, scored_sessions, likely_buyers } = view.intent;
   if (model_run === null) {
     return (
