@@ -51,7 +51,17 @@ export interface BehaviourEventV1 {
   /** `<bucket>/<key>@<etag>` and the 1-based CSV line: a re-delivered line is recognised. */
   source: string;
   line: number;
+  /**
+   * The shopper's browser user agent and address, as a storefront may send them to the collector
+   * (never in the CSV formats): present only when sent. The streaming job derives device and country.
+   */
+  user_agent?: string;
+  /** IPv4 or IPv6, as `node:net` and Python's `ipaddress` both read it. */
+  ip?: string;
 }
+
+/** A longer user agent is refused (`bad_user_agent`): real ones stay well under it. */
+export const USER_AGENT_MAX_CHARS = 512;
 
 /** JSON Schema of {@link BehaviourEventV1}. */
 export const BEHAVIOUR_EVENT_JSON_SCHEMA = {
@@ -74,6 +84,8 @@ export const BEHAVIOUR_EVENT_JSON_SCHEMA = {
     user_session: { type: ['string', 'null'], minLength: 1 },
     source: { type: 'string', minLength: 1 },
     line: { type: 'integer', minimum: 2 },
+    user_agent: { type: 'string', minLength: 1, maxLength: USER_AGENT_MAX_CHARS },
+    ip: { type: 'string', anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] },
   },
 } as const;
 

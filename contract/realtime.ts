@@ -27,6 +27,17 @@ export const REALTIME = {
   activeSessionSeconds: SESSION_INACTIVITY_SECONDS,
   /** How many of the open sessions most likely to buy the live view lists. */
   likelyBuyersTop: 10,
+  /**
+   * Enrichment of events that carry `user_agent` / `ip` (collector JSON; the CSV formats carry neither):
+   * the device class from the user agent, the country (ISO 3166-1 alpha-2) from the address in the
+   * bundled IP-to-country ranges (emr-jobs/realtime_jobs/data/). The live view counts both over `minutes`.
+   */
+  enrichment: {
+    minutes: 15,
+    deviceClasses: ['desktop', 'mobile', 'tablet', 'bot', 'unknown'],
+    /** The country of an address in no range of the database (private, reserved or unallocated). */
+    unknownCountry: 'unknown',
+  },
   /** Batches folded into one state snapshot (and their per-batch files deleted) this often. */
   compactEveryBatches: 60,
   lake: {
@@ -40,6 +51,8 @@ export const REALTIME = {
     liveKey: 'realtime/live.json',
   },
 } as const;
+
+export type DeviceClass = (typeof REALTIME.enrichment.deviceClasses)[number];
 
 /** The live view document (`realtime/live.json`), as the streaming job writes it and the API serves it. */
 export interface LiveView {
@@ -86,4 +99,8 @@ export interface LiveView {
     /** The `likelyBuyersTop` highest scores (P(purchase)), best first; `events`: the session's events so far. */
     likely_buyers: { session_id: string; user_id: string | null; score: number; events: number; last_event: string }[];
   };
+  /** Events of the last `enrichment.minutes` that carried a user agent, by its device class, most first. */
+  by_device: { device: DeviceClass; events: number }[];
+  /** Events of the last `enrichment.minutes` that carried an address, by its country, most first. */
+  by_country: { country: string; events: number }[];
 }

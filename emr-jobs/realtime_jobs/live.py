@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 from . import intent_state
+from . import enrich
 from .contract import EVENT_TYPES, REALTIME
 
 MINUTE_MS = 60_000
@@ -102,6 +103,7 @@ def fold(state, partial):
         state["catalogue"][product] = [brand, code]
     # A partial stored before the intent scores existed has no events: those sessions have no features.
     intent_state.fold(state, partial.get("events", []), late)
+    enrich.fold(state, partial, late)
     state["as_of_ms"] = newest
     state["batch_id"] = partial["batch_id"]
     _evict(state)
@@ -119,6 +121,7 @@ def _evict(state):
     state["sessions"] = {s: v for s, v in state["sessions"].items() if max(v.values()) >= oldest}
     live_products = {p for per in state["products"].values() for p in per}
     state["catalogue"] = {p: v for p, v in state["catalogue"].items() if p in live_products}
+    enrich.evict(state, oldest)
     intent_state.evict(state, watermark(state))
 
 
@@ -209,5 +212,6 @@ def view(state, written_ms, scores=NOT_SCORED):
         "funnel": [_funnel(sessions, as_of, m) for m in REALTIME["funnelWindowsMinutes"]] if as_of is not None else [],
         "active_sessions": 0 if as_of is None else sum(1 for s in sessions.values() if max(s.values()) > as_of - ACTIVE_MS),
         "trending": _trending(state, as_of) if as_of is not None else {"products": [], "categories": []},
+        **enrich.view(state, as_of),
         "intent": _likely_buyers(state, scores),
     }

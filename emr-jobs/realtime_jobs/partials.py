@@ -11,6 +11,7 @@ from pyspark.sql import functions as F
 
 from behaviour_jobs.events import PRICE_TYPE
 
+from . import enrich
 from .records import PRICE
 
 
@@ -51,6 +52,9 @@ def aggregates(rows: DataFrame) -> DataFrame:
         # Every distinct event of a session (a re-delivered one once): the intent features need the events themselves.
         _contribution(is_event & F.col("session").isNotNull(), "event", k1=F.col("session"), k2=event_fields, g=second),
         _contribution(is_event & F.col("kind").isin("view", "cart"), "product", k1=F.col("product_id"), k2=F.col("kind"), g=minute, brand=F.col("brand"), code=F.col("category_code")),
+        # Distinct user agents and addresses per minute: the driver classifies each once (enrich.py).
+        _contribution(is_event & F.col("user_agent").isNotNull(), enrich.AGENT, k1=F.col("user_agent"), g=minute),
+        _contribution(is_event & F.col("ip").isNotNull(), enrich.ADDRESS, k1=F.col("ip"), g=minute),
     )
     keyed = rows.select(F.explode(contributions).alias("c")).filter(F.col("c").isNotNull()).select("c.*")
     return keyed.groupBy("part", "k1", "k2", "g").agg(
@@ -71,6 +75,7 @@ def collect(rows: DataFrame, batch_id: int) -> dict:
     sessions [[session, kind, last event ms, count]], products [[minute, product, kind, count, brand, code]],
     events [[session, second ms, kind, product, category id, category code, brand, price, user]] (distinct events)."""
     partial = {"batch_id": batch_id, "offsets": {}, "produced_ms": None, "unreadable": 0, "minutes": [], "orders": [], "sessions": [], "products": [], "events": []}
+    enrichment = enrich.BatchEnrichment()
     for r in aggregates(rows).collect():
         if r.part == "offset":
             partial["offsets"].setdefault(r.k1, {})[r.k2] = r.v + 1
@@ -85,6 +90,10 @@ def collect(rows: DataFrame, batch_id: int) -> dict:
             partial["sessions"].append([r.k1, r.k2, r.t_max, r.n])
         elif r.part == "event":
             partial["events"].append([r.k1, r.g, *json.loads(r.k2)])
+        elif r.part in enrich.PARTS:
+            enrichment.add(r.part, r.g, r.k1, r.n)
         else:
             partial["products"].append([r.g, r.k1, r.k2, r.n, r.brand, r.code])
+    # devices [[minute, device, count]], countries [[minute, country, count]]
+    partial.update(enrichment.partial())
     return partial

@@ -8,7 +8,8 @@ from pyspark.sql.types import StringType, StructField, StructType
 from .contract import EVENT_TYPES, EVENTS_TOPIC, PURCHASES_TOPIC
 
 # Both event schemas as strings: ids are decimal strings beyond 2^53 and prices exact decimals.
-_FIELDS = ("event_time", "event_type", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "user_session")
+# `user_agent` and `ip` only where a storefront sent them to the collector (enrich.py).
+_FIELDS = ("event_time", "event_type", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "user_session", "user_agent", "ip")
 VALUE_SCHEMA = StructType([StructField(name, StringType()) for name in _FIELDS])
 PRICE = "decimal(38,6)"
 
@@ -42,6 +43,8 @@ def parse(records: DataFrame) -> DataFrame:
         F.col("e.user_id").alias("user_id"),
         # The store's tracker session; without one the user stands in (the batch jobs' inactivity cut needs history).
         F.coalesce(F.col("e.user_session"), F.concat(F.lit("user:"), F.col("e.user_id"))).alias("session"),
+        F.col("e.user_agent").alias("user_agent"),
+        F.col("e.ip").alias("ip"),
     )
     known = F.col("kind").isin(*EVENT_TYPES, "order_line")
     readable = known & F.col("event_ts").isNotNull() & F.col("product_id").isNotNull() & F.col("price").isNotNull()

@@ -3,7 +3,8 @@
  * (emr-jobs/behaviour_jobs/events.py `checked`): the same checks in the same order, the same
  * reason codes, the same patterns. The collector refuses what clean would reject; replay skips it.
  */
-import { BEHAVIOUR_EVENT_TYPES, BEHAVIOUR_EVENT_VERSION, type BehaviourEventV1 } from '../../contract';
+import { isIP } from 'node:net';
+import { BEHAVIOUR_EVENT_TYPES, BEHAVIOUR_EVENT_VERSION, USER_AGENT_MAX_CHARS, type BehaviourEventV1 } from '../../contract';
 
 export const BEHAVIOUR_REJECT_REASONS = [
   'bad_event_time',
@@ -13,6 +14,9 @@ export const BEHAVIOUR_REJECT_REASONS = [
   'bad_price',
   'bad_user_id',
   'no_user_and_no_session',
+  // Only a storefront's JSON carries these two (never the CSV), so the clean step has no counterpart.
+  'bad_user_agent',
+  'bad_ip',
 ] as const;
 export type BehaviourRejectReason = (typeof BEHAVIOUR_REJECT_REASONS)[number];
 
@@ -22,7 +26,9 @@ const TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?( UTC|Z)$/;
 const TYPES: ReadonlySet<string> = new Set(BEHAVIOUR_EVENT_TYPES);
 
 /** The event's fields as sent (CSV cells or JSON values); blank strings count as missing. */
-export type BehaviourFields = Partial<Record<'event_time' | 'event_type' | 'product_id' | 'category_id' | 'category_code' | 'brand' | 'price' | 'user_id' | 'user_session', unknown>>;
+export type BehaviourFields = Partial<
+  Record<'event_time' | 'event_type' | 'product_id' | 'category_id' | 'category_code' | 'brand' | 'price' | 'user_id' | 'user_session' | 'user_agent' | 'ip', unknown>
+>;
 
 export type BehaviourOutcome = { event: BehaviourEventV1; timeMs: number } | { reason: BehaviourRejectReason; message: string };
 
@@ -32,6 +38,10 @@ const text = (value: unknown): string | null => {
   const trimmed = value.trim();
   return trimmed === '' ? null : trimmed;
 };
+
+/** A field only a storefront's JSON has: null when absent or blank, undefined when sent as anything but a string. */
+const optionalText = (value: unknown): string | null | undefined =>
+  value === undefined || value === null ? null : typeof value === 'string' ? text(value) : undefined;
 
 const eventTimeMs = (value: string | null): number | null => {
   const parts = value === null ? null : TIME.exec(value);
@@ -57,6 +67,8 @@ export const toBehaviourEvent = (fields: BehaviourFields, source: string, line: 
     price: text(fields.price),
     user_id: text(fields.user_id),
     user_session: text(fields.user_session),
+    user_agent: optionalText(fields.user_agent),
+    ip: optionalText(fields.ip),
   };
   const timeMs = eventTimeMs(v.event_time);
   if (timeMs === null) return fail('bad_event_time', 'event_time', fields.event_time);
@@ -66,6 +78,10 @@ export const toBehaviourEvent = (fields: BehaviourFields, source: string, line: 
   if (v.price === null || !PRICE.test(v.price)) return fail('bad_price', 'price', fields.price);
   if (v.user_id !== null && !ID.test(v.user_id)) return fail('bad_user_id', 'user_id', fields.user_id);
   if (v.user_id === null && v.user_session === null) return fail('no_user_and_no_session', 'user_id and user_session', null);
+  if (v.user_agent === undefined || (v.user_agent !== null && v.user_agent.length > USER_AGENT_MAX_CHARS))
+    return { reason: 'bad_user_agent', message: `user_agent: must be a string of at most ${USER_AGENT_MAX_CHARS} characters` };
+  // A zone index (fe80::1%eth0) names an interface of the sender's machine, not an address anywhere else.
+  if (v.ip === undefined || (v.ip !== null && (isIP(v.ip) === 0 || v.ip.includes('%')))) return fail('bad_ip', 'ip', fields.ip);
   return {
     timeMs,
     event: {
@@ -81,6 +97,9 @@ export const toBehaviourEvent = (fields: BehaviourFields, source: string, line: 
       user_session: v.user_session,
       source,
       line,
+      // Present only when sent, so events from a CSV keep their exact shape.
+      ...(v.user_agent === null ? {} : { user_agent: v.user_agent }),
+      ...(v.ip === null ? {} : { ip: v.ip }),
     },
   };
 };

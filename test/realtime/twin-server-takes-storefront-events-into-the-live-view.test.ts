@@ -1,6 +1,7 @@
 // The twin's local server mounts POST /events with the deployed collector handler: a storefront's good
 // batch goes through it into the events topic and the streaming job's live view (read back through
-// GET /live on the same server); a missing or wrong write key and a bad event are clear 4xx and land nothing.
+// GET /live on the same server), its events' user agents and addresses counted by device and country;
+// a missing or wrong write key and a bad event are clear 4xx and land nothing.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -75,8 +76,22 @@ const liveOverHttp = async (): Promise<LiveView | undefined> => {
   return response.status === 200 ? ((await response.json()) as LiveView) : undefined;
 };
 
-test('a good batch posted to the twin server lands in the events topic and in the live view served by GET /live', { timeout: 10 * 60_000 }, async () => {
-  const answer = await post({ events: Array.from({ length: 12 }, (_, i) => event(i)) });
+const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+const DESKTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+const CRAWLER = 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)';
+// Addresses whose registry allocation is public record (emr-jobs/tests/realtime/test_enrich_device_and_country.py).
+const context = (i: number): Record<string, string> =>
+  [
+    { user_agent: PHONE, ip: '193.0.6.139' }, // RIPE NCC, NL
+    { user_agent: PHONE, ip: '2001:200::1' }, // WIDE, JP
+    { user_agent: DESKTOP, ip: '8.8.8.8' }, // US
+    { user_agent: CRAWLER, ip: '192.0.2.1' }, // documentation block: no country
+    { user_agent: DESKTOP }, // a user agent without an address
+    {}, // neither, as every CSV event
+  ][i % 6];
+
+test('a good batch posted to the twin server lands in the events topic and in the live view served by GET /live, by device and country', { timeout: 10 * 60_000 }, async () => {
+  const answer = await post({ events: Array.from({ length: 12 }, (_, i) => event(i, context(i))) });
   assert.deepEqual([answer.status, answer.body.accepted], [202, 12]);
   assert.equal(await inTopic(), 12);
   const view = await waitFor('the live view to count the posted events', async () => {
@@ -84,6 +99,17 @@ test('a good batch posted to the twin server lands in the events topic and in th
     return current && Object.values(current.totals.events).reduce((a, b) => a + b, 0) === 12 ? current : undefined;
   }, 8 * 60_000);
   assert.deepEqual([view.totals.events.view, view.totals.events.cart], [8, 4]);
+  assert.deepEqual(view.by_device, [
+    { device: 'desktop', events: 4 },
+    { device: 'mobile', events: 4 },
+    { device: 'bot', events: 2 },
+  ]);
+  assert.deepEqual(view.by_country, [
+    { country: 'JP', events: 2 },
+    { country: 'NL', events: 2 },
+    { country: 'US', events: 2 },
+    { country: 'unknown', events: 2 },
+  ]);
 });
 
 test('no write key is 401, a wrong one 403, a bad event 400 with its index and reason; nothing lands', async () => {
@@ -95,6 +121,8 @@ test('no write key is 401, a wrong one 403, a bad event 400 with its index and r
   const bad = await post({ events: [event(1), { ...event(2), price: 'free' }] });
   assert.deepEqual([bad.status, bad.body.error], [400, 'invalid_events']);
   assert.deepEqual(bad.body.rejected!.map((r) => [r.index, r.reason]), [[1, 'bad_price']]);
+  const badContext = await post({ events: [event(1, { ip: '300.1.2.3' }), event(2, { user_agent: 'x'.repeat(513) }), event(3, { ip: '2001:200::1' })] });
+  assert.deepEqual(badContext.body.rejected!.map((r) => [r.index, r.reason]), [[0, 'bad_ip'], [1, 'bad_user_agent']]);
   const notJson = await post('{"events": [');
   assert.deepEqual([notJson.status, notJson.body.error], [400, 'malformed_json']);
   assert.equal(await inTopic(), before);

@@ -3,7 +3,7 @@
  * topics, polled every few seconds, with the event time it is "as of" and how far behind the job is.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import type { LiveView } from '../../../contract';
+import { REALTIME, type LiveView } from '../../../contract';
 import type { ApiClient, Failure } from '../api';
 import { formatCategory, formatMoney, formatNumber } from '../format';
 
@@ -193,6 +193,45 @@ const LikelyBuyers = ({ view }: { view: LiveView }) => {
   );
 };
 
+/** Countries listed by name; the rest are summed in one row, so no event drops out of the table. */
+const COUNTRY_ROWS = 10;
+
+/**
+ * Where the window's events came from: device class from the user agent, country from the address. Only
+ * events a storefront sent through the collector with `user_agent` / `ip` count (the CSV formats carry neither).
+ */
+const Audience = ({ view }: { view: LiveView }) => {
+  // A job started before the enrichment writes neither list (a deploy does not restart a running job).
+  const devices = view.by_device ?? [];
+  const countries = view.by_country ?? [];
+  const listed = countries.slice(0, COUNTRY_ROWS);
+  const rest = countries.slice(COUNTRY_ROWS);
+  const restRow = rest.length > 0 ? [{ key: 'other', cells: [`${rest.length} other countries`, formatNumber(rest.reduce((n, c) => n + c.events, 0))] }] : [];
+  return (
+    <section aria-labelledby="audience-title">
+      <h2 id="audience-title">Devices and countries</h2>
+      {devices.length === 0 && countries.length === 0 ? (
+        <p className="notice" data-testid="live-audience-none">
+          No event of the last {REALTIME.enrichment.minutes} minutes carried a user agent or an address: only a storefront posting to POST /events sends them (replayed CSV events carry neither).
+        </p>
+      ) : (
+        <div className="live-trending">
+          <Table
+            caption={`Events by device, last ${REALTIME.enrichment.minutes} min (from the user agent)`}
+            columns={['Device', 'Events']}
+            rows={devices.map((d) => ({ key: d.device, cells: [d.device, formatNumber(d.events)] }))}
+          />
+          <Table
+            caption={`Events by country, last ${REALTIME.enrichment.minutes} min (from the address; unknown: private or unallocated)`}
+            columns={['Country', 'Events']}
+            rows={[...listed.map((c) => ({ key: c.country, cells: [c.country, formatNumber(c.events)] })), ...restRow]}
+          />
+        </div>
+      )}
+    </section>
+  );
+};
+
 export const LivePage = ({ api }: { api: ApiClient }) => {
   const { view, failure, checkedAt } = useLiveView(api);
   return (
@@ -212,6 +251,7 @@ export const LivePage = ({ api }: { api: ApiClient }) => {
           <Funnel view={view} />
           <LikelyBuyers view={view} />
           <Trending view={view} />
+          <Audience view={view} />
           <PerMinute view={view} />
         </>
       )}
