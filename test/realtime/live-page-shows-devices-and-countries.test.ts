@@ -1,0 +1,86 @@
+// The Live page in Chromium shows the live view's events by device and by country: every device class,
+// ten countries by name and the rest summed in one row (so no event drops out); and a view without them
+// (nothing posted with a user agent or address, or a job from before the enrichment) says so instead.
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { REALTIME, type LiveView } from '../../contract';
+import { lakeLiveStore } from '../../lambdas/api/live';
+import { folderLake } from '../../local/server/folder-lake';
+import { startLocalServer, type LocalServer } from '../../local/server/server';
+import { loadLocalServing } from '../../local/server/serving';
+import { writeSeedLake } from '../api/seed';
+import { chromiumAvailable, ensureBuiltSite, launchChromium, screenshotPath, WEB_DIST } from '../web/site';
+
+const skip = chromiumAvailable ? false : 'Debian Chromium is not installed (/usr/bin/chromium)';
+const COUNTRIES = ['US', 'DE', 'NL', 'JP', 'BR', 'FR', 'GB', 'IN', 'PL', 'ES', 'unknown', 'IT'];
+
+const VIEW: LiveView = {
+  v: 1,
+  as_of: '2026-11-27T10:14:00Z',
+  watermark: '2026-11-27T10:04:00Z',
+  written_at: '2026-11-27T10:14:03Z',
+  lag_seconds: 1.2,
+  batch_id: 7,
+  offsets: { events: { '0': 120 } },
+  totals: { events: { view: 100, cart: 15, remove_from_cart: 0, purchase: 5 }, purchase_revenue: '99.50', orders: 0, order_lines: 0, order_revenue: '0', late_events: 0, unreadable: 0 },
+  per_minute: [],
+  funnel: [],
+  active_sessions: 40,
+  trending: { products: [], categories: [] },
+  intent: { model_run: null, unavailable: 'no intent model is served', scored_sessions: 0, likely_buyers: [] },
+  by_device: [
+    { device: 'mobile', events: 61 },
+    { device: 'desktop', events: 40 },
+    { device: 'tablet', events: 9 },
+    { device: 'bot', events: 6 },
+    { device: 'unknown', events: 4 },
+  ],
+  // Most first, as the job lists them: 12 countries, so two go into the summed row.
+  by_country: COUNTRIES.map((country, i) => ({ country, events: 30 - 2 * i })),
+};
+
+let lake: string;
+let server: LocalServer;
+before(async () => {
+  ensureBuiltSite();
+  lake = writeSeedLake();
+  server = await startLocalServer({ webDir: WEB_DIST, ...(await loadLocalServing(lake)), live: lakeLiveStore(folderLake(lake)), runtimeConfig: { apiUrl: '', auth: null } });
+});
+after(async () => {
+  await server?.close();
+  rmSync(lake, { recursive: true, force: true });
+});
+
+const writeView = (view: unknown) => {
+  const file = join(lake, REALTIME.lake.liveKey);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(view));
+};
+
+test('the Live page lists events by device and by country, the countries past ten in one row', { skip, timeout: 5 * 60_000 }, async () => {
+  writeView(VIEW);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    await page.goto(`${server.url}/#/live`);
+    const devices = page.getByRole('table', { name: /Events by device, last 15 min/ });
+    await devices.waitFor();
+    const rows = async (table: typeof devices) => (await table.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t'));
+    assert.deepEqual(await rows(devices), VIEW.by_device.map((d) => [d.device, String(d.events)]));
+    const countries = await rows(page.getByRole('table', { name: /Events by country, last 15 min/ }));
+    assert.deepEqual(countries.slice(0, 10), VIEW.by_country.slice(0, 10).map((c) => [c.country, String(c.events)]));
+    assert.deepEqual(countries[10], ['2 other countries', String(VIEW.by_country[10].events + VIEW.by_country[11].events)]);
+    assert.equal(countries.length, 11);
+    await page.screenshot({ path: screenshotPath('live-devices-and-countries'), fullPage: true });
+
+    // A view with neither list: the page says why there is nothing, and the rest of it still shows.
+    const { by_device: _d, by_country: _c, ...older } = VIEW;
+    writeView(older);
+    await page.getByTestId('live-audience-none').waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('live-events').textContent(), '120');
+  } finally {
+    await browser.close();
+  }
+});
