@@ -20,15 +20,20 @@ import {
   ingestReportKeyFor,
   LAKE,
   quarantineKeyFor,
+  LAMBDA_ENV,
   SERVING_TABLE,
+  TOPIC,
+  type LiveView,
   type RecommendationsResponse,
 } from '../../contract';
 import type { IngestReport } from '../../lambdas/ingest/ingest';
+import { endOffsets, recordsBehind } from '../../local/realtime/caught-up';
 import { TWIN_AWS, UPLOADS_PREFIX } from '../../local/aws/servers';
 import { writeGenerated } from '../../local/generator/write';
 import { runPipeline, type TwinRun } from '../../local/pipeline/run';
 import { summaryLines } from '../../local/pipeline/summary';
 import { signInOverHttp } from '../auth/sign-in';
+import { waitFor } from '../realtime/twin';
 
 const ROWS = 20_000;
 let run: TwinRun;
@@ -40,7 +45,7 @@ before(async () => {
   // one ALS fit instead of the settings search keeps the run to a few minutes on 2 cores.
   const csv = join(workDir, 'purchases.csv.gz');
   await writeGenerated({ rows: ROWS, seed: 'e2e' }, csv);
-  run = await runPipeline({ csv, workDir, recommendArgs: ['--grid', 'none'], print: (line) => console.log(`# ${line}`) });
+  run = await runPipeline({ csv, workDir, recommendArgs: ['--grid', 'none'], realtime: true, print: (line) => console.log(`# ${line}`) });
   for (const line of summaryLines(run.summary, run.url)) console.log(`# ${line}`);
   ({ accessToken: token } = await signInOverHttp(run.identity, run.url));
 });
@@ -149,4 +154,27 @@ test('the site is served from the same origin', async () => {
   const response = await fetch(`${run.url}/`);
   assert.equal(response.status, 200);
   assert.match(await response.text(), /<div id="root">|<script/);
+});
+
+test("while serving, the streaming job keeps GET /live current and POST /events takes a storefront's event into it", { timeout: 5 * 60_000 }, async () => {
+  const collector = run.summary.collector;
+  assert.ok(collector, 'the summary gives the storefront route and write key');
+  const event = { event_time: '2026-11-27T10:00:00Z', event_type: 'view', product_id: '1', price: '1.00', user_id: '7', user_session: 's-twin', user_agent: 'curl/8.5.0', ip: '193.0.6.139' };
+  const post = (key?: string) =>
+    fetch(`${run.url}${collector.route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { [collector.header]: key } : {}) }, body: JSON.stringify({ events: [event] }) });
+  assert.equal((await post()).status, 401);
+  assert.equal((await post(collector.writeKey)).status, 202);
+  const ends = await endOffsets(process.env[LAMBDA_ENV.kafkaBrokers]!);
+  const view = await waitFor(
+    'GET /live to show every record in the topics',
+    async () => {
+      const { status, body } = await getJson(API_ROUTES.live);
+      return status === 200 && recordsBehind(body as LiveView, ends) === 0 ? (body as LiveView) : undefined;
+    },
+    4 * 60_000,
+  );
+  const purchases = Object.values(ends[TOPIC.name]).reduce((a, b) => a + b, 0);
+  assert.equal(view.totals.order_lines + view.totals.unreadable, purchases, 'every purchases record counted: order lines, and completion records as unreadable');
+  assert.deepEqual(view.totals.events, { view: 1, cart: 0, remove_from_cart: 0, purchase: 0 });
+  assert.deepEqual([view.by_device, view.by_country], [[{ device: 'bot', events: 1 }], [{ country: 'NL', events: 1 }]]);
 });
