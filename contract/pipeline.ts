@@ -73,8 +73,9 @@ export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = 
   ];
 }
 
-/** The behaviour jobs of emr-jobs/main.py (emr-jobs/README-behaviour.md), in the order behaviourSteps() gives them. */
-export type BehaviourJob = 'sessions' | 'funnel' | 'intent' | 'categories';
+/** The behaviour jobs of emr-jobs/main.py (emr-jobs/README-behaviour.md): `behaviour` = sessions, funnel, intent and
+ * categories in one application (the step plan); the others run one part. */
+export type BehaviourJob = 'behaviour' | 'sessions' | 'funnel' | 'intent' | 'categories';
 
 export interface BehaviourStep {
   job: BehaviourJob;
@@ -83,18 +84,14 @@ export interface BehaviourStep {
 }
 
 /**
- * sessions (raw events → clean events + sessions) first, then the three jobs that read its output.
+ * sessions (raw events → clean events + sessions), then funnel, intent and categories on its output, as ONE
+ * step (`main.py behaviour`, one Spark application: one JVM start-up instead of four, the curated events read
+ * once and partitioned by user for the three jobs; emr-jobs/README-behaviour.md "One step, not four" says why).
  * A separate list from sparkSteps(): the deployed pipeline runs both in one execution, while the
  * twin and the purchases jobs' tests run the purchases plan alone until events reach them.
  */
 export function behaviourSteps(lakeUrl: (key: string) => string): BehaviourStep[] {
-  const lake = ['--lake', lakeUrl('')];
-  return [
-    { job: 'sessions', args: [...lake, '--input', lakeUrl(BEHAVIOUR_LAKE.rawPrefix)] },
-    { job: 'funnel', args: lake },
-    { job: 'intent', args: lake },
-    { job: 'categories', args: lake },
-  ];
+  return [{ job: 'behaviour', args: ['--lake', lakeUrl(''), '--input', lakeUrl(BEHAVIOUR_LAKE.rawPrefix)] }];
 }
 
 /** The placeholder the JSON copy of the plan puts where the lake root goes (the Spark tests substitute a folder). */

@@ -12,7 +12,7 @@ from pyspark.sql import SparkSession
 from recstream_jobs.progress import progress
 
 from . import categories, funnel, intent, sessions
-from .common import at
+from .common import at, by_user
 from .contract import LAKE
 
 log = progress("behaviour")
@@ -29,7 +29,8 @@ def run(spark: SparkSession, lake: str, raw_path: str, grid="small", seed=42, pr
         return result
 
     timed("sessions", lambda: sessions.run(spark, raw_path, lake))
-    events = spark.read.parquet(at(lake, LAKE["eventsPrefix"])).persist()
+    # Partitioned by user once for the three jobs (common.by_user): their groupings then need no shuffle of events.
+    events = by_user(spark.read.parquet(at(lake, LAKE["eventsPrefix"]))).persist()
     session_rows = spark.read.parquet(at(lake, LAKE["sessionsPrefix"])).persist()
     try:
         timed("funnel", lambda: funnel.run(spark, lake, events))

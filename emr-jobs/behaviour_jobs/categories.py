@@ -14,13 +14,13 @@ The weights are chosen on validation (WEIGHTS), reported on test; the served lis
 """
 import time
 
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from recstream_jobs import io
 from recstream_jobs.progress import progress
 
-from .common import at, rounded
+from .common import at, by_user, rounded
 from .contract import LAKE
 
 log = progress("categories")
@@ -52,27 +52,28 @@ def affinity_table(events: DataFrame, cuts: dict) -> DataFrame:
     return events.filter(F.col("user_id").isNotNull() & F.col("category_id").isNotNull()).groupBy("user_id", "category_id").agg(*columns)
 
 
-def top_k(table: DataFrame, period: str, weights, k=TOP_K) -> DataFrame:
+def _ranked(table: DataFrame, period: str, weights, name: str) -> DataFrame:
+    """`table` + `<name>_score` and `<name>_rank`: the weighted affinity before the cut and its place among
+    the user's categories (ties: more recently touched, then smaller id). A window per weighting, all
+    partitioned by user: on a table partitioned by user (common.by_user) they sort but never shuffle."""
     wv, wc, wp = weights
-    score = wv * F.col(period + "_view") + wc * F.col(period + "_cart") + wp * F.col(period + "_purchase")
-    ranked = Window.partitionBy("user_id").orderBy(F.desc("score"), F.desc(period + "_last"), "category_id")
-    return (
-        table.withColumn("score", score.cast("double"))
-        .filter(F.col("score") > 0)
-        .withColumn("rank", F.row_number().over(ranked))
-        .filter(F.col("rank") <= k)
-        .select("user_id", "category_id", "score", "rank")
-    )
+    score = (wv * F.col(period + "_view") + wc * F.col(period + "_cart") + wp * F.col(period + "_purchase")).cast("double")
+    ranked = Window.partitionBy("user_id").orderBy(F.desc(name + "_score"), F.desc(period + "_last"), "category_id")
+    return table.withColumn(name + "_score", score).withColumn(name + "_rank", F.row_number().over(ranked))
 
 
-def padded(own: DataFrame, users: DataFrame, most_popular, spark: SparkSession, k=TOP_K) -> DataFrame:
-    """Each user's own top categories, then the most popular ones they lack, k in all."""
-    popular_rows = spark.createDataFrame([(c, float(k + i)) for i, c in enumerate(most_popular)] or [("", 0.0)], "category_id string, fill_rank double")
-    fill = users.select("user_id").distinct().crossJoin(F.broadcast(popular_rows)).filter(F.col("category_id") != "")
-    candidates = own.select("user_id", "category_id", F.col("rank").cast("double").alias("fill_rank")).unionByName(fill)
-    best = candidates.groupBy("user_id", "category_id").agg(F.min("fill_rank").alias("fill_rank"))
-    ranked = Window.partitionBy("user_id").orderBy("fill_rank", "category_id")
-    return best.withColumn("rank", F.row_number().over(ranked)).filter(F.col("rank") <= k).drop("fill_rank")
+def _own(name: str, k=TOP_K) -> Column:
+    """Aggregate: the user's own top-k (positive scores only) as (fill_rank, category_id, score) structs, best first."""
+    mine = (F.col(name + "_score") > 0) & (F.col(name + "_rank") <= k)
+    return F.array_sort(F.collect_list(F.when(mine, F.struct(F.col(name + "_rank").cast("double").alias("fill_rank"), "category_id", F.col(name + "_score").alias("score")))))
+
+
+def _padded(own: Column, most_popular, k=TOP_K) -> Column:
+    """Each user's own top categories, then the most popular ones they lack, k in all (structs as _own's).
+    A popular category's place is k + its rank among the popular ones, ties broken by id, as always."""
+    fill = F.array(*[F.struct(F.lit(float(k + i)).alias("fill_rank"), F.lit(c).alias("category_id"), F.lit(None).cast("double").alias("score")) for i, c in enumerate(most_popular)])
+    lacking = F.filter(fill, lambda p: ~F.exists(own, lambda o: o["category_id"] == p["category_id"]))
+    return F.slice(F.array_sort(F.concat(own, lacking)), 1, k) if most_popular else F.slice(own, 1, k)
 
 
 def popular(table: DataFrame, period: str, k=TOP_K):
@@ -81,36 +82,37 @@ def popular(table: DataFrame, period: str, k=TOP_K):
     return [r["category_id"] for r in rows if r["n"]]
 
 
-def evaluated(table: DataFrame, period: str) -> DataFrame:
-    """(user, category, truth) rows of the users evaluated at this cut."""
-    history = F.col(period + "_view") + F.col(period + "_cart") + F.col(period + "_purchase")
-    per_user = Window.partitionBy("user_id")
-    active = table.withColumn("has_history", F.max((history > 0).cast("int")).over(per_user)).withColumn("has_truth", F.max(F.col(period + "_truth")).over(per_user))
-    return active.filter((F.col("has_history") == 1) & (F.col("has_truth") == 1)).select("user_id", "category_id", F.col(period + "_truth").alias("truth"))
+def _recall(picked: Column, truth: Column) -> tuple:
+    """Per user: recall@k = |picked ∩ truth| / |truth| and hit = at least one of them."""
+    hits = F.size(F.array_intersect(F.transform(picked, lambda p: p["category_id"]), truth))
+    return hits / F.size(truth), (hits > 0).cast("double")
 
 
-def recall(users: DataFrame, picked: DataFrame) -> dict:
-    """recall@k and hit-rate@k of `picked` (user_id, category_id) lists against the users' truth."""
-    joined = users.join(picked.select("user_id", "category_id", F.lit(1).alias("picked")), ["user_id", "category_id"], "left")
-    per_user = joined.groupBy("user_id").agg(
-        (F.sum(F.when((F.col("truth") == 1) & (F.col("picked") == 1), 1).otherwise(0)) / F.sum("truth")).alias("recall"),
-        F.max(F.when((F.col("truth") == 1) & (F.col("picked") == 1), 1).otherwise(0)).alias("hit"),
-    )
-    r = per_user.agg(F.count(F.lit(1)).alias("users"), F.avg("recall").alias("recall"), F.avg("hit").alias("hit_rate")).first()
-    return {"users": int(r["users"]), "recall_at_3": rounded(r["recall"] or 0.0), "hit_rate_at_3": rounded(r["hit_rate"] or 0.0)}
+def _summary(r, name) -> dict:
+    return {"users": int(r["users"]), "recall_at_3": rounded(r[name + "_recall"] or 0.0), "hit_rate_at_3": rounded(r[name + "_hit"] or 0.0)}
 
 
 def evaluate(table: DataFrame, spark: SparkSession, period: str, weight_grid) -> dict:
-    """recall@3 at one cut for each weighting, and for the most-popular baseline."""
-    users = evaluated(table, period).persist()
-    candidates = table.join(users.select("user_id").distinct(), "user_id", "left_semi").persist()
+    """recall@3 at one cut for each weighting and for the most-popular baseline, in one pass over the table.
+    Evaluated: the users with history before the cut and truth (categories touched after it)."""
     most_popular = popular(table, period)
-    affinity = {str(list(w)): recall(users, padded(top_k(candidates, period, w), users, most_popular, spark)) for w in weight_grid}
-    everyone = users.select("user_id").distinct().crossJoin(spark.createDataFrame([(c,) for c in most_popular] or [("",)], "category_id string"))
-    baseline = recall(users, everyone)
-    users.unpersist()
-    candidates.unpersist()
-    return {"affinity": affinity, "popular": baseline, "popular_categories": most_popular}
+    names = {str(list(w)): "w%d" % i for i, w in enumerate(weight_grid)}
+    ranked = table
+    for w in weight_grid:
+        ranked = _ranked(ranked, period, w, names[str(list(w))])
+    history = F.col(period + "_view") + F.col(period + "_cart") + F.col(period + "_purchase")
+    per_user = ranked.groupBy("user_id").agg(
+        F.max((history > 0).cast("int")).alias("has_history"),
+        F.collect_list(F.when(F.col(period + "_truth") == 1, F.col("category_id"))).alias("truth"),
+        *[_own(name).alias(name) for name in names.values()],
+    ).filter((F.col("has_history") == 1) & (F.size("truth") > 0))
+    baseline = F.array(*[F.struct(F.lit(c).alias("category_id")) for c in most_popular]) if most_popular else F.array().cast("array<struct<category_id:string>>")
+    measures = []
+    for name in [*names.values(), "popular"]:
+        recall, hit = _recall(baseline if name == "popular" else _padded(F.col(name), most_popular), F.col("truth"))
+        measures += [F.avg(recall).alias(name + "_recall"), F.avg(hit).alias(name + "_hit")]
+    r = per_user.agg(F.count(F.lit(1)).alias("users"), *measures).first()
+    return {"affinity": {key: _summary(r, name) for key, name in names.items()}, "popular": _summary(r, "popular"), "popular_categories": most_popular}
 
 
 def cut_times(events: DataFrame) -> dict:
@@ -127,8 +129,11 @@ def categories(spark: SparkSession, events: DataFrame):
     chosen = max(WEIGHTS, key=lambda w: (validation["affinity"][str(list(w))]["recall_at_3"], -WEIGHTS.index(w)))
     test = evaluate(table, spark, "test", [chosen])
     test["affinity"] = test["affinity"][str(list(chosen))]
-    own = top_k(table, "all", chosen)
-    served = padded(own, table.select("user_id"), popular(table, "all"), spark).join(own.select("user_id", "category_id", "score"), ["user_id", "category_id"], "left")
+    most_popular = popular(table, "all")
+    lists = _ranked(table, "all", chosen, "served").groupBy("user_id").agg(_padded(_own("served"), most_popular).alias("categories"))
+    # One row per (user, category) with its place in the user's list and its affinity (null: a popular fill).
+    served = lists.select("user_id", F.posexplode("categories").alias("rank", "item")).select(
+        "user_id", "item.category_id", F.col("item.score").alias("score"), (F.col("rank") + 1).alias("rank"))
     return table, served, {
         "k": TOP_K,
         "weights": {"view_cart_purchase": list(chosen), "tried_on_validation": validation["affinity"]},
@@ -152,9 +157,9 @@ def serving_lists(served: DataFrame, events: DataFrame) -> DataFrame:
 
 
 def run(spark: SparkSession, lake: str, events: DataFrame = None):
-    """`events`: the curated events when the caller already holds them (the one-application run)."""
+    """`events`: the curated events partitioned by user when the caller already holds them (the one-application run)."""
     if events is None:
-        events = spark.read.parquet(at(lake, LAKE["eventsPrefix"]))
+        events = by_user(spark.read.parquet(at(lake, LAKE["eventsPrefix"])))
     table, served, document = categories(spark, events)
     lists = serving_lists(served, events)
     lists.write.mode("overwrite").option("ignoreNullFields", "false").json(at(lake, LAKE["topCategoriesPrefix"]))

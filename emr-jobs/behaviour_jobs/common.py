@@ -1,12 +1,23 @@
 """What every behaviour job shares: lake paths and small document I/O (progress lines: recstream_jobs.progress)."""
 import json
 
+from pyspark.sql import DataFrame
+
 from recstream_jobs import io
 
 
 def at(lake, key):
     """A lake key (from the contract) under the lake root (a folder or s3://bucket[/prefix])."""
     return io.join(lake, key)
+
+
+def by_user(events: DataFrame) -> DataFrame:
+    """The curated events hash-partitioned by user_id, once. A session has one user, so every later grouping
+    the jobs make - per (user, session), user, (user, category|brand|day|hour) and their windows - finds its
+    rows in one partition and runs without another shuffle of the events. A fixed partition count (the
+    shuffle setting) keeps adaptive execution from coalescing it into a different layout."""
+    partitions = int(events.sparkSession.conf.get("spark.sql.shuffle.partitions"))
+    return events.repartition(partitions, "user_id")
 
 
 def _filesystem(spark, path):

@@ -76,9 +76,11 @@ def checked(raw: DataFrame) -> DataFrame:
 
 
 def good_events(checked_events: DataFrame) -> DataFrame:
-    """Accepted events, one per EVENT_KEY: a re-delivered line and a double-logged click both count once."""
+    """Accepted events, typed. Copies (equal in every EVENT_KEY field: a re-delivered line, a double-logged
+    click) are still here: sessions.sessionize drops them in the sort it makes anyway, so they count once
+    without a shuffle of their own."""
     good = checked_events.filter(F.col("reject_reason").isNull()).withColumn("price", F.col("price").cast(PRICE_TYPE))
-    return good.dropDuplicates(list(EVENT_KEY)).select(*EVENT_KEY, "type_rank")
+    return good.select(*EVENT_KEY, "type_rank")
 
 
 def rejected(checked_events: DataFrame) -> DataFrame:

@@ -18,7 +18,7 @@ from pyspark.sql import functions as F
 from recstream_jobs import io
 from recstream_jobs.progress import progress
 
-from .common import at, rounded
+from .common import at, by_user, rounded
 from .contract import LAKE
 
 log = progress("funnel")
@@ -97,20 +97,22 @@ def _document(row, group_cols):
 
 
 def level(events: DataFrame, unit: str, top=TOP_GROUPS) -> dict:
-    """The whole funnel for one unit kind ('session_id' or 'user_id')."""
+    """The whole funnel for one unit kind ('session_id' or 'user_id'). Every unit is grouped with its user
+    (a session has one): on events partitioned by user (common.by_user) no unit needs a shuffle of events."""
     dated = events.withColumn("day", F.to_date("event_ts")).withColumn("hour", F.hour("event_ts"))
-    whole = unit_steps(events, [unit]).persist()
+    unit = ["user_id"] + ([unit] if unit != "user_id" else [])
+    whole = unit_steps(events, unit).persist()
     started = F.col("start").cast("timestamp")
-    if unit == "session_id":
+    if "session_id" in unit:
         by_day = funnel_rows(whole.withColumn("day", F.to_date(started)), ["day"])
         by_hour = funnel_rows(whole.withColumn("hour", F.hour(started)), ["hour"])
     else:
-        by_day = funnel_rows(unit_steps(dated, [unit, "day"]), ["day"])
-        by_hour = funnel_rows(unit_steps(dated, [unit, "hour"]), ["hour"])
+        by_day = funnel_rows(unit_steps(dated, [*unit, "day"]), ["day"])
+        by_hour = funnel_rows(unit_steps(dated, [*unit, "hour"]), ["hour"])
     document = {
         "overall": funnel_rows(whole, [])[0],
-        "by_category": funnel_rows(unit_steps(events.filter(F.col("category_id").isNotNull()), [unit, "category_id"]), ["category_id"])[:top],
-        "by_brand": funnel_rows(unit_steps(events.filter(F.col("brand").isNotNull()), [unit, "brand"]), ["brand"])[:top],
+        "by_category": funnel_rows(unit_steps(events.filter(F.col("category_id").isNotNull()), [*unit, "category_id"]), ["category_id"])[:top],
+        "by_brand": funnel_rows(unit_steps(events.filter(F.col("brand").isNotNull()), [*unit, "brand"]), ["brand"])[:top],
         "by_day": sorted(by_day, key=lambda r: r["day"]),
         "by_hour": sorted(by_hour, key=lambda r: int(r["hour"])),
     }
@@ -137,8 +139,13 @@ def funnel(events: DataFrame, top=TOP_GROUPS) -> dict:
 
 
 def run(spark: SparkSession, lake: str, events: DataFrame = None):
-    """`events`: the curated events when the caller already holds them (the one-application run)."""
-    document = funnel(events if events is not None else spark.read.parquet(at(lake, LAKE["eventsPrefix"])))
+    """`events`: the curated events partitioned by user when the caller already holds them (the one-application run)."""
+    own = events is None
+    if own:
+        events = by_user(spark.read.parquet(at(lake, LAKE["eventsPrefix"]))).persist()
+    document = funnel(events)
+    if own:
+        events.unpersist()
     io.write_json(spark, at(lake, LAKE["funnelKey"]), document)
     for kind in ("session", "user"):
         o = document[kind]["overall"]

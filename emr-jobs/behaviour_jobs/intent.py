@@ -24,7 +24,7 @@ from recstream_jobs.progress import progress
 
 from . import intent_metrics as metrics
 from . import intent_registry as registry
-from .common import at
+from .common import at, by_user
 from .contract import LAKE
 from .intent_features import FEATURES, intent_dataset
 
@@ -99,13 +99,15 @@ def iso(epoch):
 
 
 def run(spark: SparkSession, lake: str, grid="small", seed=42, promote_anyway=False, events: DataFrame = None, sessions: DataFrame = None):
-    """`events`, `sessions`: the curated tables when the caller already holds them (the one-application run)."""
+    """`events` (partitioned by user), `sessions`: the curated tables when the caller already holds them (the one-application run)."""
     started = time.time()
     if events is None:
-        events = spark.read.parquet(at(lake, LAKE["eventsPrefix"]))
+        events = by_user(spark.read.parquet(at(lake, LAKE["eventsPrefix"])))
     if sessions is None:
         sessions = spark.read.parquet(at(lake, LAKE["sessionsPrefix"]))
-    dataset = intent_dataset(events, sessions).persist()
+    # One partition per core: every fit is many small passes (a tree level, a boosting round, an L-BFGS step),
+    # each a stage of one task per partition, and the events' partitioning by user (8 here) only adds tasks.
+    dataset = intent_dataset(events, sessions).coalesce(spark.sparkContext.defaultParallelism).persist()
     # One aggregate fills the cache and gives the count and the time range.
     bounds = dataset.agg(F.count(F.lit(1)).alias("n"), F.min(F.col("start").cast("long")).alias("lo"), F.max(F.col("start").cast("long")).alias("hi")).first()
     total = bounds["n"]

@@ -28,11 +28,14 @@ FEATURES = (
     "earlier_purchasing_sessions",
 )
 DECISION_TYPES = ("cart", "purchase")
+# A session has one user: grouping by both is grouping by the session, and needs no shuffle of events
+# already partitioned by user (common.by_user).
+SESSION = ("user_id", "session_id")
 
 
 def before_cut(events: DataFrame) -> DataFrame:
     """The session's events strictly before its first cart/purchase, each with the session's label."""
-    per_session = Window.partitionBy("session_id")
+    per_session = Window.partitionBy(*SESSION)
     cut = F.min(F.when(F.col("event_type").isin(*DECISION_TYPES), F.col("event_ts"))).over(per_session)
     bought = F.max(F.when(F.col("event_type") == "purchase", 1).otherwise(0)).over(per_session)
     marked = events.withColumn("cut", cut).withColumn("label", bought.cast("double"))
@@ -42,8 +45,7 @@ def before_cut(events: DataFrame) -> DataFrame:
 def session_features(events: DataFrame) -> DataFrame:
     """One row per session with something before its cut: FEATURES (without user history) + label + start."""
     prefix = before_cut(events)
-    per_session = prefix.groupBy("session_id").agg(
-        F.max("user_id").alias("user_id"),
+    per_session = prefix.groupBy(*SESSION).agg(
         F.min("event_ts").alias("start"),
         F.max("label").alias("label"),
         F.sum(F.when(F.col("event_type") == "view", 1).otherwise(0)).cast("double").alias("views"),
@@ -74,12 +76,13 @@ def with_user_history(features: DataFrame, sessions: DataFrame) -> DataFrame:
     history = (
         sessions.filter(F.col("user_id").isNotNull())
         .select(
-            "session_id",
+            *SESSION,
             F.count(F.lit(1)).over(by_user).cast("double").alias("earlier_sessions"),
             F.coalesce(F.sum(F.col("purchased").cast("int")).over(by_user), F.lit(0)).cast("double").alias("earlier_purchasing_sessions"),
         )
     )
-    return features.join(history, "session_id", "left").fillna(0.0, subset=["earlier_sessions", "earlier_purchasing_sessions"])
+    # On both ids: a session without a user has no history either way, and both sides are partitioned by user.
+    return features.join(history, list(SESSION), "left").fillna(0.0, subset=["earlier_sessions", "earlier_purchasing_sessions"])
 
 
 def intent_dataset(events: DataFrame, sessions: DataFrame) -> DataFrame:

@@ -12,6 +12,8 @@ Sessionizing (README-behaviour.md "sessions"):
 Order inside a session is event time, then view < cart < remove_from_cart < purchase, then product,
 so out-of-order arrival and same-second events give the same sessions on every run.
 """
+from functools import reduce
+
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
@@ -34,9 +36,13 @@ def untrusted_trackers(good: DataFrame) -> DataFrame:
 
 
 def sessionize(good: DataFrame, inactivity_seconds: int = SESSION_INACTIVITY_SECONDS) -> DataFrame:
-    """Good events + `session_id` and `session_rule` ('user_session' | 'inactivity'); rows that no rule
-    can place have a null session_id (the caller quarantines them). One sort: every event is keyed
-    by its trusted tracker session or else its user, then cut at inactivity gaps inside its key."""
+    """Good events, one per EVENT_KEY, + `session_id`, `session_rule` ('user_session' | 'inactivity') and
+    `session_key` (what the events were grouped by: the trusted tracker id or `user:<id>`); rows that no rule
+    can place have a null session_id (the caller quarantines them). One shuffle and one sort: every event is
+    keyed by its trusted tracker session or else its user, then cut at inactivity gaps inside its key.
+    Duplicates (equal in every EVENT_KEY field, so equal keys) sort next to each other, and a copy after its
+    original is dropped here: its gap is 0, so it never starts a session and dropping it after numbering
+    gives the same sessions as dropping it before."""
     # Shared tracker ids are rare (2 in the real sample's 3,447): broadcast them rather than shuffle every event.
     marked = good.join(F.broadcast(untrusted_trackers(good)), "user_session", "left")
     trusted = F.col("user_session").isNotNull() & F.col("untrusted").isNull()
@@ -44,10 +50,15 @@ def sessionize(good: DataFrame, inactivity_seconds: int = SESSION_INACTIVITY_SEC
         "session_key", F.when(F.col("trusted"), F.col("user_session")).when(F.col("user_id").isNotNull(), F.concat(F.lit("user:"), F.col("user_id")))
     )
     whole_key = Window.partitionBy("session_key")
-    ordered = whole_key.orderBy("event_ts", "type_rank", "product_id", "price")
+    # Time, type, product, price decide the order; the other fields only bring equal events together.
+    ordered = whole_key.orderBy("event_ts", "type_rank", "product_id", "price", *[c for c in ev.EVENT_KEY if c not in ("event_ts", "event_type", "product_id", "price")])
     gap = F.col("event_ts").cast("long") - F.lag(F.col("event_ts").cast("long")).over(ordered)
     starts = F.when(gap.isNull() | (gap > inactivity_seconds), 1).otherwise(0)
+    # event_ts is never null here, so the first event of a key (lag null) is never a copy.
+    copy = reduce(lambda a, b: a & b, [F.col(c).eqNullSafe(F.lag(c).over(ordered)) for c in ev.EVENT_KEY])
     numbered = keyed.withColumn("session_part", F.sum(starts).over(ordered.rowsBetween(Window.unboundedPreceding, Window.currentRow))).withColumn(
+        "copy", copy
+    ).withColumn(
         # A trusted session has one user: its events without user_id are that user's.
         "user_id", F.when(F.col("trusted"), F.coalesce(F.col("user_id"), F.max("user_id").over(whole_key))).otherwise(F.col("user_id"))
     )
@@ -56,11 +67,12 @@ def sessionize(good: DataFrame, inactivity_seconds: int = SESSION_INACTIVITY_SEC
         .when(F.col("trusted") & (F.col("session_part") == 1), F.col("session_key"))
         .otherwise(F.concat_ws("#", F.col("session_key"), F.col("session_part").cast("string")))
     )
-    return numbered.select(
+    return numbered.filter(~F.col("copy")).select(
         *ev.EVENT_KEY,
         "type_rank",
         session_id.alias("session_id"),
         F.when(F.col("trusted"), "user_session").otherwise("inactivity").alias("session_rule"),
+        "session_key",
     )
 
 
@@ -73,9 +85,10 @@ def _money(event_type):
 
 
 def session_table(sessionized: DataFrame) -> DataFrame:
-    """One row per session: when, how long, what happened, what was carted and bought."""
+    """One row per session: when, how long, what happened, what was carted and bought. Grouped by the
+    sessionizing key too (a session lies inside one key), so rows still partitioned by it are not shuffled again."""
     return (
-        sessionized.groupBy("session_id")
+        sessionized.groupBy("session_key", "session_id")
         .agg(
             F.max("user_id").alias("user_id"),
             F.max("user_session").alias("user_session"),
@@ -95,6 +108,7 @@ def session_table(sessionized: DataFrame) -> DataFrame:
         .withColumn("duration_seconds", (F.col("end").cast("long") - F.col("start").cast("long")).cast("int"))
         .withColumn("purchased", F.col("purchases") > 0)
         .withColumn("start_date", F.to_date("start"))
+        .drop("session_key")
     )
 
 
@@ -107,18 +121,18 @@ def run(spark: SparkSession, raw_path: str, lake: str):
     good = ev.good_events(checked)
     sessionized = sessionize(good).persist()
     placed = sessionized.filter(F.col("session_id").isNotNull())
-    events_path = at(lake, LAKE["eventsPrefix"])
-    placed.drop("type_rank").write.mode("overwrite").parquet(events_path)
-    clean = spark.read.parquet(events_path)
-    sessions = session_table(clean)
+    placed.drop("type_rank", "session_key").write.mode("overwrite").parquet(at(lake, LAKE["eventsPrefix"]))
+    # From the cached events, still partitioned by their key: no re-read of the Parquet, no second shuffle.
+    sessions = session_table(placed).persist()
     sessions.write.mode("overwrite").parquet(at(lake, LAKE["sessionsPrefix"]))
-    stats = spark.read.parquet(at(lake, LAKE["sessionsPrefix"])).agg(
+    stats = sessions.agg(
         F.count(F.lit(1)).alias("sessions"),
         F.sum("events").alias("events"),
         F.sum(F.when(F.col("session_rule") == "inactivity", 1).otherwise(0)).alias("by_inactivity"),
         F.sum(F.when(F.col("session_id").contains("#") & (F.col("session_rule") == "user_session"), 1).otherwise(0)).alias("split_user_sessions"),
         F.sum(F.col("purchased").cast("int")).alias("purchasing"),
     ).first()
+    sessions.unpersist()
     unplaced = sessionized.filter(F.col("session_id").isNull())
     unplaced_count = unplaced.count()
     if unplaced_count:

@@ -35,7 +35,9 @@ const LOCAL_CONF = [
   'spark.sql.shuffle.partitions=8',
 ];
 
-const PROGRESS = /^\[(pipeline|clean|recommend|analyse|sessions|funnel|intent|categories) [0-9:]+\]\s*(.*)$/;
+const PROGRESS = /^\[(pipeline|clean|recommend|analyse|behaviour|sessions|funnel|intent|categories) [0-9:]+\]\s*(.*)$/;
+/** Jobs that run several jobs in one application: every job's lines are theirs, each prefixed with its job's name. */
+const COMBINED: readonly string[] = ['pipeline', 'behaviour'];
 
 const tailOf = (lines: string[]) => lines.slice(-15).join('\n');
 
@@ -71,7 +73,8 @@ export const runSparkJob = (options: SparkJobOptions): Promise<void> => {
       // The jobs print `[<job> HH:MM:SS] message` progress lines (the pipeline job: each of its jobs');
       // Spark's own output stays in the log.
       const progress = PROGRESS.exec(line);
-      if (progress && (progress[1] === options.job || options.job === 'pipeline')) note(options.job === 'pipeline' ? `${progress[1]}: ${progress[2]}` : progress[2]);
+      const combined = COMBINED.includes(options.job);
+      if (progress && (progress[1] === options.job || combined)) note(combined ? `${progress[1]}: ${progress[2]}` : progress[2]);
     });
   }
   const heartbeat = setInterval(() => {

@@ -1,5 +1,5 @@
 // Issue 15.7: the behaviour jobs run in the pipeline's one Step Functions execution after the purchases jobs
-// (sessions first, then funnel, intent, categories), each catching into terminate → fail, and only when
+// (one step, `main.py behaviour`: sessions, then funnel, intent, categories in one application), catching into terminate → fail, and only when
 // raw/events/ holds an object (a purchases-only store keeps a green pipeline); EMR may write only
 // their lake prefixes; the loader reads the session table and the API the behaviour documents, not the models.
 import assert from 'node:assert/strict';
@@ -16,10 +16,11 @@ const objectGrants = (roleId: string, action: string): string[] =>
     .flatMap((st) => [st.Resource].flat().map((r) => JSON.stringify(r).match(/"\/([^"]*)"/)?.[1]))
     .filter((r): r is string => r !== undefined);
 
-test('sessions → funnel → intent → categories follow the purchases steps in the same execution, on the lake root', () => {
+test('the behaviour step (sessions → funnel → intent → categories in one application) follows the purchases steps in the same execution, on the lake root', () => {
   const names = steps.map(([, st]) => st.Parameters.Step.Name);
   const purchases = sparkSteps(() => '').map((p) => p.job);
   const behaviour = behaviourSteps(() => '').map((b) => b.job);
+  assert.deepEqual(behaviour, ['behaviour'], 'one EMR step runs the four behaviour jobs (emr-jobs/README-behaviour.md "One step, not four")');
   assert.deepEqual([...names].sort(), [...purchases, ...behaviour].sort());
   const byName = Object.fromEntries(steps.map(([state, st]) => [st.Parameters.Step.Name, { state, st }]));
   // The purchases steps lead to the events check; when it finds an object, the behaviour steps run in order.
@@ -30,18 +31,18 @@ test('sessions → funnel → intent → categories follow the purchases steps i
   assert.match(States[find.Catch[0].Next].Resource, /terminateCluster/);
   const choice = States[find.Next];
   assert.equal(choice.Type, 'Choice');
-  assert.deepEqual(choice.Choices, [{ Variable: '$.events.count', NumericGreaterThan: 0, Next: byName.sessions.state }]);
+  assert.deepEqual(choice.Choices, [{ Variable: '$.events.count', NumericGreaterThan: 0, Next: byName[behaviour[0]].state }]);
   assert.equal(choice.Default, 'TerminateCluster', 'no events: the behaviour steps are skipped, not failed');
   behaviour.slice(1).forEach((job, i) => assert.equal(States[byName[behaviour[i]].state].Next, byName[job].state));
-  assert.equal(States[byName.categories.state].Next, 'TerminateCluster');
-  for (const job of ['sessions', 'funnel', 'intent', 'categories']) {
+  assert.equal(States[byName[behaviour[behaviour.length - 1]].state].Next, 'TerminateCluster');
+  for (const job of behaviour) {
     const { st } = byName[job];
     const args: string[] = st.Parameters.Step.HadoopJarStep.Args;
     assert.equal(args[6], job);
     assert.match(JSON.stringify(args[args.indexOf('--lake') + 1]), /^"s3:\/\/.*\/"$/, `${job} gets the lake root`);
     assert.match(States[st.Catch[0].Next].Resource, /terminateCluster/, `${job} catches into a terminate`);
   }
-  const sessions: string[] = byName.sessions.st.Parameters.Step.HadoopJarStep.Args;
+  const sessions: string[] = byName[behaviour[0]].st.Parameters.Step.HadoopJarStep.Args;
   assert.match(sessions[sessions.indexOf('--input') + 1], new RegExp(`/${BEHAVIOUR_LAKE.rawPrefix}$`));
 });
 
