@@ -91,32 +91,38 @@ def merge_quantities(deduped: DataFrame) -> DataFrame:
     )
 
 
-def most_frequent(df: DataFrame, key: str, value: str, alias: str) -> DataFrame:
-    """key -> its most frequent non-null value (ties: the smallest value, so runs are repeatable)."""
-    counted = df.filter(F.col(key).isNotNull() & F.col(value).isNotNull()).groupBy(key, value).count()
+def most_frequent(counts: DataFrame, key: str, value: str, alias: str) -> DataFrame:
+    """key -> its most frequent non-null value by `n` (ties: the smallest value, so runs are repeatable)."""
+    counted = counts.filter(F.col(key).isNotNull() & F.col(value).isNotNull()).groupBy(key, value).agg(F.sum("n").alias("count"))
     # min over (-count, value): a hash aggregate, cheaper than ranking in a window.
     best = counted.groupBy(key).agg(F.min(F.struct(-F.col("count"), F.col(value))).alias("best"))
     return best.select(key, F.col("best")[value].alias(alias))
 
 
 def fill_details(items: DataFrame) -> DataFrame:
-    """Rule 8, flagging each fill so the report can count it."""
-    product_category = most_frequent(items, "product_id", "category_id", "product_category_id")
-    product_brand = most_frequent(items, "product_id", "brand", "product_brand")
-    with_category = (
-        items.join(F.broadcast(product_category), "product_id", "left")
+    """Rule 8, flagging each fill so the report can count it.
+
+    All three modes come from one pass over the line items: their distinct (product, category,
+    code, brand) combinations with a count, a table a few percent of the rows' size."""
+    combos = items.groupBy("product_id", "category_id", "category_code", "brand").agg(F.count(F.lit(1)).alias("n")).persist()
+    product_category = most_frequent(combos, "product_id", "category_id", "product_category_id")
+    product_brand = most_frequent(combos, "product_id", "brand", "product_brand")
+    # The code's mode is over categories after the product fill, as the rows will have them.
+    refilled = combos.join(F.broadcast(product_category), "product_id", "left").select(
+        F.coalesce("category_id", "product_category_id").alias("category_id"), "category_code", "n"
+    )
+    category_code = most_frequent(refilled, "category_id", "category_code", "mapped_code")
+    product = product_category.join(product_brand, "product_id", "full")
+    return (
+        items.join(F.broadcast(product), "product_id", "left")
         .withColumn("filled_category_id", F.col("category_id").isNull() & F.col("product_category_id").isNotNull())
         .withColumn("category_id", F.coalesce("category_id", "product_category_id"))
-    )
-    category_code = most_frequent(with_category, "category_id", "category_code", "mapped_code")
-    return (
-        with_category.join(F.broadcast(category_code), "category_id", "left")
-        .join(F.broadcast(product_brand), "product_id", "left")
+        .join(F.broadcast(category_code), "category_id", "left")
         .withColumn("filled_category_code", F.col("category_code").isNull() & F.col("mapped_code").isNotNull())
         .withColumn("category_code", F.coalesce("category_code", "mapped_code"))
         .withColumn("filled_brand", F.col("brand").isNull() & F.col("product_brand").isNotNull())
         .withColumn("brand", F.coalesce("brand", "product_brand"))
-    )
+    ), combos
 
 
 def _count_if(condition):
@@ -150,7 +156,8 @@ def build_report(input_rows, quarantined, repaired, deduped_rows, curated_stats)
 
 
 def clean(spark: SparkSession, raw: DataFrame):
-    """Returns (curated line items, quarantined rows, report); nothing is written."""
+    """Returns (curated line items, quarantined rows, report); nothing is written. The caller
+    releases the cache with `curated.unpersist()` (the pipeline job hands it to recommend and analyse)."""
     raw, completions = uploads.split_completions(raw)
     checked = with_reject_reason(normalise(raw)).persist()
     outcomes = checked.groupBy("reject_reason", "repaired_shift").count().collect()
@@ -161,10 +168,16 @@ def clean(spark: SparkSession, raw: DataFrame):
     for r in outcomes:
         if r["reject_reason"] is not None:
             quarantined[r["reject_reason"]] = quarantined.get(r["reject_reason"], 0) + r["count"]
-    deduped, held_back = uploads.hold_back(drop_redeliveries(checked.filter(F.col("reject_reason").isNull())), completions)
-    for r in held_back.groupBy("reject_reason").count().collect():
-        quarantined[r["reject_reason"]] = r["count"]
-    filled = fill_details(merge_quantities(deduped)).persist()
+    good = checked.filter(F.col("reject_reason").isNull())
+    # Rule 5b is decided per upload on the driver: one small row per source.
+    landed = uploads.landed_counts(good)
+    held = uploads.verdicts(landed, [tuple(r) for r in completions.collect()])
+    for source, reason in held.items():
+        quarantined[reason] = quarantined.get(reason, 0) + landed[source]
+    judged = good.withColumn("held", uploads.held_reason(held))
+    held_back = drop_redeliveries(judged.filter(F.col("held").isNotNull())).withColumn("reject_reason", F.col("held")).drop("held")
+    items = merge_quantities(drop_redeliveries(judged.filter(F.col("held").isNull()).drop("held"))).persist()
+    filled, combos = fill_details(items)
     stats = filled.agg(
         F.count(F.lit(1)).alias("line_items"),
         F.sum("quantity").alias("units"),
@@ -182,20 +195,29 @@ def clean(spark: SparkSession, raw: DataFrame):
     report = build_report(input_rows, quarantined, repaired, stats["units"], stats)
     curated = filled.select(
         "event_time", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "quantity", "month"
-    )
-    rejects = checked.filter(F.col("reject_reason").isNotNull()).unionByName(held_back).drop("repaired_shift", "event_ts")
+    ).persist()
+    curated.count()
+    items.unpersist()
+    combos.unpersist()
+    rejects = checked.filter(F.col("reject_reason").isNotNull()).unionByName(held_back).drop("repaired_shift", "event_ts").persist()
+    # The rejects are few; once they are kept, the whole input need not be.
+    rejects.count()
+    checked.unpersist()
     return curated, rejects, report
 
 
 def run(spark: SparkSession, input_path: str, output: str, report_path: str, quarantine_path: str):
+    """Writes the curated line items, the quarantine and the report; returns (report, curated),
+    curated still cached for a caller that goes on with it."""
     curated, rejects, report = clean(spark, read_raw(spark, input_path))
     curated.write.mode("overwrite").partitionBy("month").parquet(output)
     log("wrote curated line items to %s" % output)
     rejects.coalesce(1).write.mode("overwrite").json(quarantine_path)
+    rejects.unpersist()
     report["quarantine_path"] = quarantine_path
     io.write_json(spark, report_path, report)
     log("wrote quarantine %s and report %s: %s" % (quarantine_path, report_path, report["quarantined"] or "nothing quarantined"))
-    return report
+    return report, curated
 
 
 def add_arguments(parser):
@@ -209,4 +231,6 @@ def main(spark: SparkSession, args):
     root = io.lake_root(args.output, LAKE["curatedPrefix"])
     report_path = args.report or io.join(root, LAKE["cleanReportKey"])
     quarantine_path = args.quarantine or io.join(root, LAKE["quarantinePrefix"])
-    return run(spark, args.input, args.output, report_path, quarantine_path)
+    report, curated = run(spark, args.input, args.output, report_path, quarantine_path)
+    curated.unpersist()
+    return report

@@ -1,8 +1,8 @@
 """pipeline: clean -> recommend -> analyse in one Spark application (one EMR step, one JVM).
 
 The same jobs as the three separate commands, on one lake: paths are the contract's keys under
---lake. One application saves two JVM/driver start-ups and reads the curated Parquet once for
-both recommend and analyse (README "pipeline" says why one step serves EMR better).
+--lake. One application saves two JVM/driver start-ups, and recommend and analyse work on clean's
+cached line items instead of reading the curated Parquet back (README "pipeline" says why one step serves EMR better).
 """
 import argparse
 
@@ -18,8 +18,8 @@ log = progress("pipeline")
 def run(spark: SparkSession, args):
     at = lambda key: io.join(args.lake, LAKE[key])  # noqa: E731
     curated_path = at("curatedPrefix")
-    clean.run(spark, args.input or at("rawPrefix"), curated_path, at("cleanReportKey"), at("quarantinePrefix"))
-    curated = spark.read.parquet(curated_path).persist()
+    # clean hands over its line items still cached: what it wrote, without reading it back.
+    _, curated = clean.run(spark, args.input or at("rawPrefix"), curated_path, at("cleanReportKey"), at("quarantinePrefix"))
     try:
         # recommend reads its serving folder from args.output, as its own command line gives it.
         document = recommend.recommend(spark, curated, argparse.Namespace(**vars(args), output=at("servingPrefix")))

@@ -70,6 +70,17 @@ POLICIES = {
 ALS_POLICIES = frozenset(name for name in POLICIES if "als" in name)
 
 
+# A product id no store has: put alone in a user's ALS list, it shows whether the policy reads that list.
+ALS_PROBE = "__als_probe__"
+
+
+def reads_als(policy, candidates, k):
+    """Whether the user's served list would take anything from the ALS list: a user whose own
+    purchases already fill a repeat-first list needs no ALS scoring."""
+    probed = candidates._replace(als=[(ALS_PROBE, 0.0)])
+    return any(item.product_id == ALS_PROBE for item in serve(policy, probed, k))
+
+
 def serve(policy, candidates, k):
     """The list a user is served: the policy's list, topped up from the popular list to k."""
     chosen = POLICIES[policy](candidates, k)

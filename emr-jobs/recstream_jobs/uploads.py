@@ -10,6 +10,8 @@ rows are held back as `superseded_upload`, so a fixed re-upload replaces the fil
 of adding to it. Rows without a source (the real data's own Firehose objects) are not uploads: they
 pass untouched.
 """
+import re
+
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructField, StructType
@@ -22,6 +24,9 @@ UPLOAD_COMPLETE = COMPLETION_SCHEMA["properties"]["control"]["const"]
 CONTROL_FIELDS = tuple(f for f in COMPLETION_SCHEMA["required"] if f not in RAW_SCHEMA.fieldNames())
 INCOMPLETE_UPLOAD, SUPERSEDED_UPLOAD = CONTRACT["rules"]["upload_reject_reasons"]
 
+# `<bucket>/<key>@<etag>` -> `<bucket>/<key>`: the same key uploaded again is the same upload.
+UPLOAD_KEY = re.compile(r"^(.*)@[^@]*$")
+
 # What clean reads: the rows' schema plus the completion record's own fields.
 READ_SCHEMA = StructType(RAW_SCHEMA.fields + [StructField(f, spark_type(COMPLETION_SCHEMA, f)) for f in CONTROL_FIELDS])
 
@@ -32,30 +37,43 @@ def split_completions(raw: DataFrame):
     return raw.filter(~is_completion).drop(*CONTROL_FIELDS), raw.filter(is_completion).select("source", "rows", "uploaded_at")
 
 
-def verdicts(deduped: DataFrame, completions: DataFrame) -> DataFrame:
-    """source -> held (null: its rows count; else why not) for every source with a completion record
-    whose rows have all landed. Small (one row per upload), so it is broadcast."""
-    landed = deduped.filter(F.col("source").isNotNull()).groupBy("source").agg(F.count(F.lit(1)).alias("landed"))
-    # A re-delivered completion record is the same record.
-    done = completions.groupBy("source").agg(F.max("rows").alias("rows"), F.max("uploaded_at").alias("uploaded_at"))
-    complete = done.join(landed, "source", "left").filter(F.coalesce("landed", F.lit(0)) == F.col("rows"))
-    upload = F.regexp_extract("source", r"^(.*)@[^@]*$", 1)
-    latest = complete.groupBy(upload.alias("upload")).agg(F.max(F.struct("uploaded_at", "source"))["source"].alias("source"))
-    return (
-        complete.join(latest.withColumn("latest", F.lit(True)), "source", "left")
-        .select("source", F.when(F.col("latest").isNull(), F.lit(SUPERSEDED_UPLOAD)).alias("held"))
-    )
+def landed_counts(good: DataFrame):
+    """source -> its distinct lines among the good rows (a re-delivered line is the same line).
+    One row per upload, so it comes to the driver."""
+    # A row without a line number cannot be a re-delivery of another: each counts.
+    lines = F.countDistinct("line") + F.sum(F.when(F.col("line").isNull(), 1).otherwise(0))
+    rows = good.filter(F.col("source").isNotNull()).groupBy("source").agg(lines.alias("landed")).collect()
+    return {r["source"]: r["landed"] for r in rows}
 
 
-def hold_back(deduped: DataFrame, completions: DataFrame):
-    """(rows that count, rows held back with their `reject_reason`)."""
-    judged = deduped.join(F.broadcast(verdicts(deduped, completions).withColumn("complete", F.lit(True))), "source", "left")
-    held = (
-        F.when(F.col("source").isNull(), F.lit(None))
-        .when(F.col("complete").isNull(), F.lit(INCOMPLETE_UPLOAD))
-        .otherwise(F.col("held"))
-    )
-    judged = judged.withColumn("held", held).drop("complete")
-    counted = judged.filter(F.col("held").isNull()).drop("held")
-    held_back = judged.filter(F.col("held").isNotNull()).withColumn("reject_reason", F.col("held")).drop("held")
-    return counted, held_back
+def verdicts(landed, completions):
+    """source -> why its rows are held back, for every source whose rows must not count:
+    no completion record or not all its rows landed (incomplete), or a later complete upload of
+    the same key (superseded). `completions`: [(source, rows, uploaded_at)], re-deliveries included."""
+    done = {}
+    for source, rows, uploaded_at in completions:
+        seen_rows, seen_at = done.get(source, (None, None))
+        done[source] = (_max(seen_rows, rows), _max(seen_at, uploaded_at))
+    complete = {s: at for s, (rows, at) in done.items() if rows is not None and landed.get(s, 0) == rows}
+    latest = {}
+    for source, at in complete.items():
+        upload = UPLOAD_KEY.match(source)
+        key = upload.group(1) if upload else ""
+        if key not in latest or (at or "", source) > (latest[key][0] or "", latest[key][1]):
+            latest[key] = (at, source)
+    winners = {source for _, source in latest.values()}
+    held = {s: INCOMPLETE_UPLOAD for s in landed if s not in complete}
+    held.update({s: SUPERSEDED_UPLOAD for s in complete if s not in winners})
+    return held
+
+
+def _max(a, b):
+    """max that ignores missing values, as Spark's max does."""
+    return b if a is None else a if b is None else max(a, b)
+
+
+def held_reason(held):
+    """A column: the row's hold-back reason from verdicts(), null for rows that count."""
+    if not held:
+        return F.lit(None).cast("string")
+    return F.element_at(F.create_map(*[F.lit(x) for pair in held.items() for x in pair]), F.col("source"))

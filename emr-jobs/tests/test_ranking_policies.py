@@ -66,3 +66,16 @@ def test_category_items_are_named_category_and_repeats_keep_their_units():
 
 def test_only_policies_that_read_als_candidates_need_a_model():
     assert ranking.ALS_POLICIES == {"als_with_seen", "als_unseen", "repeat_then_als", "top_repeat_then_als"}
+
+
+def test_als_scoring_is_skipped_exactly_for_users_whose_list_never_reaches_it():
+    three_seen = CANDIDATES._replace(seen=[("s1", 3.0), ("s2", 1.0), ("s3", 1.0)])
+    assert not ranking.reads_als("repeat_then_als", three_seen, 3)
+    assert ranking.reads_als("repeat_then_als", CANDIDATES, 3)  # two own products leave a slot for ALS
+    assert ranking.reads_als("top_repeat_then_als", three_seen, 3)
+    assert not any(ranking.reads_als("repeat_then_category", c, 3) for c in (CANDIDATES, three_seen))
+    # Where the probe says "not read", the served list is the same with or without the ALS list.
+    for policy in ranking.POLICIES:
+        for user in (CANDIDATES, three_seen, CANDIDATES._replace(seen=[])):
+            if not ranking.reads_als(policy, user, 3):
+                assert ranking.serve(policy, user, 3) == ranking.serve(policy, user._replace(als=[]), 3), policy

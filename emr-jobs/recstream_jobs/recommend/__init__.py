@@ -15,12 +15,11 @@ Every run (README "recommend"):
 import time
 
 from pyspark.sql import SparkSession
-from pyspark.sql import functions as F
 
 from ..contract import ALS_DEFAULTS
 from ..io import write_json
 from ..progress import progress
-from .candidates import category_popular, popular, purchases
+from .candidates import category_popular, collect_purchases, popular
 from .evaluation import GRIDS, choose, holdout_metrics, time_split
 from .report import metrics_document
 from .serving import fallback_row, product_details, serve_all, serving_path, write_served
@@ -35,14 +34,14 @@ def run(spark: SparkSession, args):
 def recommend(spark: SparkSession, curated, args):
     """The run on curated line items already read (the pipeline job shares one read with analyse)."""
     started = time.time()
-    curated = curated.persist()
-    bought = purchases(curated).persist()
-    dated = bought.filter(F.col("event_time").isNotNull())
+    bought = collect_purchases(curated)
+    dated = [p for p in bought if p.ts is not None]
+    log("%d line items of known users collected, %d of them dated" % (len(bought), len(dated)))
     windows, holdout_start, end = time_split(dated, args.holdout_days, args.validation_days, args.selection_windows)
     log("split: %d selection windows from %s, holdout from %s to %s" % (len(windows), windows[0][0], holdout_start, end))
-    selection = choose(dated, args, windows)
+    selection = choose(spark, dated, args, windows)
     log("chosen %s" % selection["chosen"])
-    holdout = holdout_metrics(dated, selection["chosen"], args, holdout_start, end)
+    holdout = holdout_metrics(spark, dated, selection["chosen"], args, holdout_start, end)
 
     popular_list = popular(dated, end, args.popular_days)
     details = product_details(curated).persist()
@@ -51,8 +50,6 @@ def recommend(spark: SparkSession, curated, args):
     by_source = write_served(spark, served, args.output)
     split = (windows[0][0], holdout_start, end)
     document = metrics_document(split, args, selection, holdout, by_source, model.fit_seconds if model else 0.0, round(time.time() - started, 1))
-    if model:
-        model.release()
     write_json(spark, serving_path(args.output, "metricsKey"), document)
     log("wrote %d users' recommendations, fallback and metrics under %s in %.0fs" % (document["serving"]["users"], args.output, document["seconds"]))
     return document

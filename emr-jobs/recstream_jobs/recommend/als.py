@@ -1,47 +1,67 @@
-"""Implicit ALS: fitting on purchases and scoring every item for a set of users."""
+"""Implicit ALS: Spark ML fits it on purchases; numpy scores every item for the users asked about."""
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from pyspark.ml.recommendation import ALS
-from pyspark.sql import DataFrame, Window
-from pyspark.sql import functions as F
 
 # ALS candidates kept per user, so that dropping already-bought items still leaves k.
 ALS_CANDIDATES = 20
 
 
-def dense_ids(df: DataFrame, column: str, index: str) -> DataFrame:
-    """ALS wants int ids; the store's ids are 19-digit strings, so number them 0..n-1."""
-    return df.select(column).distinct().withColumn(index, (F.row_number().over(Window.orderBy(column)) - 1).cast("int"))
+def _best(user_rows, item_matrix, n):
+    """(dense item ids, scores) of each row's best n items, best first; equal scores by id, so runs repeat."""
+    scores = user_rows @ item_matrix.T
+    best = np.argpartition(scores, -n, axis=1)[:, -n:]
+    best_scores = np.take_along_axis(scores, best, axis=1)
+    order = np.lexsort((best, -best_scores), axis=1)
+    return np.take_along_axis(best, order, axis=1), np.take_along_axis(best_scores, order, axis=1)
 
-def top_items(rows, item_factors, n, chunk=2048):
-    """(user_id, features) rows -> (user_id, [(product_id, score)] best n first)."""
-    item_ids, matrix = item_factors
-    rows = list(rows)
+
+def top_items(user_matrix, item_ids, item_matrix, n, chunk=1024):
+    """Rows of user factors -> for each, [(product_id, score)] of its best n items, best first.
+    numpy releases the GIL while it multiplies and partitions, so chunks run on every driver core."""
     n = min(n, len(item_ids))
-    for start in range(0, len(rows), chunk):
-        batch = rows[start : start + chunk]
-        scores = np.array([r[1] for r in batch], dtype=np.float32) @ matrix.T
-        best = np.argpartition(-scores, n - 1, axis=1)[:, :n]
-        for row, candidates, user_scores in zip(batch, best, scores):
-            ordered = sorted(candidates, key=lambda j: -user_scores[j])
-            yield row[0], [(item_ids[j], float(user_scores[j])) for j in ordered]
+    chunks = [user_matrix[start : start + chunk] for start in range(0, len(user_matrix), chunk)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for items, scores in pool.map(lambda rows: _best(rows, item_matrix, n), chunks):
+            for user_items, user_scores in zip(items.tolist(), scores.tolist()):
+                yield [(item_ids[j], score) for j, score in zip(user_items, user_scores)]
+
+
+def units_by_pair(purchases):
+    """(user_id, product_id) -> units bought: the confidence of c = 1 + alpha * units (Hu, Koren, Volinsky)."""
+    units = {}
+    for p in purchases:
+        key = (p.user_id, p.product_id)
+        units[key] = units.get(key, 0) + p.quantity
+    return units
+
+
+def factors(frame, count):
+    """An ALS factor DataFrame (id, features) -> a float32 matrix whose row i is dense id i."""
+    rows = frame.collect()
+    matrix = np.zeros((count, len(rows[0]["features"]) if rows else 0), dtype=np.float32)
+    for row in rows:
+        matrix[row["id"]] = row["features"]
+    return matrix
 
 
 class Model:
-    """An implicit ALS model plus the id maps to speak product/user ids."""
+    """An implicit ALS model fitted by Spark on the given purchases, its factors kept as numpy."""
 
-    def __init__(self, bought: DataFrame, rank, reg_param, alpha, max_iter, seed):
+    def __init__(self, spark, purchases, rank, reg_param, alpha, max_iter, seed):
         started = time.time()
-        blocks = max(2, min(10, bought.sparkSession.sparkContext.defaultParallelism))
-        self.users = dense_ids(bought, "user_id", "u").persist()
-        self.items = dense_ids(bought, "product_id", "i").persist()
-        # Confidence grows with units bought: c = 1 + alpha * units (Hu, Koren, Volinsky).
-        ratings = (
-            bought.groupBy("user_id", "product_id")
-            .agg(F.sum("quantity").cast("float").alias("units"))
-            .join(self.users, "user_id")
-            .join(self.items, "product_id")
+        units = units_by_pair(purchases)
+        # ALS wants int ids; the store's ids are 19-digit strings, so number them 0..n-1 (sorted: repeatable).
+        self.user_ids = sorted({u for u, _ in units})
+        self.item_ids = sorted({i for _, i in units})
+        user_index = {u: n for n, u in enumerate(self.user_ids)}
+        item_index = {i: n for n, i in enumerate(self.item_ids)}
+        blocks = max(1, min(10, spark.sparkContext.defaultParallelism))
+        ratings = spark.createDataFrame(
+            [(user_index[u], item_index[i], float(q)) for (u, i), q in units.items()], "u int, i int, units float", verifySchema=False
         )
         als = ALS(
             rank=rank,
@@ -53,29 +73,18 @@ class Model:
             userCol="u",
             itemCol="i",
             ratingCol="units",
-            coldStartStrategy="drop",
             # Spark's default of 10 blocks means many tiny tasks on a small cluster.
             numUserBlocks=blocks,
             numItemBlocks=blocks,
         )
-        self.model = als.fit(ratings)
-        # Cut the factors off ALS's iteration lineage: otherwise every later task re-ships it.
-        self.user_factors = self.model.userFactors.localCheckpoint()
+        model = als.fit(ratings)
+        self.user_matrix = factors(model.userFactors, len(self.user_ids))
+        self.item_matrix = factors(model.itemFactors, len(self.item_ids))
+        self.user_index = user_index
         self.fit_seconds = round(time.time() - started, 1)
 
-    def candidates(self, users: DataFrame) -> DataFrame:
-        """user_id -> als: [(product_id, score)] best first, for the given users the model knows.
-
-        Scores with numpy against broadcast item factors: Spark's recommendForUserSubset does
-        the same product in the JVM several times slower, and this stays distributed."""
-        items = self.model.itemFactors.join(self.items.withColumnRenamed("i", "id"), "id").collect()
-        item_ids = [r["product_id"] for r in items]
-        matrix = np.array([r["features"] for r in items], dtype=np.float32).reshape(len(items), -1)
-        factors = users.sparkSession.sparkContext.broadcast((item_ids, matrix))
-        user_factors = self.user_factors.join(self.users.withColumnRenamed("u", "id"), "id").join(users, "user_id")
-        ranked = user_factors.select("user_id", "features").rdd.mapPartitions(lambda rows: top_items(rows, factors.value, ALS_CANDIDATES))
-        return users.sparkSession.createDataFrame(ranked, "user_id string, als array<struct<product_id: string, score: double>>")
-
-    def release(self):
-        self.users.unpersist()
-        self.items.unpersist()
+    def candidates(self, users):
+        """user_id -> [(product_id, score)] best ALS_CANDIDATES first, for the given users the model knows."""
+        known = [u for u in users if u in self.user_index]
+        rows = self.user_matrix[[self.user_index[u] for u in known]] if known else self.user_matrix[:0]
+        return dict(zip(known, top_items(rows, self.item_ids, self.item_matrix, ALS_CANDIDATES)))

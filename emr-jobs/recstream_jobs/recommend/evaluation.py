@@ -8,14 +8,11 @@ months, not one. The holdout (the last `--holdout-days`) is never used to choose
 """
 import datetime
 
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
-
 from .. import metrics, ranking
 from ..contract import TOP_K
 from ..progress import progress
 from .als import Model
-from .candidates import category_popular, collect_candidates, collect_history, evaluate_policies, popular
+from .candidates import category_popular, evaluate_policies, histories, popular, split_window, user_candidates
 
 log = progress("recommend")
 # Served when the data cannot measure policies: the best on the real data's rolling split (README).
@@ -27,43 +24,31 @@ GRIDS = {
 }
 
 
-def split_window(bought: DataFrame, start, end):
-    """(training purchases before start, truth: user -> products bought in [start, end))."""
-    before = bought.filter(F.col("event_time") < F.lit(start))
-    during = bought.filter((F.col("event_time") >= F.lit(start)) & (F.col("event_time") < F.lit(end)))
-    active = during.select("user_id").distinct().join(before.select("user_id").distinct(), "user_id")
-    truth = {}
-    for r in during.join(active, "user_id").select("user_id", "product_id").distinct().collect():
-        truth.setdefault(r["user_id"], set()).add(r["product_id"])
-    return before, active, truth
-
-def time_split(bought: DataFrame, holdout_days, validation_days, windows):
-    """(selection windows [(start, end)] oldest first, holdout start, end of data)."""
-    last = bought.agg(F.max("event_time")).first()[0]
-    if last is None:
+def time_split(dated, holdout_days, validation_days, windows):
+    """(selection windows [(start, end)] oldest first, holdout start, end of data), naive UTC datetimes."""
+    if not dated:
         raise SystemExit("recommend: no dated purchases by known users, nothing to evaluate")
+    last = datetime.datetime.utcfromtimestamp(max(p.ts for p in dated))
     end = last + datetime.timedelta(seconds=1)
     holdout_start = (last - datetime.timedelta(days=holdout_days)).replace(hour=0, minute=0, second=0, microsecond=0)
     step = datetime.timedelta(days=validation_days)
     starts = [holdout_start - step * i for i in range(windows, 0, -1)]
     return [(s, s + step) for s in starts], holdout_start, end
 
-def window_candidates(dated, start, end, args, settings):
+def window_candidates(spark, dated, start, end, args, settings):
     """Truth and each setting's candidates for one window: ALS fits only for the settings given."""
-    train, active, truth = split_window(dated, start, end)
+    train, truth = split_window(dated, start, end)
     if not truth:
         return truth, {}, []
-    train = train.persist()
-    own = collect_history(train, active)
+    history = histories(train, truth)
     popular_list, by_category = popular(dated, start, args.popular_days), category_popular(dated, start)
     by_setting, fits = {}, []
     for rank, reg_param, alpha in settings or [None]:
-        model = Model(train, rank, reg_param, alpha, args.max_iter, args.seed) if rank else None
-        by_setting[(rank, reg_param, alpha)] = collect_candidates(model, active, own, popular_list, by_category)
+        model = Model(spark, train, rank, reg_param, alpha, args.max_iter, args.seed) if rank else None
+        als = model.candidates(truth) if model else {}
+        by_setting[(rank, reg_param, alpha)] = user_candidates(history, als, popular_list, by_category)
         if model:
             fits.append(model.fit_seconds)
-            model.release()
-    train.unpersist()
     return truth, by_setting, fits
 
 def mean_over_windows(scored):
@@ -73,12 +58,12 @@ def mean_over_windows(scored):
         return {"users": 0, **{name: 0.0 for name in metrics.METRICS}}
     return {"users": users, **{name: round(sum(m[name] * m["users"] for m in scored) / users, 6) for name in metrics.METRICS}}
 
-def choose(dated, args, windows):
+def choose(spark, dated, args, windows):
     """Scores every (ALS setting, policy) on every selection window; the best mean NDCG@3 (then recall@3) wins."""
     settings = GRIDS[args.grid] or [(args.rank, args.reg_param, args.alpha)]
     per_window, scores = [], {s: {p: [] for p in ranking.POLICIES} for s in settings}
     for start, end in windows:
-        truth, by_setting, fits = window_candidates(dated, start, end, args, settings)
+        truth, by_setting, fits = window_candidates(spark, dated, start, end, args, settings)
         log("selection window [%s, %s): %d users active before and during, ALS fits %s s" % (start, end, len(truth), fits))
         window = {"start": start.isoformat() + "Z", "end": end.isoformat() + "Z", "users": len(truth), "als_fit_seconds": fits, "policies": {}}
         for setting, candidates in by_setting.items():
@@ -103,10 +88,10 @@ def choose(dated, args, windows):
     by = "mean ndcg@3 (then recall@3) over %d rolling selection windows" % len(windows)
     return {"validation_users": users, "windows": per_window, "grid": grid, "chosen": {**chosen, "policy": policy, "by": by}}
 
-def holdout_metrics(dated, chosen, args, holdout_start, end):
+def holdout_metrics(spark, dated, chosen, args, holdout_start, end):
     """Every policy and the served list on the holdout, the chosen setting retrained before it."""
     setting = (chosen["rank"], chosen["reg_param"], chosen["alpha"])
-    truth, by_setting, fits = window_candidates(dated, holdout_start, end, args, [setting])
+    truth, by_setting, fits = window_candidates(spark, dated, holdout_start, end, args, [setting])
     if not truth:
         log("holdout: no user bought both before and during it, nothing to measure")
         return {"holdout_users": 0, "metrics": {}}

@@ -6,7 +6,7 @@ from .. import io, ranking
 from ..contract import FALLBACK_USER_ID, LAKE, TOP_K
 from ..progress import progress
 from .als import Model
-from .candidates import CATEGORY_CANDIDATES, history, own_categories, pairs
+from .candidates import histories, user_candidates
 
 log = progress("recommend")
 SERVING_PREFIX = LAKE["servingPrefix"]
@@ -49,24 +49,20 @@ def with_details(items: DataFrame, details: DataFrame) -> DataFrame:
 def serve_all(spark, bought, details, chosen, args, popular_list, by_category):
     """Every known user's served list, as UserRecommendations rows, and the ALS model if the policy needed one."""
     policy = chosen["policy"]
-    own = history(bought).join(own_categories(bought), "user_id", "left")
+    history = histories(bought)
+    served = user_candidates(history, {}, popular_list, by_category)
     model = None
     if policy in ranking.ALS_POLICIES:
-        model = Model(bought, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
-        log("serving model fitted in %.0fs" % model.fit_seconds)
-        own = own.join(model.candidates(own.select("user_id")), "user_id", "left")
-    else:
-        own = own.withColumn("als", F.lit(None).cast("array<struct<product_id: string, score: double>>"))
-    categories = spark.sparkContext.broadcast(by_category)
-
-    def serve_row(row):
-        seen = pairs(row["seen"])
-        category = ranking.category_affinity(pairs(row["categories"]), categories.value, seen, CATEGORY_CANDIDATES)
-        items = ranking.serve(policy, ranking.Candidates(seen, pairs(row["als"]), popular_list, category), TOP_K)
-        return [(row["user_id"], pos, i.product_id, i.score, i.origin, int(i.score) if i.origin == "repeat" else None) for pos, i in enumerate(items)]
-
-    items = spark.createDataFrame(own.rdd.flatMap(serve_row), SERVED_ITEM)
-    return model, with_details(items, details)
+        model = Model(spark, bought, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
+        readers = [u for u, c in served.items() if ranking.reads_als(policy, c, TOP_K)]
+        for user, als in model.candidates(readers).items():
+            served[user] = served[user]._replace(als=als)
+        log("serving model fitted in %.0fs; %d of %d users' lists reach its candidates" % (model.fit_seconds, len(readers), len(served)))
+    rows = []
+    for user, candidates in sorted(served.items()):
+        for pos, i in enumerate(ranking.serve(policy, candidates, TOP_K)):
+            rows.append((user, pos, i.product_id, i.score, i.origin, int(i.score) if i.origin == "repeat" else None))
+    return model, with_details(spark.createDataFrame(rows, SERVED_ITEM, verifySchema=False), details)
 
 
 def fallback_row(spark, details, popular_list):
