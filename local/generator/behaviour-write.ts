@@ -25,7 +25,8 @@ function* chunked(lines: Iterable<string>): Generator<string> {
   if (chunk) yield chunk;
 }
 
-const writeGzipOrPlain = async (lines: Iterable<string>, path: string): Promise<void> => {
+/** Lines to a file (gzip when it ends in .gz) that appears whole or not at all. */
+export const writeGzipOrPlain = async (lines: Iterable<string>, path: string): Promise<void> => {
   await mkdir(dirname(path), { recursive: true });
   const partial = `${path}.tmp-${process.pid}`;
   const source = Readable.from(chunked(lines));
@@ -37,7 +38,8 @@ const writeGzipOrPlain = async (lines: Iterable<string>, path: string): Promise<
 export const writeBehaviourCsv = (options: BehaviourOptions, out: string | Writable): Promise<void> =>
   typeof out === 'string' ? writeGzipOrPlain(generateBehaviourCsv(options), out) : pipeline(Readable.from(chunked(generateBehaviourCsv(options))), out, { end: false });
 
-const firehoseFolder = (ms: number): string => new Date(ms).toISOString().slice(0, 13).replace(/[-T]/g, '/') + '/';
+/** Firehose's `yyyy/MM/dd/HH/` folder of a time (UTC). */
+export const firehoseFolder = (ms: number): string => new Date(ms).toISOString().slice(0, 13).replace(/[-T]/g, '/') + '/';
 
 /**
  * Firehose objects of `eventsPerObject` events each, named like Firehose names them, in the
