@@ -13,15 +13,22 @@
  * --input <folder of Firehose objects> (default the real data), --skip-script,
  * --small: the first 5 real rows as one Firehose object, pipeline against the raw scan only
  * (issue 14's small-input target: within 3x the raw scan of the same data).
+ * --generated 1000000,4000000,16000000 [--seed S] [--with-script]: the cost curve (issue 14) on
+ * generated rows instead of the real data: each size written once as the Firehose objects its
+ * upload would land as (writePurchasesFirehose, cached in .work/generated-purchases/), then the raw
+ * scan and the pipeline on it (the script anchor only with --with-script), and one table of time,
+ * peak memory, seconds per million rows and the clean / recommend / analyse split.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EMR_JOBS, ROOT, spawnSparkSubmit } from './spark-submit';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { LAKE } from '../../contract';
+import { DEFAULT_SEED } from '../../local/generator/generate';
+import { writePurchasesFirehose } from '../../local/generator/purchases-firehose';
 
 const option = (name: string): string | undefined => {
   const at = process.argv.indexOf(name);
@@ -31,6 +38,9 @@ const RAW = resolve(option('--input') ?? resolve(ROOT, '..', 'shared', 'data', '
 const MASTER = option('--master') ?? 'local[2]';
 const SMALL_ROWS = process.argv.includes('--small') ? 5 : 0;
 const SKIP_SCRIPT = process.argv.includes('--skip-script') || SMALL_ROWS > 0;
+const GENERATED = option('--generated')?.split(',').map(Number) ?? [];
+const SEED = option('--seed') ?? String(DEFAULT_SEED);
+const WITH_SCRIPT = process.argv.includes('--with-script');
 
 type Metrics = { users: number; precision: number; recall: number; ndcg: number; hit_rate: number };
 type MetricsJson = {
@@ -42,7 +52,8 @@ type MetricsJson = {
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 
-type Run = { seconds: number; peakMiB: number };
+/** `marks`: seconds from the start to each job's first and last progress line (`[clean …]`, `[recommend …]`, …). */
+type Run = { seconds: number; peakMiB: number; marks: Record<string, { first: number; last: number }> };
 
 /** Resident memory of a process and all its descendants (the JVM and its Python workers), in MiB. */
 const treeRssMiB = (root: number): number => {
@@ -67,9 +78,13 @@ const sparkSubmit = (label: string, script: string, args: string[]): Promise<Run
   new Promise((done, fail) => {
     console.log(`\n== ${label}`);
     const started = process.hrtime.bigint();
+    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     const child = spawnSparkSubmit(MASTER, script, args);
+    const marks: Run['marks'] = {};
     createInterface({ input: child.stdout }).on('line', (line) => {
-      if (/^\[(clean|recommend|analyse|pipeline|script) |^raw rows/.test(line)) console.log(`  ${line.trim().slice(0, 220)}`);
+      const job = /^\[(clean|recommend|analyse|pipeline|script) /.exec(line)?.[1];
+      if (job) marks[job] = { first: marks[job]?.first ?? elapsed(), last: elapsed() };
+      if (job || /^raw rows/.test(line)) console.log(`  +${fmt(elapsed())}s ${line.trim().slice(0, 220)}`);
     });
     let peakMiB = 0;
     const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, treeRssMiB(child.pid ?? 0))), 500);
@@ -80,10 +95,10 @@ const sparkSubmit = (label: string, script: string, args: string[]): Promise<Run
     child.on('error', fail);
     child.on('close', (code) => {
       clearInterval(sampler);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const seconds = elapsed();
       if (code !== 0) return fail(new Error(`${label} failed with exit code ${code}:\n${errors.slice(-30).join('\n')}`));
       console.log(`  ${fmt(seconds)} s, peak ${fmt(peakMiB, 0)} MiB`);
-      done({ seconds, peakMiB });
+      done({ seconds, peakMiB, marks });
     });
   });
 
@@ -106,7 +121,67 @@ const table = (title: string, header: string[], rows: string[][]) => {
   }
 };
 
+/** The Firehose objects of `rows` generated rows (seed SEED), written on first use and reused after; resolves to their raw/purchases/ folder. */
+const generatedInput = async (rows: number): Promise<string> => {
+  const folder = join(ROOT, '.work', 'generated-purchases', `${rows}-seed-${SEED}`);
+  const done = join(folder, 'written.json');
+  if (existsSync(done)) console.log(`\nreusing ${rows} generated rows: ${folder}`);
+  else {
+    rmSync(folder, { recursive: true, force: true });
+    const started = process.hrtime.bigint();
+    const written = await writePurchasesFirehose({ rows, seed: SEED }, folder);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (written.rejected > 0) throw new Error(`${written.rejected} generated rows would not pass ingest: the generator broke a row rule`);
+    writeFileSync(done, JSON.stringify({ ...written, objects: written.objects.length, seconds }, null, 2) + '\n');
+    console.log(`\nwrote ${rows} generated rows as ${written.objects.length} Firehose objects in ${fmt(seconds)} s: ${folder}`);
+  }
+  return join(folder, LAKE.rawPrefix);
+};
+
+/** Seconds of each job inside the pipeline, from its progress lines: clean from the start (JVM start and read included) to its last line, each next job from there to its own last line. */
+const stageSeconds = (run: Run): string[] => {
+  let before = 0;
+  return ['clean', 'recommend', 'analyse'].map((job) => {
+    const last = run.marks[job]?.last;
+    if (last === undefined) return '-';
+    const seconds = last - before;
+    before = last;
+    return fmt(seconds);
+  });
+};
+
+/** The cost curve: per generated size, raw scan and pipeline (and the script with --with-script), one table. */
+const costCurve = async () => {
+  if (GENERATED.some((rows) => !Number.isInteger(rows) || rows < 1)) throw new Error(`--generated takes row counts separated by commas, e.g. 1000000,4000000; got ${option('--generated')}`);
+  mkdirSync(join(ROOT, '.work'), { recursive: true });
+  console.log(`bench:spark cost curve on generated rows (seed ${SEED}): ${GENERATED.join(', ')}; master ${MASTER}`);
+  console.log(`load average at start: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+  const rows: string[][] = [];
+  for (const size of GENERATED) {
+    const input = await generatedInput(size);
+    const lake = mkdtempSync(join(ROOT, '.work', `spark-bench-${size}-`));
+    console.log(`\n=== ${size} rows, lake ${lake}, load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+    try {
+      const scan = await sparkSubmit(`anchor: raw read + count (${size} rows)`, join(EMR_JOBS, 'bench', 'raw_scan.py'), [input]);
+      const script = WITH_SCRIPT ? await sparkSubmit(`anchor: the PySpark script (${size} rows)`, join(EMR_JOBS, 'bench', 'script_anchor.py'), [input, join(lake, 'script-output')]) : undefined;
+      const pipeline = await sparkSubmit(`recstream pipeline (${size} rows)`, join(EMR_JOBS, 'main.py'), ['pipeline', '--lake', lake, '--input', input]);
+      const perMillion = pipeline.seconds / (size / 1e6);
+      rows.push([String(size), fmt(scan.seconds), fmt(pipeline.seconds), fmt(pipeline.seconds / scan.seconds), script ? fmt(pipeline.seconds / script.seconds, 2) : '-', fmt(pipeline.peakMiB, 0), fmt(perMillion), ...stageSeconds(pipeline)]);
+    } catch (error) {
+      console.log(`  ${size} rows FAILED: ${error instanceof Error ? error.message : error}`);
+      rows.push([String(size), ...Array(9).fill('failed')]);
+    }
+  }
+  table(
+    `Cost curve (${MASTER}, each a fresh spark-submit incl. JVM start; clean includes the start, each stage ends at its job's last progress line)`,
+    ['rows', 'raw scan s', 'pipeline s', 'x raw scan', 'x script', 'peak MiB', 's per M rows', 'clean s', 'recommend s', 'analyse s'],
+    rows,
+  );
+  console.log(`load average at end: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+};
+
 const main = async () => {
+  if (GENERATED.length > 0) return costCurve();
   if (!existsSync(RAW)) {
     console.log(`bench:spark skipped: ${RAW} is absent (the real data lives outside the repository)`);
     return;
