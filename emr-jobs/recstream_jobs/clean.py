@@ -155,28 +155,38 @@ def build_report(input_rows, quarantined, repaired, deduped_rows, curated_stats)
     }
 
 
-def clean(spark: SparkSession, raw: DataFrame):
-    """Returns (curated line items, quarantined rows, report); nothing is written. The caller
-    releases the cache with `curated.unpersist()` (the pipeline job hands it to recommend and analyse)."""
-    raw, completions = uploads.split_completions(raw)
-    checked = with_reject_reason(normalise(raw)).persist()
+def count_outcomes(checked: DataFrame):
+    """(input rows, repaired shifted rows, {reject reason: rows}) of the checked rows, in one job."""
     outcomes = checked.groupBy("reject_reason", "repaired_shift").count().collect()
-    input_rows = sum(r["count"] for r in outcomes)
-    log("read %d rows, %d quarantined" % (input_rows, sum(r["count"] for r in outcomes if r["reject_reason"] is not None)))
-    repaired = sum(r["count"] for r in outcomes if r["repaired_shift"] and r["reject_reason"] is None)
     quarantined = {}
     for r in outcomes:
         if r["reject_reason"] is not None:
             quarantined[r["reject_reason"]] = quarantined.get(r["reject_reason"], 0) + r["count"]
-    good = checked.filter(F.col("reject_reason").isNull())
-    # Rule 5b is decided per upload on the driver: one small row per source.
+    repaired = sum(r["count"] for r in outcomes if r["repaired_shift"] and r["reject_reason"] is None)
+    return sum(r["count"] for r in outcomes), repaired, quarantined
+
+
+def judge_uploads(good: DataFrame, completions: DataFrame, quarantined):
+    """Rule 5b, decided per upload on the driver (one small row per source): (rows that count,
+    rows held back with their reason); adds the held-back counts to `quarantined`."""
     landed = uploads.landed_counts(good)
     held = uploads.verdicts(landed, [tuple(r) for r in completions.collect()])
     for source, reason in held.items():
         quarantined[reason] = quarantined.get(reason, 0) + landed[source]
     judged = good.withColumn("held", uploads.held_reason(held))
     held_back = drop_redeliveries(judged.filter(F.col("held").isNotNull())).withColumn("reject_reason", F.col("held")).drop("held")
-    items = merge_quantities(drop_redeliveries(judged.filter(F.col("held").isNull()).drop("held"))).persist()
+    return judged.filter(F.col("held").isNull()).drop("held"), held_back
+
+
+def clean(spark: SparkSession, raw: DataFrame):
+    """Returns (curated line items, quarantined rows, report); nothing is written. Both come back
+    cached: the caller unpersists them (the pipeline job hands the line items to recommend and analyse)."""
+    raw, completions = uploads.split_completions(raw)
+    checked = with_reject_reason(normalise(raw)).persist()
+    input_rows, repaired, quarantined = count_outcomes(checked)
+    log("read %d rows, %d quarantined" % (input_rows, sum(quarantined.values())))
+    counted, held_back = judge_uploads(checked.filter(F.col("reject_reason").isNull()), completions, quarantined)
+    items = merge_quantities(drop_redeliveries(counted)).persist()
     filled, combos = fill_details(items)
     stats = filled.agg(
         F.count(F.lit(1)).alias("line_items"),
