@@ -70,8 +70,8 @@ def _own(name: str, k=TOP_K) -> Column:
 
 def _padded(own: Column, most_popular, k=TOP_K) -> Column:
     """Each user's own top categories, then the most popular ones they lack, k in all (structs as _own's).
-    A popular category's place is k + its rank among the popular ones, ties broken by id, as always."""
-    fill = F.array(*[F.struct(F.lit(float(k + i)).alias("fill_rank"), F.lit(c).alias("category_id"), F.lit(None).cast("double").alias("score")) for i, c in enumerate(most_popular)])
+    A popular category's place is k + its 1-based rank among the popular ones, after every own one."""
+    fill = F.array(*[F.struct(F.lit(float(k + 1 + i)).alias("fill_rank"), F.lit(c).alias("category_id"), F.lit(None).cast("double").alias("score")) for i, c in enumerate(most_popular)])
     lacking = F.filter(fill, lambda p: ~F.exists(own, lambda o: o["category_id"] == p["category_id"]))
     return F.slice(F.array_sort(F.concat(own, lacking)), 1, k) if most_popular else F.slice(own, 1, k)
 

@@ -12,6 +12,7 @@ Popular W, X, Y: u1 0.5, u2 1.0                                          -> reca
 """
 import pytest
 from events_fixture import event, raw_frame
+from pyspark.sql import functions as F
 
 from behaviour_jobs import categories
 from behaviour_jobs import events as ev
@@ -56,3 +57,12 @@ def test_served_lists_rank_own_affinity_first_then_fill_with_popular(spark, even
     assert set(lists) == {"1", "2", "3", "4", "5"}
     assert all(len(v) == 3 and len(set(v)) == 3 for v in lists.values())
     assert lists["5"][0] == W and lists["3"][0] == X and lists["4"][0] == Z
+
+
+def test_a_user_with_three_categories_of_their_own_keeps_all_three(spark):
+    own = spark.createDataFrame([([(1.0, Z, 9.0), (2.0, Y, 5.0), (3.0, X, 1.0)],)], "own array<struct<fill_rank double, category_id string, score double>>")
+    # W is the most popular and has the smallest id: it must still come after the user's own third.
+    padded = own.select(categories._padded(F.col("own"), [W, X]).alias("p")).first()["p"]
+    assert [c["category_id"] for c in padded] == [Z, Y, X]
+    fewer = spark.createDataFrame([([(1.0, Z, 9.0)],)], "own array<struct<fill_rank double, category_id string, score double>>")
+    assert [c["category_id"] for c in fewer.select(categories._padded(F.col("own"), [W, X]).alias("p")).first()["p"]] == [Z, W, X]
