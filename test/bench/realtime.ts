@@ -6,10 +6,14 @@
  *      capped at REALTIME.maxRecordsPerBatch), beside Kafka's own ConsumerPerformance reading the
  *      same topic in the same run; the ratio is the job's rate over the tool's.
  * The exactly-once restart check is test/realtime/restart-counts-every-event-exactly-once.test.ts.
- * Options: --rate N events/s (default 2000), --seconds S of steady load (default 60), --backlog N (default 200000).
+ * Options: --rate N events/s (default 2000), --seconds S of steady load (default 60), --backlog N (default 200000),
+ * --served-model to serve an intent model in the job's lake first (trained by the batch sessions and intent jobs
+ * on other generated events), so every micro-batch also scores the open sessions, as the real job does with a
+ * served run; without it the intent path is idle. --job-log FILE keeps the streaming job's log (its
+ * `batch N: R records in S s (phase seconds)` lines) after the run.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
@@ -23,6 +27,7 @@ import { folderLake } from '../../local/server/folder-lake';
 import { startLocalServer } from '../../local/server/server';
 import { loadLocalServing } from '../../local/server/serving';
 import { writeSeedLake } from '../api/seed';
+import { serveIntentModel, trainIntentModel } from '../realtime/intent-model';
 import { startRealtimeTwin, waitFor } from '../realtime/twin';
 import { WEB_DIST } from '../web/site';
 
@@ -33,6 +38,8 @@ const arg = (name: string, fallback: number): number => {
 const RATE = arg('rate', 2000);
 const SECONDS = arg('seconds', 60);
 const BACKLOG = arg('backlog', 200_000);
+const SERVED_MODEL = process.argv.includes('--served-model');
+const JOB_LOG = process.argv.includes('--job-log') ? process.argv[process.argv.indexOf('--job-log') + 1] : undefined;
 const TICK_MS = 100;
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -57,6 +64,12 @@ const main = async () => {
   console.log(`bench:realtime on ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; rate ${RATE}/s for ${SECONDS}s, backlog ${BACKLOG}`);
   const lake = writeSeedLake();
   const twin = await startRealtimeTwin(lake);
+  if (SERVED_MODEL) {
+    const trainingLake = join(twin.dir, 'training-lake');
+    const run = await trainIntentModel(trainingLake, join(twin.dir, 'training.log'));
+    serveIntentModel(trainingLake, lake, run);
+    console.log(`intent model of run ${run} served in the job's lake; load now ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  } else console.log('no intent model served: the job scores no sessions (--served-model serves one)');
   const server = await startLocalServer({ webDir: WEB_DIST, ...(await loadLocalServing(lake)), live: lakeLiveStore(folderLake(lake)), runtimeConfig: { apiUrl: '', auth: null } });
   const values = await eventValues(twin.dir, Math.max(BACKLOG, RATE * SECONDS));
   const kafka = new Kafka({ clientId: 'bench-realtime', brokers: [twin.broker.bootstrap], logLevel: logLevel.NOTHING });
@@ -109,6 +122,8 @@ const main = async () => {
     const produced = sent.reduce((a, s) => a + s.count, 0);
     console.log(`\n1. latency, produced -> visible through GET /live, ${produced} events at ${(produced / loadSeconds).toFixed(0)} events/s for ${loadSeconds.toFixed(0)} s:`);
     console.log(`   p50 ${percentile(latencies, 50).toFixed(2)} s, p95 ${percentile(latencies, 95).toFixed(2)} s, p99 ${percentile(latencies, 99).toFixed(2)} s, max ${latencies[latencies.length - 1].toFixed(2)} s (target p95 <= 5 s)`);
+    const intent = (await twin.view())?.intent;
+    console.log(`   intent: ${intent?.model_run ? `run ${intent.model_run}, ${intent.scored_sessions} open sessions scored` : `no scores (${intent?.unavailable})`}`);
 
     // 2. Highest sustained rate: drain a backlog, beside Kafka's consumer perf tool on the same topic.
     const before = await twin.view();
@@ -139,6 +154,7 @@ const main = async () => {
   } finally {
     await producer.disconnect();
     await server.close();
+    if (JOB_LOG) copyFileSync(twin.logFile, JOB_LOG);
     await twin.stop();
     rmSync(lake, { recursive: true, force: true });
   }

@@ -4,19 +4,19 @@
 // first says there are no scores, then lists the open sessions most likely to buy with that run's scores.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { lakeLiveStore } from '../../lambdas/api/live';
-import { BEHAVIOUR_LAKE, REALTIME, type LiveView } from '../../contract';
-import { writeBehaviourCsv, writeBehaviourFirehose } from '../../local/generator/behaviour-write';
-import { runSparkJob } from '../../local/pipeline/spark';
+import { REALTIME, type LiveView } from '../../contract';
+import { writeBehaviourCsv } from '../../local/generator/behaviour-write';
 import { folderLake } from '../../local/server/folder-lake';
 import { startLocalServer, type LocalServer } from '../../local/server/server';
 import { loadLocalServing } from '../../local/server/serving';
 import { writeSeedLake } from '../api/seed';
 import { chromiumAvailable, ensureBuiltSite, launchChromium, ROOT, screenshotPath, WEB_DIST } from '../web/site';
+import { serveIntentModel, trainIntentModel } from './intent-model';
 import { startRealtimeTwin, waitFor, type RealtimeTwin } from './twin';
 
 const EVENTS = 6_000;
@@ -49,14 +49,6 @@ const splitByTime = (csv: string, first: string, second: string): void => {
   writeFileSync(second, [header, ...rows.slice(BEFORE_MODEL)].join('\n') + '\n');
 };
 
-/** The batch behaviour jobs' sessions and intent steps on generated events in their own lake; returns the served run. */
-const trainIntentModel = async (trainingLake: string, logFile: string): Promise<string> => {
-  await writeBehaviourFirehose({ events: 6_000, seed: 15 }, trainingLake);
-  await runSparkJob({ job: 'sessions', args: ['--lake', trainingLake], logFile, note: () => undefined });
-  await runSparkJob({ job: 'intent', args: ['--lake', trainingLake, '--grid', 'first'], logFile, note: () => undefined });
-  return (JSON.parse(readFileSync(join(trainingLake, BEHAVIOUR_LAKE.intentHistoryKey), 'utf8')) as { served_run: string }).served_run;
-};
-
 test('replayed events make the Live page move until it shows every one of them, and the open sessions most likely to buy once a model is served', { skip, timeout: 30 * 60_000 }, async () => {
   ensureBuiltSite();
   lake = writeSeedLake();
@@ -84,10 +76,7 @@ test('replayed events make the Live page move until it shows every one of them, 
   assert.match((await page.getByTestId('live-intent-unavailable').textContent()) ?? '', /^No purchase-intent scores: no intent model is served yet/);
   assert.equal(await page.getByRole('table', { name: /most likely to buy/ }).count(), 0, 'no scores without a served model');
 
-  // Serve the trained run in the job's lake: the model first, then the history naming it.
-  const runKey = `${BEHAVIOUR_LAKE.intentModelsPrefix}${servedRun}`;
-  cpSync(join(trainingLake, runKey), join(lake, runKey), { recursive: true });
-  cpSync(join(trainingLake, BEHAVIOUR_LAKE.intentHistoryKey), join(lake, BEHAVIOUR_LAKE.intentHistoryKey));
+  serveIntentModel(trainingLake, lake, servedRun);
   assert.equal(await replayCli(late, twin.broker.bootstrap), 0, 'recstream replay exits 0');
   await waitFor(`the page to show all ${EVENTS} events`, async () => ((await shown()) === EVENTS ? true : undefined), 10 * 60_000, 1000);
   const buyers = page.getByRole('table', { name: /most likely to buy/ }).locator('tbody tr');
