@@ -24,7 +24,9 @@ HISTORY_COLUMNS = "session_id string, earlier_sessions double, earlier_purchasin
 def features(spark, parts, history):
     """session_id + FEATURES of the given held sessions ({key: part}), computed as the batch computes them."""
     rows = [(s, p["user"], r[1], r[0] // 1000, r[2], r[3], r[5], r[6]) for s, p in parts.items() for r in p["prefix"]]
-    events = spark.createDataFrame(rows, EVENT_COLUMNS).select(
+    # A few thousand rows: one task, not one per core (each task is a fixed cost on the micro-batch's clock).
+    one_task = lambda data: spark.sparkContext.parallelize(data, 1)  # noqa: E731
+    events = spark.createDataFrame(one_task(rows), EVENT_COLUMNS).select(
         "session_id",
         "user_id",
         "event_type",
@@ -34,7 +36,7 @@ def features(spark, parts, history):
         "brand",
         F.col("price").cast(PRICE_TYPE).alias("price"),
     )
-    earlier = spark.createDataFrame([(s, float(history.get(s, (0, 0))[0]), float(history.get(s, (0, 0))[1])) for s in parts], HISTORY_COLUMNS)
+    earlier = spark.createDataFrame(one_task([(s, float(history.get(s, (0, 0))[0]), float(history.get(s, (0, 0))[1])) for s in parts]), HISTORY_COLUMNS)
     return session_features(events).join(earlier, "session_id").select("session_id", *FEATURES)
 
 
@@ -74,10 +76,25 @@ class LiveScorer:
             self.unavailable = "served run %s has no readable model at %s: %s" % (served, path, str(error).splitlines()[0])
             self.log("WARNING " + self.unavailable)
 
+    def _candidates(self, state, as_of_ms, active_ms):
+        return intent_state.open_undecided(state, as_of_ms, active_ms) if self.model is not None and as_of_ms is not None else {}
+
+    def _view(self, by_session):
+        return {"run": self.run_id, "unavailable": self.unavailable, "by_session": by_session}
+
+    def current(self, state, as_of_ms, active_ms):
+        """The scores before this batch's changed sessions are scored again (no Spark job): the last score of every
+        session still open and undecided. The view written with them shows a batch's counts without waiting for the model."""
+        candidates = self._candidates(state, as_of_ms, active_ms)
+        return self._view({s: v[1] for s, v in self.scores.items() if s in candidates})
+
     def update(self, state, as_of_ms, active_ms):
         """Scores the open, undecided sessions whose inputs changed; returns the view's `scores` argument."""
         self.refresh_model()
-        candidates = intent_state.open_undecided(state, as_of_ms, active_ms) if self.model is not None and as_of_ms is not None else {}
+        candidates = self._candidates(state, as_of_ms, active_ms)
+        if not candidates:
+            self.scores = {}
+            return self._view({})
         history = intent_state.history(state)
         inputs = {s: (tuple(map(tuple, p["prefix"])), history.get(s, (0, 0))) for s, p in candidates.items()}
         self.scores = {s: v for s, v in self.scores.items() if s in candidates and v[0] == inputs[s]}
@@ -85,4 +102,4 @@ class LiveScorer:
         if stale:
             for session, p in probabilities(self.model, features(self.spark, stale, history)).items():
                 self.scores[session] = (inputs[session], p)
-        return {"run": self.run_id, "unavailable": self.unavailable, "by_session": {s: v[1] for s, v in self.scores.items()}}
+        return self._view({s: v[1] for s, v in self.scores.items()})

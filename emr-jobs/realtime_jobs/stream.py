@@ -42,8 +42,28 @@ def restore(store):
     return state
 
 
+class _Clock:
+    """Where a micro-batch's time goes, for its log line: seconds per phase."""
+
+    def __init__(self):
+        self.started = self.last = time.time()
+        self.phases = []
+
+    def lap(self, name):
+        now = time.time()
+        self.phases.append((name, now - self.last))
+        self.last = now
+
+    def total(self):
+        return self.last - self.started
+
+    def laps(self):
+        return ", ".join("%s %.2f" % phase for phase in self.phases)
+
+
 class LiveSink:
-    """foreachBatch target: partial -> batch file -> fold -> intent scores -> live view, and now and then a compaction.
+    """foreachBatch target: partial -> batch file -> fold -> live view -> intent scores -> live view with them, and now
+    and then a compaction.
     The scores are not state: they are computed again from the restored state and the served model."""
 
     def __init__(self, store, log, scorer, partitions=0):
@@ -59,15 +79,29 @@ class LiveSink:
         if batch_id <= self.state["batch_id"]:
             self.log("batch %d was folded before the restart; skipped" % batch_id)
             return
-        started = time.time()
+        clock = _Clock()
         partial = partials.collect(records.parse(batch.coalesce(self.partitions) if self.partitions else batch), batch_id)
+        clock.lap("partial")
         self.store.put(batch_key(batch_id), partial)
+        clock.lap("batch file")
         live.fold(self.state, partial)
-        scores = self.scorer.update(self.state, self.state["as_of_ms"], live.ACTIVE_MS)
-        self.store.put(LAKE["liveKey"], live.view(self.state, int(time.time() * 1000), scores))
+        clock.lap("fold")
+        # The batch's counts go out first, with the scores as they stood; then the changed sessions are scored
+        # (a Spark job while a model is served) and the view is written again if any score changed.
+        as_of = self.state["as_of_ms"]
+        previous = self.scorer.current(self.state, as_of, live.ACTIVE_MS)
+        self.store.put(LAKE["liveKey"], live.view(self.state, int(time.time() * 1000), previous))
+        clock.lap("view")
+        scores = self.scorer.update(self.state, as_of, live.ACTIVE_MS)
+        clock.lap("scores")
+        if scores != previous:
+            self.store.put(LAKE["liveKey"], live.view(self.state, int(time.time() * 1000), scores))
+            clock.lap("scored view")
         if batch_id % REALTIME["compactEveryBatches"] == 0:
             self.compact()
-        self.log("batch %d: %d records in %.2f s" % (batch_id, sum(n for _, _, n, _ in partial["minutes"]) + partial["unreadable"], time.time() - started))
+            clock.lap("compaction")
+        records_in = sum(n for _, _, n, _ in partial["minutes"]) + partial["unreadable"]
+        self.log("batch %d: %d records in %.2f s (%s)" % (batch_id, records_in, clock.total(), clock.laps()))
 
     def compact(self):
         self.store.put(LAKE["stateKey"], self.state)

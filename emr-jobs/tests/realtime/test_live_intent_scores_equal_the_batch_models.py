@@ -1,6 +1,7 @@
 """Live intent scores: the streaming job's features of each open session equal the batch intent
 features of the same session on the same events, and its score equals the served batch model's
-probability for them; with no served model (or an unreadable one) there are no scores and the view says why."""
+probability for them; with no served model (or an unreadable one) there are no scores and the view says why;
+a batch's counts are written before its changed sessions are scored."""
 import datetime
 import json
 import os
@@ -10,8 +11,8 @@ from behaviour_jobs import events as ev
 from behaviour_jobs import intent, sessions
 from behaviour_jobs.contract import LAKE as BEHAVIOUR_LAKE
 from behaviour_jobs.intent_features import FEATURES, intent_dataset
-from realtime_jobs import intent_scores, intent_state, live, partials, records
-from realtime_jobs.contract import REALTIME
+from realtime_jobs import intent_scores, intent_state, live, partials, records, stream
+from realtime_jobs.contract import LAKE, REALTIME
 from realtime_jobs.store import LocalStore
 
 T0 = datetime.datetime(2019, 10, 1, 10, 0, 0)
@@ -165,3 +166,45 @@ def test_without_a_served_model_there_are_no_scores_and_the_view_says_why(spark,
     missing = live.view(state, state["as_of_ms"], scorer.update(state, state["as_of_ms"], live.ACTIVE_MS))["intent"]
     assert missing["model_run"] is None and missing["likely_buyers"] == []
     assert missing["unavailable"].startswith("served run run-2 has no readable model at ")
+
+
+class RecordingStore(LocalStore):
+    """A lake folder that also keeps every live view written to it, in order."""
+
+    def __init__(self, root):
+        super().__init__(root)
+        self.views = []
+
+    def put(self, key, document):
+        super().put(key, document)
+        if key == LAKE["liveKey"]:
+            self.views.append(json.loads(json.dumps(document)))
+
+
+def test_a_batchs_counts_are_in_the_live_view_before_its_changed_sessions_are_scored(spark, tmp_path):
+    rows = store_events()
+    _, dataset = batch_frames(spark, rows)
+    lake = str(tmp_path)
+    serve(spark, lake, dataset)
+    store = RecordingStore(lake)
+    sink = stream.LiveSink(store, lambda _: None, intent_scores.LiveScorer(spark, lake, store, log=lambda _: None))
+    half = len(rows) // 2
+    sink(kafka_batch(spark, rows[:half], 0), 0)
+    after_first = {b["session_id"]: b["score"] for b in store.views[-1]["intent"]["likely_buyers"]}
+    store.views.clear()
+    sink(kafka_batch(spark, rows[half:], half), 1)
+
+    # Two writes: the counts with the scores as they stood, then the changed sessions scored.
+    counts_first, scored = store.views
+    assert counts_first["batch_id"] == scored["batch_id"] == 1
+    assert sum(counts_first["totals"]["events"].values()) == len(rows)
+    assert counts_first["totals"] == scored["totals"] and counts_first["offsets"] == scored["offsets"]
+    earlier = counts_first["intent"]["likely_buyers"]
+    assert all(b["session_id"] in after_first and b["score"] == after_first[b["session_id"]] for b in earlier), "the first write scores nothing anew"
+    open_now = intent_state.open_undecided(sink.state, sink.state["as_of_ms"], live.ACTIVE_MS)
+    assert all(b["session_id"] in open_now for b in earlier), "a session that bought or closed is not listed with its old score"
+
+    # The second write has what a scorer that never saw the first batch gives on the same state.
+    fresh = intent_scores.LiveScorer(spark, lake, LocalStore(lake), log=lambda _: None).update(sink.state, sink.state["as_of_ms"], live.ACTIVE_MS)
+    assert scored["intent"] == live.view(sink.state, 0, fresh)["intent"]
+    assert scored["intent"]["likely_buyers"] != earlier
