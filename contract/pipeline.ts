@@ -36,7 +36,7 @@ export const ALS_DEFAULTS: Readonly<AlsSettings> = {
   rank: 48,
   regParam: 0.5,
   alpha: 40,
-  maxIter: 10,
+  maxIter: 5,
   holdoutDays: 30,
   validationDays: 30,
   selectionWindows: 3,
