@@ -52,6 +52,8 @@ def verdicts(landed, completions):
     the same key (superseded). `completions`: [(source, rows, uploaded_at)], re-deliveries included."""
     done = {}
     for source, rows, uploaded_at in completions:
+        if source is None:  # names no upload, so it vouches for none
+            continue
         seen_rows, seen_at = done.get(source, (None, None))
         done[source] = (_max(seen_rows, rows), _max(seen_at, uploaded_at))
     complete = {s: at for s, (rows, at) in done.items() if rows is not None and landed.get(s, 0) == rows}
@@ -59,8 +61,8 @@ def verdicts(landed, completions):
     for source, at in complete.items():
         upload = UPLOAD_KEY.match(source)
         key = upload.group(1) if upload else ""
-        if key not in latest or (at or "", source) > (latest[key][0] or "", latest[key][1]):
-            latest[key] = (at, source)
+        # Later upload time wins; a missing time loses to any (as Spark orders nulls first).
+        latest[key] = max(latest.get(key, ("", "")), (at or "", source))
     winners = {source for _, source in latest.values()}
     held = {s: INCOMPLETE_UPLOAD for s in landed if s not in complete}
     held.update({s: SUPERSEDED_UPLOAD for s in complete if s not in winners})

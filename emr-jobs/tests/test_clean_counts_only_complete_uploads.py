@@ -66,3 +66,13 @@ def test_completion_records_are_not_rows_and_every_row_is_accounted_for(cleaned)
     assert report["dropped"]["redelivered_duplicate"] == 1
     accounted = sum(report["quarantined"].values()) + sum(report["dropped"].values()) + report["output"]["line_items"]
     assert accounted == rows
+
+
+def test_a_completion_record_without_a_source_vouches_for_no_upload():
+    from recstream_jobs import uploads
+
+    landed = {"b/k@1": 2}
+    # Before the guard this raised TypeError on the missing source instead of judging the uploads.
+    held = uploads.verdicts(landed, [(None, 0, "2020-01-01T00:00:00.000Z"), ("b/k@1", 2, "2020-01-01T00:00:00.000Z")])
+    assert held == {}
+    assert uploads.verdicts(landed, [(None, 2, "2020-01-01T00:00:00.000Z")]) == {"b/k@1": uploads.INCOMPLETE_UPLOAD}
