@@ -19,6 +19,8 @@ from . import intent_state
 
 EVENT_COLUMNS = "session_id string, user_id string, event_type string, ts long, product_id string, category_id string, brand string, price string"
 HISTORY_COLUMNS = "session_id string, earlier_sessions double, earlier_purchasing_sessions double"
+NO_MODEL = "no intent model is served yet (%s)" % BEHAVIOUR_LAKE["intentHistoryKey"]
+NO_HISTORY = (0, 0)
 
 
 def features(spark, parts, history):
@@ -36,7 +38,8 @@ def features(spark, parts, history):
         "brand",
         F.col("price").cast(PRICE_TYPE).alias("price"),
     )
-    earlier = spark.createDataFrame(one_task([(s, float(history.get(s, (0, 0))[0]), float(history.get(s, (0, 0))[1])) for s in parts]), HISTORY_COLUMNS)
+    earlier_rows = [(s, *map(float, history.get(s, NO_HISTORY))) for s in parts]
+    earlier = spark.createDataFrame(one_task(earlier_rows), HISTORY_COLUMNS)
     return session_features(events).join(earlier, "session_id").select("session_id", *FEATURES)
 
 
@@ -50,7 +53,7 @@ class LiveScorer:
 
     def __init__(self, spark, lake, store, log):
         self.spark, self.lake, self.store, self.log = spark, lake, store, log
-        self.run_id, self.model, self.unavailable = None, None, "no intent model is served yet (%s)" % BEHAVIOUR_LAKE["intentHistoryKey"]
+        self.run_id, self.model, self.unavailable = None, None, NO_MODEL
         self.scores = {}  # session -> (inputs, score)
 
     def refresh_model(self):
@@ -60,7 +63,7 @@ class LiveScorer:
         except Exception as error:  # noqa: BLE001 - e.g. no read right on models/: said in the view, the stream goes on
             served, reason = None, "cannot read %s: %s" % (BEHAVIOUR_LAKE["intentHistoryKey"], str(error).splitlines()[0])
         else:
-            reason = "no intent model is served yet (%s)" % BEHAVIOUR_LAKE["intentHistoryKey"]
+            reason = NO_MODEL
         if served is not None and served == self.run_id:
             return
         self.scores = {}
@@ -96,7 +99,7 @@ class LiveScorer:
             self.scores = {}
             return self._view({})
         history = intent_state.history(state)
-        inputs = {s: (tuple(map(tuple, p["prefix"])), history.get(s, (0, 0))) for s, p in candidates.items()}
+        inputs = {s: (tuple(map(tuple, p["prefix"])), history.get(s, NO_HISTORY)) for s, p in candidates.items()}
         self.scores = {s: v for s, v in self.scores.items() if s in candidates and v[0] == inputs[s]}
         stale = {s: candidates[s] for s in candidates if s not in self.scores}
         if stale:

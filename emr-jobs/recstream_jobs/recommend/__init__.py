@@ -32,7 +32,7 @@ def run(spark: SparkSession, args):
 
 
 def recommend(spark: SparkSession, curated, args):
-    """The run on curated line items already read (the pipeline job shares one read with analyse)."""
+    """The run on curated line items already read (the pipeline job hands over clean's cached ones)."""
     started = time.time()
     bought = collect_purchases(curated)
     dated = [p for p in bought if p.ts is not None]

@@ -86,5 +86,5 @@ class Model:
     def candidates(self, users):
         """user_id -> [(product_id, score)] best ALS_CANDIDATES first, for the given users the model knows."""
         known = [u for u in users if u in self.user_index]
-        rows = self.user_matrix[[self.user_index[u] for u in known]] if known else self.user_matrix[:0]
+        rows = self.user_matrix[[self.user_index[u] for u in known]]
         return dict(zip(known, top_items(rows, self.item_ids, self.item_matrix, ALS_CANDIDATES)))
