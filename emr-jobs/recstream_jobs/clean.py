@@ -18,17 +18,23 @@ Rules, in order (README.md "clean" explains each):
    category_id (shifted rows) from the product's most frequent category; brand from the
    product's most frequent brand.
 """
-from pyspark.sql import DataFrame, SparkSession
+from collections import namedtuple
+
+from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
-from . import io, rules, uploads
+from . import fills, io, rules, uploads
 from .contract import LAKE
 from .progress import progress
 from .schema import CORRUPT, PRICE_TYPE, RAW_SCHEMA, UNDATED_MONTH
 
 STRING_FIELDS = tuple(f.name for f in RAW_SCHEMA.fields if f.dataType.typeName() == "string" and f.name != CORRUPT)
+CURATED_COLUMNS = ("event_time", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "quantity", "month")
 LINE_ITEM_KEY = ("event_ts", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id")
 log = progress("clean")
+COMBO_FIELDS = fills.Combo._fields[:-1]
+# The broadcast table of fills.Fill rows, the combination's fields renamed `from_` so both sides of the join keep theirs.
+FILL_SCHEMA = ", ".join(["from_%s string" % c for c in COMBO_FIELDS] + ["%s string" % c for c in fills.Fill._fields[len(COMBO_FIELDS):]])
 
 
 def read_raw(spark: SparkSession, path: str) -> DataFrame:
@@ -91,38 +97,22 @@ def merge_quantities(deduped: DataFrame) -> DataFrame:
     )
 
 
-def most_frequent(counts: DataFrame, key: str, value: str, alias: str) -> DataFrame:
-    """key -> its most frequent non-null value by `n` (ties: the smallest value, so runs are repeatable)."""
-    counted = counts.filter(F.col(key).isNotNull() & F.col(value).isNotNull()).groupBy(key, value).agg(F.sum("n").alias("count"))
-    # min over (-count, value): a hash aggregate, cheaper than ranking in a window.
-    best = counted.groupBy(key).agg(F.min(F.struct(-F.col("count"), F.col(value))).alias("best"))
-    return best.select(key, F.col("best")[value].alias(alias))
-
-
-def fill_details(items: DataFrame) -> DataFrame:
-    """Rule 8, flagging each fill so the report can count it.
-
-    All three modes come from one pass over the line items: their distinct (product, category,
-    code, brand) combinations with a count, a table a few percent of the rows' size."""
-    combos = items.groupBy("product_id", "category_id", "category_code", "brand").agg(F.count(F.lit(1)).alias("n")).persist()
-    product_category = most_frequent(combos, "product_id", "category_id", "product_category_id")
-    product_brand = most_frequent(combos, "product_id", "brand", "product_brand")
-    # The code's mode is over categories after the product fill, as the rows will have them.
-    refilled = combos.join(F.broadcast(product_category), "product_id", "left").select(
-        F.coalesce("category_id", "product_category_id").alias("category_id"), "category_code", "n"
+def fill_details(spark: SparkSession, items: DataFrame) -> DataFrame:
+    """Rule 8, decided on the driver (fills.py) from one collected table of combinations; each row
+    gets a `filled_<field>` flag per filled field so the report can count the fills."""
+    combos = items.groupBy(*COMBO_FIELDS).agg(F.count(F.lit(1)).alias("n")).collect()
+    table = fills.fills([fills.Combo(*r) for r in combos])
+    if not table:
+        return items.select("*", *[F.lit(False).alias("filled_" + field) for field in fills.FILLED_FIELDS])
+    by_combo = spark.createDataFrame(table, FILL_SCHEMA)
+    # Null-safe: the combinations that get a fill are the ones with a missing value.
+    matches = [items[c].eqNullSafe(by_combo["from_" + c]) for c in COMBO_FIELDS]
+    joined = items.join(F.broadcast(by_combo), matches, "left")
+    return joined.select(
+        *[c for c in items.columns if c not in fills.FILLED_FIELDS],
+        *[F.coalesce(field, "to_" + field).alias(field) for field in fills.FILLED_FIELDS],
+        *[(F.col(field).isNull() & F.col("to_" + field).isNotNull()).alias("filled_" + field) for field in fills.FILLED_FIELDS],
     )
-    category_code = most_frequent(refilled, "category_id", "category_code", "mapped_code")
-    product = product_category.join(product_brand, "product_id", "full")
-    return (
-        items.join(F.broadcast(product), "product_id", "left")
-        .withColumn("filled_category_id", F.col("category_id").isNull() & F.col("product_category_id").isNotNull())
-        .withColumn("category_id", F.coalesce("category_id", "product_category_id"))
-        .join(F.broadcast(category_code), "category_id", "left")
-        .withColumn("filled_category_code", F.col("category_code").isNull() & F.col("mapped_code").isNotNull())
-        .withColumn("category_code", F.coalesce("category_code", "mapped_code"))
-        .withColumn("filled_brand", F.col("brand").isNull() & F.col("product_brand").isNotNull())
-        .withColumn("brand", F.coalesce("brand", "product_brand"))
-    ), combos
 
 
 def _count_if(condition):
@@ -155,61 +145,84 @@ def build_report(input_rows, quarantined, repaired, deduped_rows, curated_stats)
     }
 
 
-def count_outcomes(checked: DataFrame):
-    """(input rows, repaired shifted rows, {reject reason: rows}) of the checked rows, in one job."""
-    outcomes = checked.groupBy("reject_reason", "repaired_shift").count().collect()
+# What the driver learns from one pass over the checked input (count_outcomes): rows read (completion
+# records are not rows), shifted rows repaired, {reject reason: rows}, {source: distinct good lines
+# landed} and the completion records as (source, rows, uploaded_at).
+Outcomes = namedtuple("Outcomes", "input_rows repaired quarantined landed completions")
+COMPLETION = "is_completion"
+
+
+def count_outcomes(checked: DataFrame) -> Outcomes:
+    """One job: a row per (completion record or not, reject reason, source, a completion's fields)."""
+    # A row without a line number cannot be a re-delivery of another: each counts.
+    lines = F.countDistinct("line") + _count_if(F.col("line").isNull())
+    groups = checked.groupBy(COMPLETION, "reject_reason", "source", "rows", "uploaded_at").agg(
+        F.count(F.lit(1)).alias("n"), _count_if(F.col("repaired_shift")).alias("repaired"), lines.alias("lines")
+    )
+    return outcomes(groups.collect())
+
+
+def outcomes(groups) -> Outcomes:
+    """count_outcomes' rows -> Outcomes."""
+    rows = [g for g in groups if not g[COMPLETION]]
+    good = [g for g in rows if g["reject_reason"] is None]
     quarantined = {}
-    for r in outcomes:
-        if r["reject_reason"] is not None:
-            quarantined[r["reject_reason"]] = quarantined.get(r["reject_reason"], 0) + r["count"]
-    repaired = sum(r["count"] for r in outcomes if r["repaired_shift"] and r["reject_reason"] is None)
-    return sum(r["count"] for r in outcomes), repaired, quarantined
+    for g in rows:
+        if g["reject_reason"] is not None:
+            quarantined[g["reject_reason"]] = quarantined.get(g["reject_reason"], 0) + g["n"]
+    landed = {}
+    for g in good:
+        if g["source"] is not None:
+            landed[g["source"]] = landed.get(g["source"], 0) + g["lines"]
+    completions = [(g["source"], g["rows"], g["uploaded_at"]) for g in groups if g[COMPLETION]]
+    return Outcomes(sum(g["n"] for g in rows), sum(g["repaired"] for g in good), quarantined, landed, completions)
 
 
-def judge_uploads(good: DataFrame, completions: DataFrame, quarantined):
-    """Rule 5b, decided per upload on the driver (one small row per source): (rows that count,
-    rows held back with their reason); adds the held-back counts to `quarantined`."""
-    landed = uploads.landed_counts(good)
-    held = uploads.verdicts(landed, [tuple(r) for r in completions.collect()])
+def judge_uploads(good: DataFrame, seen: Outcomes):
+    """Rule 5b, decided per upload on the driver: (rows that count, rows held back with their
+    reason); adds the held-back counts to `seen.quarantined`."""
+    held = uploads.verdicts(seen.landed, seen.completions)
     for source, reason in held.items():
-        quarantined[reason] = quarantined.get(reason, 0) + landed[source]
+        seen.quarantined[reason] = seen.quarantined.get(reason, 0) + seen.landed[source]
     judged = good.withColumn("held", uploads.held_reason(held))
     held_back = drop_redeliveries(judged.filter(F.col("held").isNotNull())).withColumn("reject_reason", F.col("held")).drop("held")
     return judged.filter(F.col("held").isNull()).drop("held"), held_back
 
 
-def clean(spark: SparkSession, raw: DataFrame):
-    """Returns (curated line items, quarantined rows, report); nothing is written. Both come back
-    cached: the caller unpersists them (the pipeline job hands the line items to recommend and analyse)."""
-    raw, completions = uploads.split_completions(raw)
-    checked = with_reject_reason(normalise(raw)).persist()
-    input_rows, repaired, quarantined = count_outcomes(checked)
-    log("read %d rows, %d quarantined" % (input_rows, sum(quarantined.values())))
-    counted, held_back = judge_uploads(checked.filter(F.col("reject_reason").isNull()), completions, quarantined)
-    items = merge_quantities(drop_redeliveries(counted)).persist()
-    filled, combos = fill_details(items)
-    stats = filled.agg(
+def observed_stats(filled: DataFrame):
+    """(the curated columns of `filled`, an Observation that holds the report's counts of the line
+    items once the frame has been computed): the counts ride on the pass that caches the frame."""
+    stats = Observation()
+    curated = filled.observe(
+        stats,
         F.count(F.lit(1)).alias("line_items"),
         F.sum("quantity").alias("units"),
         _count_if(F.col("undated")).alias("undated"),
-        _count_if(F.col("filled_category_id")).alias("filled_category_id"),
-        _count_if(F.col("filled_category_code")).alias("filled_category_code"),
-        _count_if(F.col("filled_brand")).alias("filled_brand"),
+        *[_count_if(F.col("filled_" + field)).alias("filled_" + field) for field in fills.FILLED_FIELDS],
         _count_if(F.col("category_code").isNull()).alias("missing_category_code"),
         _count_if(F.col("brand").isNull()).alias("missing_brand"),
         _count_if(F.col("user_id").isNull()).alias("missing_user_id"),
-    ).first().asDict()
-    stats = {k: int(v or 0) for k, v in stats.items()}
+    ).select(*CURATED_COLUMNS)
+    return curated, stats
+
+
+def clean(spark: SparkSession, raw: DataFrame):
+    """Returns (curated line items, quarantined rows, report); nothing is written. Both come back
+    cached: the caller unpersists them (the pipeline job hands the line items to recommend and analyse)."""
+    checked = with_reject_reason(normalise(raw.withColumn(COMPLETION, uploads.is_completion()))).persist()
+    seen = count_outcomes(checked)
+    log("read %d rows, %d quarantined" % (seen.input_rows, sum(seen.quarantined.values())))
+    rows = checked.filter(~F.col(COMPLETION)).drop(COMPLETION, *uploads.CONTROL_FIELDS)
+    counted, held_back = judge_uploads(rows.filter(F.col("reject_reason").isNull()), seen)
+    items = merge_quantities(drop_redeliveries(counted)).persist()
+    curated, observation = observed_stats(fill_details(spark, items))
+    curated.persist().count()
+    items.unpersist()
+    stats = {k: int(v or 0) for k, v in observation.get.items()}
     log("%d line items after dropping re-deliveries and merging repeats" % stats["line_items"])
     # Every deduplicated row ends up as one unit of some line item.
-    report = build_report(input_rows, quarantined, repaired, stats["units"], stats)
-    curated = filled.select(
-        "event_time", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "quantity", "month"
-    ).persist()
-    curated.count()
-    items.unpersist()
-    combos.unpersist()
-    rejects = checked.filter(F.col("reject_reason").isNotNull()).unionByName(held_back).drop("repaired_shift", "event_ts").persist()
+    report = build_report(seen.input_rows, seen.quarantined, seen.repaired, stats["units"], stats)
+    rejects = rows.filter(F.col("reject_reason").isNotNull()).unionByName(held_back).drop("repaired_shift", "event_ts").persist()
     # The rejects are few; once they are kept, the whole input need not be.
     rejects.count()
     checked.unpersist()

@@ -12,7 +12,6 @@ pass untouched.
 """
 import re
 
-from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructField, StructType
 
@@ -31,19 +30,9 @@ UPLOAD_KEY = re.compile(r"^(.*)@[^@]*$")
 READ_SCHEMA = StructType(RAW_SCHEMA.fields + [StructField(f, spark_type(COMPLETION_SCHEMA, f)) for f in CONTROL_FIELDS])
 
 
-def split_completions(raw: DataFrame):
-    """(rows with the rows' columns, completion records). Anything else is a row, checked as one."""
-    is_completion = F.coalesce(F.col("control") == UPLOAD_COMPLETE, F.lit(False))
-    return raw.filter(~is_completion).drop(*CONTROL_FIELDS), raw.filter(is_completion).select("source", "rows", "uploaded_at")
-
-
-def landed_counts(good: DataFrame):
-    """source -> its distinct lines among the good rows (a re-delivered line is the same line).
-    One row per upload, so it comes to the driver."""
-    # A row without a line number cannot be a re-delivery of another: each counts.
-    lines = F.countDistinct("line") + F.sum(F.when(F.col("line").isNull(), 1).otherwise(0))
-    rows = good.filter(F.col("source").isNotNull()).groupBy("source").agg(lines.alias("landed")).collect()
-    return {r["source"]: r["landed"] for r in rows}
+def is_completion():
+    """A column: whether the read line is a completion record (anything else is a row, checked as one)."""
+    return F.coalesce(F.col("control") == UPLOAD_COMPLETE, F.lit(False))
 
 
 def verdicts(landed, completions):

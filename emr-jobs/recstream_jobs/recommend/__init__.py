@@ -22,7 +22,7 @@ from ..progress import progress
 from .candidates import category_popular, collect_purchases, popular
 from .evaluation import GRIDS, choose, holdout_metrics, time_split
 from .report import metrics_document
-from .serving import fallback_row, product_details, serve_all, serving_path, write_served
+from .serving import fallback_line, product_details, serve_all, serving_path, write_served
 
 log = progress("recommend")
 
@@ -44,10 +44,9 @@ def recommend(spark: SparkSession, curated, args):
     holdout = holdout_metrics(spark, dated, selection["chosen"], args, holdout_start, end)
 
     popular_list = popular(dated, end, args.popular_days)
-    details = product_details(curated).persist()
-    model, served = serve_all(spark, bought, details, selection["chosen"], args, popular_list, category_popular(dated, end))
-    served = served.unionByName(fallback_row(spark, details, popular_list)).persist()
-    by_source = write_served(spark, served, args.output)
+    details = product_details(curated)
+    model, lines = serve_all(spark, bought, details, selection["chosen"], args, popular_list, category_popular(dated, end))
+    by_source = write_served(spark, lines + [fallback_line(details, popular_list)], args.output)
     split = (windows[0][0], holdout_start, end)
     document = metrics_document(split, args, selection, holdout, by_source, model.fit_seconds if model else 0.0, round(time.time() - started, 1))
     write_json(spark, serving_path(args.output, "metricsKey"), document)
