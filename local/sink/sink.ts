@@ -97,7 +97,9 @@ export const startSink = async (options: SinkOptions): Promise<Sink> => {
   const intervalMs = options.intervalMs ?? SINK_DEFAULTS.intervalMs;
   // kafkajs logs retried, transient errors (a coordinator still loading) as ERROR; real failures surface below.
   const kafka = new Kafka({ clientId: `${streamName}-sink`, brokers: options.brokers, logLevel: logLevel.NOTHING });
-  const consumer: Consumer = kafka.consumer({ groupId, maxBytes: 16 * MiB });
+  // A fetch waits at most maxWaitTimeInMs for records, and stop() waits for the fetch in flight:
+  // kafkajs's 5 s default made every twin run pause 5 s per sink at shutdown.
+  const consumer: Consumer = kafka.consumer({ groupId, maxBytes: 16 * MiB, maxWaitTimeInMs: 500 });
   const admin = kafka.admin();
   const buffer = new PendingRecords();
   const totals: SinkTotals = { objects: 0, rows: 0, bytes: 0, compressedBytes: 0 };
