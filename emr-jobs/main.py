@@ -24,10 +24,14 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
+def main(argv=None, when_ready=None):
+    """Runs one job; `when_ready(spark)`, if given, is called once Spark is up, before the job reads anything
+    (the twin starts Spark while its input is still landing: local/pipeline/spark_when_landed.py)."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     spark = spark_session("recstream-" + args.job)
     try:
+        if when_ready:
+            when_ready(spark)
         JOBS[args.job].main(spark, args)
     finally:
         spark.stop()

@@ -39,7 +39,7 @@ import { writeGenerated } from '../generator/write';
 import { type SinkTotals, startSink } from '../sink/sink';
 import { createStages, formatBytes, formatCount, formatReasons, formatSeconds, plural, rate, type StageTiming } from './progress';
 import { Resources } from './resources';
-import { REPO_ROOT, runSparkJob, SPARK_SUBMIT } from './spark';
+import { REPO_ROOT, runSparkJob, SMALL_INPUT_BYTES, SPARK_SUBMIT } from './spark';
 import { behaviourOutputs, eventsDataSet, loadBehaviourOnly, type BehaviourSummary } from './behaviour';
 import { SPARK_KAFKA_LIB, startRealtimeJob } from '../realtime/job';
 import { mirrorLiveView } from '../realtime/live-mirror';
@@ -181,6 +181,30 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         ? await stages.run('events data', () => eventsDataSet(options.events, workDir, stages.note), (path) => path)
         : undefined;
 
+    // The Spark steps: extra recommend flags override the step plan's settings; the behaviour steps after
+    // the purchases ones, as the deployed state machine orders them.
+    const at = (key: string) => join(lake, key);
+    const steps: { job: SparkJob | BehaviourJob; args: string[] }[] = [
+      ...(runsPurchases ? sparkSteps(at).map(({ job, args }) => ({ job, args: job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args })) : []),
+      ...(eventsCsv !== undefined ? behaviourSteps(at) : []),
+    ];
+    const sparkLog = (job: string) => join(logs, `spark-${job}.log`);
+    let sparkChild: ChildProcess | null = null;
+    const uploadBytes = (await Promise.all([csv, eventsCsv].map((file) => (file ? stat(file).then((s) => s.size) : 0)))).reduce((a, b) => a + b, 0);
+    const smallInput = uploadBytes <= SMALL_INPUT_BYTES;
+    const launch = ({ job, args }: (typeof steps)[number], when?: Promise<void>) =>
+      runSparkJob({ job, args, logFile: sparkLog(job), note: stages.note, onChild: (c) => (sparkChild = c), when, smallInput });
+    // The first step's JVM and Spark session start now, while the servers and the broker start
+    // and ingest lands the data (seconds a small upload no longer waits for); it reads the lake once
+    // lakeComplete() is called.
+    let lakeComplete = () => {};
+    const firstStep = steps.length > 0 ? launch(steps[0], new Promise<void>((complete) => (lakeComplete = complete))) : undefined;
+    // Awaited at its stage; until then a failure must not go unhandled (the stage reports it).
+    firstStep?.catch(() => {});
+    resources.add('spark', async () => {
+      sparkChild?.kill('SIGTERM');
+    });
+
     let trigger: LandingTrigger | undefined;
     const aws = await stages.run(
       'aws servers',
@@ -271,8 +295,10 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       );
     const landed = csv === undefined ? undefined : await flushed('sink flush', sink, LAKE.rawPrefix);
     const landedEvents = eventsCsv === undefined ? undefined : await flushed('events sink flush', eventsSink, BEHAVIOUR_LAKE.rawPrefix);
+    // The lake is complete: the first Spark step reads it while the broker stops.
+    lakeComplete();
     if (options.once) {
-      // The lake is complete and no upload can follow: free the broker's memory and cores for Spark.
+      // No upload can follow: free the broker's memory and cores for Spark.
       await stages.run('broker stop', async () => {
         await resources.release('ingest producers');
         await resources.release('sink');
@@ -281,20 +307,8 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
       });
     }
 
-    let sparkChild: ChildProcess | null = null;
-    resources.add('spark', async () => {
-      sparkChild?.kill('SIGTERM');
-    });
-    const spark = (job: SparkJob | BehaviourJob, args: string[]) =>
-      stages.run(job, () =>
-        runSparkJob({ job, args, logFile: join(logs, `spark-${job}.log`), note: stages.note, onChild: (c) => (sparkChild = c) }),
-        () => `log ${join(logs, `spark-${job}.log`)}`,
-      );
-    const at = (key: string) => join(lake, key);
-    // The deployed step plan (contract/pipeline.ts) on the local lake; extra recommend flags override its settings.
-    if (runsPurchases) for (const { job, args } of sparkSteps(at)) await spark(job, job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args);
-    // The behaviour steps after the purchases ones, as the deployed state machine orders them.
-    if (eventsCsv !== undefined) for (const { job, args } of behaviourSteps(at)) await spark(job, args);
+    // The deployed step plan (contract/pipeline.ts) on the local lake, the first step already started.
+    for (const [i, { job }] of steps.entries()) await stages.run(job, () => (i === 0 ? firstStep! : launch(steps[i])), () => `log ${sparkLog(job)}`);
     await resources.release('spark');
 
     await stages.run(

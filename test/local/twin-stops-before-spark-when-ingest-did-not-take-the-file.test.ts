@@ -1,14 +1,15 @@
 /**
  * `recstream run --once` on a file ingest does not take ends right after
  * ingest with the report's reason in one line and its own exit code: no Spark
- * job starts (no Spark log), so no traceback and no recommendations from part
- * of a file. A header-only file ends cleanly with "nothing to process".
+ * job runs (the twin starts Spark's JVM early, but it reads and writes nothing
+ * before the lake is complete, and is stopped), so no traceback and no
+ * recommendations from part of a file. A header-only file ends cleanly with "nothing to process".
  * Each case runs the real CLI: S3 and DynamoDB servers, broker, the deployed
  * ingest handler behind the landing bucket's event.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -40,7 +41,20 @@ const file = (name: string, content: string | Buffer) => {
 };
 
 const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
-const sparkStarted = (workDir: string) => ['clean', 'recommend', 'analyse', 'pipeline'].some((job) => existsSync(join(workDir, 'logs', `spark-${job}.log`)));
+/** Anything a Spark job writes lands under the lake beside raw/ (curated/, reports/, serving/ ...). */
+const sparkRan = (workDir: string) => existsSync(join(workDir, 'lake')) && readdirSync(join(workDir, 'lake')).some((entry) => entry !== 'raw');
+/** Processes still running with the run's work dir in their command line (the early-started Spark's). */
+const leftRunning = async (workDir: string) => {
+  for (let tries = 0; ; tries++) {
+    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((p) => p.includes(workDir));
+    if (left.length === 0 || tries === 20) return left;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+};
+const noSpark = async (workDir: string) => {
+  assert.ok(!sparkRan(workDir), 'no Spark job ran');
+  assert.deepEqual(await leftRunning(workDir), [], 'nothing of the run is left running');
+};
 
 describe('a file ingest did not take ends the run before Spark', { concurrency: 3 }, () => {
   test('a wrong header: exit 3 and the header problem in one line', async () => {
@@ -48,7 +62,7 @@ describe('a file ingest did not take ends the run before Spark', { concurrency: 
     const run = await runOnce(file('wrong-header.csv', `${header}\n${ROW}\n${ROW}\n`));
     assert.equal(run.code, 3, run.stdout + run.stderr);
     assert.match(lastLine(run.stderr), /^ingest: wrong-header\.csv rejected: .*header.*\(report s3:\/\/landing\/uploads\/wrong-header\.csv\.report\.json\)$/);
-    assert.ok(!sparkStarted(run.workDir), 'no Spark job ran');
+    await noSpark(run.workDir);
     assert.doesNotMatch(run.stdout + run.stderr, /Traceback|    at /);
   });
 
@@ -57,7 +71,7 @@ describe('a file ingest did not take ends the run before Spark', { concurrency: 
     const run = await runOnce(file('cut.csv.gz', whole.subarray(0, Math.floor(whole.length / 2))));
     assert.equal(run.code, 3, run.stdout + run.stderr);
     assert.match(lastLine(run.stderr), /^ingest: cut\.csv\.gz rejected: .*(gzip|end of file|unexpected end)/i);
-    assert.ok(!sparkStarted(run.workDir), 'no Spark job ran');
+    await noSpark(run.workDir);
     assert.doesNotMatch(run.stdout + run.stderr, /Traceback|    at /);
   });
 
@@ -65,7 +79,7 @@ describe('a file ingest did not take ends the run before Spark', { concurrency: 
     const run = await runOnce(file('header-only.csv.gz', gzipSync(`${CSV_COLUMNS.join(',')}\n`)));
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(lastLine(run.stdout), 'ingest: header-only.csv.gz: nothing to process (a header and no data rows)');
-    assert.ok(!sparkStarted(run.workDir), 'no Spark job ran');
+    await noSpark(run.workDir);
   });
 
   test('a file whose every row is rejected: exit 3 with the reasons and where the rows are', async () => {
@@ -73,6 +87,6 @@ describe('a file ingest did not take ends the run before Spark', { concurrency: 
     const run = await runOnce(file('all-bad.csv', `${CSV_COLUMNS.join(',')}\n${bad}\n${bad}\n`));
     assert.equal(run.code, 3, run.stdout + run.stderr);
     assert.match(lastLine(run.stderr), /^ingest: all-bad\.csv rejected: all 2 rows were rejected \(\w+ 2; rows in s3:\/\/landing\/uploads\/all-bad\.csv\.rejected\.jsonl\)$/);
-    assert.ok(!sparkStarted(run.workDir), 'no Spark job ran');
+    await noSpark(run.workDir);
   });
 });
