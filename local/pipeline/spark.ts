@@ -41,7 +41,7 @@ export interface SparkJobOptions {
  * 2 MiB is ~100,000 rows of gzip CSV (~15,000 plain), well before the crossover.
  */
 export const SMALL_INPUT_BYTES = 2 * 1024 * 1024;
-const SMALL_INPUT_CONF = ['spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1'];
+export const SMALL_INPUT_CONF = ['spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1'];
 
 /** Settings that keep a local run on loopback and quiet: no UI port, driver bound to 127.0.0.1. */
 const LOCAL_CONF = [

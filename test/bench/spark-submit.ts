@@ -9,9 +9,10 @@ export const ROOT = resolve(__dirname, '..', '..');
 const VENV_BIN = join(ROOT, '.venv', 'bin');
 export const EMR_JOBS = join(ROOT, 'emr-jobs');
 
-export const spawnSparkSubmit = (master: string, script: string, args: string[]): ChildProcessWithoutNullStreams =>
+/** `conf`: extra `key=value` settings on top of the shared ones. */
+export const spawnSparkSubmit = (master: string, script: string, args: string[], conf: string[] = []): ChildProcessWithoutNullStreams =>
   spawn(
     join(VENV_BIN, 'spark-submit'),
-    ['--master', master, '--driver-memory', '3g', '--conf', 'spark.ui.enabled=false', '--conf', 'spark.driver.bindAddress=127.0.0.1', '--conf', 'spark.driver.host=127.0.0.1', script, ...args],
+    ['--master', master, '--driver-memory', '3g', ...['spark.ui.enabled=false', 'spark.driver.bindAddress=127.0.0.1', 'spark.driver.host=127.0.0.1', ...conf].flatMap((c) => ['--conf', c]), script, ...args],
     { cwd: ROOT, env: { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, PYSPARK_PYTHON: join(VENV_BIN, 'python'), PYTHONPATH: EMR_JOBS } },
   );
