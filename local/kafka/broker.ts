@@ -36,6 +36,11 @@ export interface BrokerOptions {
   port?: number;
   /** Progress lines (startup, stop); default: silent. */
   log?: (line: string) => void;
+  /**
+   * A short run (the twin on a small upload): the broker's JVM uses its quick compiler only, which
+   * starts it ~0.7 s sooner on 2 busy cores; long or heavy runs keep the optimizing compiler.
+   */
+  shortLived?: boolean;
 }
 
 const STARTUP_TIMEOUT_MS = 120_000;
@@ -109,9 +114,12 @@ const log4jConfig = (logFile: string): string =>
   ].join('\n');
 
 const JVM_OPTS = ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-Djava.awt.headless=true'];
+/** The JVM's quick (C1) compiler only: less compile work for a JVM that is not running long. */
+const QUICK_COMPILER = '-XX:TieredStopAtLevel=1';
 
-const javaArgs = (logConfig: string, mainClass: string, args: string[]): string[] => [
+const javaArgs = (logConfig: string, mainClass: string, args: string[], quick = false): string[] => [
   ...JVM_OPTS,
+  ...(quick ? [QUICK_COMPILER] : []),
   `-Dlog4j2.configurationFile=${logConfig}`,
   '-cp',
   KAFKA_CLASSPATH,
@@ -128,7 +136,8 @@ const format = (dataDir: string, propsFile: string, logConfig: string): void => 
   if (existsSync(join(dataDir, 'logs', 'meta.properties'))) return;
   const result = spawnSync(
     'java',
-    javaArgs(logConfig, 'kafka.tools.StorageTool', ['format', '--config', propsFile, '--cluster-id', newClusterId(), '--ignore-formatted']),
+    // A one-shot tool: never long enough for the optimizing compiler.
+    javaArgs(logConfig, 'kafka.tools.StorageTool', ['format', '--config', propsFile, '--cluster-id', newClusterId(), '--ignore-formatted'], true),
     { encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`kafka-storage format failed:\n${result.stdout}\n${result.stderr}`);
@@ -212,7 +221,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<KafkaBroker
     const started = Date.now();
     // SLF4J banners and JVM crashes go to a file beside server.log, not into test output.
     const out = openSync(join(dataDir, 'jvm.out'), 'a');
-    jvm = spawn('java', javaArgs(logConfig, 'kafka.Kafka', [propsFile]), { stdio: ['ignore', out, out] });
+    jvm = spawn('java', javaArgs(logConfig, 'kafka.Kafka', [propsFile], opts.shortLived), { stdio: ['ignore', out, out] });
     closeSync(out);
     guard = watchdog(jvm.pid!);
     process.once('exit', killOnExit);

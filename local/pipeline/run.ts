@@ -228,7 +228,7 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
     const broker = await stages.run(
       'broker start',
       async () => {
-        const started = await startBroker({ dataDir: kafkaDir, log: stages.note });
+        const started = await startBroker({ dataDir: kafkaDir, log: stages.note, shortLived: smallInput && options.once });
         resources.add('kafka broker', started.stop);
         await ensureTopic(started.bootstrap);
         await ensureTopic(started.bootstrap, EVENTS_TOPIC);
