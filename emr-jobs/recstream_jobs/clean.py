@@ -20,7 +20,7 @@ Rules, in order (README.md "clean" explains each):
 """
 from collections import namedtuple
 
-from pyspark.sql import DataFrame, Observation, SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from . import fills, io, rules, uploads
@@ -97,22 +97,33 @@ def merge_quantities(deduped: DataFrame) -> DataFrame:
     )
 
 
-def fill_details(spark: SparkSession, items: DataFrame) -> DataFrame:
-    """Rule 8, decided on the driver (fills.py) from one collected table of combinations; each row
-    gets a `filled_<field>` flag per filled field so the report can count the fills."""
-    combos = items.groupBy(*COMBO_FIELDS).agg(F.count(F.lit(1)).alias("n")).collect()
-    table = fills.fills([fills.Combo(*r) for r in combos])
+def fill_details(spark: SparkSession, items: DataFrame):
+    """Rule 8, decided on the driver (fills.py) from one collected table of combinations: (the line
+    items with their fills, the report's line-item counts). Every count the report needs of the line
+    items is a sum over the combinations, so it comes with them, not from another pass."""
+    rows = items.groupBy(*COMBO_FIELDS).agg(
+        F.count(F.lit(1)).alias("n"),
+        F.sum("quantity").alias("units"),
+        _count_if(F.col("undated")).alias("undated"),
+        _count_if(F.col("user_id").isNull()).alias("guests"),
+    ).collect()
+    combos = [fills.Combo(*r[: len(fills.Combo._fields)]) for r in rows]
+    table = fills.fills(combos)
+    stats = {
+        "line_items": sum(c.n for c in combos),
+        "units": sum(r["units"] for r in rows),
+        "undated": sum(r["undated"] for r in rows),
+        "missing_user_id": sum(r["guests"] for r in rows),
+        **fills.counts(combos, table),
+    }
     if not table:
-        return items.select("*", *[F.lit(False).alias("filled_" + field) for field in fills.FILLED_FIELDS])
+        return items, stats
     by_combo = spark.createDataFrame(table, FILL_SCHEMA)
     # Null-safe: the combinations that get a fill are the ones with a missing value.
     matches = [items[c].eqNullSafe(by_combo["from_" + c]) for c in COMBO_FIELDS]
     joined = items.join(F.broadcast(by_combo), matches, "left")
-    return joined.select(
-        *[c for c in items.columns if c not in fills.FILLED_FIELDS],
-        *[F.coalesce(field, "to_" + field).alias(field) for field in fills.FILLED_FIELDS],
-        *[(F.col(field).isNull() & F.col("to_" + field).isNotNull()).alias("filled_" + field) for field in fills.FILLED_FIELDS],
-    )
+    filled = joined.select(*[c for c in items.columns if c not in fills.FILLED_FIELDS], *[F.coalesce(f, "to_" + f).alias(f) for f in fills.FILLED_FIELDS])
+    return filled, stats
 
 
 def _count_if(condition):
@@ -189,23 +200,6 @@ def judge_uploads(good: DataFrame, seen: Outcomes):
     return judged.filter(F.col("held").isNull()).drop("held"), held_back
 
 
-def observed_stats(filled: DataFrame):
-    """(the curated columns of `filled`, an Observation that holds the report's counts of the line
-    items once the frame has been computed): the counts ride on the pass that caches the frame."""
-    stats = Observation()
-    curated = filled.observe(
-        stats,
-        F.count(F.lit(1)).alias("line_items"),
-        F.sum("quantity").alias("units"),
-        _count_if(F.col("undated")).alias("undated"),
-        *[_count_if(F.col("filled_" + field)).alias("filled_" + field) for field in fills.FILLED_FIELDS],
-        _count_if(F.col("category_code").isNull()).alias("missing_category_code"),
-        _count_if(F.col("brand").isNull()).alias("missing_brand"),
-        _count_if(F.col("user_id").isNull()).alias("missing_user_id"),
-    ).select(*CURATED_COLUMNS)
-    return curated, stats
-
-
 def clean(spark: SparkSession, raw: DataFrame):
     """Returns (curated line items, quarantined rows, report); nothing is written. Both come back
     cached: the caller unpersists them (the pipeline job hands the line items to recommend and analyse)."""
@@ -215,10 +209,10 @@ def clean(spark: SparkSession, raw: DataFrame):
     rows = checked.filter(~F.col(COMPLETION)).drop(COMPLETION, *uploads.CONTROL_FIELDS)
     counted, held_back = judge_uploads(rows.filter(F.col("reject_reason").isNull()), seen)
     items = merge_quantities(drop_redeliveries(counted)).persist()
-    curated, observation = observed_stats(fill_details(spark, items))
-    curated.persist().count()
+    filled, stats = fill_details(spark, items)
+    curated = filled.select(*CURATED_COLUMNS).persist()
+    curated.count()
     items.unpersist()
-    stats = {k: int(v or 0) for k, v in observation.get.items()}
     log("%d line items after dropping re-deliveries and merging repeats" % stats["line_items"])
     # Every deduplicated row ends up as one unit of some line item.
     report = build_report(seen.input_rows, seen.quarantined, seen.repaired, stats["units"], stats)

@@ -3,9 +3,10 @@
 The modes come from the line items' distinct (product, category, code, brand) combinations with
 their counts: a few percent of the rows, collected in one Spark job. Deciding them here costs that
 one job where three Spark modes cost a shuffle and a scheduling round each (README "clean"
-measures both); the rows then take their fills from one broadcast join (clean.fill_details).
+measures both); the rows then take their fills from one broadcast join (clean.fill_details), and
+the report counts what was filled from the same combinations (counts).
 """
-from collections import namedtuple
+from collections import Counter, namedtuple
 
 # One distinct combination of the fields rule 8 reads, and how many line items have it.
 Combo = namedtuple("Combo", "product_id category_id category_code brand n")
@@ -51,3 +52,16 @@ def fills(combos):
         if filled[4:] != (c.category_id, c.category_code, c.brand):
             table.append(filled)
     return table
+
+
+def counts(combos, table):
+    """Line items per outcome, for clean's report: `filled_<field>` (a missing value filled) and
+    `missing_<field>` (still missing after the fills), each combination counted `n` times."""
+    filled = {fill[:4]: fill[4:] for fill in table}
+    tally = Counter({"%s_%s" % (outcome, field): 0 for outcome in ("filled", "missing") for field in FILLED_FIELDS})
+    for c in combos:
+        after = filled.get(tuple(c[:4]), c[1:4])
+        for field, before, now in zip(FILLED_FIELDS, c[1:4], after):
+            tally["filled_" + field] += c.n if before is None and now is not None else 0
+            tally["missing_" + field] += c.n if now is None else 0
+    return dict(tally)

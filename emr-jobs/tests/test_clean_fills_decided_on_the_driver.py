@@ -48,3 +48,25 @@ def test_one_tally_gives_rows_rejects_repairs_landed_lines_and_completions():
     assert seen.quarantined == {"bad_price": 2, "malformed_json": 1}
     assert seen.landed == {"b/k@1": 3}  # good lines only, and only rows of an upload
     assert seen.completions == [("b/k@1", 3, "2026-11-27T10:00:00.000Z")]
+
+
+def test_a_store_whose_every_row_is_rejected_cleans_to_nothing_without_hanging(spark, tmp_path):
+    # Counting the report from the pass that cached the rows (Spark's Observation) hung here for ever:
+    # with no line item left, adaptive execution pruned the observed plan and the counts never came.
+    import json
+
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "object.json").write_text(json.dumps({"event_time": "2020-04-24 11:50:39 UTC", "order_id": "1", "product_id": "1",
+                                                    "category_id": "1", "category_code": "", "brand": "", "price": "free", "user_id": "1"}) + "\n")
+    curated, rejects, report = clean.clean(spark, clean.read_raw(spark, str(folder)))
+    assert curated.count() == 0 and rejects.count() == 1
+    assert report["output"] == {"line_items": 0, "units": 0}
+    assert sum(report["quarantined"].values()) == 1
+
+
+def test_the_report_counts_fills_and_what_is_still_missing_per_line_item():
+    combos = [Combo("p1", "c1", "phone", "acme", 5), Combo("p1", None, None, None, 2), Combo("p3", None, None, None, 4)]
+    counts = fills.counts(combos, fills.fills(combos))
+    assert counts == {"filled_category_id": 2, "filled_category_code": 2, "filled_brand": 2,
+                      "missing_category_id": 4, "missing_category_code": 4, "missing_brand": 4}
