@@ -216,9 +216,13 @@ def clean(spark: SparkSession, raw: DataFrame):
     log("%d line items after dropping re-deliveries and merging repeats" % stats["line_items"])
     # Every deduplicated row ends up as one unit of some line item.
     report = build_report(seen.input_rows, seen.quarantined, seen.repaired, stats["units"], stats)
-    rejects = rows.filter(F.col("reject_reason").isNotNull()).unionByName(held_back).drop("repaired_shift", "event_ts").persist()
-    # The rejects are few; once they are kept, the whole input need not be.
-    rejects.count()
+    rejects = rows.filter(F.col("reject_reason").isNotNull()).unionByName(held_back).drop("repaired_shift", "event_ts")
+    if sum(seen.quarantined.values()) == 0:
+        # The tally already says there are none: an empty frame of their columns, no pass to find them.
+        rejects = rejects.limit(0)
+    else:
+        # The rejects are few; once they are kept, the whole input need not be.
+        rejects.persist().count()
     checked.unpersist()
     return curated, rejects, report
 
