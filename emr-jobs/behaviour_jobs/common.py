@@ -20,15 +20,9 @@ def by_user(events: DataFrame) -> DataFrame:
     return events.repartition(partitions, "user_id")
 
 
-def _filesystem(spark, path):
-    jvm = spark.sparkContext._jvm
-    hpath = jvm.org.apache.hadoop.fs.Path(path)
-    return hpath, hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-
-
 def read_json(spark, path):
     """A small JSON document through Hadoop's FileSystem (s3:// and file paths), or None when absent."""
-    hpath, fs = _filesystem(spark, path)
+    hpath, fs = io.filesystem(spark, path)
     if not fs.exists(hpath):
         return None
     stream = fs.open(hpath)

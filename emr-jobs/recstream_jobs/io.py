@@ -55,7 +55,7 @@ def join(root, key):
     return root.rstrip("/") + "/" + key
 
 
-def _filesystem(spark, path):
+def filesystem(spark, path):
     """(Hadoop Path, its FileSystem): s3:// and file paths alike."""
     hpath = spark.sparkContext._jvm.org.apache.hadoop.fs.Path(path)
     return hpath, hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
@@ -63,7 +63,7 @@ def _filesystem(spark, path):
 
 def write_text(spark, path, text):
     """Write one small document through Hadoop's FileSystem, so s3:// and file paths both work."""
-    hpath, fs = _filesystem(spark, path)
+    hpath, fs = filesystem(spark, path)
     out = fs.create(hpath, True)
     try:
         out.write(bytearray(text.encode("utf-8")))
@@ -84,7 +84,7 @@ def write_json_lines(spark, folder, records, per_file=50_000):
     JSON writer lays them out (readers pick the `part-` files): for records already on the driver,
     where a Spark write would first ship them to a Python worker and back (a job and about a second
     on a small store)."""
-    hpath, fs = _filesystem(spark, folder)
+    hpath, fs = filesystem(spark, folder)
     fs.delete(hpath, True)
     fs.mkdirs(hpath)
     for part, start in enumerate(range(0, len(records), per_file)):
