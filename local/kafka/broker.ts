@@ -14,6 +14,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { TOPIC } from '../../contract';
 import { adminClient } from '../../lambdas/create-topic/admin-client';
 import { ensureTopic as ensureTopicOn, type TopicOutcome, type TopicSpec } from '../../lambdas/create-topic/topic';
+import { QUICK_COMPILER } from '../jvm';
 
 export const KAFKA_LIB_DIR = resolve(__dirname, 'target', 'lib');
 export const KAFKA_CLASSPATH = `${KAFKA_LIB_DIR}/*`;
@@ -114,8 +115,6 @@ const log4jConfig = (logFile: string): string =>
   ].join('\n');
 
 const JVM_OPTS = ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-Djava.awt.headless=true'];
-/** The JVM's quick (C1) compiler only: less compile work for a JVM that is not running long. */
-const QUICK_COMPILER = '-XX:TieredStopAtLevel=1';
 
 const javaArgs = (logConfig: string, mainClass: string, args: string[], quick = false): string[] => [
   ...JVM_OPTS,

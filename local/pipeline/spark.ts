@@ -8,6 +8,7 @@ import { createWriteStream, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { BehaviourJob, SparkJob } from '../../contract';
+import { QUICK_COMPILER } from '../jvm';
 import { formatSeconds } from './progress';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
@@ -41,7 +42,7 @@ export interface SparkJobOptions {
  * 2 MiB is ~100,000 rows of gzip CSV (~15,000 plain), well before the crossover.
  */
 export const SMALL_INPUT_BYTES = 2 * 1024 * 1024;
-export const SMALL_INPUT_CONF = ['spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1'];
+export const SMALL_INPUT_CONF = [`spark.driver.extraJavaOptions=${QUICK_COMPILER}`];
 
 /** Settings that keep a local run on loopback and quiet: no UI port, driver bound to 127.0.0.1. */
 const LOCAL_CONF = [
