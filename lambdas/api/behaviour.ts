@@ -39,7 +39,7 @@ const CUSTOMER = new RegExp(`^${API_ROUTES.customerBehaviour.replace('{userId}',
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
-const csvField = (v: unknown): string => {
+export const csvField = (v: unknown): string => {
   const text = v === null || v === undefined ? '' : String(v);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };

@@ -8,14 +8,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CSV_COLUMNS } from '../../contract';
+import { csvField } from '../../lambdas/api/behaviour';
 import { ROOT } from './spark-submit';
 
 export type TwinRun = { seconds: number; summary: string };
-
-const csvField = (value: unknown): string => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 /** Firehose JSON lines of the real data (every CSV column a field) as the gzip CSV upload they came from. */
 export const csvOfJsonLines = (lines: string[], folder: string): string => {
