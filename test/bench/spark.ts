@@ -192,10 +192,9 @@ const costCurve = async () => {
  * upload's Spark with the quick compiler (local/pipeline/spark.ts SMALL_INPUT_CONF), so the raw scan
  * is measured that way too and both ratios are printed.
  */
-const smallTarget = async (scan: Run, pipeline: Run, lake: string) => {
-  const input = smallInput(join(lake, 'small-input'), smallRows());
-  const quickScan = await sparkSubmit('anchor: raw read + count, quick compiler (as the twin runs a small upload)', join(EMR_JOBS, 'bench', 'raw_scan.py'), [input], SMALL_INPUT_CONF);
-  const twin = await twinOnce(csvOfJsonLines(smallRows(), lake), lake);
+const smallTarget = async (scan: Run, pipeline: Run, small: { input: string; rows: string[] }, lake: string) => {
+  const quickScan = await sparkSubmit('anchor: raw read + count, quick compiler (as the twin runs a small upload)', join(EMR_JOBS, 'bench', 'raw_scan.py'), [small.input], SMALL_INPUT_CONF);
+  const twin = await twinOnce(csvOfJsonLines(small.rows, lake), lake);
   const verdict = (ratio: number) => `${fmt(ratio, 2)} (target <= 3: ${ratio <= 3 ? 'met' : 'NOT met'})`;
   table(`${SMALL_ROWS} rows: wall seconds against the raw scan`, ['run', 'seconds', 'x raw scan', 'x quick raw scan'], [
     ['raw read + count (anchor)', fmt(scan.seconds), '1.00', fmt(scan.seconds / quickScan.seconds, 2)],
@@ -217,7 +216,8 @@ const main = async () => {
   mkdirSync(join(ROOT, '.work'), { recursive: true });
   const lake = mkdtempSync(join(ROOT, '.work', 'spark-bench-'));
   const at = (key: string) => join(lake, key);
-  const input = SMALL_ROWS ? smallInput(at('small-input'), smallRows()) : RAW;
+  const rows = SMALL_ROWS ? smallRows() : [];
+  const input = SMALL_ROWS ? smallInput(at('small-input'), rows) : RAW;
   const objects = readdirSync(input).filter((f) => f.endsWith('.gz')).length;
   console.log(`bench:spark on ${objects} Firehose objects${SMALL_ROWS ? ` (${SMALL_ROWS} rows)` : ''}, master ${MASTER}, lake ${lake}`);
   console.log(`load average at start: ${loadavg().map((l) => fmt(l, 2)).join(' ')} (other work on this machine slows every number, the ratios less)`);
@@ -232,7 +232,7 @@ const main = async () => {
     [row('raw read + count (anchor)', scan), ...(script ? [row('the script recstream replaces (anchor)', script)] : []), row('recstream pipeline', pipeline)],
   );
   if (script) console.log(`\nratio pipeline / script: ${fmt(pipeline.seconds / script.seconds, 2)} (target <= 0.5: ${pipeline.seconds / script.seconds <= 0.5 ? 'met' : 'NOT met'})`);
-  if (SMALL_ROWS) return smallTarget(scan, pipeline, lake);
+  if (SMALL_ROWS) return smallTarget(scan, pipeline, { input, rows }, lake);
 
   const metrics = JSON.parse(readFileSync(at(LAKE.metricsKey), 'utf8')) as MetricsJson;
   const holdout = metrics.holdout.metrics;
