@@ -182,6 +182,8 @@ export class Serving extends Construct {
   addKeyedRoute(method: apigw.HttpMethod, path: string, fn: lambda.IFunction, throttle: { rateLimit: number; burstLimit: number }, reason: string): void {
     for (const route of this.api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(`${method}${path.replace(/\W/g, '')}`, fn) })) {
       exempt(route, [{ id: 'AwsSolutions-APIG4', reason }]);
+      // API Gateway refuses route settings for a route that does not exist yet, and this route waits on its function.
+      this.stage.node.addDependency(route);
     }
     const stage = this.stage.node.defaultChild as apigw.CfnStage;
     stage.addPropertyOverride(`RouteSettings.${method} ${path}`, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit });

@@ -105,3 +105,17 @@ export function idStartingWith(s: Synthesized, type: string, prefix: string): st
 }
 
 export const actionsOf = (statement: { Action: string | string[] }): string[] => [statement.Action].flat();
+
+/** Stand-ins for the streaming job's jars: an asset only hashes and copies the files. */
+export function stubJarsDir(names = ['spark-sql-kafka-0-10_2.12-3.5.5.jar', 'kafka-clients-3.4.1.jar', 'aws-msk-iam-auth-2.3.0-all.jar']): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-jars-'));
+  for (const name of names) fs.writeFileSync(path.join(dir, name), name);
+  return dir;
+}
+
+/** The deployment with `realtime.enabled` (stand-in jars, one store's key hash), plus any further settings. */
+export const synthesizeRealtime = (options: SynthOptions = {}): Synthesized =>
+  synthesize({
+    ...options,
+    context: { ...options.context, realtime: { enabled: true, jarsDir: stubJarsDir(), collectorWriteKeyHashes: { 'store-1': 'a'.repeat(64) }, ...(options.context?.realtime as object) } },
+  });

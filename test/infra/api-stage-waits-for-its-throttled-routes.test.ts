@@ -1,0 +1,29 @@
+// Issue 23.1: a stage's RouteSettings name routes by key, and API Gateway refuses settings for a route that does not
+// exist yet (NotFoundException "Unable to find Route by key ... within the provided RouteSettings"). CloudFormation
+// creates resources in parallel unless one depends on the other, so the stage must depend on every route it names.
+// RouteSettings is a map keyed by route key: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-stage.html
+// and the route-settings resource answers 404 for an unknown key: https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages-stagename-routesettings-routekey.html
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defaultStack, resourcesOfType, single, synthesizeRealtime, type Synthesized } from './synth';
+
+function namedRoutesNotWaitedFor(s: Synthesized): string[] {
+  const [, stage] = single(s, 'AWS::ApiGatewayV2::Stage');
+  const dependsOn = [stage.DependsOn ?? []].flat();
+  const routes = resourcesOfType(s, 'AWS::ApiGatewayV2::Route');
+  return Object.keys(stage.Properties!.RouteSettings ?? {}).filter((key) => {
+    const route = routes.find(([, r]) => r.Properties?.RouteKey === key);
+    assert.ok(route, `RouteSettings names "${key}", which no route of the template has`);
+    return !dependsOn.includes(route[0]);
+  });
+}
+
+test('realtime on: the stage is created after POST /events, whose throttle its RouteSettings carry', () => {
+  const s = synthesizeRealtime();
+  assert.ok(single(s, 'AWS::ApiGatewayV2::Stage')[1].Properties!.RouteSettings['POST /events']);
+  assert.deepEqual(namedRoutesNotWaitedFor(s), []);
+});
+
+test('realtime off: no route settings, so nothing to wait for', () => {
+  assert.deepEqual(namedRoutesNotWaitedFor(defaultStack()), []);
+});
