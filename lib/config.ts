@@ -47,6 +47,13 @@ export interface RealtimeConfig {
   /** Off by default: the streaming job runs around the clock (see README, cost) and needs the Kafka jars below. */
   enabled: boolean;
   /**
+   * The EMR Serverless release of the streaming application, its own setting so that moving the batch
+   * cluster's `emr.releaseLabel` never touches the running job. STREAMING job runs need 7.1+. A change
+   * replaces the application (lib/realtime.ts): the job is cancelled, the old application stopped, the job
+   * started on the new one. emr-7.10.0 ships Spark 3.5.5: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/release-version-7100.html
+   */
+  releaseLabel: string;
+  /**
    * Folder of the jars the job adds with `spark.jars`, relative to the repo root or absolute: Spark's Kafka
    * source (local/realtime/pom.xml resolves it into local/realtime/target/lib) and `aws-msk-iam-auth` (its
    * shaded `-all` jar), which the EMR Serverless image does not ship. Each `*.jar` becomes one asset.
@@ -106,6 +113,7 @@ export const DEFAULT_CONFIG: RecstreamConfig = {
   auth: { mfa: 'REQUIRED', domainPrefix: null, requestsPer5MinutesPerIp: 1000 },
   realtime: {
     enabled: false,
+    releaseLabel: 'emr-7.10.0',
     jarsDir: 'local/realtime/target/lib',
     maximumCapacity: { cpu: '8 vCPU', memory: '32 GB' },
     collectorWriteKeyHashes: {},
@@ -171,6 +179,10 @@ export function validateConfig(config: RecstreamConfig): RecstreamConfig {
   }
   if (config.producer.memoryMiB < 128 || config.producer.memoryMiB > 10240) {
     throw new Error(`recstream config: producer.memoryMiB must be 128-10240, got ${config.producer.memoryMiB}`);
+  }
+  const streaming = /^emr-7\.(\d+)\.\d+$/.exec(config.realtime.releaseLabel);
+  if (!streaming || Number(streaming[1]) < 1) {
+    throw new Error(`recstream config: realtime.releaseLabel must be emr-7.1.0 or later (STREAMING job runs), got "${config.realtime.releaseLabel}"`);
   }
   positiveInt(config.realtime.collector.rateLimit, 'realtime.collector.rateLimit');
   positiveInt(config.realtime.collector.burstLimit, 'realtime.collector.burstLimit');

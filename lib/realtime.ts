@@ -5,10 +5,11 @@
  * - the collector (`lambdas/collector`) behind `POST /events` on the HTTP API, keyed and throttled per route;
  * Monitoring is lib/realtime-monitoring.ts.
  *
- * A job run is not a CloudFormation resource: an AwsCustomResource (CDK's provider Lambda, outside the VPC,
- * calling the public EMR Serverless API) starts it on create and cancels it on delete, so a destroy never
- * waits on anything inside the VPC.
+ * A job run is not a CloudFormation resource: lib/realtime-job-run.ts (a provider outside the VPC, calling the
+ * public EMR Serverless API) starts it, restarts it on update, and on delete cancels it and stops the
+ * application, so CloudFormation can delete the application and nothing waits on the VPC.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -19,23 +20,29 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
-import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { BEHAVIOUR_LAKE, LAMBDA_ENV, REALTIME } from '../contract';
 // The collector's route is defined beside its handler; the twin's local server mounts the same one.
 import { COLLECTOR_ROUTE } from '../lambdas/collector/collect';
 import { WRITE_KEYS_ENV } from '../lambdas/collector/write-keys';
 import type { RecstreamConfig } from './config';
 import { AppFunction, REPO_ROOT } from './functions';
-import { cdkProviderExemptions, exempt, exemptSingleton, resourceFinding, wildcards } from './nag';
+import { exempt, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';
+import { REALTIME_APPLICATION_TAG, RealtimeJobRun } from './realtime-job-run';
 import { jobsZipAsset } from './processing/cluster';
 import type { Serving } from './serving';
-import { awsCustomResourceLogGroup } from './storage';
 import type { Streaming } from './streaming';
 
 /** Everything the streaming job reads and writes in the lake: checkpoint, batch files, state, live view, its logs. */
 const REALTIME_FOLDER = 'realtime';
+
+/** Where EMR Serverless writes the job's driver and executor logs (expired by the lake's lifecycle rules). */
+export const REALTIME_LOGS = `${REALTIME_FOLDER}/logs/`;
+
+/** `<job>-<8 hex of the settings>`: a new name, so a new application, whenever a setting changes. */
+export const applicationName = (job: string, settings: object): string =>
+  `${job}-${createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8)}`;
 
 /** The jars `spark.jars` must list: Spark's Kafka source and MSK's IAM login module (neither is in the image). */
 const REQUIRED_JARS = [/^spark-sql-kafka-0-10_2\.12-.*\.jar$/, /^aws-msk-iam-auth-.*\.jar$/];
@@ -75,12 +82,17 @@ export class Realtime extends Construct {
 
     const securityGroup = network.securityGroup(this, 'JobSg', 'EMR Serverless streaming job: HTTPS to S3, Kafka to MSK');
     streaming.allowClient(securityGroup);
+    const settings = { releaseLabel: config.realtime.releaseLabel, maximumCapacity: config.realtime.maximumCapacity, architecture: 'ARM64' };
     this.application = new emrserverless.CfnApplication(this, 'Application', {
-      name: this.jobRunName,
+      // The settings in the name: a changed setting replaces the application (Name and ReleaseLabel require
+      // replacement: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-emrserverless-application.html)
+      // instead of an UpdateApplication, which EMR Serverless refuses while the job runs ("has to be in a stopped
+      // or created state": https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_UpdateApplication.html).
+      // The job-run resource then stops the old application before CloudFormation deletes it.
+      name: applicationName(this.jobRunName, settings),
       type: 'Spark',
-      // Streaming job runs need EMR 7.1+; the batch jobs' release keeps one Spark version on the platform.
-      releaseLabel: config.emr.releaseLabel,
-      architecture: 'ARM64',
+      releaseLabel: config.realtime.releaseLabel,
+      architecture: settings.architecture,
       networkConfiguration: {
         subnetIds: network.vpc.selectSubnets(network.subnets).subnetIds,
         securityGroupIds: [securityGroup.securityGroupId],
@@ -89,11 +101,13 @@ export class Realtime extends Construct {
       // StartJobRun starts the application; once the job is cancelled it stops after 15 idle minutes.
       autoStartConfiguration: { enabled: true },
       autoStopConfiguration: { enabled: true, idleTimeoutMinutes: 15 },
+      // The job-run provider may act only on applications with this tag (lib/realtime-job-run.ts).
+      tags: [{ key: REALTIME_APPLICATION_TAG, value: config.name }],
     });
 
     const role = this.jobRole(lake, streaming);
     const code = this.shipCode(role, config);
-    this.startJobRun(config, role, code, lake, streaming);
+    this.startJobRun(config, role, code, lake, streaming, network, securityGroup);
 
     this.collector = this.createCollector(config, network, streaming);
     serving.addKeyedRoute(apigw.HttpMethod.POST, COLLECTOR_ROUTE, this.collector.fn, config.realtime.collector, 'A storefront posts events with its per-store write key (checked by the collector against configured SHA-256 hashes), not an analyst sign-in (issue 16).');
@@ -159,9 +173,8 @@ export class Realtime extends Construct {
     return { entryPoint: entry.s3ObjectUrl, pyFiles: zip.s3ObjectUrl, jars: jars.map((a) => a.s3ObjectUrl) };
   }
 
-  /** Starts the STREAMING job run on create, cancels it on delete (by the run id CloudFormation keeps). */
-  private startJobRun(config: RecstreamConfig, role: iam.Role, code: { entryPoint: string; pyFiles: string; jars: string[] }, lake: s3.IBucket, streaming: Streaming): void {
-    const applicationId = this.application.attrApplicationId;
+  /** The STREAMING job run (lib/realtime-job-run.ts): started on create, restarted on update, stopped before delete. */
+  private startJobRun(config: RecstreamConfig, role: iam.Role, code: { entryPoint: string; pyFiles: string; jars: string[] }, lake: s3.IBucket, streaming: Streaming, network: Network, securityGroup: IDependable): void {
     const sparkSubmitParameters = [
       `--py-files ${code.pyFiles}`,
       `--jars ${code.jars.join(',')}`,
@@ -170,14 +183,18 @@ export class Realtime extends Construct {
       '--conf spark.executor.cores=1 --conf spark.executor.memory=2g --conf spark.executor.instances=1',
       '--conf spark.dynamicAllocation.enabled=false',
     ].join(' ');
-    const start: cr.AwsSdkCall = {
-      service: 'EMRServerless',
-      action: 'startJobRun',
-      parameters: {
-        applicationId,
+    new RealtimeJobRun(this, 'JobRun', {
+      config,
+      application: this.application,
+      jobRole: role,
+      startJobRun: {
         executionRoleArn: role.roleArn,
         name: this.jobRunName,
         mode: 'STREAMING',
+        // A run's default timeout is 12 hours, after which EMR Serverless cancels it, and a cancellation is not
+        // retried; 0 lets a streaming job run continuously:
+        // https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/considerations.html
+        executionTimeoutMinutes: 0,
         // Streaming runs are retried from the checkpoint; EMR Serverless stops retrying a run that keeps failing.
         retryPolicy: { maxFailedAttemptsPerHour: 5 },
         jobDriver: {
@@ -187,37 +204,12 @@ export class Realtime extends Construct {
             sparkSubmitParameters,
           },
         },
-        configurationOverrides: { monitoringConfiguration: { s3MonitoringConfiguration: { logUri: `s3://${lake.bucketName}/${REALTIME_FOLDER}/logs/` } } },
+        configurationOverrides: { monitoringConfiguration: { s3MonitoringConfiguration: { logUri: `s3://${lake.bucketName}/${REALTIME_LOGS}` } } },
       },
-      physicalResourceId: cr.PhysicalResourceId.fromResponse('jobRunId'),
-    };
-    const runs = Stack.of(this).formatArn({ service: 'emr-serverless', resource: '/applications', resourceName: `${applicationId}/jobruns/*` });
-    const run = new cr.AwsCustomResource(this, 'JobRun', {
-      onCreate: start,
-      // A changed job is not restarted in place: a second run would share the checkpoint with the first
-      // (README, "Real-time on AWS": cancel, then start with the printed command).
-      onDelete: {
-        service: 'EMRServerless',
-        action: 'cancelJobRun',
-        parameters: { applicationId, jobRunId: new cr.PhysicalResourceIdReference() },
-        // A run that already ended (failed, cancelled by hand) has nothing to cancel.
-        ignoreErrorCodesMatching: 'ValidationException|ResourceNotFoundException',
-      },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['emr-serverless:StartJobRun'], resources: [this.application.attrArn] }),
-        new iam.PolicyStatement({ actions: ['emr-serverless:CancelJobRun'], resources: [runs] }),
-        new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [role.roleArn], conditions: { StringLike: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } } }),
-      ]),
-      installLatestAwsSdk: false,
-      timeout: Duration.minutes(2),
-      // CloudFormation gives up in minutes, not its default hour, should the provider's answer be lost.
-      serviceTimeout: Duration.minutes(5),
-      logGroup: awsCustomResourceLogGroup(this, config),
+      // The topics it reads, the 9098 rules it reads them through, the S3 endpoint it reaches the lake by: all
+      // deleted only after the run is stopped.
+      dependsOn: [...Object.values(streaming.topics), streaming.clusterSecurityGroup, securityGroup, network.s3Endpoint],
     });
-    // Deleted (cancelled) before the role and the policy it runs with.
-    run.node.addDependency(role);
-    exempt(run, wildcards('A job run id exists only once StartJobRun answers; CancelJobRun is limited to this application\'s runs.', resourceFinding(this, runs)));
-    exemptSingleton(this, 'AWS679f53fac002430cb0da5b7982bd2287', cdkProviderExemptions('AwsCustomResource (GetBootstrapBrokers, StartJobRun)'));
   }
 
   private createCollector(config: RecstreamConfig, network: Network, streaming: Streaming): AppFunction {

@@ -54,7 +54,10 @@ export class Streaming extends Construct {
   readonly bootstrapBrokers: string;
   /** One delivery stream per topic, by topic name. */
   readonly deliveryStreams: Record<LandedTopic['name'], firehose.CfnDeliveryStream>;
-  private readonly clusterSecurityGroup: ec2.SecurityGroup;
+  /** Each topic's custom resource, by name: consumers that start at deploy time wait for them. */
+  readonly topics: Record<LandedTopic['name'], CustomResource>;
+  /** The cluster endpoints' group, whose ingress rules (one per client) a deploy-time client also waits for. */
+  readonly clusterSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: StreamingProps) {
     super(scope, id);
@@ -85,7 +88,7 @@ export class Streaming extends Construct {
     this.topicArns = Object.fromEntries(TOPICS.map((t) => [t.name, kafkaArn('topic', t.name)])) as Record<LandedTopic['name'], string>;
 
     this.bootstrapBrokers = this.resolveBrokers(config);
-    const topics = this.createTopics(config, network);
+    const topics = (this.topics = this.createTopics(config, network));
 
     const clusterPolicy = new msk.CfnClusterPolicy(this, 'FirehoseAccess', {
       clusterArn: this.clusterArn,

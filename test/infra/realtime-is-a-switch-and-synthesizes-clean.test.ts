@@ -32,22 +32,13 @@ test('off by default: no streaming application, no collector route, no real-time
   assert.match(JSON.stringify(reads), /\/realtime\/live\.json/);
 });
 
-test('on: a Spark application on EMR 7 in the isolated subnets, its job started in STREAMING mode with retries and cancelled on delete', () => {
+test('on: a Spark application on EMR 7 in the isolated subnets, its job run a provider-backed resource (realtime-job-runs-past-12-hours-and-stops-before-destroy.test.ts)', () => {
   const [, app] = single(on, 'AWS::EMRServerless::Application');
   assert.equal(app.Properties!.Type, 'Spark');
   assert.match(app.Properties!.ReleaseLabel, /^emr-7\.(1\d|[1-9])\./);
   assert.equal(app.Properties!.NetworkConfiguration.SubnetIds.length, 2);
-  const [, run] = resourcesOfType(on, 'Custom::AWS').find(([id]) => id.startsWith('RealtimeJobRun'))!;
-  const create = JSON.stringify(run.Properties!.Create);
-  assert.match(create, /startJobRun/);
-  assert.match(create, /\\"mode\\":\\"STREAMING\\"/);
-  assert.match(create, /maxFailedAttemptsPerHour/);
-  assert.match(create, /--auth/);
-  assert.match(JSON.stringify(run.Properties!.Delete), /cancelJobRun/);
-  // A destroy cancels the run from outside the VPC and never waits CloudFormation's default hour.
-  const provider = run.Properties!.ServiceToken['Fn::GetAtt'][0];
-  assert.equal(on.resources[provider].Properties!.VpcConfig, undefined);
-  assert.ok(Number(run.Properties!.ServiceTimeout) <= 300);
+  const [, run] = single(on, 'Custom::EmrServerlessJobRun');
+  assert.match(JSON.stringify(run.Properties!.StartJobRun), /--auth/);
 });
 
 test('on: the job role reads both topics and writes only realtime/ of the lake', () => {

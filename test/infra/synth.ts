@@ -80,11 +80,12 @@ export function single(s: Synthesized, type: string): [string, Resource] {
  * around tokens (ARNs, bucket names), which become `"<token>"` placeholders here.
  */
 export function stateMachineDefinition(resource: Resource): { StartAt: string; States: Record<string, any> } {
-  const definition = resource.Properties?.DefinitionString;
-  const text =
-    typeof definition === 'string'
-      ? definition
-      : (definition['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : '<token>')).join('');
+  return jsonWithTokens(resource.Properties?.DefinitionString);
+}
+
+/** JSON text as CloudFormation builds it (Fn::Join around tokens), parsed with each token as `"<token>"`. */
+export function jsonWithTokens(value: string | { 'Fn::Join': [string, unknown[]] }): any {
+  const text = typeof value === 'string' ? value : value['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '<token>')).join('');
   return JSON.parse(text);
 }
 
