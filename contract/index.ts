@@ -17,6 +17,7 @@ export * from './upload-kind';
 export * from './realtime';
 export * from './lake';
 export * from './serving';
+export * from './recommender';
 export * from './analytics';
 export * from './runtime';
 export * from './rules';

@@ -17,6 +17,11 @@ export const LAKE = {
   recommendationsPrefix: 'serving/recommendations/',
   fallbackKey: 'serving/fallback.json',
   metricsKey: 'serving/metrics.json',
+  /** The recommender's run history (contract/recommender.ts RecommenderHistory) and one record per run. */
+  recommenderHistoryKey: 'serving/recommender/history.json',
+  recommenderRunsPrefix: 'serving/recommender/runs/',
+  /** Item-to-item lists in shards (contract/recommender.ts similarShardFor). */
+  similarPrefix: 'serving/similar/',
   analyticsPrefix: 'analytics/',
 } as const;
 

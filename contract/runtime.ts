@@ -24,6 +24,9 @@ export const API_ROUTES = {
   customerBehaviour: '/users/{userId}/behaviour',
   /** Issue 16: the streaming job's live view (contract/realtime.ts LiveView). */
   live: '/live',
+  /** Issue 21: the recommender's model card and run history, and a product's item-to-item list. */
+  recommenderModel: '/model/recommendations',
+  similarProducts: '/products/{productId}/similar',
 } as const;
 
 /**
