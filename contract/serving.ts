@@ -20,22 +20,41 @@ export interface RecommendedProduct {
   brand: string | null;
   price: string | null;
   /**
-   * Why this item is in the list, when the recommend job says so per item (a
-   * list can start with repeats and be topped up from ALS or popularity).
-   * Absent (data from before per-item sources): only the first item's is
-   * known, the list's `source`; the API then sends no `source` for the others.
+   * Why this item is in the list: the candidate generator whose evidence the card states (an item several
+   * generators proposed carries the first of repeat, copurchase, als, category, popular). Absent (data from
+   * before per-item sources): only the first item's is known, the list's `source`; the API then sends no
+   * `source` for the others.
    */
   source?: RecommendationSource;
-  /** Units of this product the customer bought, for `repeat` items (null or absent for other sources). */
+  /** `repeat`: units of this product the customer bought (null or absent for other sources). */
   times_bought?: number | null;
+  /** `repeat`: the day (YYYY-MM-DD) the customer last bought it. */
+  last_bought?: string | null;
+  /**
+   * `copurchase`: a product this customer bought that other customers bought together with this one;
+   * `als`: the customer's product whose buyers most often also bought this one (the evidence a reader can check).
+   */
+  because_of?: { product_id: string; category_code: string | null; brand: string | null } | null;
+  /** `copurchase` and `als`: customers other than this one who bought both `because_of` and this product. */
+  customers_also?: number | null;
+  /** `category`: the category named (its code, else null) and this product's rank among that category's best sellers. */
+  category_rank?: number | null;
+  /** `popular` and `fallback`: the product's rank among the store's best sellers. */
+  popular_rank?: number | null;
+  /** `category`, `popular`, `fallback`: the days of data the best-seller rank counts (distinct known customers). */
+  window_days?: number | null;
 }
 
 /**
  * Why an item (or a list, by its first item) was picked: `repeat` the customer bought it before;
- * `als` collaborative filtering; `category` a best seller of a category the customer bought from;
- * `popular` one of the store's best sellers; `fallback` the best-seller list for ids not in the data.
+ * `copurchase` customers who bought one of this customer's products bought it too; `als` collaborative
+ * filtering (Spark ALS); `category` a best seller of a category the customer bought from; `popular` one of
+ * the store's best sellers; `fallback` the best-seller list for ids not in the data.
  */
-export type RecommendationSource = 'als' | 'repeat' | 'category' | 'popular' | 'fallback';
+export type RecommendationSource = 'als' | 'copurchase' | 'repeat' | 'category' | 'popular' | 'fallback';
+
+/** Sources that come from the customer's own purchases (the others are the store's best sellers). */
+export const PERSONAL_SOURCES: readonly RecommendationSource[] = ['repeat', 'copurchase', 'als', 'category'];
 
 /** One line of the recommend job's output and one item of the serving store. */
 export interface UserRecommendations {
@@ -44,8 +63,11 @@ export interface UserRecommendations {
   source: RecommendationSource;
 }
 
+/** A customer of the twin's demo data (the generator's first and busiest, any --rows): an example a newcomer can paste. */
+export const EXAMPLE_USER_ID = '1515915625440000652';
+
 /** What the API answers (and the website shows) for an id that fails {@link USER_ID_PATTERN}. */
-export const USER_ID_RULE = 'A user id is 1 to 20 digits, e.g. 564068124281422848.';
+export const USER_ID_RULE = `A user id is 1 to 20 digits, e.g. ${EXAMPLE_USER_ID}.`;
 
 /** What `GET /users/{userId}/recommendations` answers (the API and the website). */
 export interface RecommendationsResponse {
@@ -56,7 +78,7 @@ export interface RecommendationsResponse {
    * an item for every customer with a purchase): the list is then the popularity fallback.
    */
   known: boolean;
-  /** False when no item of the list is personal (repeat, als, category): an unknown id, or a known customer with too little history. */
+  /** False when no item of the list is personal ({@link PERSONAL_SOURCES}): an unknown id, or a known customer with too little history. */
   personalized: boolean;
   recommendations: RecommendedProduct[];
 }
