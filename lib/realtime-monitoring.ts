@@ -2,9 +2,12 @@
  * The real-time path's dashboard and alarms (issue 16), to the platform's alerts topic.
  *
  * What is watched, and what cannot be:
- * - the streaming job: EMR Serverless's `RunningJobs` per application (namespace AWS/EMRServerless,
- *   https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-job-metrics.html; dimension set on
- *   7.10+ not checked in an account). No data counts as not running, so a wrong dimension alarms instead of hiding.
+ * - the streaming job stopping: EventBridge's job-run state changes of this application, FAILED or CANCELLED
+ *   (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/using-eventbridge.html), sent to the topic;
+ *   and the live view's age (a hung job writes no view; neither does a healthy one while no events arrive).
+ *   EMR Serverless's own `RunningJobs` is graphed, not alarmed: from 7.10 only the metrics with `ApplicationName`
+ *   and `JobName` dimensions are updated (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/app-job-metrics.html)
+ *   and their exact dimension set was not checked in an account, so the graph finds them with a SEARCH on the name.
  * - consumer lag: Spark's Kafka source commits no offsets to a consumer group, so MSK's `EstimatedMaxTimeLag`
  *   (per consumer group) never sees this job. Its lag is `lag_seconds` in the live view, the figure the Live
  *   page shows, published each minute by lambdas/realtime-lag as `recstream/Realtime LagSeconds`.
@@ -12,6 +15,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -23,6 +27,9 @@ import { AGE_METRIC, DEPLOYMENT_DIMENSION, LAG_METRIC, LAG_NAMESPACE } from '../
 /** Behind by more than this for three minutes in a row, the live view is no longer live. */
 export const LAG_ALARM_SECONDS = 300;
 
+/** No new live view for this long: the job stopped or hangs, or no events arrived (a healthy job writes a view per batch of events). */
+export const LIVE_VIEW_STALE_SECONDS = 30 * 60;
+
 /** Firehose buffers up to its interval; older than this, the raw prefix has stopped filling. */
 export const FIREHOSE_STALE_SECONDS = 15 * 60;
 
@@ -30,6 +37,8 @@ export interface RealtimeMonitoringProps {
   config: RecstreamConfig;
   alerts: Alerts;
   applicationId: string;
+  /** The application's name: EMR Serverless 7.10+ publishes its metrics by it. */
+  applicationName: string;
   collector: lambda.IFunction;
   api: apigw.HttpApi;
   deliveryStreams: firehose.CfnDeliveryStream[];
@@ -43,11 +52,9 @@ export class RealtimeMonitoring extends Construct {
     const { alerts } = props;
     const fiveMinutes = Duration.minutes(5);
 
-    const running = new cloudwatch.Metric({
-      namespace: 'AWS/EMRServerless',
-      metricName: 'RunningJobs',
-      dimensionsMap: { ApplicationId: props.applicationId },
-      statistic: 'Maximum',
+    const running = new cloudwatch.MathExpression({
+      expression: `SEARCH(' Namespace="AWS/EMRServerless" MetricName="RunningJobs" ApplicationName="${props.applicationName}" ', 'Maximum', 300)`,
+      label: 'running job runs',
       period: fiveMinutes,
     });
     const published = (metricName: string) =>
@@ -71,7 +78,15 @@ export class RealtimeMonitoring extends Construct {
     alerts.notify(lagging);
     const alarms = [
       lagging,
-      alarm('JobNotRunning', 'The real-time streaming job is not running (EMR Serverless stopped retrying it, or it was cancelled): the live view is frozen.', running, 1, cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, cloudwatch.TreatMissingData.BREACHING),
+      alarm(
+        'LiveViewStale',
+        `No new live view for ${LIVE_VIEW_STALE_SECONDS / 60} minutes: the streaming job stopped or hangs, or no events arrived in that time (a quiet store also raises it).`,
+        published(AGE_METRIC),
+        LIVE_VIEW_STALE_SECONDS,
+        GE,
+        // No figure: no live view yet (before the first events), or the lag reporter is down; the job-run rule covers a stopped job.
+        cloudwatch.TreatMissingData.NOT_BREACHING,
+      ),
       alarm('CollectorErrors', 'The collector (POST /events) failed: events from storefronts were not produced (the caller got 5xx).', props.collector.metricErrors({ period: fiveMinutes }), 1, GE, cloudwatch.TreatMissingData.NOT_BREACHING),
       ...props.deliveryStreams.map((stream, i) =>
         alarm(
@@ -84,6 +99,22 @@ export class RealtimeMonitoring extends Construct {
         ),
       ),
     ];
+
+    // A run that failed for good (retries exhausted) or was cancelled (also by a deploy that restarts it, or a destroy).
+    const stopped = new events.Rule(this, 'JobRunStopped', {
+      description: 'The real-time streaming job run failed or was cancelled',
+      eventPattern: {
+        source: ['aws.emr-serverless'],
+        detailType: ['EMR Serverless Job Run State Change'],
+        detail: { applicationId: [props.applicationId], state: ['FAILED', 'CANCELLED'] },
+      },
+    });
+    alerts.forward(
+      stopped,
+      events.RuleTargetInput.fromText(
+        `The real-time streaming job run ${events.EventField.fromPath('$.detail.jobRunId')} is ${events.EventField.fromPath('$.detail.state')}: the live view no longer updates (a deploy that restarts the job, or a destroy, also cancels it).`,
+      ),
+    );
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${props.config.name}-realtime` });
     this.dashboard.addWidgets(

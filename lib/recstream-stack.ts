@@ -57,6 +57,7 @@ export class RecstreamStack extends Stack {
         config,
         alerts,
         applicationId: realtime.application.attrApplicationId,
+        applicationName: realtime.application.name!,
         collector: realtime.collector.fn,
         api: this.serving.api,
         deliveryStreams: Object.values(this.streaming.deliveryStreams),

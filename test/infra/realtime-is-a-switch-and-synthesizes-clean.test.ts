@@ -64,7 +64,7 @@ test('on: alarms for the job, the collector and each Firehose reach the alerts t
   assert.equal(resourcesOfType(on, 'AWS::CloudWatch::Dashboard').length, 1);
   const alarms = resourcesOfType(on, 'AWS::CloudWatch::Alarm').filter(([id]) => id.startsWith('RealtimeMonitoring'));
   const metrics = alarms.map(([, a]) => a.Properties!.MetricName);
-  assert.deepEqual(metrics.sort(), ['DeliveryToS3.DataFreshness', 'DeliveryToS3.DataFreshness', 'Errors', 'LagSeconds', 'RunningJobs']);
+  assert.deepEqual(metrics.sort(), ['DeliveryToS3.DataFreshness', 'DeliveryToS3.DataFreshness', 'Errors', 'LagSeconds', 'LiveViewAgeSeconds']);
   for (const [, a] of alarms) assert.equal(a.Properties!.AlarmActions.length, 1);
 });
 
