@@ -1,7 +1,9 @@
 /**
  * The behaviour event (issue 15): one shopper action in the public REES46 clickstream format,
- * the rule that cuts sessions, and where the behaviour jobs read and write in the lake.
+ * its field rules and reject codes, the rule that cuts sessions, and where the behaviour jobs read
+ * and write in the lake.
  */
+import { EVENT_TIME_PATTERN, ID_PATTERN, PRICE_PATTERN, invalid, missing, outOfRange } from './rules';
 
 /** Columns of a REES46 behaviour CSV, in order. */
 export const BEHAVIOUR_CSV_COLUMNS = [
@@ -20,6 +22,36 @@ export type BehaviourCsvColumn = (typeof BEHAVIOUR_CSV_COLUMNS)[number];
 /** What a shopper did; the funnel is view -> cart -> purchase. */
 export const BEHAVIOUR_EVENT_TYPES = ['view', 'cart', 'remove_from_cart', 'purchase'] as const;
 export type BehaviourEventType = (typeof BEHAVIOUR_EVENT_TYPES)[number];
+
+/**
+ * The field rules of an event, with purchases' patterns (contract/rules.ts: ids, price, event time
+ * and its range, control characters) and their reject-code naming. Applied in the same order by the
+ * collector and ingest (lambdas/collector/behaviour-rules.ts) and the behaviour clean step
+ * (emr-jobs/behaviour_jobs/events.py); both run test/fixtures/behaviour-rule-examples.json.
+ */
+export const BEHAVIOUR_REQUIRED_FIELDS = ['event_time', 'event_type', 'product_id', 'price'] as const satisfies readonly BehaviourCsvColumn[];
+export const BEHAVIOUR_ID_FIELDS = ['product_id', 'category_id', 'user_id'] as const satisfies readonly BehaviourCsvColumn[];
+/** Free text held to the control-character rule: a NUL or escape here would reach the site's recent sessions. */
+export const BEHAVIOUR_TEXT_FIELDS = ['category_code', 'brand', 'user_session'] as const satisfies readonly BehaviourCsvColumn[];
+/** Neither a person nor a visit to attach the event to: no session rule can place it. */
+export const NO_USER_AND_NO_SESSION = 'missing_user_id_and_user_session';
+
+/** The first failing check, in this order, names an event's reject code. */
+export const BEHAVIOUR_FIELD_REJECT_REASONS = [
+  ...BEHAVIOUR_REQUIRED_FIELDS.map(missing),
+  ...BEHAVIOUR_ID_FIELDS.map(invalid),
+  invalid('event_time'),
+  outOfRange('event_time'),
+  invalid('event_type'),
+  invalid('price'),
+  ...BEHAVIOUR_TEXT_FIELDS.map(invalid),
+  NO_USER_AND_NO_SESSION,
+] as const;
+
+/** Only a storefront's JSON to the collector can break these (the CSV carries neither field, nor non-objects). */
+export const COLLECTOR_REJECT_REASONS = [invalid('user_agent'), invalid('ip'), 'not_an_object'] as const;
+
+export type BehaviourRejectReason = (typeof BEHAVIOUR_FIELD_REJECT_REASONS)[number] | (typeof COLLECTOR_REJECT_REASONS)[number];
 
 /** Bump when a field changes meaning; consumers branch on `v`. */
 export const BEHAVIOUR_EVENT_VERSION = 1;
@@ -60,7 +92,7 @@ export interface BehaviourEventV1 {
   ip?: string;
 }
 
-/** A longer user agent is refused (`bad_user_agent`): real ones stay well under it. */
+/** A longer user agent is refused (`invalid_user_agent`): real ones stay well under it. */
 export const USER_AGENT_MAX_CHARS = 512;
 
 /** JSON Schema of {@link BehaviourEventV1}. */
@@ -73,14 +105,14 @@ export const BEHAVIOUR_EVENT_JSON_SCHEMA = {
   required: ['v', 'event_time', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id', 'user_session', 'source', 'line'],
   properties: {
     v: { const: BEHAVIOUR_EVENT_VERSION },
-    event_time: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?( UTC|Z)$' },
+    event_time: { type: 'string', pattern: EVENT_TIME_PATTERN },
     event_type: { enum: BEHAVIOUR_EVENT_TYPES },
-    product_id: { type: 'string', pattern: '^\\d{1,20}$' },
-    category_id: { type: ['string', 'null'], pattern: '^\\d{1,20}$' },
+    product_id: { type: 'string', pattern: ID_PATTERN },
+    category_id: { type: ['string', 'null'], pattern: ID_PATTERN },
     category_code: { type: ['string', 'null'], minLength: 1 },
     brand: { type: ['string', 'null'], minLength: 1 },
-    price: { type: 'string', pattern: '^\\d+(\\.\\d+)?$' },
-    user_id: { type: ['string', 'null'], pattern: '^\\d{1,20}$' },
+    price: { type: 'string', pattern: PRICE_PATTERN },
+    user_id: { type: ['string', 'null'], pattern: ID_PATTERN },
     user_session: { type: ['string', 'null'], minLength: 1 },
     source: { type: 'string', minLength: 1 },
     line: { type: 'integer', minimum: 2 },

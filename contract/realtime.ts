@@ -13,11 +13,19 @@ export const REALTIME = {
   /** Upper bound on records per micro-batch, so a backlog is caught up in bounded steps. */
   maxRecordsPerBatch: 100_000,
   /**
-   * Late-event policy. The watermark is the largest event time seen minus this. An event older than
+   * Late-event policy. The watermark is the largest event time seen (never beyond the job's clock plus
+   * `clockAheadSeconds`) minus this. An event older than
    * the watermark when its batch is processed still counts in the all-time totals, but not in the
    * per-minute windows; it is counted as late.
    */
   allowedLatenessSeconds: 10 * 60,
+  /**
+   * How far ahead of the job's own clock (the micro-batch's processing time) an event may be and still
+   * move the live clock (`as_of`): a storefront's clock a little fast. An event further ahead (within
+   * the contract's EVENT_TIME_RANGE, else it is not readable) counts in the all-time totals and in
+   * `ahead_events`, in no window, and never moves `as_of`: one event cannot make later traffic late.
+   */
+  clockAheadSeconds: 5 * 60,
   /** The live funnel's windows, ending at the latest event time seen. */
   funnelWindowsMinutes: [15, 60],
   /** Trending products and categories: this many minutes, this many entries. */
@@ -74,6 +82,9 @@ export interface LiveView {
     order_lines: number;
     order_revenue: string;
     late_events: number;
+    /** Events more than `clockAheadSeconds` ahead of the job's clock when folded (absent from a view of a job that predates it). */
+    ahead_events?: number;
+    /** Records no rule accepts: not JSON, unknown type, a time, product or price that breaks the contract's rules. */
     unreadable: number;
   };
   per_minute: { minute: string; events: Record<string, number>; purchase_revenue: string; orders: number; order_revenue: string }[];

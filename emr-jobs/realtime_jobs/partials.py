@@ -5,6 +5,7 @@ product, its order); one groupBy folds them all. The partial is all the live vie
 batch, and it is what is stored per batch id, so a batch that Spark runs again after a restart
 (same id, same offsets) is recognised and counted once. Times are epoch ms; amounts exact decimals."""
 import json
+import time
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -47,7 +48,7 @@ def aggregates(rows: DataFrame) -> DataFrame:
         _contribution(F.lit(True), "offset", k1=F.col("topic"), k2=F.col("partition"), t=produced, v=F.col("offset")),
         _contribution(~ok, "unreadable"),
         _contribution(ok, "minute", k1=F.col("kind"), g=minute, amount=F.col("price")),
-        _contribution(ok & (F.col("kind") == "order_line"), "order", k1=F.col("order_id"), t=minute),
+        _contribution(ok & (F.col("kind") == "order_line"), "order", k1=F.col("order_id"), t=minute, v=produced),
         _contribution(is_event & F.col("session").isNotNull(), "session", k1=F.col("session"), k2=F.col("kind"), t=ms),
         # Every distinct event of a session (a re-delivered one once): the intent features need the events themselves.
         _contribution(is_event & F.col("session").isNotNull(), "event", k1=F.col("session"), k2=event_fields, g=second),
@@ -68,13 +69,15 @@ def aggregates(rows: DataFrame) -> DataFrame:
     )
 
 
-def collect(rows: DataFrame, batch_id: int) -> dict:
+def collect(rows: DataFrame, batch_id: int, processed_ms=None) -> dict:
     """The batch's partial as a JSON-ready dict:
-    offsets {topic: {partition: next offset}}, produced_ms (newest record timestamp), unreadable,
-    minutes [[minute, kind, count, amount]], orders [[order_id, minute]],
+    offsets {topic: {partition: next offset}}, produced_ms (newest record timestamp), processed_ms (the job's
+    clock, default now: it caps how far ahead an event may move the live clock), unreadable,
+    minutes [[minute, kind, count, amount]], orders [[order_id, minute, newest line's produce ms]],
     sessions [[session, kind, last event ms, count]], products [[minute, product, kind, count, brand, code]],
     events [[session, second ms, kind, product, category id, category code, brand, price, user]] (distinct events)."""
-    partial = {"batch_id": batch_id, "offsets": {}, "produced_ms": None, "unreadable": 0, "minutes": [], "orders": [], "sessions": [], "products": [], "events": []}
+    processed_ms = int(time.time() * 1000) if processed_ms is None else processed_ms
+    partial = {"batch_id": batch_id, "offsets": {}, "produced_ms": None, "processed_ms": processed_ms, "unreadable": 0, "minutes": [], "orders": [], "sessions": [], "products": [], "events": []}
     enrichment = enrich.BatchEnrichment()
     for r in aggregates(rows).collect():
         if r.part == "offset":
@@ -85,7 +88,7 @@ def collect(rows: DataFrame, batch_id: int) -> dict:
         elif r.part == "minute":
             partial["minutes"].append([r.g, r.k1, r.n, str(r.amount)])
         elif r.part == "order":
-            partial["orders"].append([r.k1, r.t_min])
+            partial["orders"].append([r.k1, r.t_min, r.v])
         elif r.part == "session":
             partial["sessions"].append([r.k1, r.k2, r.t_max, r.n])
         elif r.part == "event":

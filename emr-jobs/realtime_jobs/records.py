@@ -1,9 +1,13 @@
 """Kafka records -> one typed row per record, for both topics: the parse, the enrichment
-(category path from the category code) and the session key. Unreadable records are kept
+(category path from the category code) and the session key. A record is readable when the
+contract's rules accept its time (the one event-time parser and range, recstream_jobs/rules.py),
+product and price, as ingest and the collector did before producing it; unreadable records are kept
 (`readable` false) so they are counted, never silently dropped."""
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
+
+from recstream_jobs import rules
 
 from .contract import EVENT_TYPES, EVENTS_TOPIC, PURCHASES_TOPIC
 
@@ -12,12 +16,6 @@ from .contract import EVENT_TYPES, EVENTS_TOPIC, PURCHASES_TOPIC
 _FIELDS = ("event_time", "event_type", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "user_session", "user_agent", "ip")
 VALUE_SCHEMA = StructType([StructField(name, StringType()) for name in _FIELDS])
 PRICE = "decimal(38,6)"
-
-
-def _event_time(text):
-    """Both contract formats: `2019-10-01 00:00:00 UTC` (the CSV's) and ISO `2019-10-01T00:00:00Z`."""
-    normalised = F.regexp_replace(F.regexp_replace(text, " UTC$", "Z"), " ", "T")
-    return F.coalesce(F.to_timestamp(normalised, "yyyy-MM-dd'T'HH:mm:ss[.SSSSSS]X"), F.to_timestamp(normalised, "yyyy-MM-dd'T'HH:mm:ssX"))
 
 
 def parse(records: DataFrame) -> DataFrame:
@@ -31,7 +29,7 @@ def parse(records: DataFrame) -> DataFrame:
         "partition",
         "offset",
         "produced_at",
-        _event_time(F.col("e.event_time")).alias("event_ts"),
+        rules.parse_event_time(F.col("e.event_time")).alias("event_ts"),
         kind.alias("kind"),
         F.col("e.order_id").alias("order_id"),
         F.col("e.product_id").alias("product_id"),
@@ -39,7 +37,8 @@ def parse(records: DataFrame) -> DataFrame:
         F.col("e.category_code").alias("category_code"),
         F.split(F.col("e.category_code"), r"\.").alias("category_path"),
         F.col("e.brand").alias("brand"),
-        F.col("e.price").cast(PRICE).alias("price"),
+        # A price the contract refuses (9999999999.999999, -5) is no amount to add to revenue.
+        F.when(F.col("e.price").rlike(rules.PRICE_PATTERN), F.col("e.price").cast(PRICE)).alias("price"),
         F.col("e.user_id").alias("user_id"),
         # The store's tracker session; without one the user stands in (the batch jobs' inactivity cut needs history).
         F.coalesce(F.col("e.user_session"), F.concat(F.lit("user:"), F.col("e.user_id"))).alias("session"),
@@ -47,5 +46,5 @@ def parse(records: DataFrame) -> DataFrame:
         F.col("e.ip").alias("ip"),
     )
     known = F.col("kind").isin(*EVENT_TYPES, "order_line")
-    readable = known & F.col("event_ts").isNotNull() & F.col("product_id").isNotNull() & F.col("price").isNotNull()
+    readable = known & F.col("event_ts").isNotNull() & F.col("product_id").rlike(rules.ID_PATTERN) & F.col("price").isNotNull()
     return parsed.withColumn("readable", F.coalesce(readable, F.lit(False)))

@@ -71,7 +71,7 @@ def normalise(raw: DataFrame) -> DataFrame:
 def with_reject_reason(df: DataFrame) -> DataFrame:
     """Rule 4: the first failing check names the row's quarantine reason (null = good row)."""
     with_time = df.withColumn("event_ts", rules.parse_event_time("event_time"))
-    checks = [(F.col(CORRUPT).isNotNull(), rules.MALFORMED_JSON)] + rules.field_checks(F.col("event_ts"))
+    checks = [(F.col(CORRUPT).isNotNull(), rules.MALFORMED_JSON)] + rules.field_checks(rules.RULES)
     reason = F.lit(None).cast("string")
     for failed, name in reversed(checks):
         reason = F.when(failed, F.lit(name)).otherwise(reason)

@@ -1,5 +1,6 @@
-"""contract/rules.ts as Spark column expressions: the id, price and event-time rules, the
-required fields and the reject codes ingest uses too (README "clean", rule 4)."""
+"""contract/rules.ts as Spark column expressions: the id, price and event-time rules (the one
+event-time parser of the Spark side, its valid range), the required fields and the reject codes
+ingest uses too (README "clean", rule 4), for purchases and behaviour events alike."""
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
@@ -35,19 +36,57 @@ def blank_to_null(name) -> Column:
     return F.when(trimmed == "", None).otherwise(trimmed)
 
 
-def parse_event_time(name) -> Column:
-    """A timestamp for a time matching the rule, null otherwise; a well-formed but impossible
-    date (2020-02-31, 24:00) is null too (timeParserPolicy CORRECTED, io.configure)."""
-    as_text = F.regexp_replace(F.col(name), EVENT_TIME_PATTERN, "$1-$2-$3 $4:$5:$6")
-    return F.when(F.col(name).rlike(EVENT_TIME_PATTERN), F.to_timestamp(as_text, "yyyy-MM-dd HH:mm:ss"))
+EVENT_TIME_RANGE = RULES["event_time_range"]
+INVALID, OUT_OF_RANGE = "invalid", "out_of_range"
 
 
-def field_checks(event_ts: Column):
-    """[(failed, reject code)] in the contract's order; the first failure names the row's reason."""
-    checks = {"missing_" + field: F.col(field).isNull() for field in REQUIRED_FIELDS}
-    checks.update({"invalid_" + field: F.col(field).isNotNull() & ~F.col(field).rlike(ID_PATTERN) for field in ID_FIELDS})
-    checks["invalid_event_time"] = F.col("event_time").isNotNull() & event_ts.isNull()
+def _column(column):
+    return F.col(column) if isinstance(column, str) else column
+
+
+def event_time_problem(column, now=None) -> Column:
+    """Null for a time the contract accepts; `invalid` (not the pattern, or a date that does not exist:
+    2020-02-31, 24:00, null under timeParserPolicy CORRECTED, io.configure) or `out_of_range` (before
+    EVENT_TIME_RANGE's earliest, or more than maxAheadSeconds after `now`, default the query's time).
+    A year before 1970 is out of range before any calendar check, as the TypeScript parser judges it."""
+    text = _column(column)
+    year = F.regexp_extract(text, EVENT_TIME_PATTERN, 1).cast("int")
+    ts = _seconds(text)
+    now = F.current_timestamp() if now is None else now
+    outside = (ts < F.lit(EVENT_TIME_RANGE["earliest"]).cast("timestamp")) | (ts > now + F.expr("INTERVAL %d SECONDS" % EVENT_TIME_RANGE["maxAheadSeconds"]))
+    return (
+        F.when(~text.rlike(EVENT_TIME_PATTERN), F.lit(INVALID))
+        .when(year < 1970, F.lit(OUT_OF_RANGE))
+        .when(ts.isNull(), F.lit(INVALID))
+        .when(outside, F.lit(OUT_OF_RANGE))
+    )
+
+
+def _seconds(text) -> Column:
+    as_text = F.regexp_replace(text, EVENT_TIME_PATTERN, "$1-$2-$3 $4:$5:$6")
+    return F.to_timestamp(as_text, "yyyy-MM-dd HH:mm:ss")
+
+
+def parse_event_time(column, now=None) -> Column:
+    """The Spark side's one event-time parser (purchases clean, behaviour clean, the streaming job):
+    a timestamp to the whole second (fractions cut, as every batch output keeps it) for a time the
+    contract accepts, null otherwise (event_time_problem says why)."""
+    text = _column(column)
+    return F.when(event_time_problem(text, now).isNull(), _seconds(text))
+
+
+def field_checks(product, extra=None, now=None):
+    """[(failed, reject code)] in the contract's order for a product's rules (`RULES`, purchases, or the
+    contract's `behaviour`: required, id and text fields and the reason order); the first failure names
+    the row's reason. `extra`: the product's own checks by code (behaviour: the event type, no user and
+    no session)."""
+    time_problem = event_time_problem("event_time", now)
+    checks = {"missing_" + field: F.col(field).isNull() for field in product["required_fields"]}
+    checks.update({"invalid_" + field: F.col(field).isNotNull() & ~F.col(field).rlike(ID_PATTERN) for field in product["id_fields"]})
+    checks["invalid_event_time"] = F.col("event_time").isNotNull() & (time_problem == INVALID)
+    checks["out_of_range_event_time"] = F.col("event_time").isNotNull() & (time_problem == OUT_OF_RANGE)
     checks["invalid_price"] = F.col("price").isNotNull() & ~F.col("price").rlike(PRICE_PATTERN)
-    checks.update({"invalid_" + field: F.col(field).isNotNull() & F.col(field).rlike(CONTROL_CHARACTER_PATTERN) for field in TEXT_FIELDS})
-    assert set(checks) == set(FIELD_REJECT_REASONS), "every contract field check needs a Spark expression"
-    return [(checks[reason], reason) for reason in FIELD_REJECT_REASONS]
+    checks.update({"invalid_" + field: F.col(field).isNotNull() & F.col(field).rlike(CONTROL_CHARACTER_PATTERN) for field in product["text_fields"]})
+    checks.update(extra or {})
+    assert set(checks) == set(product["field_reject_reasons"]), "every contract field check needs a Spark expression"
+    return [(checks[reason], reason) for reason in product["field_reject_reasons"]]

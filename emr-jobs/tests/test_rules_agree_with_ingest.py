@@ -3,8 +3,9 @@ ingest's (test/ingest/rows-are-validated-and-normalised.test.ts), so the halves 
 import json
 
 import pytest
+from pyspark.sql import functions as F
 
-from recstream_jobs import clean
+from recstream_jobs import clean, rules
 from recstream_jobs.contract import RULES
 from recstream_jobs.schema import RAW_SCHEMA
 
@@ -29,3 +30,17 @@ def test_the_example_row_itself_is_accepted(spark):
     raw = spark.createDataFrame([tuple(RULES["example_row"].get(f.name) for f in RAW_SCHEMA.fields)], RAW_SCHEMA)
     assert clean.with_reject_reason(clean.normalise(raw)).first()["reject_reason"] is None
 
+
+
+EVENT_TIMES = RULES["event_time_examples"]
+
+
+@pytest.mark.parametrize("example", EVENT_TIMES["examples"], ids=[e["value"] for e in EVENT_TIMES["examples"]])
+def test_the_spark_event_time_parser_gives_every_contract_example_its_outcome(spark, example):
+    """The one Spark-side parser (clean, behaviour clean and the streaming job call it) on the table
+    the TypeScript parser runs too (test/realtime/collector-rules-agree-with-the-behaviour-clean-step.test.ts)."""
+    now = F.lit(EVENT_TIMES["now"]).cast("timestamp")
+    row = spark.createDataFrame([(example["value"],)], "t string").select(
+        F.date_format(rules.parse_event_time("t", now), "yyyy-MM-dd'T'HH:mm:ss'Z'").alias("iso"), rules.event_time_problem("t", now).alias("problem")
+    ).first()
+    assert (row["problem"] or row["iso"]) == example["expected"]

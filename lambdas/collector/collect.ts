@@ -37,11 +37,23 @@ const problem = (status: number, error: string, message: string, requestId: stri
 const headerValue = (headers: CollectRequest['headers'], name: string): string | undefined =>
   Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
 
+/**
+ * The store whose write key the headers carry, or the 401/403 answer: decided from the headers alone,
+ * so a server can refuse a request before reading its body (an unauthenticated sender gets no say in
+ * how many bytes are read).
+ */
+export const storeOfHeaders = (headers: CollectRequest['headers'], writeKeys: WriteKeys, requestId: string): { store: string } | CollectResponse => {
+  const key = headerValue(headers, WRITE_KEY_HEADER);
+  if (!key) return problem(401, 'missing_write_key', `Send the store's write key in the ${WRITE_KEY_HEADER} header.`, requestId);
+  const store = writeKeys(key);
+  if (store === undefined) return problem(403, 'invalid_write_key', `The ${WRITE_KEY_HEADER} header does not hold a write key of any store.`, requestId);
+  return { store };
+};
+
 export const collect = async (req: CollectRequest, deps: CollectorDeps): Promise<CollectResponse> => {
-  const key = headerValue(req.headers, WRITE_KEY_HEADER);
-  if (!key) return problem(401, 'missing_write_key', `Send the store's write key in the ${WRITE_KEY_HEADER} header.`, req.requestId);
-  const store = deps.writeKeys(key);
-  if (store === undefined) return problem(403, 'invalid_write_key', `The ${WRITE_KEY_HEADER} header does not hold a write key of any store.`, req.requestId);
+  const keyed = storeOfHeaders(req.headers, deps.writeKeys, req.requestId);
+  if ('status' in keyed) return keyed;
+  const { store } = keyed;
   if (req.body === undefined || req.body === '') return problem(400, 'empty_body', 'Send a JSON body {"events": [...]}.', req.requestId);
   if (Buffer.byteLength(req.body, 'utf8') > COLLECTOR_LIMITS.maxBodyBytes)
     return problem(413, 'body_too_large', `A request carries at most ${COLLECTOR_LIMITS.maxBodyBytes} bytes.`, req.requestId);
@@ -56,7 +68,7 @@ export const collect = async (req: CollectRequest, deps: CollectorDeps): Promise
   if (events.length > COLLECTOR_LIMITS.maxEvents)
     return problem(413, 'too_many_events', `A request carries at most ${COLLECTOR_LIMITS.maxEvents} events; got ${events.length}.`, req.requestId);
   const source = `collector/${store}/${req.requestId}`;
-  const rejected: { index: number; reason: BehaviourRejectReason | 'not_an_object'; message: string }[] = [];
+  const rejected: { index: number; reason: BehaviourRejectReason; message: string }[] = [];
   const records: { key: string | null; value: string }[] = [];
   events.forEach((raw, index) => {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {

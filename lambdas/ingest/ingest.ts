@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { BEHAVIOUR_CSV_COLUMNS, PURCHASE_EVENT_VERSION, UPLOAD_COMPLETE, type PurchaseEventV1, type UploadCompleteV1, type UploadKind } from '../../contract';
+import { PURCHASE_EVENT_VERSION, UPLOAD_COMPLETE, type PurchaseEventV1, type UploadCompleteV1, type UploadKind } from '../../contract';
 import { parseEventLine, uploadKindOf } from './event-row';
 import { decompressIfGzip, physicalLines } from './lines';
 import { RecordAssembler } from './records';
@@ -191,7 +191,7 @@ export async function ingestStream(
         if (header) {
           header = false;
           kind = uploadKindOf(physical.bytes) ?? undefined;
-          if (kind === undefined) return report('file_rejected', `${headerProblem(physical.bytes)}; or, for behaviour events, ${BEHAVIOUR_CSV_COLUMNS.join(',')}`);
+          if (kind === undefined) return report('file_rejected', headerProblem(physical.bytes)!);
           if (kind === 'events') {
             records = new RecordAssembler((bytes, tooLong, line) => parseEventLine(bytes, tooLong, MAX_LINE_BYTES, source, line), settle, MAX_LINE_BYTES);
             sender = new PipelinedSender(opts.eventsSend ?? send, batchesInFlight, opts.deadline);

@@ -6,7 +6,9 @@ import { isUtf8 } from 'node:buffer';
 import {
   CONTROL_CHARACTER_PATTERN,
   CSV_COLUMNS,
-  EVENT_TIME_PATTERN,
+  UPLOAD_KINDS,
+  uploadKindOfHeader,
+  type UploadKind,
   ID_FIELDS,
   ID_PATTERN,
   PRICE_PATTERN,
@@ -14,12 +16,13 @@ import {
   REQUIRED_FIELDS,
   RULE_DESCRIPTIONS,
   TEXT_FIELDS,
+  parseEventTime,
+  type BehaviourRejectReason,
   type CsvColumn,
   type PurchaseEventV1,
   type RejectReason,
   type RequiredField,
 } from '../../contract';
-import type { BehaviourRejectReason } from '../collector/behaviour-rules';
 import type { KafkaRecord } from './record-batch';
 
 /** Why a row went to quarantine: contract/rules.ts's codes, the clean job's too. */
@@ -103,26 +106,16 @@ export function splitCsvLine(text: string): string[] | Rejection {
 
 const DIGITS = new RegExp(ID_PATTERN);
 const CONTROL = new RegExp(CONTROL_CHARACTER_PATTERN);
-const TIME = new RegExp(EVENT_TIME_PATTERN);
 const PRICE = new RegExp(PRICE_PATTERN);
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-
 /**
- * `2020-04-24 11:50:39 UTC` (the data set's form) or ISO-8601 UTC →
- * `2020-04-24T11:50:39Z`; null if not a real UTC instant (2019-02-29, 24:00,
- * :60). Calendar arithmetic, not a Date round trip: this runs once per row.
+ * `2020-04-24 11:50:39 UTC` (the data set's form) or ISO-8601 UTC → `2020-04-24T11:50:39Z`, by the
+ * contract's one event-time parser; `invalid` (not a real UTC instant: 2019-02-29, 24:00, :60) or
+ * `out_of_range` (contract EVENT_TIME_RANGE, judged by the clock `nowMs`).
  */
-export function normaliseEventTime(value: string): string | null {
-  const m = TIME.exec(value);
-  if (m === null) return null;
-  const year = +m[1];
-  const month = +m[2];
-  const day = +m[3];
-  const daysInMonth = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
-  const valid = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && +m[4] < 24 && +m[5] < 60 && +m[6] < 60;
-  return valid ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}Z` : null;
+export function normaliseEventTime(value: string, nowMs: number = Date.now()): string | 'invalid' | 'out_of_range' {
+  const time = parseEventTime(value, nowMs);
+  return typeof time === 'string' ? time : time.iso;
 }
 
 /** A price that keeps the contract's rule, in canonical form (`0162.010` → `162.01`, `0.00` → `0`); null if it breaks the rule. */
@@ -178,11 +171,17 @@ function fieldRejection(value: Readonly<Record<CsvColumn, string | null>>): { re
   const errors: FieldError[] = [];
   for (const column of REQUIRED_FIELDS) if (value[column] === null) errors.push({ field: column, code: `missing_${column}` });
   for (const column of ID_COLUMNS) if (value[column] !== null && !DIGITS.test(value[column]!)) errors.push({ field: column, code: `invalid_${column}` });
-  if (value.event_time !== null && normaliseEventTime(value.event_time) === null) errors.push({ field: 'event_time', code: 'invalid_event_time' });
+  const time = value.event_time === null ? null : normaliseEventTime(value.event_time);
+  if (time === 'invalid') errors.push({ field: 'event_time', code: 'invalid_event_time' });
+  if (time === 'out_of_range') errors.push({ field: 'event_time', code: 'out_of_range_event_time' });
   if (value.price !== null && normalisePrice(value.price) === null) errors.push({ field: 'price', code: 'invalid_price' });
   for (const column of TEXT_COLUMNS) if (value[column] !== null && CONTROL.test(value[column]!)) errors.push({ field: column, code: `invalid_${column}` });
   const message = errors
-    .map(({ field, code }) => (code.startsWith('missing_') ? `${field}: required but empty` : `${field}: ${quote(value[field]!)} is not ${RULE_OF[field]}`))
+    .map(({ field, code }) =>
+      code.startsWith('missing_')
+        ? `${field}: required but empty`
+        : `${field}: ${quote(value[field]!)} is not ${code === 'out_of_range_event_time' ? RULE_DESCRIPTIONS.eventTimeRange : RULE_OF[field]}`,
+    )
     .join('; ');
   return { rejection: { reason: errors[0].code, message, errors } };
 }
@@ -212,7 +211,7 @@ export function toPurchaseEvent(csvFields: readonly string[], source: string, li
   }
   const eventTime = normaliseEventTime(value.event_time!);
   const price = normalisePrice(value.price!);
-  if (eventTime === null || price === null) return fieldRejection(value);
+  if (eventTime === 'invalid' || eventTime === 'out_of_range' || price === null) return fieldRejection(value);
   const { category_code: categoryCode, brand } = value;
   if ((categoryCode !== null && CONTROL.test(categoryCode)) || (brand !== null && CONTROL.test(brand))) return fieldRejection(value);
   return {
@@ -245,22 +244,44 @@ export function parseLine(bytes: Buffer, tooLong: boolean, maxLineBytes: number,
   return Array.isArray(fields) ? toPurchaseEvent(fields, source, line) : { rejection: fields };
 }
 
-/** Null when the header is exactly the expected columns (BOM and surrounding spaces tolerated), else why not. */
+const ACCEPTED_HEADERS = (Object.keys(UPLOAD_KINDS) as UploadKind[]).map((kind) => `${kind} ${UPLOAD_KINDS[kind].columns.join(',')}`).join(' or ');
+
+/**
+ * The kind whose header the text is closest to: the larger share of its column names found in it as
+ * words (a header split by semicolons still names them), then the nearer column count.
+ */
+const resembledKind = (text: string, columnCount: number): UploadKind => {
+  const words = new Set(text.split(/[^A-Za-z0-9_]+/));
+  const score = (kind: UploadKind) => {
+    const columns: readonly string[] = UPLOAD_KINDS[kind].columns;
+    return [columns.filter((name) => words.has(name)).length / columns.length, -Math.abs(columns.length - columnCount)];
+  };
+  const [a, b] = Object.keys(UPLOAD_KINDS) as UploadKind[];
+  const [sa, sb] = [score(a), score(b)];
+  return sb[0] > sa[0] || (sb[0] === sa[0] && sb[1] > sa[1]) ? b : a;
+};
+
+/**
+ * Null when the header is exactly one accepted upload kind's columns (contract UPLOAD_KINDS; BOM and
+ * surrounding spaces tolerated), else why not: both accepted headers, and which one the file resembles
+ * and how it differs from it.
+ */
 export function headerProblem(bytes: Buffer | undefined): string | null {
-  const expected = CSV_COLUMNS.join(',');
-  if (bytes === undefined || bytes.length === 0) return `file is empty: expected the header ${expected}`;
-  if (!isUtf8(bytes)) return `header is not valid UTF-8: expected ${expected}`;
+  const expected = `expected the header of ${ACCEPTED_HEADERS}`;
+  if (bytes === undefined || bytes.length === 0) return `file is empty: ${expected}`;
+  if (!isUtf8(bytes)) return `header is not valid UTF-8: ${expected}`;
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const fields = splitCsvLine(text);
-  if (!Array.isArray(fields)) return `header is not valid CSV (${fields.message}): expected ${expected}`;
+  if (!Array.isArray(fields)) return `header is not valid CSV (${fields.message}): ${expected}`;
   const names = fields.map((f) => f.trim());
-  if (names.join(',') === expected) return null;
+  if (uploadKindOfHeader(names) !== null) return null;
   const looksLikeData = /^\d{4}-\d{2}-\d{2}/.test(names[0] ?? '');
-  if (looksLikeData) return `header missing: line 1 is a data row; expected the header ${expected}`;
-  const wrong = CSV_COLUMNS.findIndex((column, i) => names[i] !== column);
+  // A data row shares no names with a header: its column count says which kind it looks like.
+  const kind = resembledKind(looksLikeData ? '' : text, names.length);
+  const columns: readonly string[] = UPLOAD_KINDS[kind].columns;
+  if (looksLikeData) return `header missing: line 1 is a data row (${names.length} columns, like ${kind} rows); ${expected}`;
+  const wrong = columns.findIndex((column, i) => names[i] !== column);
   const detail =
-    names.length !== CSV_COLUMNS.length
-      ? `${names.length} columns instead of ${CSV_COLUMNS.length}`
-      : `column ${wrong + 1} is ${quote(names[wrong])}, expected "${CSV_COLUMNS[wrong]}"`;
-  return `wrong header (${detail}): expected ${expected}, got ${quote(text)}`;
+    names.length !== columns.length ? `${names.length} column${names.length === 1 ? '' : 's'} instead of ${columns.length}` : `column ${wrong + 1} is ${quote(names[wrong])}, expected "${columns[wrong]}"`;
+  return `wrong header: it resembles the ${kind} header (${detail}); ${expected}; got ${quote(text)}`;
 }

@@ -16,6 +16,7 @@ import { API_ROUTES, WEB_RUNTIME_CONFIG_FILE, type WebRuntimeConfig } from '../.
 import { cachedFallback, handleRequest, isApiPath, unparsableRequest, type ApiDeps, type ApiResponse } from '../../lambdas/api/router';
 import type { BehaviourDeps } from '../../lambdas/shared/serving/behaviour-ports';
 import type { AnalyticsStore, RecommendationStore } from '../../lambdas/shared/serving/ports';
+import type { RecommenderDocuments } from '../../lambdas/shared/serving/recommender-documents';
 import type { LiveStore } from '../../lambdas/api/live';
 import { COLLECTOR_ROUTE } from '../../lambdas/collector/collect';
 import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '../auth/verify';
@@ -24,7 +25,9 @@ import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '
 export type ApiLambda = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** The API's data: the deployed handler with its own clients, or stores for handleRequest. */
-export type ApiBackend = { lambda: ApiLambda } | { recommendations: RecommendationStore; analytics: AnalyticsStore; behaviour?: BehaviourDeps; live?: LiveStore };
+export type ApiBackend =
+  | { lambda: ApiLambda }
+  | { recommendations: RecommendationStore; analytics: AnalyticsStore; behaviour?: BehaviourDeps; live?: LiveStore; recommender?: RecommenderDocuments };
 
 export type LocalServerOptions = ApiBackend & ServerSettings;
 
@@ -52,6 +55,8 @@ interface ServerSettings {
    * API: no token check (it checks the store's write key itself). Not mounted without it.
    */
   collector?: ApiLambda;
+  /** The collector's write-key check on the headers alone (lambdas/collector/handler.ts refuseWithoutKey): a keyless body is never read. */
+  collectorKeyCheck?: (headers: Record<string, string | undefined>, requestId: string) => APIGatewayProxyStructuredResultV2 | undefined;
 }
 
 /** API Gateway's payload limit: a larger body never reaches the function. */
@@ -210,6 +215,7 @@ const apiAnswerer = (opts: LocalServerOptions): ((req: IncomingMessage, url: str
     analytics: opts.analytics,
     behaviour: opts.behaviour,
     live: opts.live,
+    recommender: opts.recommender,
     allowedOrigin: opts.allowedOrigin,
   };
   return (req, url, requestId) => handleRequest({ method: req.method ?? 'GET', path: url, headers: req.headers as Record<string, string>, requestId }, deps);
@@ -229,10 +235,15 @@ const readBody = async (req: IncomingMessage): Promise<string | undefined> => {
 
 /** `POST /events` as the HTTP API routes it: other methods are not a route (404, API Gateway's body). */
 const collectorAnswerer =
-  (collector: ApiLambda) =>
+  (collector: ApiLambda, keyCheck: LocalServerOptions['collectorKeyCheck']) =>
   async (req: IncomingMessage, url: string, requestId: string): Promise<ApiResponse> => {
     const json = { 'content-type': 'application/json' };
     if (req.method !== 'POST') return { status: 404, headers: json, body: JSON.stringify({ message: 'Not Found' }) };
+    const refused = keyCheck?.(req.headers as Record<string, string | undefined>, requestId);
+    if (refused) {
+      req.resume(); // discarded unread, so the answer is not a reset while the sender is still writing
+      return fromLambda(refused);
+    }
     const body = await readBody(req);
     if (body === undefined) return { status: 413, headers: json, body: JSON.stringify({ message: 'Request Entity Too Large' }) };
     return fromLambda(await collector({ ...apiGatewayEvent(req, url, requestId), body: body === '' ? undefined : body }));
@@ -268,7 +279,7 @@ export const startLocalServer = async (opts: LocalServerOptions): Promise<LocalS
   const answer = apiAnswerer(opts);
   const configBody = JSON.stringify(opts.runtimeConfig);
   const authorize = opts.auth ? createJwtAuthorizer(opts.auth) : undefined;
-  const collect = opts.collector ? collectorAnswerer(opts.collector) : undefined;
+  const collect = opts.collector ? collectorAnswerer(opts.collector, opts.collectorKeyCheck) : undefined;
   // CORS preflights carry no token by design; API Gateway answers them before its authorizer too.
   const isOpen = (method: string, path: string) => method === 'OPTIONS' || path === API_ROUTES.health;
 

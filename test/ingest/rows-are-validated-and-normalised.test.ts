@@ -92,19 +92,21 @@ describe('CSV fields', () => {
 });
 
 describe('normalisation', () => {
-  test('event times become ISO-8601 UTC; impossible or zoned times are refused', () => {
+  test('event times become ISO-8601 UTC; impossible or zoned times are invalid, times outside the contract range out of range', () => {
     assert.equal(normaliseEventTime('2020-04-24 11:50:39 UTC'), '2020-04-24T11:50:39Z');
     assert.equal(normaliseEventTime('2020-04-24T11:50:39Z'), '2020-04-24T11:50:39Z');
     assert.equal(normaliseEventTime('2020-04-24T11:50:39.5+00:00'), '2020-04-24T11:50:39.5Z');
     assert.equal(normaliseEventTime('1970-01-01 00:00:00 UTC'), '1970-01-01T00:00:00Z');
     assert.equal(normaliseEventTime('2020-02-29 00:00:00 UTC'), '2020-02-29T00:00:00Z');
     assert.equal(normaliseEventTime('2000-02-29 23:59:59 UTC'), '2000-02-29T23:59:59Z');
-    for (const bad of ['2019-02-29 00:00:00 UTC', '1900-02-29 00:00:00 UTC', '2020-13-01 00:00:00 UTC', '2020-00-10 00:00:00 UTC', '2020-04-00 00:00:00 UTC', '2020-04-24 11:50:60 UTC', '2020-04-31 10:00:00 UTC', '2020-04-24 24:00:00 UTC', '2020-04-24 11:60:00 UTC', '2020-04-24 11:50:39', '2020-04-24 11:50:39 +02:00', 'yesterday'])
-      assert.equal(normaliseEventTime(bad), null, bad);
+    for (const outside of ['1900-02-29 00:00:00 UTC', '1969-12-31 23:59:59 UTC', '0000-01-01 00:00:00 UTC', '9999-12-31 23:59:59 UTC'])
+      assert.equal(normaliseEventTime(outside), 'out_of_range', outside);
+    for (const bad of ['2019-02-29 00:00:00 UTC', '2020-13-01 00:00:00 UTC', '2020-00-10 00:00:00 UTC', '2020-04-00 00:00:00 UTC', '2020-04-24 11:50:60 UTC', '2020-04-31 10:00:00 UTC', '2020-04-24 24:00:00 UTC', '2020-04-24 11:60:00 UTC', '2020-04-24 11:50:39', '2020-04-24 11:50:39 +02:00', 'yesterday'])
+      assert.equal(normaliseEventTime(bad), 'invalid', bad);
   });
 
   test('prices become canonical non-negative decimals', () => {
-    const cases: [string, string | null][] = [['162.01', '162.01'], ['0162.010', '162.01'], ['0', '0'], ['0.00', '0'], ['000', '0'], ['0000000001.500000', '1.5'], ['.5', null], ['7.', null], ['+3', null], ['-1', null], ['1e3', null], ['.', null], ['', null], ['1,5', null], ['NaN', null]];
+    const cases: [string, string | null][] = [['162.01', '162.01'], ['0162.010', '162.01'], ['0', '0'], ['0.00', '0'], ['000', '0'], ['0000001.500000', '1.5'], ['0000000001.5', null], ['9999999999.999999', null], ['.5', null], ['7.', null], ['+3', null], ['-1', null], ['1e3', null], ['.', null], ['', null], ['1,5', null], ['NaN', null]];
     for (const [input, want] of cases) assert.equal(normalisePrice(input), want, input);
   });
 

@@ -30,17 +30,17 @@ test('a user agent and an IPv4, IPv6 or IPv4-mapped address are kept as sent (tr
   assert.equal(reason({ user_agent: 'x'.repeat(USER_AGENT_MAX_CHARS) }), null);
 });
 
-test('a user agent that is too long or not text is bad_user_agent', () => {
-  assert.equal(reason({ user_agent: 'x'.repeat(USER_AGENT_MAX_CHARS + 1) }), 'bad_user_agent');
-  assert.equal(reason({ user_agent: 42 }), 'bad_user_agent');
-  assert.equal(reason({ user_agent: { browser: 'x' } }), 'bad_user_agent');
+test('a user agent that is too long or not text is invalid_user_agent', () => {
+  assert.equal(reason({ user_agent: 'x'.repeat(USER_AGENT_MAX_CHARS + 1) }), 'invalid_user_agent');
+  assert.equal(reason({ user_agent: 42 }), 'invalid_user_agent');
+  assert.equal(reason({ user_agent: { browser: 'x' } }), 'invalid_user_agent');
 });
 
-test('an address that is not a v4 or v6 address is bad_ip', () => {
+test('an address that is not a v4 or v6 address is invalid_ip', () => {
   for (const ip of ['300.1.2.3', '1.2.3', '01.2.3.4', 'fe80::1%eth0', '2001:db8:::1', 'localhost', '1.2.3.4/24', 16843009])
-    assert.equal(reason({ ip }), 'bad_ip', String(ip));
+    assert.equal(reason({ ip }), 'invalid_ip', String(ip));
 });
 
-test("the CSV's checks come first: an event with a bad price and a bad address is bad_price", () => {
-  assert.equal(reason({ price: 'free', ip: 'nowhere' }), 'bad_price');
+test("the CSV's checks come first: an event with a bad price and a bad address is invalid_price", () => {
+  assert.equal(reason({ price: 'free', ip: 'nowhere' }), 'invalid_price');
 });

@@ -59,7 +59,7 @@ test('one bad event refuses the whole batch with each bad event and its reason, 
   assert.equal(answer.body.error, 'invalid_events');
   assert.deepEqual(
     answer.body.rejected.map((r: { index: number; reason: string }) => [r.index, r.reason]),
-    [[1, 'bad_price'], [2, 'bad_event_time'], [3, 'no_user_and_no_session'], [4, 'not_an_object']],
+    [[1, 'invalid_price'], [2, 'invalid_event_time'], [3, 'missing_user_id_and_user_session'], [4, 'not_an_object']],
   );
   assert.equal(await produced(), before);
 });

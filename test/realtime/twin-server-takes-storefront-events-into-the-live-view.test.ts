@@ -120,9 +120,9 @@ test('no write key is 401, a wrong one 403, a bad event 400 with its index and r
   assert.deepEqual([wrong.status, wrong.body.error], [403, 'invalid_write_key']);
   const bad = await post({ events: [event(1), { ...event(2), price: 'free' }] });
   assert.deepEqual([bad.status, bad.body.error], [400, 'invalid_events']);
-  assert.deepEqual(bad.body.rejected!.map((r) => [r.index, r.reason]), [[1, 'bad_price']]);
+  assert.deepEqual(bad.body.rejected!.map((r) => [r.index, r.reason]), [[1, 'invalid_price']]);
   const badContext = await post({ events: [event(1, { ip: '300.1.2.3' }), event(2, { user_agent: 'x'.repeat(513) }), event(3, { ip: '2001:200::1' })] });
-  assert.deepEqual(badContext.body.rejected!.map((r) => [r.index, r.reason]), [[0, 'bad_ip'], [1, 'bad_user_agent']]);
+  assert.deepEqual(badContext.body.rejected!.map((r) => [r.index, r.reason]), [[0, 'invalid_ip'], [1, 'invalid_user_agent']]);
   const notJson = await post('{"events": [');
   assert.deepEqual([notJson.status, notJson.body.error], [400, 'malformed_json']);
   assert.equal(await inTopic(), before);

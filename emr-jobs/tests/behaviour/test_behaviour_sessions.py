@@ -103,7 +103,7 @@ def test_the_job_quarantines_bad_lines_with_their_reason_and_accounts_for_every_
     ]
     raw = write_firehose(lake, rows, extra_lines=["{not json"])
     report = sessions.run(spark, raw, lake)
-    assert report["quarantined"] == {"no_user_and_no_session": 1, "bad_event_type": 1, "bad_event_time": 1, "bad_price": 1, "malformed_json": 1}
+    assert report["quarantined"] == {"missing_user_id_and_user_session": 1, "invalid_event_type": 1, "invalid_event_time": 1, "invalid_price": 1, "malformed_json": 1}
     assert (report["input_events"], report["duplicates_dropped"], report["events"], report["sessions"]) == (9, 1, 3, 2)
     assert report["input_events"] == sum(report["quarantined"].values()) + report["duplicates_dropped"] + report["events"]
     assert report["sessions_by_inactivity_rule"] == 1

@@ -45,9 +45,31 @@ def test_a_batch_of_both_topics_becomes_its_partial(spark):
     assert minutes["view"][:2] == (MINUTE_MS, 2)
     assert minutes["purchase"] == (MINUTE_MS, 1, "0.100000")
     assert minutes["order_line"] == (MINUTE_MS, 2, "0.300000")
-    assert partial["orders"] == [["1", MINUTE_MS]]
+    # The order's minute and its newest line's produce time (what the live state forgets it by).
+    assert partial["orders"] == [["1", MINUTE_MS, MINUTE_MS + 30_000]]
     sessions = {(s[0], s[1]): (s[2], s[3]) for s in partial["sessions"]}
     assert sessions[("s1", "view")] == (MINUTE_MS + 50_000, 2)
     products = {(p[1], p[2]): p for p in partial["products"]}
     assert products[(big, "view")] == [MINUTE_MS, big, "view", 2, "acme", "electronics.audio"]
     assert products[(big, "cart")][3] == 1
+
+
+def test_the_contract_rules_decide_what_is_readable_as_ingest_and_the_collector_do(spark):
+    """The streaming job parses times with the one Spark-side parser and range and holds prices to the
+    one price rule: 7 fraction digits are a time (they were `unreadable`), 9999 and 1899 are out of
+    range, a price the rules refuse is no amount to add to revenue."""
+    batch = kafka_rows(
+        spark,
+        [
+            ("events", event("view", "1", "s1", time="2019-11-01T00:00:30.1234567Z")),
+            ("events", event("view", "1", "s1", time="9999-12-31 23:59:59 UTC")),
+            ("events", event("view", "1", "s1", time="1899-12-31 23:59:59 UTC")),
+            ("events", event("purchase", "1", "s1", price="9999999999.999999")),
+            ("events", event("purchase", "1", "s1", price="-5")),
+            ("purchases", line("2", "12345678")),
+            ("purchases", line("3", "9999999.999999")),
+        ],
+    )
+    partial = partials.collect(records.parse(batch), 1)
+    assert partial["unreadable"] == 5
+    assert sorted((m[1], m[2], m[3]) for m in partial["minutes"]) == [("order_line", 1, "9999999.999999"), ("view", 1, "10.500000")]

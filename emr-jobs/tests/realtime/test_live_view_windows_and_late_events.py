@@ -8,11 +8,12 @@ MIN = 60_000
 T0 = 1_572_566_400_000  # 2019-11-01T00:00:00Z
 
 
-def partial(batch_id, minutes=(), orders=(), sessions=(), products=(), offsets=None, produced=None, unreadable=0):
+def partial(batch_id, minutes=(), orders=(), sessions=(), products=(), offsets=None, produced=None, unreadable=0, processed=None):
     return {
         "batch_id": batch_id,
         "offsets": offsets or {},
         "produced_ms": produced,
+        "processed_ms": processed,
         "unreadable": unreadable,
         "minutes": [list(m) for m in minutes],
         "orders": [list(o) for o in orders],
@@ -64,6 +65,42 @@ def test_an_order_whose_lines_arrive_in_two_batches_counts_once_and_its_revenue_
     live.fold(state, partial(1, minutes=[(T0, "order_line", 1, "0.20")], orders=[("9007199254740993", T0)]))
     totals = live.view(state, T0)["totals"]
     assert (totals["orders"], totals["order_lines"], totals["order_revenue"]) == (1, 3, "0.3")
+
+
+def test_an_order_split_over_partitions_far_apart_in_event_time_counts_once():
+    """The demo data's 21 double-counted orders: an order with a user id on one line and none on another
+    is keyed to two partitions, which the job reaches in batches hours apart in event time. Its lines
+    were produced seconds apart: the order is remembered by produce time, not forgotten by event time."""
+    state = live.empty_state()
+    produced = 1_800_000_000_000
+    live.fold(state, partial(0, minutes=[(T0, "order_line", 1, "1")], orders=[("42", T0, produced)], produced=produced))
+    live.fold(state, partial(1, minutes=[(T0 + 300 * MIN, "order_line", 1, "1")], orders=[("7", T0 + 300 * MIN, produced + 1000)], produced=produced + 1000))
+    live.fold(state, partial(2, minutes=[(T0, "order_line", 1, "2")], orders=[("42", T0, produced + 2000)], produced=produced + 2000))
+    totals = live.view(state, T0)["totals"]
+    assert (totals["orders"], totals["order_lines"], totals["order_revenue"]) == (2, 3, "4")
+    # Forgotten once nothing of it was produced for an hour: the state does not grow for ever.
+    live.fold(state, partial(3, minutes=[(T0 + 301 * MIN, "view", 1, "1")], produced=produced + 2000 + live.ORDER_MEMORY_MS + 1))
+    assert state["orders"] == {}
+
+
+def test_one_event_far_ahead_of_the_jobs_clock_cannot_move_the_live_clock():
+    """A collector event stamped 9999 (or a day ahead, inside the contract's range) once moved `as_of`
+    to 9999 and made every later event late, for ever. Ahead of processing time plus the allowed skew,
+    it counts in the totals and in `ahead_events`, in no window, and the clock stays where traffic is."""
+    now = T0 + 60 * MIN
+    state = live.empty_state()
+    far = 253_402_300_799_000  # 9999-12-31T23:59:59Z
+    live.fold(state, partial(0, minutes=[(far - far % MIN, "view", 1, "1")], sessions=[("poison", "view", far, 1)], processed=now))
+    live.fold(state, partial(1, minutes=[(now - MIN, "view", 5, "5")], sessions=[("a", "view", now - 30_000, 5)], processed=now))
+    view = live.view(state, now)
+    assert view["as_of"] == "2019-11-01T00:59:30Z"
+    assert view["totals"]["events"]["view"] == 6
+    assert (view["totals"]["ahead_events"], view["totals"]["late_events"]) == (1, 0)
+    assert sum(m["events"]["view"] for m in view["per_minute"]) == 5
+    assert view["funnel"][0]["viewed"] == 1
+    # Within the skew, an event a little ahead (a storefront's fast clock) is traffic like any other.
+    live.fold(state, partial(2, minutes=[(now + MIN, "view", 1, "1")], sessions=[("b", "view", now + MIN, 1)], processed=now))
+    assert live.view(state, now)["as_of"] == "2019-11-01T01:01:00Z"
 
 
 def test_a_batch_is_never_folded_twice():
