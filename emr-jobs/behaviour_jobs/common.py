@@ -40,3 +40,9 @@ def read_json(spark, path):
 
 def rounded(value, digits=6):
     return None if value is None else round(float(value), digits)
+
+
+
+def plural(n, noun):
+    """`1 duplicate`, `2 duplicates`, as the twin's console (local/pipeline/progress.ts plural) words counts."""
+    return "%d %s%s" % (n, noun, "" if n == 1 else "s")

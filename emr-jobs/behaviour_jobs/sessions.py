@@ -21,7 +21,7 @@ from recstream_jobs import io
 from recstream_jobs.progress import progress
 
 from . import events as ev
-from .common import at
+from .common import at, plural
 from .contract import LAKE, SESSION_INACTIVITY_SECONDS
 
 log = progress("sessions")
@@ -157,8 +157,9 @@ def run(spark: SparkSession, raw_path: str, lake: str):
     io.write_json(spark, at(lake, LAKE["sessionsReportKey"]), report)
     checked.unpersist()
     sessionized.unpersist()
-    log("%d events in %d sessions (%d by the inactivity rule, %d tracker sessions split at a gap), %d duplicates dropped" % (
-        report["events"], report["sessions"], report["sessions_by_inactivity_rule"], report["user_sessions_split_by_inactivity"], report["duplicates_dropped"]))
+    log("%s in %s (%d by the inactivity rule, %s split at a gap), %s dropped" % (
+        plural(report["events"], "event"), plural(report["sessions"], "session"), report["sessions_by_inactivity_rule"],
+        plural(report["user_sessions_split_by_inactivity"], "tracker session"), plural(report["duplicates_dropped"], "duplicate")))
     return report
 
 

@@ -24,7 +24,7 @@ import type * as IngestLambda from '../../lambdas/ingest/handler';
 import type * as LoaderLambda from '../../lambdas/load-recommendations/handler';
 import type { LoadReport } from '../../lambdas/load-recommendations/load';
 import { s3Lake } from '../../lambdas/shared/serving/lake';
-import { exampleUsers } from './example-users';
+import { exampleUsers, type ExampleUsers } from './example-users';
 import { ingestVerdict, uploadedReport } from './ingest-verdict';
 import { logToFile } from './lambda-logs';
 import { describeFallback } from './summary';
@@ -95,14 +95,18 @@ export interface TwinSummary {
   clean: unknown;
   load?: LoadReport;
   metrics: Record<string, unknown> | undefined;
-  exampleUsers: string[];
+  /** Customers to try in the site, whose cards show every reason served, and a served product. */
+  exampleUsers: ExampleUsers;
   /** The behaviour data product's run; absent when only a purchases CSV ran. */
   behaviour?: BehaviourSummary;
   timings: StageTiming[];
   /** The seeded analyst the site's sign-in accepts, and where the API's access log goes. */
-  signIn: { username: string; password: string; accessLog: string };
-  /** `POST /events` for a storefront, while serving (the broker is up): its route, header and the demo store's write key. */
-  collector?: { route: string; header: string; store: string; writeKey: string };
+  signIn?: { username: string; password: string; accessLog: string };
+  /**
+   * `POST /events` for a storefront, while serving (the broker is up): its route, header and the demo store's
+   * write key; and the broker a `recstream replay` of a CSV can produce to.
+   */
+  collector?: { route: string; header: string; store: string; writeKey: string; brokers: string };
 }
 
 /** The twin's one store: a fresh write key each run, configured as its hash only, as on AWS. */
@@ -110,9 +114,10 @@ const DEMO_STORE = 'demo-store';
 
 export interface TwinRun {
   summary: TwinSummary;
-  url: string;
-  /** The sign-in provider the site and the API trust (Cognito's stand-in). */
-  identity: OidcProvider;
+  /** Where the site and the API are served; undefined with `once`, which serves nothing. */
+  url?: string;
+  /** The sign-in provider the site and the API trust (Cognito's stand-in); undefined with `once`. */
+  identity?: OidcProvider;
   stop(): Promise<void>;
 }
 
@@ -159,7 +164,12 @@ const dataSet = async (options: TwinOptions, workDir: string, note: (line: strin
  */
 const lambdaModule = <T>(path: string): T => require(path) as T;
 
-export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> => {
+/** A run without `once`: the site, the API and the sign-in provider are up until `stop`. */
+export type ServedRun = TwinRun & Required<Pick<TwinRun, 'url' | 'identity'>>;
+
+export function runPipeline(options?: TwinOptions & { once?: false }): Promise<ServedRun>;
+export function runPipeline(options: TwinOptions): Promise<TwinRun>;
+export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
   const print = options.print ?? ((line: string) => console.log(line));
   const workDir = options.workDir ?? WORK_DIR;
   const resources = options.resources ?? new Resources();
@@ -346,46 +356,51 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         },
         (logFile) => `streaming job on ${REALTIME.topics.join(', ')} from their first offsets, live view → s3://${TWIN_AWS.lakeBucket}/${REALTIME.lake.liveKey} (log ${logFile})`,
       );
-    const identity = await stages.run(
-      'sign-in provider',
-      async () => {
-        const started = await startOidcProvider();
-        resources.add('sign-in provider', started.close);
-        return started;
-      },
-      (p) => `${p.issuer} (OpenID Connect, code flow + PKCE, analyst "${p.analyst.username}")`,
-    );
-    // Not with --once: the broker is gone by now, so the collector could produce nothing.
-    const collector = options.once ? undefined : { route: COLLECTOR_ROUTE, header: WRITE_KEY_HEADER, store: DEMO_STORE, writeKey: `wk_demo_${randomBytes(18).toString('base64url')}` };
-    if (collector) process.env[WRITE_KEYS_ENV] = JSON.stringify({ [collector.store]: hashWriteKey(collector.writeKey) });
-    const accessLogFile = join(logs, 'api-access.log');
-    const accessLog = createWriteStream(accessLogFile, { flags: 'a' });
-    resources.add('access log', () => new Promise<void>((done) => accessLog.end(done)));
-    const server = await stages.run(
-      'serve',
-      async () => {
-        const started = await startLocalServer({
-          port: options.port,
-          webDir: WEB_DIR,
-          // The deployed API handler, its clients on the servers' table and lake bucket.
-          lambda: lambda('api', lambdaModule<typeof ApiLambda>('../../lambdas/api/handler').handler),
-          runtimeConfig: { apiUrl: '', auth: siteSignIn(identity) },
-          // As API Gateway's JWT authorizer in front of the API Lambda.
-          auth: apiAuthorizer(identity),
-          accessLog: (entry) => accessLog.write(`${JSON.stringify(entry)}\n`),
-          // As the HTTP API's POST /events: the deployed collector, checking the store's write key itself.
-          collector: collector && lambda('collector', lambdaModule<typeof CollectorLambda>('../../lambdas/collector/handler').handler),
-        });
-        resources.add('server', started.close);
-        await identity.allowSite(started.url);
-        return started;
-      },
-      (s) => `${s.url}, API access log ${accessLogFile}`,
-    );
-
+    /** The sign-in provider, the API and the site on one loopback origin, and the storefront collector. */
+    const serve = async () => {
+      const identity = await stages.run(
+        'sign-in provider',
+        async () => {
+          const started = await startOidcProvider();
+          resources.add('sign-in provider', started.close);
+          return started;
+        },
+        (p) => `${p.issuer} (OpenID Connect, code flow + PKCE, analyst "${p.analyst.username}")`,
+      );
+      const collector = { route: COLLECTOR_ROUTE, header: WRITE_KEY_HEADER, store: DEMO_STORE, writeKey: `wk_demo_${randomBytes(18).toString('base64url')}`, brokers: broker.bootstrap };
+      process.env[WRITE_KEYS_ENV] = JSON.stringify({ [collector.store]: hashWriteKey(collector.writeKey) });
+      const accessLogFile = join(logs, 'api-access.log');
+      const accessLog = createWriteStream(accessLogFile, { flags: 'a' });
+      resources.add('access log', () => new Promise<void>((done) => accessLog.end(done)));
+      const server = await stages.run(
+        'serve',
+        async () => {
+          const started = await startLocalServer({
+            port: options.port,
+            webDir: WEB_DIR,
+            // The deployed API handler, its clients on the servers' table and lake bucket.
+            lambda: lambda('api', lambdaModule<typeof ApiLambda>('../../lambdas/api/handler').handler),
+            runtimeConfig: { apiUrl: '', auth: siteSignIn(identity) },
+            // As API Gateway's JWT authorizer in front of the API Lambda.
+            auth: apiAuthorizer(identity),
+            accessLog: (entry) => accessLog.write(`${JSON.stringify(entry)}\n`),
+            // As the HTTP API's POST /events: the deployed collector, checking the store's write key itself.
+            collector: lambda('collector', lambdaModule<typeof CollectorLambda>('../../lambdas/collector/handler').handler),
+            collectorKeyCheck: lambdaModule<typeof CollectorLambda>('../../lambdas/collector/handler').refuseWithoutKey,
+          });
+          resources.add('server', started.close);
+          await identity.allowSite(started.url);
+          return started;
+        },
+        (s) => `${s.url}, API access log ${accessLogFile}`,
+      );
+      return { identity, server, collector, accessLogFile };
+    };
+    // --once prints the summary and stops (the broker is gone by now): nothing is served, so no URL is printed.
+    const served = options.once ? undefined : await serve();
     return {
-      url: server.url,
-      identity,
+      url: served?.server.url,
+      identity: served?.identity,
       stop: () => resources.closeAll(),
       summary: {
         csv,
@@ -396,18 +411,18 @@ export const runPipeline = async (options: TwinOptions = {}): Promise<TwinRun> =
         clean: await readJson(at(LAKE.cleanReportKey)),
         load: loaded,
         metrics: await readJson(at(LAKE.metricsKey)),
-        exampleUsers: runsPurchases ? await exampleUsers(s3Lake(s3, TWIN_AWS.lakeBucket)) : [],
+        exampleUsers: runsPurchases ? await exampleUsers(s3Lake(s3, TWIN_AWS.lakeBucket)) : { users: [], sources: [] },
         behaviour:
           eventsCsv === undefined
             ? undefined
             : { csv: eventsCsv, upload: uploadOf(eventsCsv), ingest: eventsIngest!, sink: landedEvents!, ...(await behaviourOutputs(lake)) },
         timings: stages.timings(),
-        signIn: { username: identity.analyst.username, password: identity.analyst.password, accessLog: accessLogFile },
-        collector,
+        signIn: served && { username: served.identity.analyst.username, password: served.identity.analyst.password, accessLog: served.accessLogFile },
+        collector: served?.collector,
       },
     };
   } catch (error) {
     await resources.closeAll(print);
     throw error;
   }
-};
+}

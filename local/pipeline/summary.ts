@@ -74,30 +74,59 @@ const purchasesLines = (summary: TwinSummary): string[] => {
   ];
 };
 
-export const summaryLines = (summary: TwinSummary, url?: string): string[] => {
-  const total = summary.timings.reduce((s, t) => s + t.ms, 0);
+/** Card reasons as the site words them, for the console's `try user ids` line. */
+const REASON_WORDS: Record<string, string> = { repeat: 'bought before', category: 'their category', popular: 'popular', als: 'customers like them' };
+
+/** One storefront event stamped `nowMs`, as a store's page would send it to `POST /events`. */
+export const storefrontEvent = (nowMs: number, userId: string, productId: string) => ({
+  event_time: new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+  event_type: 'view',
+  product_id: productId,
+  price: '1.00',
+  user_id: userId,
+  user_session: `try-${userId}`,
+});
+
+/** A complete, runnable `curl` posting one event with the store's write key. */
+export const storefrontCurl = (url: string, collector: NonNullable<TwinSummary['collector']>, event: object): string =>
+  `curl -H '${collector.header}: ${collector.writeKey}' -H 'content-type: application/json' -d '${JSON.stringify({ events: [event] })}' ${url}${collector.route}`;
+
+/** Lines only a served run prints: where the site is, how to sign in, what to try. */
+const servedLines = (summary: TwinSummary, url: string, nowMs: number): string[] => {
   const upload = summary.upload ?? summary.behaviour!.upload;
-  const lines = [
+  const { users, sources, product } = summary.exampleUsers;
+  const lines = [`  site: ${url}/`];
+  if (summary.signIn) {
+    lines.push(`  sign in as: ${summary.signIn.username}  password: ${summary.signIn.password}  (a fresh password each run)`);
+    lines.push(`  API (needs the site's bearer token; who asked is logged in ${summary.signIn.accessLog}):`);
+  }
+  lines.push(`        ${url}${API_ROUTES.analytics.replace('{name}', 'summary')}`);
+  for (const user of users) lines.push(`        ${url}${API_ROUTES.recommendations.replace('{userId}', user)}`);
+  if (users.length) lines.push(`  try user ids: ${users.join(', ')} (their cards say: ${sources.map((s) => REASON_WORDS[s] ?? s).join(', ')})`);
+  const { collector } = summary;
+  if (collector) {
+    lines.push(`  storefront events (POST, no sign-in; store ${collector.store}'s write key, a fresh one each run), one view stamped now:`);
+    lines.push(`        ${storefrontCurl(url, collector, storefrontEvent(nowMs, users[0] ?? '1', product ?? '1'))}`);
+    const replayed = summary.behaviour?.csv ?? summary.csv;
+    if (replayed) {
+      lines.push(`  replay a CSV to the broker in event-time order (the Live page moves; --speed max sends at once):`);
+      lines.push(`        npx tsx local/bin/recstream.ts replay ${replayed} --brokers ${collector.brokers} --speed 60`);
+    }
+  }
+  lines.push(`  upload another CSV (ingested now; docs/user-guide.md#uploading-files):`);
+  lines.push(`        aws s3 cp --endpoint-url ${upload.endpoint} FILE.csv.gz s3://${upload.bucket}/${UPLOADS_PREFIX}FILE.csv.gz`);
+  return lines;
+};
+
+/** The end of a run: what each data product did, the stage times, and, when served, how to use it. */
+export const summaryLines = (summary: TwinSummary, url?: string, nowMs = Date.now()): string[] => {
+  const total = summary.timings.reduce((s, t) => s + t.ms, 0);
+  return [
     '',
     '== recstream local twin: summary',
     ...purchasesLines(summary),
     ...(summary.behaviour ? behaviourSummaryLines(summary.behaviour) : []),
     `  time: ${formatSeconds(total)} (${summary.timings.map((t) => `${t.stage} ${formatSeconds(t.ms)}`).join(', ')})`,
+    ...(url ? servedLines(summary, url, nowMs) : []),
   ];
-  if (url) {
-    lines.push(`  site: ${url}/`);
-    lines.push(`  sign in as: ${summary.signIn.username}  password: ${summary.signIn.password}  (a fresh password each run)`);
-    lines.push(`  API (needs the site's bearer token; who asked is logged in ${summary.signIn.accessLog}):`);
-    lines.push(`        ${url}${API_ROUTES.analytics.replace('{name}', 'summary')}`);
-    for (const user of summary.exampleUsers) lines.push(`        ${url}${API_ROUTES.recommendations.replace('{userId}', user)}`);
-    if (summary.exampleUsers.length) lines.push(`  try user ids: ${summary.exampleUsers.join(', ')}`);
-    const { collector } = summary;
-    if (collector) {
-      lines.push(`  storefront events (POST, no sign-in; store ${collector.store}'s write key, a fresh one each run): ${url}${collector.route}`);
-      lines.push(`        curl -H '${collector.header}: ${collector.writeKey}' -H 'content-type: application/json' -d '{"events":[…]}' ${url}${collector.route}`);
-    }
-    lines.push(`  upload another CSV (ingested now; local/README.md#uploading-as-on-aws):`);
-    lines.push(`        aws s3 cp --endpoint-url ${upload.endpoint} FILE.csv.gz s3://${upload.bucket}/${UPLOADS_PREFIX}FILE.csv.gz`);
-  }
-  return lines;
 };

@@ -34,7 +34,7 @@ export const runTwin = async (options: TwinOptions & { once?: boolean }): Promis
     (run.code === EXIT.ok ? console.log : console.error)(run.line);
     return run.code;
   }
-  for (const line of summaryLines(run.summary, options.once ? undefined : run.url)) console.log(line);
+  for (const line of summaryLines(run.summary, run.url)) console.log(line);
   if (options.once) {
     await run.stop();
     return EXIT.ok;

@@ -38,7 +38,7 @@ const summary = (overrides: Partial<TwinSummary> = {}): TwinSummary => ({
   clean: undefined,
   load: { files: 9, lines: 8637, loaded: 8636, invalid: 0, invalidSamples: [], fallback: 'loaded' },
   metrics: REAL_METRICS as Record<string, unknown>,
-  exampleUsers: [],
+  exampleUsers: { users: [], sources: [] },
   timings: [
     { stage: 'ingest', ms: 8000 },
     { stage: 'clean', ms: 183_800 },

@@ -30,13 +30,13 @@ import type { IngestReport } from '../../lambdas/ingest/ingest';
 import { endOffsets, recordsBehind } from '../../local/realtime/caught-up';
 import { TWIN_AWS, UPLOADS_PREFIX } from '../../local/aws/servers';
 import { writeGenerated } from '../../local/generator/write';
-import { runPipeline, type TwinRun } from '../../local/pipeline/run';
+import { runPipeline, type ServedRun } from '../../local/pipeline/run';
 import { summaryLines } from '../../local/pipeline/summary';
 import { signInOverHttp } from '../auth/sign-in';
 import { waitFor } from '../realtime/twin';
 
 const ROWS = 20_000;
-let run: TwinRun;
+let run: ServedRun;
 let token: string;
 const workDir = mkdtempSync(join(tmpdir(), 'recstream-twin-'));
 
@@ -97,7 +97,7 @@ test("the upload's S3 event ran the ingest Lambda, whose report and rejected row
 });
 
 test('the API serves a personal top-3 from the serving table the loader filled', async () => {
-  const [user] = run.summary.exampleUsers;
+  const [user] = run.summary.exampleUsers.users;
   assert.ok(user, 'the recommend job produced personal recommendations for some user');
   const { status, body } = await getJson(API_ROUTES.recommendations.replace('{userId}', user));
   assert.equal(status, 200);

@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse';
 import type { Browser, Page } from 'playwright-core';
 import { API_ROUTES, BEHAVIOUR_CSV_COLUMNS, BEHAVIOUR_LAKE, SESSION_INACTIVITY_SECONDS, type FunnelDocument } from '../../contract';
-import { runPipeline, type TwinRun } from '../../local/pipeline/run';
+import { runPipeline, type ServedRun } from '../../local/pipeline/run';
 import { summaryLines } from '../../local/pipeline/summary';
 import { formatNumber } from '../../web/src/format';
 import { signInOverHttp } from '../auth/sign-in';
@@ -83,7 +83,7 @@ async function recount(path: string): Promise<Recount> {
 }
 
 describe('the real events sample through the twin to the Behaviour page', { skip }, () => {
-  let run: TwinRun;
+  let run: ServedRun;
   let expected: Recount;
   let browser: Browser;
   let page: Page;

@@ -102,6 +102,9 @@ describe('recommendations page in Chromium', { skip }, () => {
     const notice = page.getByRole('note');
     await notice.waitFor();
     assert.match(await notice.innerText(), new RegExp(`No customer has the id ${UNKNOWN_USER} in the data`));
+    // Issue 27.11: the heading names what is shown, not a "Top 3 for" an id nobody has.
+    assert.equal(await page.getByRole('heading', { level: 2 }).first().innerText(), 'The store’s best sellers');
+    assert.equal(await page.getByRole('heading', { name: `Top 3 for ${UNKNOWN_USER}` }).count(), 0);
     const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
     assert.equal(await cards.count(), 3);
     assert.match(await cards.first().innerText(), new RegExp(SEED_FALLBACK.recommendations[0].product_id));

@@ -9,6 +9,8 @@ const compact = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFrac
 const amount = (n: number | string): number => (typeof n === 'string' ? Number(n) : n);
 
 export const formatNumber = (n: number): string => number.format(n);
+/** `1 open session`, `1,204 open sessions`. */
+export const formatCount = (n: number, noun: string): string => `${number.format(n)} ${noun}${n === 1 ? '' : 's'}`;
 /** `1234.5` → `$1,234.50`: exact, for prices, tables and tooltips. */
 export const formatMoney = (n: number | string): string => money.format(amount(n));
 /** `154021323.45` → `$154M`: for figures that must fit a card or an axis; pair it with {@link formatMoney} in a title. */

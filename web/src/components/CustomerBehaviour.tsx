@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CustomerBehaviourResponse } from '../../../contract';
 import type { ApiClient, Failure } from '../api';
 import { formatDuration } from '../behaviour-text';
-import { formatCategory, formatMoney, formatNumber } from '../format';
+import { formatCategory, formatCount, formatMoney, formatNumber } from '../format';
 
 type View = { state: 'loading' } | { state: 'done'; data: CustomerBehaviourResponse } | ({ state: 'error' } & Failure);
 
@@ -18,7 +18,7 @@ const sessionsText = (d: CustomerBehaviourResponse): string =>
   d.sessions_total === 0
     ? 'No sessions of this customer are in the data.'
     : d.sessions_total > d.recent_sessions.length
-      ? `The newest ${d.recent_sessions.length} of ${formatNumber(d.sessions_total)} sessions.`
+      ? `The newest ${d.recent_sessions.length} of ${formatCount(d.sessions_total, 'session')}.`
       : `All ${formatNumber(d.sessions_total)} session${d.sessions_total === 1 ? '' : 's'}.`;
 
 /** A customer's top categories and recent sessions, beside their top-3 products, exportable as JSON or CSV. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { HourWeekdayCell } from '../../../contract';
-import { WEEKDAYS, formatNumber } from '../format';
+import { WEEKDAYS, formatCount, formatNumber } from '../format';
 
 const CELL = 22;
 /** Room for the row labels (weekdays, or hours when turned) and the column labels. */
@@ -78,7 +78,7 @@ export const Heatmap = ({ cells }: { cells: HourWeekdayCell[] }) => {
       <div className="heat-legend" role="img" aria-label={`Colour scale: lightest 0 orders in an hour, darkest ${formatNumber(max)}`}>
         <span>0 orders</span>
         <span className="heat-legend-bar" style={{ background: `linear-gradient(to right, ${shade(0)}, ${shade(1)})` }} aria-hidden="true" />
-        <span>{formatNumber(max)} orders in an hour</span>
+        <span>{formatCount(max, 'order')} in an hour</span>
       </div>
     </>
   );

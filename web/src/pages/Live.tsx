@@ -5,7 +5,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { REALTIME, type LiveView } from '../../../contract';
 import type { ApiClient, Failure } from '../api';
-import { formatCategory, formatMoney, formatNumber } from '../format';
+import { formatCategory, formatCount, formatMoney, formatNumber } from '../format';
 
 const POLL_MS = 2_000;
 
@@ -179,7 +179,7 @@ const LikelyBuyers = ({ view }: { view: LiveView }) => {
     <section aria-labelledby="likely-title">
       <h2 id="likely-title">Most likely to buy</h2>
       <p className="notice" data-testid="live-intent-model">
-        {`Model run ${model_run}: ${formatNumber(scored_sessions)} open sessions without a purchase scored on what they did before their first cart.`}
+        {`Model run ${model_run}: ${formatCount(scored_sessions, 'open session')} without a purchase scored on what they did before their first cart.`}
       </p>
       <Table
         caption="Open sessions most likely to buy (purchase probability)"

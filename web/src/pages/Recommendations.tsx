@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { RecommendationsResponse } from '../../../contract';
+import { EXAMPLE_USER_ID, type RecommendationsResponse } from '../../../contract';
 import { checkUserId, type ApiClient, type Failure } from '../api';
 import { CustomerBehaviour } from '../components/CustomerBehaviour';
 import { ProductCard } from '../components/ProductCard';
@@ -64,7 +64,7 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
             name="userId"
             inputMode="numeric"
             autoComplete="off"
-            placeholder="e.g. 1515915625441993984"
+            placeholder={`e.g. ${EXAMPLE_USER_ID}`}
             value={input}
             onChange={(e) => setInput(e.target.value)}
             aria-invalid={badInput}
@@ -130,8 +130,15 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
         )}
         {view.state === 'done' && (
           <>
+            {/* An unknown id is nobody's top 3: the heading names what is shown, the notice below says why. */}
             <h2>
-              Top {view.result.recommendations.length} for <span className="mono">{view.result.user_id}</span>
+              {view.result.known ? (
+                <>
+                  Top {view.result.recommendations.length} for <span className="mono">{view.result.user_id}</span>
+                </>
+              ) : (
+                <>The store’s best sellers</>
+              )}
             </h2>
             {!view.result.known ? (
               <p className="notice notice-fallback" role="note">
