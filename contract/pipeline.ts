@@ -1,5 +1,6 @@
 /** The Spark pipeline's step plan, shared by the CDK state machine, the local twin and the jobs' tests. */
 import { BEHAVIOUR_LAKE } from './behaviour-event';
+import type { RecommenderModel } from './recommender';
 
 /** The jobs of emr-jobs/main.py the pipeline runs, in the order sparkSteps() gives them. */
 /**
@@ -54,7 +55,7 @@ export interface SparkStep {
  * "One EMR step, not three" says why). `lakeUrl('')` is the lake root; the
  * job finds every LAKE key under it. The single jobs stay in main.py for re-running one part by hand.
  */
-export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = ALS_DEFAULTS): SparkStep[] {
+export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = ALS_DEFAULTS, pin: RecommenderModel | null = null): SparkStep[] {
   return [
     {
       job: 'pipeline',
@@ -68,6 +69,8 @@ export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = 
         '--holdout-days', String(als.holdoutDays),
         '--validation-days', String(als.validationDays),
         '--selection-windows', String(als.selectionWindows),
+        // An operator's pin serves that model whatever the promotion rule says (CDK recommender.pin, the twin's --pin).
+        ...(pin === null ? [] : ['--pin', pin]),
       ],
     },
   ];

@@ -118,3 +118,6 @@ export const SIMILAR_PER_PRODUCT = 10;
  * last two digits (ids are decimal strings, possibly beyond 2^53).
  */
 export const similarShardFor = (productId: string): string => productId.slice(-2).padStart(2, '0');
+
+/** What the API answers (and the website shows) for a product id that is not a decimal id (rules.ts ID_PATTERN). */
+export const PRODUCT_ID_RULE = 'A product id is 1 to 20 digits, e.g. 1515966223509089906.';

@@ -10,7 +10,7 @@
  * size and the READMEs' object counts and latencies assume it, so a deploy that
  * differed would no longer be the platform those describe (contract/streaming.ts).
  */
-import { ALS_DEFAULTS, type AlsSettings } from '../contract';
+import { ALS_DEFAULTS, RECOMMENDER_MODELS, type AlsSettings, type RecommenderModel } from '../contract';
 
 export interface EmrConfig {
   /**
@@ -80,6 +80,11 @@ export interface RecstreamConfig {
   emr: EmrConfig;
   /** Passed to `main.py recommend` (emr-jobs/recstream_jobs/recommend/); defaults: ALS_DEFAULTS in contract/pipeline.ts. */
   als: AlsSettings;
+  /**
+   * Issue 21: `pin` serves one model (RECOMMENDER_MODELS: the ranker or a baseline policy) whatever the promotion
+   * rule would choose, passed to the recommend step as `--pin`; null (the default) lets the rule choose.
+   */
+  recommender: { pin: RecommenderModel | null };
   /** EventBridge schedule expression for the Spark pipeline, or `null` for on-demand only. */
   schedule: string | null;
   api: { rateLimit: number; burstLimit: number };
@@ -106,6 +111,7 @@ export const DEFAULT_CONFIG: RecstreamConfig = {
     stepTimeoutMinutes: 90,
   },
   als: { ...ALS_DEFAULTS },
+  recommender: { pin: null },
   schedule: 'cron(0 3 * * ? *)',
   api: { rateLimit: 50, burstLimit: 100 },
   webDist: 'web/dist',
@@ -168,6 +174,8 @@ export function validateConfig(config: RecstreamConfig): RecstreamConfig {
   positiveInt(config.logRetentionDays, 'logRetentionDays');
   if (config.als.grid !== 'small' && config.als.grid !== 'none') throw new Error(`recstream config: als.grid must be "small" or "none", got "${config.als.grid}"`);
   for (const key of ['rank', 'maxIter', 'holdoutDays', 'validationDays'] as const) positiveInt(config.als[key], `als.${key}`);
+  const pin = config.recommender.pin;
+  if (pin !== null && !RECOMMENDER_MODELS.includes(pin)) throw new Error(`recstream config: recommender.pin must be null or one of ${RECOMMENDER_MODELS.join(', ')}, got ${JSON.stringify(pin)}`);
   positiveInt(config.api.rateLimit, 'api.rateLimit');
   positiveInt(config.api.burstLimit, 'api.burstLimit');
   if (!['REQUIRED', 'OPTIONAL', 'OFF'].includes(config.auth.mfa)) throw new Error(`recstream config: auth.mfa must be REQUIRED, OPTIONAL or OFF, got "${config.auth.mfa}"`);

@@ -113,15 +113,21 @@ export class Serving extends Construct {
     const intentRuns = lake.arnForObjects(`${BEHAVIOUR_LAKE.intentModelsPrefix}*/run.json`);
     // The live view too (issue 16): with real-time off it never exists, and GET /live answers 404, not 403.
     const behaviourDocuments = [lake.arnForObjects(BEHAVIOUR_LAKE.sessionsReportKey), lake.arnForObjects(BEHAVIOUR_LAKE.intentHistoryKey), intentRuns, lake.arnForObjects(REALTIME.lake.liveKey)];
-    handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [analyticsObjects, ...behaviourDocuments] }));
+    // Issue 21: the recommender's history, its run records and the item-to-item shards (the job's other serving/ files stay the loader's).
+    const recommenderRuns = lake.arnForObjects(`${LAKE.recommenderRunsPrefix}*`);
+    const similarShards = lake.arnForObjects(`${LAKE.similarPrefix}*`);
+    const recommenderDocuments = [lake.arnForObjects(LAKE.recommenderHistoryKey), recommenderRuns, similarShards];
+    handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [analyticsObjects, ...behaviourDocuments, ...recommenderDocuments] }));
     // Before the first pipeline run no analytics document exists: the API answers 404 only if S3 does.
     grantMissingKeysAs404(handler.fn, lake);
     exempt(
       handler.fn,
       wildcards(
-        `Reads only the analytics documents under ${LAKE.analyticsPrefix} (one object per chart) and each intent run's record (${BEHAVIOUR_LAKE.intentModelsPrefix}<run id>/run.json).`,
+        `Reads only the analytics documents under ${LAKE.analyticsPrefix} (one object per chart), each intent run's record (${BEHAVIOUR_LAKE.intentModelsPrefix}<run id>/run.json), each recommender run's record (${LAKE.recommenderRunsPrefix}<run id>.json) and the item-to-item shards (${LAKE.similarPrefix}<shard>.json).`,
         resourceFinding(this, analyticsObjects),
         resourceFinding(this, intentRuns),
+        resourceFinding(this, recommenderRuns),
+        resourceFinding(this, similarShards),
       ),
     );
 

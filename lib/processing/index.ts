@@ -48,7 +48,7 @@ export class Processing extends Construct {
     this.stateMachine = pipelineStateMachine(this, {
       config,
       createCluster,
-      jobs: sparkJobs(lakeUrl, config.als),
+      jobs: sparkJobs(lakeUrl, config.als, config.recommender.pin),
       behaviour: behaviourJobs(lakeUrl),
       bundle,
       lake,

@@ -3,10 +3,10 @@
  * tests run the same one), then its behaviour plan in the same execution (state-machine.ts runs it when
  * events have landed).
  */
-import { BEHAVIOUR_LAKE, behaviourSteps, sparkSteps, type AlsSettings, type BehaviourStep, type SparkStep } from '../../contract';
+import { BEHAVIOUR_LAKE, behaviourSteps, sparkSteps, type AlsSettings, type BehaviourStep, type RecommenderModel, type SparkStep } from '../../contract';
 
-/** `main.py <job>` arguments with the deployment's ALS settings; keys resolved by `lakeUrl`. */
-export const sparkJobs = (lakeUrl: (key: string) => string, als: AlsSettings): SparkStep[] => sparkSteps(lakeUrl, als);
+/** `main.py <job>` arguments with the deployment's ALS settings and recommender pin; keys resolved by `lakeUrl`. */
+export const sparkJobs = (lakeUrl: (key: string) => string, als: AlsSettings, pin: RecommenderModel | null): SparkStep[] => sparkSteps(lakeUrl, als, pin);
 
 /** The behaviour jobs and the raw prefix whose objects they need. */
 export const behaviourJobs = (lakeUrl: (key: string) => string): { jobs: BehaviourStep[]; rawPrefix: string } => ({
