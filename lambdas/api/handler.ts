@@ -12,6 +12,7 @@ import { dynamoBehaviourStore } from '../shared/serving/behaviour-dynamodb';
 import { lakeBehaviourDocuments } from '../shared/serving/behaviour-documents';
 import { dynamoRecommendationStore } from '../shared/serving/dynamodb';
 import { lakeAnalyticsStore, s3Lake } from '../shared/serving/lake';
+import { lakeRecommenderDocuments } from '../shared/serving/recommender-documents';
 import { lakeLiveStore } from './live';
 import { cachedFallback, handleRequest, type ApiDeps } from './router';
 
@@ -31,6 +32,7 @@ const depsFromEnv = (): ApiDeps => {
     analytics: lakeAnalyticsStore(lake),
     behaviour: { store: dynamoBehaviourStore(dynamo, requiredEnv(LAMBDA_ENV.tableName)), documents: lakeBehaviourDocuments(lake) },
     live: lakeLiveStore(lake),
+    recommender: lakeRecommenderDocuments(lake),
     allowedOrigin: process.env[LAMBDA_ENV.allowedOrigin] || undefined,
   };
 };

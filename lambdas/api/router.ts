@@ -6,19 +6,22 @@
 import {
   ANALYTICS_DOCUMENTS,
   API_ROUTES,
+  PERSONAL_SOURCES,
   SERVING_TABLE,
   USER_ID_PATTERN,
   USER_ID_RULE,
   type AnalyticsDocument,
-  type RecommendationSource,
   type RecommendationsResponse,
   type RecommendedProduct,
   type UserRecommendations,
 } from '../../contract';
 import type { BehaviourDeps } from '../shared/serving/behaviour-ports';
 import type { AnalyticsStore, RecommendationStore } from '../shared/serving/ports';
+import type { RecommenderDocuments } from '../shared/serving/recommender-documents';
 import { behaviourRoute } from './behaviour';
 import { liveRoute, type LiveStore } from './live';
+import { recommenderRoute } from './recommender';
+import { routePattern, safeDecode } from './route-pattern';
 
 export interface ApiRequest {
   method: string;
@@ -43,6 +46,8 @@ export interface ApiDeps {
   behaviour?: BehaviourDeps;
   /** The streaming job's live view (lambdas/api/live.ts); without it /live is 404. */
   live?: LiveStore;
+  /** The recommend job's model card, run history and item-to-item lists (lambdas/api/recommender.ts); without them those paths are 404. */
+  recommender?: RecommenderDocuments;
   /** `ALLOWED_ORIGIN`; without it no CORS headers are sent (same-origin use only). */
   allowedOrigin?: string;
   logError?: (entry: Record<string, unknown>) => void;
@@ -66,12 +71,6 @@ export const cachedFallback = (store: RecommendationStore, ttlMs = 5 * 60_000, n
   };
 };
 
-/**
- * `/users/{userId}/recommendations` → `^/users/([^/]*)/recommendations$`: an empty
- * parameter still matches its route, so `/users//recommendations` is a bad id (400), not a missing route.
- */
-const routePattern = (template: string): RegExp =>
-  new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]*)').replace(/\//g, '\\/')}$`);
 const RECOMMENDATIONS = routePattern(API_ROUTES.recommendations);
 const ANALYTICS = routePattern(API_ROUTES.analytics);
 
@@ -107,17 +106,6 @@ const json = (status: number, body: unknown, cache: string): RouteResult => ({
 const problem = (status: number, error: string, message: string, requestId: string) =>
   json(status, { error, message, requestId }, CACHE.none);
 
-const safeDecode = (segment: string): string | undefined => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-};
-
-/** Sources that come from the customer's own purchases (the others are the store's best sellers). */
-const PERSONAL: ReadonlySet<RecommendationSource> = new Set(['repeat', 'als', 'category']);
-
 /**
  * The top-k with each item's source where it is known. Items stored before per-item
  * sources carry none: the list's source is its first item's, and every item of the
@@ -145,7 +133,7 @@ const route = async (method: string, path: string, requestId: string, deps: ApiD
       user_id: userId,
       source: own ? own.source : 'fallback',
       known: own !== undefined,
-      personalized: recommendations.some((item) => item.source !== undefined && PERSONAL.has(item.source)),
+      personalized: recommendations.some((item) => item.source !== undefined && PERSONAL_SOURCES.includes(item.source)),
       recommendations,
     };
     return json(200, body, CACHE.recommendations);
@@ -167,6 +155,9 @@ const route = async (method: string, path: string, requestId: string, deps: ApiD
 
   const live = deps.live && (await liveRoute(path, requestId, deps.live));
   if (live) return live;
+
+  const recommender = deps.recommender && (await recommenderRoute(path, requestId, deps.recommender));
+  if (recommender) return recommender;
 
   return problem(404, 'not_found', `No route for ${method} ${path}.`, requestId);
 };

@@ -10,6 +10,7 @@ import { loadBehaviour, type BehaviourLoadReport } from '../../lambdas/shared/se
 import type { BehaviourDeps } from '../../lambdas/shared/serving/behaviour-ports';
 import { lakeAnalyticsStore } from '../../lambdas/shared/serving/lake';
 import type { AnalyticsStore } from '../../lambdas/shared/serving/ports';
+import { lakeRecommenderDocuments, type RecommenderDocuments } from '../../lambdas/shared/serving/recommender-documents';
 import { folderLake } from './folder-lake';
 import { MemoryBehaviourStore } from './memory-behaviour-store';
 import { MemoryRecommendationStore } from './memory-store';
@@ -21,6 +22,8 @@ export interface LocalServing {
   /** The behaviour jobs' output in the folder (none: every customer unknown, documents 404). */
   behaviour: BehaviourDeps;
   behaviourReport: BehaviourLoadReport;
+  /** The recommend job's model card, history and item-to-item shards in the folder (none: those routes 404). */
+  recommender: RecommenderDocuments;
 }
 
 export const loadLocalServing = async (lakeDir: string, options?: LoadOptions): Promise<LocalServing> => {
@@ -29,5 +32,5 @@ export const loadLocalServing = async (lakeDir: string, options?: LoadOptions): 
   const report = await loadRecommendations(lake, recommendations, options);
   const behaviourStore = new MemoryBehaviourStore();
   const behaviourReport = await loadBehaviour(lake, behaviourStore);
-  return { recommendations, analytics: lakeAnalyticsStore(lake), report, behaviour: { store: behaviourStore, documents: lakeBehaviourDocuments(lake) }, behaviourReport };
+  return { recommendations, analytics: lakeAnalyticsStore(lake), report, behaviour: { store: behaviourStore, documents: lakeBehaviourDocuments(lake) }, behaviourReport, recommender: lakeRecommenderDocuments(lake) };
 };

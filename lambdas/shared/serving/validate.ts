@@ -5,6 +5,7 @@
  */
 import {
   ID_PATTERN,
+  RECOMMENDER_GENERATORS,
   SERVING_TABLE,
   USER_ID_PATTERN,
   type RecommendationSource,
@@ -14,7 +15,11 @@ import {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const SOURCES: readonly RecommendationSource[] = ['als', 'repeat', 'category', 'popular', 'fallback'];
+/** Every generator's source, then the list for ids not in the data. */
+const SOURCES = [...RECOMMENDER_GENERATORS, 'fallback'] as const;
+// Compiles only while the list above names every source the contract's type has.
+const everySource: [Exclude<RecommendationSource, (typeof SOURCES)[number]>] extends [never] ? true : never = true;
+void everySource;
 const DIGITS = new RegExp(ID_PATTERN);
 const isSource = (v: unknown): v is RecommendationSource => SOURCES.includes(v as RecommendationSource);
 
@@ -41,12 +46,43 @@ export const parseProduct = (v: unknown, at: string): Parsed<RecommendedProduct>
   const product: RecommendedProduct = { product_id: v.product_id, score: v.score, category_code, brand, price };
   if (v.source === undefined || v.source === null) return { ok: true, value: product };
   if (!isSource(v.source)) return fail(`${at}.source: not one of ${SOURCES.join(', ')}`);
-  const bought = v.times_bought ?? null;
-  // The card says "bought N before" from this count alone, so only a repeat may carry one.
-  if (bought !== null && (v.source !== 'repeat' || !Number.isSafeInteger(bought) || (bought as number) < 1)) {
-    return fail(`${at}.times_bought: not a positive whole number on a repeat item`);
+  const evidence = parseEvidence(v, v.source, at);
+  return evidence.ok ? { ok: true, value: { ...product, source: v.source, ...evidence.value } } : evidence;
+};
+
+type Evidence = Omit<RecommendedProduct, 'product_id' | 'score' | 'category_code' | 'brand' | 'price' | 'source'>;
+type EvidenceField = keyof Evidence;
+
+const positiveWhole = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
+const isDay = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+const isProductRef = (v: unknown): boolean =>
+  isRecord(v) && typeof v.product_id === 'string' && DIGITS.test(v.product_id) && optionalText(v.category_code) !== undefined && optionalText(v.brand) !== undefined;
+
+/**
+ * Each evidence field a card's sentence states (web/src/reason.ts), the sources it may come with and its
+ * shape: a card says "bought N units" or "#R best seller" from these alone, so a field on another source
+ * or of another shape makes the line invalid (counted by the loader) instead of an untrue sentence.
+ */
+const EVIDENCE: Record<EvidenceField, { sources: readonly RecommendationSource[]; valid: (v: unknown) => boolean; rule: string }> = {
+  times_bought: { sources: ['repeat'], valid: positiveWhole, rule: 'a positive whole number' },
+  last_bought: { sources: ['repeat'], valid: isDay, rule: 'a YYYY-MM-DD day' },
+  because_of: { sources: ['copurchase', 'als'], valid: isProductRef, rule: 'a product (decimal product_id, category_code and brand strings or null)' },
+  customers_also: { sources: ['copurchase', 'als'], valid: positiveWhole, rule: 'a positive whole number' },
+  category_rank: { sources: ['category'], valid: positiveWhole, rule: 'a positive whole number' },
+  popular_rank: { sources: ['popular', 'fallback'], valid: positiveWhole, rule: 'a positive whole number' },
+  window_days: { sources: ['category', 'popular', 'fallback'], valid: positiveWhole, rule: 'a positive whole number' },
+};
+
+/** The item's evidence fields that are present and not null, each checked against {@link EVIDENCE}. */
+const parseEvidence = (v: Record<string, unknown>, source: RecommendationSource, at: string): Parsed<Evidence> => {
+  const evidence: Record<string, unknown> = {};
+  for (const [field, { sources, valid, rule }] of Object.entries(EVIDENCE)) {
+    const value = v[field];
+    if (value === undefined || value === null) continue;
+    if (!sources.includes(source) || !valid(value)) return fail(`${at}.${field}: not ${rule} on a ${sources.join(' or ')} item`);
+    evidence[field] = isRecord(value) ? { product_id: value.product_id, category_code: optionalText(value.category_code), brand: optionalText(value.brand) } : value;
   }
-  return { ok: true, value: { ...product, source: v.source, ...(bought === null ? {} : { times_bought: bought as number }) } };
+  return { ok: true, value: evidence as Evidence };
 };
 
 const parseProducts = (v: unknown): Parsed<RecommendedProduct[]> => {
