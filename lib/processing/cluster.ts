@@ -103,6 +103,7 @@ export function createClusterTask(scope: Construct, { config, network, lake, sec
     resultPath: '$.cluster',
   });
   onlyThisPipelinesClusters(createCluster, config);
+  onlyTaggedClusters(createCluster, config);
   serviceRole.addToPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [createCluster.clusterRole.roleArn] }));
   grantClusterAccess(createCluster.clusterRole, lake, bundle);
   exempt(createCluster, [
@@ -140,6 +141,20 @@ function onlyThisPipelinesClusters(task: tasks.EmrCreateCluster, config: Recstre
     new iam.PolicyStatement({ actions: ['elasticmapreduce:RunJobFlow', 'elasticmapreduce:AddTags'], resources: ['*'], conditions: tagged('RequestTag') }),
     new iam.PolicyStatement({ actions: ['elasticmapreduce:DescribeCluster', 'elasticmapreduce:TerminateJobFlows'], resources: ['*'], conditions: tagged('ResourceTag') }),
   );
+}
+
+/**
+ * Conditions every remaining EMR statement of `task` (EmrAddStep's AddJobFlowSteps/DescribeStep/CancelSteps,
+ * EmrTerminateCluster's DescribeCluster/TerminateJobFlows, EmrCreateCluster's AddTags, all on `cluster/*`) on the
+ * clusters carrying this pipeline's tag, so the `cluster/*` wildcard cdk-nag acknowledges covers only them.
+ */
+export function onlyTaggedClusters(task: sfn.TaskStateBase, config: RecstreamConfig): void {
+  const statements = (task as unknown as { taskPolicies?: iam.PolicyStatement[] }).taskPolicies;
+  if (!statements) throw new Error(`${task.node.path} no longer exposes its statements: review lib/processing/cluster.ts`);
+  for (const st of statements) {
+    if (!st.actions.some((a) => a.startsWith('elasticmapreduce:')) || Object.keys(st.conditions).length > 0) continue;
+    st.addCondition('StringEquals', { [`elasticmapreduce:ResourceTag/${PIPELINE_TAG}`]: config.name });
+  }
 }
 
 /** What the nodes touch: the Spark assets, the lake prefixes the jobs read and write, and EMR's log prefix. */
