@@ -44,7 +44,7 @@ const model = async (requestId: string, documents: RecommenderDocuments): Promis
   if (runs.length === 0) return problem(404, 'not_computed', 'The recommender’s run history is empty: the recommend job writes its model card.', requestId);
   const latestId = runs[runs.length - 1].run_id;
   const latest = typeof latestId === 'string' ? await documents.run(latestId) : undefined;
-  if (!isRecord(latest)) throw new Error(`the recommender history's latest run ${JSON.stringify(latestId)} has no record under serving/recommender/runs/`);
+  if (!isRecord(latest)) throw new Error(`the recommender history's latest run ${JSON.stringify(latestId)} is not a run id or has no record under serving/recommender/runs/`);
   const body: RecommenderModelResponse = { latest: latest as unknown as RecommenderRun, history: runs };
   return json(200, body, CACHE.document);
 };
@@ -53,9 +53,12 @@ const similar = async (rawId: string, requestId: string, documents: RecommenderD
   const productId = safeDecode(rawId);
   if (productId === undefined || !PRODUCT_ID.test(productId)) return problem(400, 'invalid_product_id', PRODUCT_ID_RULE, requestId);
   const shard = await documents.similarShard(productId);
-  if (shard === undefined) return problem(404, 'not_computed', 'Similar products have not been computed yet: the recommend job writes them.', requestId);
-  if (!isRecord(shard)) throw new Error(`the similar-products shard of ${productId} is not a JSON object`);
-  const list = shard[productId];
+  // A shard with no product in it may never be written: only a run history says whether the job has run at all.
+  if (shard === undefined && (await documents.history()) === undefined) {
+    return problem(404, 'not_computed', 'Similar products have not been computed yet: the recommend job writes them.', requestId);
+  }
+  if (shard !== undefined && !isRecord(shard)) throw new Error(`the similar-products shard of ${productId} is not a JSON object`);
+  const list = shard?.[productId];
   if (list === undefined) return problem(404, 'no_similar_products', `The latest recommend run lists no similar products for product ${productId}.`, requestId);
   if (!isRecord(list)) throw new Error(`the similar-products entry of ${productId} is not a JSON object`);
   return json(200, list as unknown as ProductSimilar, CACHE.document);

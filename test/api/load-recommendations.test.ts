@@ -100,6 +100,15 @@ describe('loadRecommendations', () => {
       [{ ...good, recommendations: [{ ...good.recommendations[0], times_bought: 0 }] }, /recommendations\[0\]\.times_bought/],
       [{ ...good, recommendations: [{ ...good.recommendations[0], times_bought: 2.5 }] }, /recommendations\[0\]\.times_bought/],
       [{ ...good, recommendations: [{ ...good.recommendations[1], times_bought: 4 }] }, /recommendations\[0\]\.times_bought/],
+      // Issue 21: every evidence field a card's sentence states, only on its sources and in its shape.
+      [{ ...good, recommendations: [{ ...good.recommendations[0], last_bought: '21/07/2020' }] }, /recommendations\[0\]\.last_bought: not a YYYY-MM-DD day/],
+      [{ ...good, recommendations: [{ ...good.recommendations[1], last_bought: '2020-07-21' }] }, /recommendations\[0\]\.last_bought: .* on a repeat item/],
+      [{ ...good, recommendations: [{ ...good.recommendations[2], because_of: { product_id: 5 } }] }, /recommendations\[0\]\.because_of/],
+      [{ ...good, recommendations: [{ ...good.recommendations[0], because_of: good.recommendations[2].because_of }] }, /recommendations\[0\]\.because_of: .* on a copurchase or als item/],
+      [{ ...good, recommendations: [{ ...good.recommendations[2], customers_also: 0 }] }, /recommendations\[0\]\.customers_also/],
+      [{ ...good, recommendations: [{ ...good.recommendations[1], category_rank: 1.5 }] }, /recommendations\[0\]\.category_rank/],
+      [{ ...good, recommendations: [{ ...good.recommendations[1], popular_rank: 1 }] }, /recommendations\[0\]\.popular_rank: .* on a popular or fallback item/],
+      [{ ...good, recommendations: [{ ...good.recommendations[2], window_days: 30 }] }, /recommendations\[0\]\.window_days: .* on a category or popular or fallback item/],
       [[good], /not a JSON object/],
     ];
     for (const [value, error] of cases) {
@@ -110,6 +119,10 @@ describe('loadRecommendations', () => {
     // Spark writes times_bought: null on items that are not repeats; stored without it.
     const als = parseRecommendationLine(JSON.stringify({ ...good, recommendations: [{ ...good.recommendations[2], times_bought: null }] }));
     assert.deepEqual(als.ok && als.value.recommendations[0], good.recommendations[2]);
+    // Spark writes the evidence of other sources as null: stored without it, the item's own kept.
+    const nulls = { times_bought: null, last_bought: null, because_of: null, customers_also: null, category_rank: null, popular_rank: null, window_days: null };
+    const category = parseRecommendationLine(JSON.stringify({ ...good, recommendations: [{ ...nulls, ...good.recommendations[1] }] }));
+    assert.deepEqual(category.ok && category.value.recommendations[0], good.recommendations[1]);
     // Spark may write DECIMAL prices as numbers: served as strings.
     const numeric = parseRecommendationLine(JSON.stringify({ ...good, recommendations: [{ ...good.recommendations[0], price: 162.01 }] }));
     assert.equal(numeric.ok && numeric.value.recommendations[0].price, '162.01');

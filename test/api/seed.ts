@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ANALYTICS_DOCUMENTS, LAKE, SERVING_TABLE, analyticsKeyFor, type AnalyticsDocuments, type UserRecommendations } from '../../contract';
+import { recommenderSeedObjects } from './seed-recommender';
 
 const product = (product_id: string, score: number, category_code: string | null, brand: string | null, price: string | null) => ({
   product_id,
@@ -35,26 +36,36 @@ export const SEED_USERS: UserRecommendations[] = [
     user_id: SEED_ANALYTICS.top_customers[0].user_id,
     source: 'repeat',
     recommendations: [
-      { ...product('1515966223509089906', 13, 'electronics.smartphone', 'samsung', '162.01'), source: 'repeat', times_bought: 13 },
-      { ...product('2273948184839454837', 0.72, 'computers.notebook', 'lenovo', '512.48'), source: 'category' },
-      { ...product('1515966223509088509', 0.55, null, null, '8.08'), source: 'als' },
+      { ...product('1515966223509089906', 13, 'electronics.smartphone', 'samsung', '162.01'), source: 'repeat', times_bought: 13, last_bought: '2020-07-21' },
+      { ...product('2273948184839454837', 0.72, 'computers.notebook', 'lenovo', '512.48'), source: 'category', category_rank: 2, window_days: 90 },
+      {
+        ...product('1515966223509088509', 0.55, null, null, '8.08'),
+        source: 'als',
+        because_of: { product_id: '1515966223509089906', category_code: 'electronics.smartphone', brand: 'samsung' },
+        customers_also: 5,
+      },
     ],
   },
   {
     user_id: '1515915625447879434',
     source: 'repeat',
     recommendations: [
-      // Two repeats, topped up from ALS.
-      { ...product('1515966223509104892', 3.0, 'stationery.cartrige', 'canon', '27.75'), source: 'repeat', times_bought: 3 },
-      { ...product('1515966223509089282', 1.0, 'appliances.kitchen.kettle', 'tefal', '25.44'), source: 'repeat', times_bought: 1 },
-      { ...product('1515966223509106786', 0.5, 'electronics.audio.headphone', 'sony', '37.01'), source: 'als' },
+      // Two repeats, then a product bought together with one of them.
+      { ...product('1515966223509104892', 3.0, 'stationery.cartrige', 'canon', '27.75'), source: 'repeat', times_bought: 3, last_bought: '2020-06-02' },
+      { ...product('1515966223509089282', 1.0, 'appliances.kitchen.kettle', 'tefal', '25.44'), source: 'repeat', times_bought: 1, last_bought: '2020-03-15' },
+      {
+        ...product('1515966223509106786', 0.5, 'electronics.audio.headphone', 'sony', '37.01'),
+        source: 'copurchase',
+        because_of: { product_id: '1515966223509089282', category_code: 'appliances.kitchen.kettle', brand: 'tefal' },
+        customers_also: 4,
+      },
     ],
   },
   {
     // A customer in the data whose list holds nothing personal: the best sellers.
     user_id: '1515915625450382722',
     source: 'popular',
-    recommendations: BEST_SELLERS.map((p) => ({ ...p, source: 'popular' as const })),
+    recommendations: BEST_SELLERS.map((p, i) => ({ ...p, source: 'popular' as const, popular_rank: i + 1, window_days: 30 })),
   },
   {
     // Stored before items carried their own source: only the first item's (the list's) is known.
@@ -69,7 +80,7 @@ export const SEED_USERS: UserRecommendations[] = [
 ];
 
 /** The popularity list, as the recommend job writes it for ids without history. */
-export const SEED_FALLBACK = { recommendations: BEST_SELLERS.map((p) => ({ ...p, source: 'fallback' as const })) };
+export const SEED_FALLBACK = { recommendations: BEST_SELLERS.map((p, i) => ({ ...p, source: 'fallback' as const, popular_rank: i + 1, window_days: 30 })) };
 
 /** An id no customer has in the data: gets the fallback list, marked unknown. */
 export const UNKNOWN_USER = '1515915625999999999';
@@ -97,5 +108,6 @@ export const writeSeedLake = (extraUsers = 0, analytics: AnalyticsDocuments = SE
   write(root, `${LAKE.recommendationsPrefix}_SUCCESS`, '');
   write(root, LAKE.fallbackKey, JSON.stringify(fallbackRow));
   for (const [name, doc] of Object.entries(analytics)) write(root, analyticsKeyFor(name as keyof AnalyticsDocuments), JSON.stringify(doc));
+  for (const [key, doc] of Object.entries(recommenderSeedObjects())) write(root, key, JSON.stringify(doc));
   return root;
 };
