@@ -58,12 +58,12 @@ describe('recommendations page in Chromium', { skip }, () => {
     assert.match(first, /samsung/);
     assert.match(first, /\$162\.01/);
     // The item is a repeat bought 13 times: the card says so, and claims nothing about similar customers.
-    assert.match(first, /bought before[\s\S]*bought 13 units of it before/i);
+    assert.match(first, /bought before[\s\S]*This customer bought 13 units of it, last on 2020-07-21\./i);
     assert.doesNotMatch(first, /similar|personal/i);
-    assert.match(await cards.nth(1).innerText(), /best seller in computers › notebook, a category this customer buys in/);
+    assert.match(await cards.nth(1).innerText(), /#2 best seller in computers › notebook over the last 90 days; this customer buys in that category and has not bought it\./);
     const third = await cards.nth(2).innerText();
     assert.match(third, /Uncategorised[\s\S]*Unknown brand/, 'missing category and brand are shown as such');
-    assert.match(third, /purchase history like this customer’s/);
+    assert.match(third, /Collaborative filtering \(Spark ALS\): customers whose purchases resemble this customer’s bought it; 5 customers who bought product 1515966223509089906 \(samsung, electronics › smartphone\) also bought it\./);
     assert.equal(await page.getByRole('note').count(), 0, 'no fallback notice for a personal list');
     await page.screenshot({ path: screenshotPath('recommendations-known-user'), fullPage: true });
   });
@@ -71,18 +71,22 @@ describe('recommendations page in Chromium', { skip }, () => {
   it('the button works too, and each card of a mixed list says why it was picked', async () => {
     await page.getByLabel('Customer user id').fill(SEED_USERS[1].user_id);
     await page.getByRole('button', { name: 'Show recommendations' }).click();
-    await page.getByText('This customer bought 3 units of it before.').waitFor();
+    await page.getByText('This customer bought 3 units of it, last on 2020-06-02.').waitFor();
     const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
     assert.equal(await cards.count(), 3);
-    assert.match(await cards.nth(1).innerText(), /bought 1 unit of it before/);
-    assert.match(await cards.nth(2).innerText(), /purchase history like this customer’s/);
+    assert.match(await cards.nth(1).innerText(), /bought 1 unit of it, last on 2020-03-15\./);
+    assert.match(
+      await cards.nth(2).innerText(),
+      /bought together[\s\S]*Customers who bought product 1515966223509089282 \(tefal, appliances › kitchen › kettle\) — which this customer bought — also bought this \(4 customers\)\./i,
+    );
   });
 
   it('items stored without their own reason say so instead of borrowing the list’s', async () => {
     await search(page, SEED_USERS[3].user_id);
     await page.getByRole('heading', { name: `Top 3 for ${SEED_USERS[3].user_id}` }).waitFor();
     const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
-    assert.match(await cards.first().innerText(), /purchase history like this customer’s/);
+    // No evidence stored with it: only what the source itself proves.
+    assert.match(await cards.first().innerText(), /Collaborative filtering \(Spark ALS\): customers whose purchases resemble this customer’s bought it\.$/);
     for (const i of [1, 2]) assert.match(await cards.nth(i).innerText(), /no reason recorded[\s\S]*did not record why/i);
   });
 
@@ -119,7 +123,7 @@ describe('recommendations page in Chromium', { skip }, () => {
     assert.match(notice, /is in the data but bought too little for a personal pick/);
     assert.doesNotMatch(notice, /No customer has/);
     const cards = page.getByRole('list', { name: 'Recommended products' }).getByRole('listitem');
-    assert.match(await cards.first().innerText(), /popular now[\s\S]*bought by the most customers/i);
+    assert.match(await cards.first().innerText(), /popular now[\s\S]*#1 best seller of the store over the last 30 days\./i);
     await page.screenshot({ path: screenshotPath('recommendations-too-little-history'), fullPage: true });
   });
 

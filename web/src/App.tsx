@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import type { ApiClient } from './api';
 import type { Session } from './auth';
 import { LivePage } from './pages/Live';
+import { ModelPage } from './pages/Model';
 import { RecommendationsPage } from './pages/Recommendations';
 
 // The chart library is most of the bundle; the search page should not wait for it.
@@ -14,6 +15,7 @@ const PAGES = [
   { hash: '#/dashboard', title: 'Dashboard' },
   { hash: '#/behaviour', title: 'Behaviour' },
   { hash: '#/live', title: 'Live' },
+  { hash: '#/model', title: 'Model' },
 ] as const;
 type PageHash = (typeof PAGES)[number]['hash'];
 
@@ -56,7 +58,7 @@ export const App = ({ api, session }: { api: ApiClient; session: Session }) => {
         )}
       </header>
       <main className="page">
-        {page === '#/' ? <RecommendationsPage api={api} /> : page === '#/live' ? <LivePage api={api} /> : (
+        {page === '#/' ? <RecommendationsPage api={api} /> : page === '#/live' ? <LivePage api={api} /> : page === '#/model' ? <ModelPage api={api} /> : (
           <Suspense fallback={<p className="notice" role="status">Loading the {title.toLowerCase()}…</p>}>
             {page === '#/behaviour' ? <Behaviour api={api} /> : <Dashboard api={api} />}
           </Suspense>

@@ -8,7 +8,9 @@ import {
   type FunnelDocument,
   type IntentResponse,
   type LiveView,
+  type ProductSimilar,
   type RecommendationsResponse,
+  type RecommenderModelResponse,
   type SessionMetricsResponse,
 } from '../../contract';
 
@@ -47,6 +49,11 @@ export interface ApiClient {
   };
   /** Issue 16: the streaming job's live view. */
   live(): Promise<Result<LiveView>>;
+  /** Issue 21: the recommender's model card and run history, and a product's item-to-item list. */
+  recommender: {
+    model(): Promise<Result<RecommenderModelResponse>>;
+    similar(productId: string): Promise<Result<ProductSimilar>>;
+  };
   /** Where the API is, for messages: its URL, or "this site" when it shares the site's origin. */
   readonly baseUrl: string;
 }
@@ -85,5 +92,9 @@ export const createApiClient = (apiUrl: string, auth: Auth): ApiClient => {
       customerCsv: (userId) => get(`${API_ROUTES.customerBehaviour.replace('{userId}', encodeURIComponent(userId))}?format=csv`, (r) => r.text()),
     },
     live: () => get(API_ROUTES.live),
+    recommender: {
+      model: () => get(API_ROUTES.recommenderModel),
+      similar: (productId) => get(API_ROUTES.similarProducts.replace('{productId}', encodeURIComponent(productId))),
+    },
   };
 };

@@ -3,6 +3,7 @@ import { EXAMPLE_USER_ID, type RecommendationsResponse } from '../../../contract
 import { checkUserId, type ApiClient, type Failure } from '../api';
 import { CustomerBehaviour } from '../components/CustomerBehaviour';
 import { ProductCard } from '../components/ProductCard';
+import { SimilarProducts } from '../components/SimilarProducts';
 
 type View =
   | { state: 'idle' }
@@ -16,6 +17,8 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
   const [input, setInput] = useState('');
   const [view, setView] = useState<View>({ state: 'idle' });
   const [examples, setExamples] = useState<string[]>([]);
+  /** The card product whose similar products are shown (issue 21); a new answer closes it. */
+  const [similarOf, setSimilarOf] = useState<string | null>(null);
   const latest = useRef(0);
   const inputId = useId();
   const hintId = useId();
@@ -36,6 +39,7 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
     // Only the newest search may update the page when answers arrive out of order.
     const ticket = ++latest.current;
     setView({ state: 'loading', userId });
+    setSimilarOf(null);
     const result = await api.recommendations(userId);
     if (ticket !== latest.current) return;
     setView(result.ok ? { state: 'done', result: result.data } : { state: 'error', userId, ...result });
@@ -154,9 +158,17 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
             )}
             <ol className="cards" aria-label="Recommended products">
               {view.result.recommendations.map((product, i) => (
-                <ProductCard key={product.product_id} product={product} rank={i + 1} />
+                <ProductCard
+                  key={product.product_id}
+                  product={product}
+                  rank={i + 1}
+                  similarOpen={similarOf === product.product_id}
+                  onShowSimilar={() => setSimilarOf(similarOf === product.product_id ? null : product.product_id)}
+                />
               ))}
             </ol>
+            <p className="hint">Click a product id for the products bought together with it and by the same customers.</p>
+            {similarOf !== null && <SimilarProducts api={api} productId={similarOf} onClose={() => setSimilarOf(null)} />}
             <CustomerBehaviour api={api} userId={view.result.user_id} />
           </>
         )}

@@ -1,0 +1,214 @@
+import { RECOMMENDER_MODELS, type RecommenderGenerator, type RecommenderModelResponse, type RecommenderRun } from '../../../contract';
+import { formatNumber } from '../format';
+import {
+  collaborativeLine,
+  formatDifference,
+  formatEstimate,
+  formatMetric,
+  MODEL_NAMES,
+  scoredModels,
+  servedLine,
+  SOURCE_NAMES,
+  verdict,
+  VERDICT_RULE,
+} from '../recommender-text';
+
+const dash = '–';
+
+/** A mean over its 95 % interval, in one cell. */
+const EstimateCell = ({ value }: { value: { mean: string; interval: string } | undefined }) =>
+  value === undefined ? (
+    <td>{dash}</td>
+  ) : (
+    <td>
+      {value.mean}
+      <span className="interval">{value.interval}</span>
+    </td>
+  );
+
+/** Recall@3 and NDCG@3 with their intervals, on the holdout and on the mean of the rolling windows, per model. */
+const Quality = ({ run }: { run: RecommenderRun }) => {
+  const models = scoredModels({ ...run.window_mean, ...run.holdout.models }, RECOMMENDER_MODELS);
+  return (
+    <div className="table-scroll">
+      <table aria-label="Recall and NDCG at 3 by model">
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col">Holdout recall@3</th>
+            <th scope="col">Holdout NDCG@3</th>
+            <th scope="col">Window mean recall@3</th>
+            <th scope="col">Window mean NDCG@3</th>
+          </tr>
+        </thead>
+        <tbody>
+          {models.map((m) => {
+            const holdout = run.holdout.models[m];
+            const windows = run.window_mean[m];
+            return (
+              <tr key={m} data-model={m}>
+                <th scope="row">
+                  {MODEL_NAMES[m]}
+                  {m === run.served.model ? ' (served)' : ''}
+                </th>
+                <EstimateCell value={holdout && formatEstimate(holdout.recall)} />
+                <EstimateCell value={holdout && formatEstimate(holdout.ndcg)} />
+                <EstimateCell value={windows && formatEstimate(windows.recall)} />
+                <EstimateCell value={windows && formatEstimate(windows.ndcg)} />
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+};
+
+/** The ranker's paired NDCG@3 differences against each rival, pooled over the windows and on the holdout. */
+const Comparisons = ({ run }: { run: RecommenderRun }) => {
+  if (run.ranker_vs.length === 0) return <p className="hint">This run compared the ranker with no rival.</p>;
+  const onHoldout = new Map(run.holdout.ranker_vs.map((d) => [d.rival, d]));
+  return (
+    <div className="table-scroll">
+      <table aria-label="The ranker against each rival">
+        <thead>
+          <tr>
+            <th scope="col">Rival</th>
+            <th scope="col">Windows: difference</th>
+            <th scope="col">Windows</th>
+            <th scope="col">Holdout: difference</th>
+            <th scope="col">Holdout</th>
+          </tr>
+        </thead>
+        <tbody>
+          {run.ranker_vs.map((d) => {
+            const h = onHoldout.get(d.rival);
+            return (
+              <tr key={d.rival} data-rival={d.rival}>
+                <th scope="row">{MODEL_NAMES[d.rival]}</th>
+                <EstimateCell value={formatDifference(d.ndcg_difference)} />
+                <td>{verdict(d.wins)}</td>
+                <EstimateCell value={h && formatDifference(h.ndcg_difference)} />
+                <td>{h ? verdict(h.wins) : dash}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+};
+
+const SOURCES = Object.keys(SOURCE_NAMES) as (RecommenderGenerator | 'fallback')[];
+
+/** Cards per generator: over every served list, and on the holdout with how many the customers then bought. */
+const BySource = ({ run }: { run: RecommenderRun }) => {
+  const holdout = run.holdout.by_source as Partial<Record<RecommenderGenerator | 'fallback', { served: number; hits: number }>>;
+  const sources = SOURCES.filter((s) => run.serving.cards_by_source[s] !== undefined || holdout[s] !== undefined);
+  return (
+    <div className="table-scroll">
+      <table aria-label="Cards by source">
+        <thead>
+          <tr>
+            <th scope="col">Source</th>
+            <th scope="col">Cards served</th>
+            <th scope="col">Holdout cards</th>
+            <th scope="col">Holdout cards then bought</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sources.map((s) => (
+            <tr key={s} data-source={s}>
+              <th scope="row">{SOURCE_NAMES[s]}</th>
+              <td>{formatNumber(run.serving.cards_by_source[s] ?? 0)}</td>
+              <td>{holdout[s] ? formatNumber(holdout[s].served) : dash}</td>
+              <td>{holdout[s] ? formatNumber(holdout[s].hits) : dash}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+};
+
+const History = ({ history }: { history: RecommenderModelResponse['history'] }) => (
+  <div className="table-scroll">
+    <table aria-label="Recommender runs">
+      <thead>
+        <tr>
+          <th scope="col">Run</th>
+          <th scope="col">Served</th>
+          <th scope="col">NDCG@3 served</th>
+          <th scope="col">{MODEL_NAMES.ranker}</th>
+          <th scope="col">{MODEL_NAMES.repeat}</th>
+          <th scope="col">{MODEL_NAMES.popular}</th>
+          <th scope="col">Customers</th>
+          <th scope="col">Code version</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[...history].reverse().map((r) => {
+          const ndcg = (m: keyof typeof MODEL_NAMES) => (r.holdout_ndcg[m] === undefined ? dash : formatMetric(r.holdout_ndcg[m]!));
+          return (
+            <tr key={r.run_id} data-run={r.run_id}>
+              <td className="mono" title={`created ${r.created}`}>
+                {r.run_id}
+              </td>
+              <td className="wrap">
+                {MODEL_NAMES[r.served.model]}
+                {r.served.pinned ? ' (pinned)' : ''}
+              </td>
+              <td>{ndcg(r.served.model)}</td>
+              <td>{ndcg('ranker')}</td>
+              <td>{ndcg('repeat')}</td>
+              <td>{ndcg('popular')}</td>
+              <td>{formatNumber(r.users)}</td>
+              <td className="mono">{r.code_version}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  </div>
+);
+
+/** The recommender's model card: what is served and why, how it compares with the baselines, what it served, every run. */
+export const RecommenderCard = ({ model }: { model: RecommenderModelResponse }) => {
+  const run = model.latest;
+  return (
+    <section className="card" aria-labelledby="recommender-title">
+      <h2 id="recommender-title">Recommender model</h2>
+      <p data-sentence="served">
+        <strong>Serving:</strong> {servedLine(run.served)}
+      </p>
+      <p data-sentence="reason">{run.served.reason}</p>
+      <dl className="facts stats">
+        <dt>Run</dt>
+        <dd className="mono">{run.run_id}</dd>
+        <dt>Created</dt>
+        <dd>{run.created}</dd>
+        <dt>Purchases seen</dt>
+        <dd>
+          {run.data_span.first ?? dash} to {run.data_span.last ?? dash}: {formatNumber(run.data_span.line_items)} line items of {formatNumber(run.data_span.customers)} known customers
+        </dd>
+        <dt>Code version</dt>
+        <dd className="mono">{run.code_version}</dd>
+        <dt>Promotion rule</dt>
+        <dd data-sentence="rule">{run.rule}</dd>
+      </dl>
+      <h3>
+        Quality: holdout {run.holdout.start} to {run.holdout.end} ({formatNumber(run.holdout.users)} customers), and the mean of {run.windows.length} rolling windows
+      </h3>
+      <p className="hint">Each figure is the mean over customers with its 95 % bootstrap interval (customers resampled).</p>
+      <Quality run={run} />
+      <h3>The ranker against each rival (NDCG@3, paired per customer)</h3>
+      <p className="hint">{VERDICT_RULE}</p>
+      <Comparisons run={run} />
+      <h3>What was served</h3>
+      <p data-sentence="collaborative">{collaborativeLine(run.serving)}</p>
+      <BySource run={run} />
+      <h3>Run history (holdout NDCG@3 of each run)</h3>
+      <History history={model.history} />
+    </section>
+  );
+};
