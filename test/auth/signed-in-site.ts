@@ -4,7 +4,7 @@
  * the JWT check, wired as `npm run local` wires them. It counts the serving
  * store's lookups, so a test can tell whether a request reached the API code.
  */
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { apiAuthorizer, siteSignIn, startOidcProvider, type OidcProvider, type OidcProviderOptions } from '../../local/auth/provider';
 import type { JwtAuthorizerOptions } from '../../local/auth/verify';
 import { startLocalServer, type AccessLogEntry } from '../../local/server/server';
@@ -22,17 +22,19 @@ export interface SignedInSite {
 }
 
 export const startSignedInSite = async (
-  options: OidcProviderOptions & { verify?: (provider: OidcProvider) => Partial<JwtAuthorizerOptions> } = {},
+  options: OidcProviderOptions & { verify?: (provider: OidcProvider) => Partial<JwtAuthorizerOptions>; alsoInLake?: string } = {},
 ): Promise<SignedInSite> => {
   ensureBuiltSite();
   const lake = writeSeedLake();
+  // More of the lake (the behaviour jobs' output, say) beside the seeded purchases.
+  if (options.alsoInLake) cpSync(options.alsoInLake, lake, { recursive: true });
   const provider = await startOidcProvider(options);
   const serving = await loadLocalServing(lake);
   let lookups = 0;
   const accessLog: AccessLogEntry[] = [];
   const server = await startLocalServer({
     webDir: WEB_DIST,
-    analytics: serving.analytics,
+    ...serving,
     recommendations: {
       get: (userId) => {
         lookups += 1;
