@@ -8,7 +8,7 @@
  * Usage texts and argument checks live in ./usage.ts; exit codes in ../pipeline/exit-codes.ts.
  */
 import { existsSync, statSync } from 'node:fs';
-import { UPLOAD_SUFFIXES } from '../../contract';
+import { RECOMMENDER_MODELS, UPLOAD_SUFFIXES, type RecommenderModel } from '../../contract';
 import { DEFAULT_BEHAVIOUR_SEED } from '../generator/behaviour';
 import { writeBehaviourCsv } from '../generator/behaviour-write';
 import { DEFAULT_SEED } from '../generator/generate';
@@ -116,6 +116,7 @@ const runCommand = async (args: string[]): Promise<number> => {
       keep: { type: 'boolean' },
       'no-realtime': { type: 'boolean' },
       'work-dir': { type: 'string' },
+      pin: { type: 'string' },
     },
     RUN_USAGE,
   );
@@ -126,6 +127,8 @@ const runCommand = async (args: string[]): Promise<number> => {
       throw new UsageError('--rows and --seed shape the generated demo data; they cannot go with --csv', RUN_USAGE);
   }
   if (values.events !== undefined) checkUploadFile('events', values.events);
+  if (values.pin !== undefined && !RECOMMENDER_MODELS.includes(values.pin as RecommenderModel))
+    throw new UsageError(`--pin must be one of ${RECOMMENDER_MODELS.join(', ')}, got '${values.pin}'`, RUN_USAGE);
   const options = {
     workDir: values['work-dir'],
     csv: values.csv,
@@ -136,6 +139,7 @@ const runCommand = async (args: string[]): Promise<number> => {
     seed: values.seed,
     keep: values.keep ?? false,
     realtime: !values['no-realtime'],
+    pin: (values.pin as RecommenderModel | undefined) ?? null,
   };
   // The SDK's notice that its releases after January 2027 need Node 22 (this project runs on Node 20) would
   // fill eight console lines of every run; it is documented in local/README.md instead.

@@ -4,6 +4,7 @@
  * and exit 2 for anything it cannot run. Never a stack trace for a typo.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { RECOMMENDER_MODELS } from '../../contract';
 import { EXIT } from '../pipeline/exit-codes';
 
 export const COMMANDS_USAGE = `usage: recstream <command> [options]      (npm run local -- [run options], npm run generate -- [options])
@@ -38,6 +39,9 @@ options:
                     started); without this flag the job starts after the batch jobs while
                     serving (never with --once) and reads both topics from their start
   --work-dir DIR    where the run keeps its data and logs (default .work/local/)
+  --pin MODEL       serve this recommender model whatever the promotion rule chooses, one of
+                    ${RECOMMENDER_MODELS.join(', ')}
+                    (passed to the recommend step as --pin; the Model page then says it is pinned)
   -h, --help        this text
 
 exit codes:

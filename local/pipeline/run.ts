@@ -13,7 +13,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BEHAVIOUR_LAKE, behaviourSteps, EVENTS_TOPIC, LAKE, LAMBDA_ENV, REALTIME, sparkSteps, type BehaviourJob, type SparkJob } from '../../contract';
+import { BEHAVIOUR_LAKE, behaviourSteps, EVENTS_TOPIC, LAKE, LAMBDA_ENV, REALTIME, sparkSteps, type BehaviourJob, type RecommenderModel, type SparkJob } from '../../contract';
 import type { IngestReport } from '../../lambdas/ingest/ingest';
 import { disconnectAll } from '../../lambdas/ingest/shared-producers';
 import type * as ApiLambda from '../../lambdas/api/handler';
@@ -79,6 +79,8 @@ export interface TwinOptions {
   workDir?: string;
   /** Extra options for the recommend job, e.g. `--grid none` for a quick single fit. */
   recommendArgs?: string[];
+  /** Issue 21: serve this recommender model whatever the promotion rule says (`--pin`, as CDK's recommender.pin). */
+  pin?: RecommenderModel | null;
   print?: (line: string) => void;
   /** Started services, so the caller can stop them on a signal. */
   resources?: Resources;
@@ -195,7 +197,7 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
     // the purchases ones, as the deployed state machine orders them.
     const at = (key: string) => join(lake, key);
     const steps: { job: SparkJob | BehaviourJob; args: string[] }[] = [
-      ...(runsPurchases ? sparkSteps(at).map(({ job, args }) => ({ job, args: job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args })) : []),
+      ...(runsPurchases ? sparkSteps(at, undefined, options.pin ?? null).map(({ job, args }) => ({ job, args: job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args })) : []),
       ...(eventsCsv !== undefined ? behaviourSteps(at) : []),
     ];
     const sparkLog = (job: string) => join(logs, `spark-${job}.log`);

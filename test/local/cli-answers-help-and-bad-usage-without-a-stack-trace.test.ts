@@ -19,7 +19,7 @@ test('--help prints the usage of every command and option, exit 0', () => {
   assert.equal(top.status, 0, top.stderr);
   for (const command of ['run', 'generate', 'sink']) assert.match(top.stdout, new RegExp(`^  ${command} `, 'm'));
   const expected: Record<string, string[]> = {
-    run: ['--csv', '--rows', '--seed', '--once', '--port', '--keep', '--no-realtime', '--work-dir', '--help'],
+    run: ['--csv', '--rows', '--seed', '--once', '--port', '--keep', '--no-realtime', '--work-dir', '--pin', '--help'],
     generate: ['--rows', '--seed', '--out', '--behaviour', '--help'],
     sink: ['--brokers', '--lake', '--buffer-mib', '--interval-seconds', '--until-drained', '--help'],
   };
@@ -46,6 +46,7 @@ test('bad usage: the reason and the usage on stderr, exit 2, nothing on stdout',
     [['run', '--csv', __filename], /^recstream: --csv .*\.test\.ts: the name must end in \.csv or \.csv\.gz, as uploads to the landing bucket must/],
     [['run', '--port', '70000'], /^recstream: --port must be a positive whole number up to 65535, got '70000'/],
     [['run', '--rows=-5'], /^recstream: --rows must be a positive whole number, got '-5'/],
+    [['run', '--pin', 'als'], /^recstream: --pin must be one of ranker, repeat, repeat_then_als, repeat_then_category, popular, got 'als'/],
     [['run', '--rows', '-5'], /^recstream: Option '--rows' argument is ambiguous/],
     [['run', '--csv', join(ROOT, 'test', 'fixtures', 'purchases-slice.csv.gz'), '--rows', '10'], /^recstream: --rows and --seed shape the generated demo data; they cannot go with --csv/],
     [['generate'], /^recstream: --rows is required/],
