@@ -2,9 +2,10 @@
 // The CDK app: `npx cdk synth|deploy|destroy --all`. Settings: lib/config.ts (cdk context key `recstream`).
 import { App } from 'aws-cdk-lib';
 import { createRecstream } from '../lib/app';
-import { resolveConfig } from '../lib/config';
+import { CONTEXT_KEY, refuseUnknownContextKeys, resolveConfig } from '../lib/config';
 import { checkWithCdkNag } from '../lib/nag';
 
 const app = new App();
-createRecstream(app, resolveConfig(app.node.tryGetContext('recstream')));
+refuseUnknownContextKeys(app.node.getAllContext());
+createRecstream(app, resolveConfig(app.node.tryGetContext(CONTEXT_KEY)));
 checkWithCdkNag(app);

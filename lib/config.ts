@@ -206,3 +206,32 @@ export function resolveConfig(context: unknown): RecstreamConfig {
   if (override !== undefined && !isPlainObject(override)) throw new Error('recstream config: context "recstream" must be an object');
   return validateConfig(merge(DEFAULT_CONFIG, (override ?? {}) as DeepPartial<RecstreamConfig>, ''));
 }
+
+/** The one context key every setting goes in. */
+export const CONTEXT_KEY = 'recstream';
+
+/** Keys the CDK CLI and aws-cdk-lib set themselves: feature flags (`@aws-cdk/...`), `aws:cdk:*`, lookups (`<kind>:account=...`). */
+const isCdkContextKey = (key: string): boolean => key.startsWith('@') || key.includes(':') || key === 'acknowledged-issue-numbers';
+
+/** `-c realtime.enabled=true` as the one way to say it: `{"realtime":{"enabled":true}}`. */
+function asRecstreamValue(key: string, value: unknown): string {
+  let leaf: unknown = value;
+  try {
+    leaf = typeof value === 'string' ? JSON.parse(value) : value;
+  } catch {
+    // A bare word stays a string.
+  }
+  const path = key.replace(new RegExp(`^${CONTEXT_KEY}\\.`), '').split('.');
+  return JSON.stringify(path.reduceRight<unknown>((inner, name) => ({ [name]: inner }), leaf));
+}
+
+/**
+ * Refuses any context key but `recstream` and CDK's own: `-c realtime.enabled=true` would otherwise be ignored
+ * without a word, and the deployment would silently lack what was asked for.
+ */
+export function refuseUnknownContextKeys(context: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(context)) {
+    if (key === CONTEXT_KEY || isCdkContextKey(key)) continue;
+    throw new Error(`recstream config: unknown context key "${key}": every setting goes in the one key "${CONTEXT_KEY}", e.g. -c ${CONTEXT_KEY}='${asRecstreamValue(key, value)}'`);
+  }
+}

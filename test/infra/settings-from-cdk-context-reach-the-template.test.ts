@@ -1,8 +1,10 @@
 // lib/config.ts: defaults, `-c recstream=...` overrides reaching the template, and clear errors for bad settings.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DEFAULT_CONFIG, resolveConfig } from '../../lib/config';
+import { DEFAULT_CONFIG, refuseUnknownContextKeys, resolveConfig } from '../../lib/config';
 import { ALS_DEFAULTS } from '../../contract';
 import { resourcesOfType, single, stateMachineDefinition, synthesize } from './synth';
 
@@ -43,7 +45,7 @@ test('one overridden deployment: cluster size and release, no schedule, data ret
     },
   });
   const definition = stateMachineDefinition(single(s, 'AWS::StepFunctions::StateMachine')[1]);
-  const create = definition.States[definition.StartAt].Parameters;
+  const create = Object.values(definition.States).find((st) => String(st.Resource).includes('createCluster')).Parameters;
   assert.equal(create.ReleaseLabel, 'emr-7.9.0');
   assert.equal(create.Instances.InstanceGroups.find((g: any) => g.InstanceRole === 'CORE').InstanceCount, 5);
   assert.equal(resourcesOfType(s, 'AWS::Events::Rule').length, 0);
@@ -55,4 +57,16 @@ test('one overridden deployment: cluster size and release, no schedule, data ret
   assert.equal(single(s, 'AWS::Cognito::UserPool')[1].Properties?.MfaConfiguration, 'OPTIONAL');
   const [acl] = Object.values(Template.fromStack(s.edge).findResources('AWS::WAFv2::WebACL'));
   assert.equal(acl.Properties.Rules[0].Statement.RateBasedStatement.Limit, 200);
+});
+
+// Issue 23.9: `-c realtime.enabled=true` used to be ignored without a word (only `-c recstream='{...}'` is read).
+// The CLI passes every `-c key=value` as a context key (https://docs.aws.amazon.com/cdk/v2/guide/context.html);
+// any key but `recstream` and CDK's own is refused, with the one way to say it.
+test('an unknown context key is refused with the recstream value that says the same', () => {
+  assert.throws(() => refuseUnknownContextKeys({ 'realtime.enabled': 'true' }), /unknown context key "realtime.enabled".*-c recstream='\{"realtime":\{"enabled":true\}\}'/);
+  assert.throws(() => refuseUnknownContextKeys({ 'recstream.emr.coreInstanceCount': '4' }), /-c recstream='\{"emr":\{"coreInstanceCount":4\}\}'/);
+  assert.throws(() => refuseUnknownContextKeys({ schedule: 'none' }), /-c recstream='\{"schedule":"none"\}'/);
+  // The key itself, cdk.json's feature flags, CDK's own and its lookups pass.
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
+  refuseUnknownContextKeys({ ...cdkJson, recstream: '{}', 'aws:cdk:bundling-stacks': [], 'availability-zones:account=1:region=r': [], 'acknowledged-issue-numbers': [] });
 });
