@@ -1,5 +1,5 @@
 /**
- * The pipeline's state machine: createCluster → one EMR step per Spark job →
+ * The pipeline's state machine: (when raw/purchases/ holds any object) createCluster → one EMR step per Spark job →
  * (when raw/events/ holds any object) the behaviour steps → terminate → load the
  * recommendations and the customers' behaviour into DynamoDB.
  *
@@ -17,6 +17,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { LAKE } from '../../contract';
 import type { RecstreamConfig } from '../config';
 import { exempt, resourceFinding, wildcards } from '../nag';
 import { logGroup } from '../storage';
@@ -69,16 +70,7 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
   createCluster.next(purchases[0]);
   const terminate = new tasks.EmrTerminateCluster(scope, 'TerminateCluster', { clusterId, resultPath: sfn.JsonPath.DISCARD });
   // One ListObjectsV2 (MaxKeys 1) decides whether the behaviour steps have input.
-  const findEvents = new tasks.CallAwsService(scope, 'FindEvents', {
-    stateName: 'Look for behaviour events',
-    service: 's3',
-    action: 'listObjectsV2',
-    parameters: { Bucket: lake.bucketName, Prefix: behaviour.rawPrefix, MaxKeys: 1 },
-    iamAction: 's3:ListBucket',
-    iamResources: [lake.bucketArn],
-    resultSelector: { 'count.$': '$.KeyCount' },
-    resultPath: '$.events',
-  });
+  const findEvents = findObjects(scope, 'FindEvents', 'Look for behaviour events', lake, behaviour.rawPrefix, '$.events');
   findEvents.addCatch(terminateAfterFailure, { resultPath: '$.error' });
   const behaviourSteps = inOrder(behaviour.jobs.map(emrStep));
   behaviourSteps[behaviourSteps.length - 1].next(terminate);
@@ -103,7 +95,7 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
   for (const task of [terminateAfterFailure, terminate, ...purchases, ...behaviourSteps]) onlyTaggedClusters(task, config);
   const stateMachine = new sfn.StateMachine(scope, 'Pipeline', {
     stateMachineName: `${config.name}-spark-pipeline`,
-    definitionBody: sfn.DefinitionBody.fromChainable(createCluster),
+    definitionBody: sfn.DefinitionBody.fromChainable(onlyWithPurchases(scope, lake, createCluster)),
     logs: { destination: logGroup(scope, 'PipelineLogs', config), level: sfn.LogLevel.ALL, includeExecutionData: true },
     tracingEnabled: true,
   });
@@ -120,4 +112,31 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
     ...wildcards("LambdaInvoke's grant covers the loader's versions and aliases.", resourceFinding(scope, `${loader.functionArn}:*`)),
   ]);
   return stateMachine;
+}
+
+/** A ListObjectsV2 of at most one key under `prefix`: `<resultPath>.count` is 0 when the prefix is empty. */
+function findObjects(scope: Construct, id: string, stateName: string, lake: s3.IBucket, prefix: string, resultPath: string): tasks.CallAwsService {
+  return new tasks.CallAwsService(scope, id, {
+    stateName,
+    service: 's3',
+    action: 'listObjectsV2',
+    parameters: { Bucket: lake.bucketName, Prefix: prefix, MaxKeys: 1 },
+    iamAction: 's3:ListBucket',
+    iamResources: [lake.bucketArn],
+    resultSelector: { 'count.$': '$.KeyCount' },
+    resultPath,
+  });
+}
+
+/**
+ * Before the first upload raw/purchases/ is empty: the scheduled execution ends there, green, instead of starting
+ * a cluster whose clean step fails on the missing input (issue 23.11).
+ */
+function onlyWithPurchases(scope: Construct, lake: s3.IBucket, createCluster: tasks.EmrCreateCluster): sfn.IChainable {
+  const find = findObjects(scope, 'FindPurchases', 'Look for purchases', lake, LAKE.rawPrefix, '$.purchases');
+  return find.next(
+    new sfn.Choice(scope, 'AnyPurchases', { stateName: 'Any purchases?' })
+      .when(sfn.Condition.numberGreaterThan('$.purchases.count', 0), createCluster)
+      .otherwise(new sfn.Succeed(scope, 'NothingUploaded', { stateName: 'Nothing uploaded yet', comment: 'raw/purchases/ is empty: no cluster started' })),
+  );
 }

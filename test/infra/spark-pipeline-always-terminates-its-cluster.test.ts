@@ -6,12 +6,13 @@ import { defaultStack, resourcesOfType, single, stateMachineDefinition } from '.
 
 const s = defaultStack();
 const [machineId, machine] = single(s, 'AWS::StepFunctions::StateMachine');
-const { StartAt, States } = stateMachineDefinition(machine);
+const { States } = stateMachineDefinition(machine);
 const byResource = (fragment: string) => Object.entries(States).filter(([, st]) => String(st.Resource ?? '').includes(fragment));
 
 test('the cluster is EMR 7 with Spark, in an isolated subnet, kept alive for steps and auto-terminating when idle', () => {
   assert.match(DEFAULT_CONFIG.emr.releaseLabel, /^emr-7\./);
-  const create = States[StartAt];
+  // After the look for purchases (pipeline-launches-no-cluster-before-the-first-upload.test.ts).
+  const [[, create]] = byResource('createCluster');
   assert.match(create.Resource, /elasticmapreduce:createCluster\.sync$/);
   const p = create.Parameters;
   assert.equal(p.ReleaseLabel, DEFAULT_CONFIG.emr.releaseLabel);
