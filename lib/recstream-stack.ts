@@ -1,5 +1,6 @@
 /** The whole platform in one stack: one construct per concern, wired here. */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Alerts } from './alerts';
 import { Auth } from './auth';
@@ -8,7 +9,8 @@ import { webAclArnFromEdge } from './edge';
 import { Ingest } from './ingest';
 import { Network } from './network';
 import { Processing } from './processing';
-import { Realtime } from './realtime';
+import { EMR_LOG_PREFIX } from './processing/lake-paths';
+import { REALTIME_LOGS, Realtime } from './realtime';
 import { RealtimeMonitoring } from './realtime-monitoring';
 import { Serving } from './serving';
 import { LogBuckets } from './storage';
@@ -37,7 +39,9 @@ export class RecstreamStack extends Stack {
     const alerts = new Alerts(this, 'Alerts', config);
     this.network = new Network(this, 'Network', config);
     // Firehose's raw objects and everything the Spark jobs write (LAKE in the contract).
-    const lake = logs.bucket(this, 'Lake', config);
+    // Only the log prefixes expire: EMR's cluster logs and the streaming job's (issue 23.12); the data stays.
+    const expireLogs = (prefix: string): s3.LifecycleRule => ({ prefix, expiration: Duration.days(config.logRetentionDays) });
+    const lake = logs.bucket(this, 'Lake', config, { lifecycleRules: [expireLogs(EMR_LOG_PREFIX), expireLogs(REALTIME_LOGS)] });
 
     this.web = new Web(this, 'Web', { config, logs, webAclArn: webAclArnFromEdge(this, config) });
     this.auth = new Auth(this, 'Auth', { config, siteOrigin: this.web.origin });
