@@ -18,7 +18,7 @@ import { ASSETS_BUCKET_OBJECTS, S3_READ_ACTIONS, cdkProviderExemptions, exempt, 
 import { logGroup, type LogBuckets } from './storage';
 
 /** What the site is built from: a build older than any of these is stale. */
-const WEB_SOURCES = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'contract'];
+const WEB_SOURCES = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.mts', 'contract'];
 const DEFAULT_WEB_DIST = path.join(REPO_ROOT, 'web', 'dist');
 
 const newestMtime = (file: string): number => {
@@ -45,7 +45,7 @@ export function webDistDirectory(config: RecstreamConfig): string {
 function buildSite(outDir: string): void {
   const vite = path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   // The CLI reads the app's stdout; the build's progress goes to stderr.
-  const build = spawnSync(process.execPath, [vite, 'build', '--config', path.join(REPO_ROOT, 'web', 'vite.config.ts'), '--outDir', outDir, '--emptyOutDir'], {
+  const build = spawnSync(process.execPath, [vite, 'build', '--config', path.join(REPO_ROOT, 'web', 'vite.config.mts'), '--outDir', outDir, '--emptyOutDir'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',

@@ -12,6 +12,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors, type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { API_SCOPE, type WebRuntimeConfig } from '../../contract';
 import { loginPage, logoutPage, PAGE_CSP, signedOutPage } from './login-page';
+import { runStore } from './run-store';
 import type { JwtAuthorizerOptions } from './verify';
 
 /** The API as a resource server: access tokens carry it as `aud`, and the local API accepts only it. */
@@ -206,7 +207,7 @@ export const startOidcProvider = async (options: OidcProviderOptions = {}): Prom
   // A fresh signing key per start: tokens from an earlier run never verify.
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
-  const ready = new Provider(issuer, { ...configuration(analyst, options.accessTokenTtlSeconds ?? 3600, clientId), jwks: { keys: [jwk] } });
+  const ready = new Provider(issuer, { ...configuration(analyst, options.accessTokenTtlSeconds ?? 3600, clientId), jwks: { keys: [jwk] }, adapter: runStore() });
   provider = ready;
   handle = ready.callback();
 

@@ -19,7 +19,7 @@ const newestMtime = (path: string): number => {
 };
 
 /** Everything the bundle is made from: a change in any of them makes web/dist stale. */
-const SOURCES = ['web/src', 'web/index.html', 'web/public', 'web/vite.config.ts', 'contract'].map((p) => join(ROOT, p));
+const SOURCES = ['web/src', 'web/index.html', 'web/public', 'web/vite.config.mts', 'contract'].map((p) => join(ROOT, p));
 
 export const ensureBuiltSite = (): void => {
   const index = join(WEB_DIST, 'index.html');
