@@ -46,6 +46,11 @@ export const REALTIME = {
     /** The country of an address in no range of the database (private, reserved or unallocated). */
     unknownCountry: 'unknown',
   },
+  /**
+   * While no micro-batch runs (no new records), the job rewrites the live view this often with only
+   * `alive_at` changed, so a view that stops changing means a job that stopped, not a quiet store.
+   */
+  heartbeatSeconds: 30,
   /** Batches folded into one state snapshot (and their per-batch files deleted) this often. */
   compactEveryBatches: 60,
   lake: {
@@ -68,8 +73,13 @@ export interface LiveView {
   /** The latest event time seen (ISO-8601 UTC): windows end here. Null before the first event. */
   as_of: string | null;
   watermark: string | null;
-  /** When the job wrote this document (ISO-8601 UTC). */
+  /** When the job wrote this document's figures (ISO-8601 UTC): its last micro-batch. */
   written_at: string;
+  /**
+   * When the job last said it is running (ISO-8601 UTC): `written_at`, or a later heartbeat while it has no
+   * records to process (`heartbeatSeconds`). Absent from a view of a job that predates it.
+   */
+  alive_at?: string;
   /** Written minus the newest Kafka record timestamp in the last batch with records: how far behind the job is. */
   lag_seconds: number | null;
   batch_id: number;

@@ -19,9 +19,7 @@ def main(argv=None):
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     spark = spark_session("recstream-realtime")
     log = progress("realtime")
-    query = stream.start(spark, args, log)
-    log("streaming %s from %s into %s" % (",".join(stream.REALTIME["topics"]), args.bootstrap, args.lake))
-    query.awaitTermination()
+    stream.run(spark, args, log)
 
 
 if __name__ == "__main__":

@@ -227,6 +227,7 @@ def view(state, written_ms, scores=NOT_SCORED):
         "as_of": iso(as_of),
         "watermark": iso(watermark(state)),
         "written_at": iso(written_ms),
+        "alive_at": iso(written_ms),
         "lag_seconds": None if state["produced_ms"] is None else round(max(0, written_ms - state["produced_ms"]) / 1000, 3),
         "batch_id": state["batch_id"],
         "offsets": state["offsets"],

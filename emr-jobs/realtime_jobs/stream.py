@@ -4,6 +4,7 @@ Exactly once across restarts, by two mechanisms working together: Spark's checkp
 micro-batch's Kafka offsets before the batch runs (so a batch run again after a crash has the same
 id and the same records), and the sink keys everything by batch id (a batch id already folded is
 skipped; its partial file is rewritten whole at most). Nothing commits offsets to Kafka."""
+import threading
 import time
 
 from . import live, partials, records
@@ -71,11 +72,31 @@ class LiveSink:
         self.log = log
         self.scorer = scorer
         self.partitions = partitions
+        # foreachBatch runs on the query's thread, the heartbeat on the driver's main thread.
+        self.lock = threading.Lock()
+        # The view last written (a restarted job's predecessor's, until its first batch): what a heartbeat re-dates.
+        self.last_view = store.get(LAKE["liveKey"])
+        self.last_write_ms = 0
         self.state = restore(store)
         scorer.refresh_model()
         log("restored through batch %d (%d events so far)" % (self.state["batch_id"], sum(self.state["totals"]["events"].values())))
 
     def __call__(self, batch, batch_id):
+        with self.lock:
+            self._fold_batch(batch, batch_id)
+
+    def _put_view(self, view):
+        self.store.put(LAKE["liveKey"], view)
+        self.last_view = view
+        self.last_write_ms = int(time.time() * 1000)
+
+    def heartbeat(self, now_ms):
+        """Re-dates the last view's `alive_at` when nothing was written for heartbeatSeconds (no records)."""
+        with self.lock:
+            if self.last_view is not None and now_ms - self.last_write_ms >= REALTIME["heartbeatSeconds"] * 1000:
+                self._put_view(dict(self.last_view, alive_at=live.iso(now_ms)))
+
+    def _fold_batch(self, batch, batch_id):
         if batch_id <= self.state["batch_id"]:
             self.log("batch %d was folded before the restart; skipped" % batch_id)
             return
@@ -90,12 +111,12 @@ class LiveSink:
         # (a Spark job while a model is served) and the view is written again if any score changed.
         as_of = self.state["as_of_ms"]
         previous = self.scorer.current(self.state, as_of, live.ACTIVE_MS)
-        self.store.put(LAKE["liveKey"], live.view(self.state, int(time.time() * 1000), previous))
+        self._put_view(live.view(self.state, int(time.time() * 1000), previous))
         clock.lap("view")
         scores = self.scorer.update(self.state, as_of, live.ACTIVE_MS)
         clock.lap("scores")
         if scores != previous:
-            self.store.put(LAKE["liveKey"], live.view(self.state, int(time.time() * 1000), scores))
+            self._put_view(live.view(self.state, int(time.time() * 1000), scores))
             clock.lap("scored view")
         if batch_id % REALTIME["compactEveryBatches"] == 0:
             self.compact()
@@ -123,13 +144,23 @@ def add_arguments(parser):
 
 
 def start(spark, args, log):
-    """Starts the query; returns it (running)."""
+    """Starts the query; returns it (running) and its sink."""
     store = open_store(spark, args.lake)
     source = spark.readStream.format("kafka").options(**kafka_options(args.bootstrap, args.auth)).load()
-    return (
+    sink = LiveSink(store, log, LiveScorer(spark, args.lake, store, log), args.batch_partitions)
+    query = (
         source.writeStream.queryName("recstream-realtime")
-        .foreachBatch(LiveSink(store, log, LiveScorer(spark, args.lake, store, log), args.batch_partitions))
+        .foreachBatch(sink)
         .option("checkpointLocation", args.lake.rstrip("/") + "/" + LAKE["checkpointPrefix"])
         .trigger(processingTime="%d seconds" % REALTIME["triggerSeconds"])
         .start()
     )
+    return query, sink
+
+
+def run(spark, args, log):
+    """Starts the query and keeps the live view's heartbeat until the query ends (a failure raises)."""
+    query, sink = start(spark, args, log)
+    log("streaming %s from %s into %s" % (",".join(REALTIME["topics"]), args.bootstrap, args.lake))
+    while not query.awaitTermination(REALTIME["heartbeatSeconds"] / 3):
+        sink.heartbeat(int(time.time() * 1000))

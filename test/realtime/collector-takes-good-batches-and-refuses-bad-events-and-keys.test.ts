@@ -64,6 +64,27 @@ test('one bad event refuses the whole batch with each bad event and its reason, 
   assert.equal(await produced(), before);
 });
 
+test('events stamped 9999 or before 1970, a price past the bound and control characters in text fields are refused by name', async () => {
+  const before = await produced();
+  const answer = await post({
+    events: [
+      { ...good(1), event_time: '9999-12-31T23:59:59Z' },
+      { ...good(2), event_time: '1899-12-31 23:59:59 UTC' },
+      { ...good(3), price: '9999999999.999999' },
+      { ...good(4), user_session: 'sess\u0007ion-1' },
+      { ...good(5), brand: 'ac\u0000me' },
+      { ...good(6), category_code: 'electronics\u001b[31m' },
+      { ...good(7), event_time: '2026-11-27T10:00:00.1234567Z' },
+    ],
+  });
+  assert.equal(answer.status, 400);
+  assert.deepEqual(
+    answer.body.rejected.map((r: { index: number; reason: string }) => [r.index, r.reason]),
+    [[0, 'out_of_range_event_time'], [1, 'out_of_range_event_time'], [2, 'invalid_price'], [3, 'invalid_user_session'], [4, 'invalid_brand'], [5, 'invalid_category_code']],
+  );
+  assert.equal(await produced(), before);
+});
+
 test('a body that is not JSON, has no events, or is too big is a clear 4xx', async () => {
   assert.deepEqual(Object.values(await post('{"events": [')).map((v) => (typeof v === 'object' ? v.error : v)), [400, 'malformed_json']);
   assert.equal((await post({ events: [] })).body.error, 'no_events');

@@ -5,14 +5,18 @@ import { join } from 'node:path';
 import { EVENTS_TOPIC, TOPIC, type LiveView } from '../../contract';
 import { ensureTopic, startBroker, type KafkaBroker } from '../../local/kafka/broker';
 import { endOffsets, recordsBehind } from '../../local/realtime/caught-up';
-import { readLiveView, startRealtimeJob, type RealtimeJob } from '../../local/realtime/job';
+import { readLiveView, startRealtimeJob, type RealtimeJob, type RealtimeJobOptions } from '../../local/realtime/job';
 
 export interface RealtimeTwin {
   broker: KafkaBroker;
   dir: string;
-  lake: string;
+  /** The lake folder the next started job uses. */
+  readonly lake: string;
   logFile: string;
-  startJob(): Promise<RealtimeJob>;
+  /** A new, empty lake for the next started job (no checkpoint: it reads both topics from their start); returns its path. */
+  freshLake(): string;
+  /** Starts the job on the broker and the current lake; `options`: the restart policy and what it says. */
+  startJob(options?: Pick<RealtimeJobOptions, 'restartDelaysMs' | 'say'>): Promise<RealtimeJob>;
   view(): Promise<LiveView | undefined>;
   /** Resolves with the view once it has processed every record in the topics. */
   caughtUp(timeoutMs: number): Promise<LiveView>;
@@ -34,7 +38,8 @@ export const waitFor = async <T>(what: string, probe: () => Promise<T | undefine
 /** `lake`: a lake folder to share (the site's seeded lake); default a new one under the twin's folder. */
 export const startRealtimeTwin = async (sharedLake?: string): Promise<RealtimeTwin> => {
   const dir = mkdtempSync(join(tmpdir(), 'recstream-realtime-'));
-  const lake = sharedLake ?? join(dir, 'lake');
+  let lake = sharedLake ?? join(dir, 'lake');
+  let lakes = 0;
   const logFile = join(dir, 'job.log');
   const broker = await startBroker();
   await ensureTopic(broker.bootstrap, EVENTS_TOPIC);
@@ -44,11 +49,14 @@ export const startRealtimeTwin = async (sharedLake?: string): Promise<RealtimeTw
   return {
     broker,
     dir,
-    lake,
+    get lake() {
+      return lake;
+    },
     logFile,
     view,
-    startJob: async () => {
-      job = startRealtimeJob({ bootstrap: broker.bootstrap, lake, logFile });
+    freshLake: () => (lake = join(dir, `lake-${++lakes}`)),
+    startJob: async (options = {}) => {
+      job = startRealtimeJob({ bootstrap: broker.bootstrap, lake, logFile, ...options });
       await job.ready;
       return job;
     },

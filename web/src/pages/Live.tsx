@@ -232,6 +232,14 @@ const Audience = ({ view }: { view: LiveView }) => {
   );
 };
 
+/** The job rewrites `alive_at` every heartbeat while it runs (contract REALTIME.heartbeatSeconds); three missed ones: it is not running. */
+const NotRunning = ({ view, checkedAt }: { view: LiveView; checkedAt: number }) =>
+  view.alive_at !== undefined && secondsAgo(view.alive_at, checkedAt) > 3 * REALTIME.heartbeatSeconds ? (
+    <p className="notice notice-error" role="alert" data-testid="live-not-running">
+      The live job is not running since {clock(view.alive_at)}: the figures below are as it left them.
+    </p>
+  ) : null;
+
 export const LivePage = ({ api }: { api: ApiClient }) => {
   const { view, failure, checkedAt } = useLiveView(api);
   return (
@@ -247,6 +255,7 @@ export const LivePage = ({ api }: { api: ApiClient }) => {
       )}
       {view && (
         <>
+          <NotRunning view={view} checkedAt={checkedAt} />
           <Totals view={view} checkedAt={checkedAt} />
           <Funnel view={view} />
           <LikelyBuyers view={view} />
