@@ -1,6 +1,7 @@
 /** The deployment: the platform stack and its us-east-1 edge stack (CloudFront's web ACL). */
-import type { App } from 'aws-cdk-lib';
+import { Aspects, type App } from 'aws-cdk-lib';
 import type { RecstreamConfig } from './config';
+import { BoundedCdkCustomResources } from './custom-resource-timeouts';
 import { EdgeStack } from './edge';
 import { RecstreamStack } from './recstream-stack';
 
@@ -20,5 +21,6 @@ export function createRecstream(app: App, config: RecstreamConfig): Recstream {
   });
   // Deploy order only: the web ACL's ARN crosses regions through SSM, not a CloudFormation export.
   main.addStackDependency(edge, 'the site distribution uses the edge stack web ACL');
+  Aspects.of(app).add(new BoundedCdkCustomResources());
   return { main, edge };
 }

@@ -9,7 +9,7 @@
  * region-agnostic.) `cdk deploy --all` deploys this stack first.
  */
 import { createHash } from 'node:crypto';
-import { Aws, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -101,6 +101,8 @@ export function webAclArnFromEdge(scope: Construct, config: RecstreamConfig): st
       }),
     ]),
     installLatestAwsSdk: false,
+    // One SDK call within the provider's 2-minute timeout; a lost answer fails the stack in minutes, not an hour.
+    serviceTimeout: Duration.minutes(5),
     logGroup: awsCustomResourceLogGroup(scope, config),
   });
   return read.getResponseField('Parameter.Value');

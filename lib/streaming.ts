@@ -152,6 +152,8 @@ export class Streaming extends Construct {
         new iam.PolicyStatement({ actions: ['kafka:GetBootstrapBrokers'], resources: [this.clusterArn] }),
       ]),
       installLatestAwsSdk: false,
+      // One SDK call within the provider's 2-minute timeout; a lost answer fails the stack in minutes, not an hour.
+      serviceTimeout: Duration.minutes(5),
       logGroup: awsCustomResourceLogGroup(this, config),
     });
     // CDK's provider Lambda runs outside the VPC on purpose: it calls the public Kafka control-plane

@@ -4,7 +4,8 @@
 // (aws/aws-cdk#21348). Every such resource must depend on them and carry a short ServiceTimeout.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultStack, resourcesOfType } from './synth';
+import { Template } from 'aws-cdk-lib/assertions';
+import { defaultStack, resourcesOfType, synthesizeRealtime, type Synthesized } from './synth';
 
 const s = defaultStack();
 const refs = (value: unknown): string[] => [...JSON.stringify(value ?? null).matchAll(/"(?:Ref|Fn::GetAtt)":\["?([A-Za-z0-9]+)/g)].map((m) => m[1]);
@@ -39,3 +40,19 @@ for (const [id] of inVpcCustomResources) {
     assert.ok(timeout > fnTimeout && timeout <= 600, `ServiceTimeout ${timeout} s (function timeout ${fnTimeout} s)`);
   });
 }
+
+// Issue 23.10: every custom resource of both stacks, realtime on and off, carries a ServiceTimeout under
+// CloudFormation's default hour (1-3600 s, default 3600: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html):
+// our own at a few minutes (one SDK call), CDK's own (which offer no setting) past the 15-minute Lambda limit.
+test('no custom resource, realtime on or off, leaves CloudFormation its default hour', () => {
+  for (const synth of [s, synthesizeRealtime()]) {
+    const resources = [synth.resources, Template.fromStack(synth.edge).toJSON().Resources as Synthesized['resources']].flatMap((r) => Object.entries(r));
+    const custom = resources.filter(([, r]) => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource');
+    assert.ok(custom.length >= 10);
+    for (const [id, r] of custom) {
+      const timeout = Number(r.Properties?.ServiceTimeout);
+      assert.ok(timeout > 0 && timeout < 3600, `${id} (${r.Type}): ServiceTimeout ${r.Properties?.ServiceTimeout}`);
+      if (r.Type === 'Custom::AWS') assert.ok(timeout <= 300, `${id}: one SDK call, ${timeout} s`);
+    }
+  }
+});
