@@ -57,8 +57,15 @@ export interface RealtimeConfig {
    * Folder of the jars the job adds with `spark.jars`, relative to the repo root or absolute: Spark's Kafka
    * source (local/realtime/pom.xml resolves it into local/realtime/target/lib) and `aws-msk-iam-auth` (its
    * shaded `-all` jar), which the EMR Serverless image does not ship. Each `*.jar` becomes one asset.
+   * `local/setup.sh` fills the default, `local/realtime/target/emr-lib` (local/realtime/pom.xml, profile `aws`).
    */
   jarsDir: string;
+  /**
+   * A packed Python environment (`venv-pack -o env.tar.gz`, built for Amazon Linux 2023 on ARM64 with the
+   * image's Python) shipped with `spark.archives` and used as the job's interpreter; `null` keeps the image's
+   * Python, enough when the job imports nothing beyond PySpark at load time (local/realtime/README.md).
+   */
+  pythonArchive: string | null;
   /** Upper bound of the application's capacity: what a runaway job can cost. */
   maximumCapacity: { cpu: string; memory: string };
   /**
@@ -120,7 +127,8 @@ export const DEFAULT_CONFIG: RecstreamConfig = {
   realtime: {
     enabled: false,
     releaseLabel: 'emr-7.10.0',
-    jarsDir: 'local/realtime/target/lib',
+    jarsDir: 'local/realtime/target/emr-lib',
+    pythonArchive: null,
     maximumCapacity: { cpu: '8 vCPU', memory: '32 GB' },
     collectorWriteKeyHashes: {},
     collector: { rateLimit: 20, burstLimit: 40 },

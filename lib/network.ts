@@ -19,7 +19,8 @@
  *   credentials, so no STS endpoint; bootstrap brokers are resolved at deploy
  *   time, so no `kafka` endpoint.
  * - Lambda logs are shipped by the Lambda service, so no CloudWatch Logs endpoint.
- * Interface endpoints would each cost ~$14.6/month over two AZs; none is needed.
+ * Interface endpoints would each cost ~$14.6/month over two AZs; none is needed, except STS for the real-time
+ * streaming job when it is enabled (lib/realtime.ts).
  */
 import { Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

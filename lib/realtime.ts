@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -54,11 +55,29 @@ export function realtimeJars(dir: string): string[] {
   const missing = REQUIRED_JARS.filter((re) => !jars.some((j) => re.test(j)));
   if (missing.length > 0) {
     throw new Error(
-      `recstream config: realtime.jarsDir (${abs}) lacks ${missing.map(String).join(' and ')}: run local/setup.sh for Spark's Kafka source and add aws-msk-iam-auth's shaded jar (local/realtime/README.md, "The AWS half")`,
+      `recstream config: realtime.jarsDir (${abs}) lacks ${missing.map(String).join(' and ')}: run local/setup.sh, which fetches both into local/realtime/target/emr-lib (local/realtime/README.md, "The AWS half")`,
     );
   }
   return jars.map((j) => path.join(abs, j));
 }
+
+interface ShippedCode {
+  entryPoint: string;
+  pyFiles: string;
+  jars: string[];
+  pythonArchive?: string;
+}
+
+/**
+ * A packed environment unpacked as `./environment` beside the driver and each executor, and its interpreter used by
+ * both (the EMR Serverless way to ship Python packages: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/using-python-libraries.html).
+ */
+export const packedPython = (archiveUrl: string): string[] => [
+  `--conf spark.archives=${archiveUrl}#environment`,
+  '--conf spark.emr-serverless.driverEnv.PYSPARK_DRIVER_PYTHON=./environment/bin/python',
+  '--conf spark.emr-serverless.driverEnv.PYSPARK_PYTHON=./environment/bin/python',
+  '--conf spark.executorEnv.PYSPARK_PYTHON=./environment/bin/python',
+];
 
 export interface RealtimeProps {
   config: RecstreamConfig;
@@ -80,8 +99,9 @@ export class Realtime extends Construct {
     const { config, network, lake, streaming, serving } = props;
     this.jobRunName = `${config.name}-realtime`;
 
-    const securityGroup = network.securityGroup(this, 'JobSg', 'EMR Serverless streaming job: HTTPS to S3, Kafka to MSK');
+    const securityGroup = network.securityGroup(this, 'JobSg', 'EMR Serverless streaming job: HTTPS to S3 and STS, Kafka to MSK');
     streaming.allowClient(securityGroup);
+    const sts = this.stsEndpoint(network, securityGroup);
     const settings = { releaseLabel: config.realtime.releaseLabel, maximumCapacity: config.realtime.maximumCapacity, architecture: 'ARM64' };
     this.application = new emrserverless.CfnApplication(this, 'Application', {
       // The settings in the name: a changed setting replaces the application (Name and ReleaseLabel require
@@ -107,7 +127,7 @@ export class Realtime extends Construct {
 
     const role = this.jobRole(lake, streaming);
     const code = this.shipCode(role, config);
-    this.startJobRun(config, role, code, lake, streaming, network, securityGroup);
+    this.startJobRun(config, role, code, lake, streaming, network, securityGroup, sts);
 
     this.collector = this.createCollector(config, network, streaming);
     serving.addKeyedRoute(apigw.HttpMethod.POST, COLLECTOR_ROUTE, this.collector.fn, config.realtime.collector, 'A storefront posts events with its per-store write key (checked by the collector against configured SHA-256 hashes), not an analyst sign-in (issue 16).');
@@ -127,6 +147,25 @@ export class Realtime extends Construct {
       description: "Publishes the streaming job's lag",
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(this.lagReporter.fn)],
+    });
+  }
+
+  /**
+   * The one interface endpoint of the platform, present only with the streaming job: MSK's IAM login module
+   * (aws-msk-iam-auth) builds its credentials with the AWS SDK's default chain, which may call STS, and the
+   * isolated subnets have no other way out (lib/network.ts). ~$14.60 a month over two AZs [u], README "Cost".
+   * Reachable only from the job's group.
+   */
+  private stsEndpoint(network: Network, jobGroup: ec2.SecurityGroup): ec2.InterfaceVpcEndpoint {
+    const sg = new ec2.SecurityGroup(this, 'StsEndpointSg', { vpc: network.vpc, description: 'STS endpoint: HTTPS from the streaming job only', allowAllOutbound: false });
+    sg.addIngressRule(jobGroup, ec2.Port.tcp(443), 'The streaming job signs its MSK IAM tokens');
+    return network.vpc.addInterfaceEndpoint('Sts', {
+      service: ec2.InterfaceVpcEndpointAwsService.STS,
+      subnets: network.subnets,
+      securityGroups: [sg],
+      // sts.<region>.amazonaws.com resolves to the endpoint inside the VPC.
+      privateDnsEnabled: true,
+      open: false,
     });
   }
 
@@ -161,20 +200,21 @@ export class Realtime extends Construct {
     return role;
   }
 
-  /** realtime.py, the jobs zip (with realtime_jobs) and the jars, each an asset the role may read, and nothing else of the assets bucket. */
-  private shipCode(role: iam.Role, config: RecstreamConfig): { entryPoint: string; pyFiles: string; jars: string[] } {
+  /** realtime.py, the jobs zip (with realtime_jobs), the jars and the packed Python, each an asset the role may read, and nothing else of the assets bucket. */
+  private shipCode(role: iam.Role, config: RecstreamConfig): ShippedCode {
     const entry = new assets.Asset(this, 'RealtimePy', { path: path.join(REPO_ROOT, 'emr-jobs', 'realtime.py') });
     const zip = jobsZipAsset(this);
     const jars = realtimeJars(config.realtime.jarsDir).map((file, i) => new assets.Asset(this, `Jar${i}`, { path: file }));
-    const shipped = [entry, zip, ...jars];
+    const archive = config.realtime.pythonArchive ? new assets.Asset(this, 'PythonArchive', { path: path.resolve(REPO_ROOT, config.realtime.pythonArchive) }) : undefined;
+    const shipped = [entry, zip, ...jars, ...(archive ? [archive] : [])];
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: shipped.map((a) => `arn:${Stack.of(this).partition}:s3:::${a.s3BucketName}/${a.s3ObjectKey}`) }),
     );
-    return { entryPoint: entry.s3ObjectUrl, pyFiles: zip.s3ObjectUrl, jars: jars.map((a) => a.s3ObjectUrl) };
+    return { entryPoint: entry.s3ObjectUrl, pyFiles: zip.s3ObjectUrl, jars: jars.map((a) => a.s3ObjectUrl), pythonArchive: archive?.s3ObjectUrl };
   }
 
   /** The STREAMING job run (lib/realtime-job-run.ts): started on create, restarted on update, stopped before delete. */
-  private startJobRun(config: RecstreamConfig, role: iam.Role, code: { entryPoint: string; pyFiles: string; jars: string[] }, lake: s3.IBucket, streaming: Streaming, network: Network, securityGroup: IDependable): void {
+  private startJobRun(config: RecstreamConfig, role: iam.Role, code: ShippedCode, lake: s3.IBucket, streaming: Streaming, network: Network, securityGroup: IDependable, sts: IDependable): void {
     const sparkSubmitParameters = [
       `--py-files ${code.pyFiles}`,
       `--jars ${code.jars.join(',')}`,
@@ -182,6 +222,7 @@ export class Realtime extends Construct {
       '--conf spark.driver.cores=1 --conf spark.driver.memory=2g',
       '--conf spark.executor.cores=1 --conf spark.executor.memory=2g --conf spark.executor.instances=1',
       '--conf spark.dynamicAllocation.enabled=false',
+      ...(code.pythonArchive ? packedPython(code.pythonArchive) : []),
     ].join(' ');
     new RealtimeJobRun(this, 'JobRun', {
       config,
@@ -208,7 +249,7 @@ export class Realtime extends Construct {
       },
       // The topics it reads, the 9098 rules it reads them through, the S3 endpoint it reaches the lake by: all
       // deleted only after the run is stopped.
-      dependsOn: [...Object.values(streaming.topics), streaming.clusterSecurityGroup, securityGroup, network.s3Endpoint],
+      dependsOn: [...Object.values(streaming.topics), streaming.clusterSecurityGroup, securityGroup, network.s3Endpoint, sts],
     });
   }
 

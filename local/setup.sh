@@ -11,7 +11,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # so its output is shown only when it fails.
 maven_copy_deps() {
   local log; log=$(mktemp)
-  if ! mvn -q -B -f "$1" dependency:copy-dependencies -DoutputDirectory=target/lib -DincludeScope=runtime >"$log" 2>&1; then
+  if ! mvn -q -B -f "$1" dependency:copy-dependencies -DoutputDirectory="${2:-target/lib}" -DincludeScope=runtime ${3:+"$3"} >"$log" 2>&1; then
     cat "$log" >&2; rm -f "$log"; exit 1
   fi
   rm -f "$log"
@@ -48,6 +48,14 @@ if [ ! -f "$spark_kafka_lib/.complete" ] || [ local/realtime/pom.xml -nt "$spark
   step "Spark's Kafka source (the streaming job) from Maven Central"
   maven_copy_deps local/realtime/pom.xml
   touch "$spark_kafka_lib/.complete"
+fi
+
+# The jars the AWS streaming job ships (realtime.jarsDir): the same Kafka source plus MSK's IAM login module.
+aws_spark_kafka_lib=local/realtime/target/emr-lib
+if [ ! -f "$aws_spark_kafka_lib/.complete" ] || [ local/realtime/pom.xml -nt "$aws_spark_kafka_lib/.complete" ]; then
+  step "the AWS streaming job's jars (Kafka source, aws-msk-iam-auth) from Maven Central"
+  maven_copy_deps local/realtime/pom.xml target/emr-lib -Paws
+  touch "$aws_spark_kafka_lib/.complete"
 fi
 
 if [ "${1:-}" = --with-browser ] && ! have chromium; then step "Chromium (apt)"; apt_install chromium; fi
