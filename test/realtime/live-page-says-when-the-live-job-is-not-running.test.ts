@@ -3,16 +3,10 @@
 // three beats old, and says nothing of the kind while it is fresh, however old the last batch is (a
 // quiet store is not a stopped job). A view from a job that predates the heartbeat claims neither.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { REALTIME, type LiveView } from '../../contract';
-import { lakeLiveStore } from '../../lambdas/api/live';
-import { folderLake } from '../../local/server/folder-lake';
-import { startLocalServer, type LocalServer } from '../../local/server/server';
-import { loadLocalServing } from '../../local/server/serving';
-import { writeSeedLake } from '../api/seed';
-import { chromiumAvailable, ensureBuiltSite, launchChromium, WEB_DIST } from '../web/site';
+import { chromiumAvailable, launchChromium } from '../web/site';
+import { serveLiveViews, type LivePageServer } from './live-page';
 
 const skip = chromiumAvailable ? false : 'Debian Chromium is not installed (/usr/bin/chromium)';
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -35,23 +29,12 @@ const view = (writtenMs: number, aliveMs: number | undefined): LiveView => ({
   by_country: [],
 });
 
-let lake: string;
-let server: LocalServer;
+let live: LivePageServer;
 before(async () => {
-  ensureBuiltSite();
-  lake = writeSeedLake();
-  server = await startLocalServer({ webDir: WEB_DIST, ...(await loadLocalServing(lake)), live: lakeLiveStore(folderLake(lake)), runtimeConfig: { apiUrl: '', auth: null } });
+  live = await serveLiveViews();
 });
-after(async () => {
-  await server?.close();
-  rmSync(lake, { recursive: true, force: true });
-});
-
-const writeView = (doc: LiveView) => {
-  const file = join(lake, REALTIME.lake.liveKey);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(doc));
-};
+after(async () => live?.close());
+const writeView = (view: unknown) => live.writeView(view);
 
 test('the Live page says the job is not running since its last heartbeat, and only then', { skip, timeout: 5 * 60_000 }, async () => {
   const beat = REALTIME.heartbeatSeconds * 1000;
@@ -60,7 +43,7 @@ test('the Live page says the job is not running since its last heartbeat, and on
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     // Quiet for an hour but beating: running.
     writeView(view(Date.now() - 3_600_000, Date.now()));
-    await page.goto(`${server.url}/#/live`);
+    await page.goto(`${live.url}/#/live`);
     await page.getByTestId('live-events').waitFor();
     assert.equal(await page.getByTestId('live-not-running').count(), 0);
 

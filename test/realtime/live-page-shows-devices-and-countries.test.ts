@@ -2,16 +2,10 @@
 // ten countries by name and the rest summed in one row (so no event drops out); and a view without them
 // (nothing posted with a user agent or address, or a job from before the enrichment) says so instead.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { REALTIME, type LiveView } from '../../contract';
-import { lakeLiveStore } from '../../lambdas/api/live';
-import { folderLake } from '../../local/server/folder-lake';
-import { startLocalServer, type LocalServer } from '../../local/server/server';
-import { loadLocalServing } from '../../local/server/serving';
-import { writeSeedLake } from '../api/seed';
-import { chromiumAvailable, ensureBuiltSite, launchChromium, screenshotPath, WEB_DIST } from '../web/site';
+import type { LiveView } from '../../contract';
+import { chromiumAvailable, launchChromium, screenshotPath } from '../web/site';
+import { serveLiveViews, type LivePageServer } from './live-page';
 
 const skip = chromiumAvailable ? false : 'Debian Chromium is not installed (/usr/bin/chromium)';
 const COUNTRIES = ['US', 'DE', 'NL', 'JP', 'BR', 'FR', 'GB', 'IN', 'PL', 'ES', 'unknown', 'IT'];
@@ -41,30 +35,19 @@ const VIEW: LiveView = {
   by_country: COUNTRIES.map((country, i) => ({ country, events: 30 - 2 * i })),
 };
 
-let lake: string;
-let server: LocalServer;
+let live: LivePageServer;
 before(async () => {
-  ensureBuiltSite();
-  lake = writeSeedLake();
-  server = await startLocalServer({ webDir: WEB_DIST, ...(await loadLocalServing(lake)), live: lakeLiveStore(folderLake(lake)), runtimeConfig: { apiUrl: '', auth: null } });
+  live = await serveLiveViews();
 });
-after(async () => {
-  await server?.close();
-  rmSync(lake, { recursive: true, force: true });
-});
-
-const writeView = (view: unknown) => {
-  const file = join(lake, REALTIME.lake.liveKey);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(view));
-};
+after(async () => live?.close());
+const writeView = (view: unknown) => live.writeView(view);
 
 test('the Live page lists events by device and by country, the countries past ten in one row', { skip, timeout: 5 * 60_000 }, async () => {
   writeView(VIEW);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-    await page.goto(`${server.url}/#/live`);
+    await page.goto(`${live.url}/#/live`);
     const devices = page.getByRole('table', { name: /Events by device, last 15 min/ });
     await devices.waitFor();
     const rows = async (table: typeof devices) => (await table.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t'));

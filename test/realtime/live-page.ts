@@ -1,0 +1,35 @@
+/** The site and API on a seeded lake whose live view a test writes itself: the Live page in Chromium without a streaming job. */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { REALTIME } from '../../contract';
+import { lakeLiveStore } from '../../lambdas/api/live';
+import { folderLake } from '../../local/server/folder-lake';
+import { startLocalServer } from '../../local/server/server';
+import { loadLocalServing } from '../../local/server/serving';
+import { writeSeedLake } from '../api/seed';
+import { ensureBuiltSite, WEB_DIST } from '../web/site';
+
+export interface LivePageServer {
+  url: string;
+  /** Replaces the live view the API serves (any JSON: an older job's view too). */
+  writeView(view: unknown): void;
+  close(): Promise<void>;
+}
+
+export const serveLiveViews = async (): Promise<LivePageServer> => {
+  ensureBuiltSite();
+  const lake = writeSeedLake();
+  const server = await startLocalServer({ webDir: WEB_DIST, ...(await loadLocalServing(lake)), live: lakeLiveStore(folderLake(lake)), runtimeConfig: { apiUrl: '', auth: null } });
+  return {
+    url: server.url,
+    writeView: (view) => {
+      const file = join(lake, REALTIME.lake.liveKey);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(view));
+    },
+    close: async () => {
+      await server.close();
+      rmSync(lake, { recursive: true, force: true });
+    },
+  };
+};
