@@ -2,13 +2,16 @@
  * Every card's reason is true of the data it was computed from: the committed
  * Firehose fixture (real REES46 rows) goes through the real Spark step plan
  * (clean, recommend, analyse), the loader and the API, and each card's sentence (web/src/reason.ts)
- * is checked against the curated purchases, counted independently here:
- * - "bought N units of it before": the customer's units of that product are N;
- * - "similar customers": other customers bought it, this customer never did;
- * - "a best seller in <category>, a category this customer buys in; they have not
- *   bought this product": all three hold;
- * - "best seller … bought by the most customers in the latest days": among the
- *   most-bought products (distinct buyers, last popular-days of the data);
+ * is checked against the curated purchases, counted independently here (plain group-bys in Spark for the
+ * (customer, product) pairs, then counting in this file, not the recommend job's code):
+ * - repeat "bought N units of it, last on DATE": the customer's units of that product are N, the last day DATE;
+ * - copurchase / als "N customers who bought <X> also bought it": the customer bought X and never this product,
+ *   and exactly N other customers bought both X and this product (als without X: other customers bought it);
+ * - category "#R best seller in <category> over the last D days; this customer buys in that category and has
+ *   not bought it": R is the product's rank among the named category's products by distinct known customers
+ *   in the D days before the data's end (ties may take any of their ranks), the customer bought in the
+ *   category and not this product;
+ * - popular / fallback "#R best seller of the store over the last D days": the same rank over every product;
  * and every customer in the data has an item (so "no item" = "no such customer").
  */
 import assert from 'node:assert/strict';
@@ -17,7 +20,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LAKE, sparkSteps, type RecommendationsResponse } from '../../contract';
+import { LAKE, sparkSteps, type RecommendationsResponse, type RecommendedProduct } from '../../contract';
 import { cachedFallback, handleRequest, type ApiDeps } from '../../lambdas/api/router';
 import { REPO_ROOT, runSparkJob, SPARK_SUBMIT } from '../../local/pipeline/spark';
 import { loadLocalServing } from '../../local/server/serving';
@@ -26,47 +29,144 @@ import { reasonFor } from '../../web/src/reason';
 
 const FIXTURE = join(REPO_ROOT, 'emr-jobs', 'tests', 'fixtures', 'raw', 'purchases');
 const PYTHON = join(REPO_ROOT, '.venv', 'bin', 'python');
-/** The recommend job's defaults its reasons rest on (recommend/__init__.py, candidates.py). */
-const POPULAR = { days: 30, size: 50 };
-const CATEGORY = { days: 90, size: 10 };
+const DAY_SECONDS = 86_400;
 
-/** The facts the reasons claim, counted from the curated Parquet with plain group-bys (not the recommend job's code). */
+/** Every known customer's (customer, product) pairs from the curated Parquet: units, last dated purchase (epoch seconds); each product's category. */
 const TRUTH_PY = `
 import json, sys
 from pyspark.sql import SparkSession, functions as F
-lake_curated, end, popular_days, category_days = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
          .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-         .config("spark.sql.shuffle.partitions", "4").getOrCreate())
+         .config("spark.sql.session.timeZone", "UTC").config("spark.sql.shuffle.partitions", "4").getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
-known = spark.read.parquet(lake_curated).filter(F.col("user_id").isNotNull())
-end = F.lit(end).cast("timestamp")
-def since(days):
-    return known.filter((F.col("event_time") < end) & (F.col("event_time") >= end - F.expr("INTERVAL %d DAYS" % days)))
-units = [(r.user_id, r.product_id, int(r.units)) for r in known.groupBy("user_id", "product_id").agg(F.sum("quantity").alias("units")).collect()]
-categories = [(r.user_id, r.category_id) for r in known.filter(F.col("category_id").isNotNull()).select("user_id", "category_id").distinct().collect()]
-product_category = {r.product_id: r.category_id for r in known.select("product_id", "category_id").distinct().collect()}
-buyers = {r.product_id: r.n for r in since(popular_days).groupBy("product_id").agg(F.countDistinct("user_id").alias("n")).collect()}
-line_items = [(r.category_id, r.product_id, r.n) for r in since(category_days).filter(F.col("category_id").isNotNull()).groupBy("category_id", "product_id").agg(F.count(F.lit(1)).alias("n")).collect()]
-print(json.dumps({"units": units, "categories": categories, "product_category": product_category, "buyers": buyers, "line_items": line_items}))
+known = spark.read.parquet(sys.argv[1]).filter(F.col("user_id").isNotNull())
+# last: None when every purchase of the pair is undated.
+pairs = [(r.user_id, r.product_id, int(r.units or 0), r.last) for r in known.groupBy("user_id", "product_id")
+         .agg(F.sum("quantity").alias("units"), F.unix_timestamp(F.max("event_time")).alias("last")).collect()]
+products = {r.product_id: [r.category_id, r.category_code] for r in known.select("product_id", "category_id", "category_code").distinct().collect()}
+print(json.dumps({"pairs": pairs, "products": products}))
 `;
 
 interface Truth {
-  units: [string, string, number][];
-  categories: [string, string][];
-  product_category: Record<string, string | null>;
-  buyers: Record<string, number>;
-  line_items: [string, string, number][];
+  pairs: [string, string, number, number | null][];
+  products: Record<string, [string | null, string | null]>;
 }
+
+/** The facts the sentences claim, counted from the pairs alone. */
+class Purchases {
+  readonly pair = new Map<string, { units: number; last: number | null }>();
+  readonly buyers = new Map<string, Set<string>>();
+  readonly categoriesOf = new Map<string, Set<string>>();
+  readonly end: number;
+
+  constructor(readonly truth: Truth, end?: number) {
+    for (const [user, product, units, last] of truth.pairs) {
+      this.pair.set(`${user}/${product}`, { units, last });
+      (this.buyers.get(product) ?? this.buyers.set(product, new Set()).get(product)!).add(user);
+      const category = this.categoryKey(product);
+      if (category) (this.categoriesOf.get(user) ?? this.categoriesOf.set(user, new Set()).get(user)!).add(category);
+    }
+    // Without the job's own end, the moment after the last purchase.
+    this.end = end ?? Math.max(...truth.pairs.map(([, , , last]) => last ?? -Infinity)) + 1;
+  }
+
+  bought = (user: string, product: string) => this.pair.get(`${user}/${product}`);
+
+  /** The category a card names: its code when it has one (what the sentence says), else its id. */
+  categoryKey = (product: string): string | null => {
+    const [id, code] = this.truth.products[product] ?? [null, null];
+    return code ? `code:${code}` : id ? `id:${id}` : null;
+  };
+
+  /** Customers other than `user` who bought both products. */
+  alsoBought = (user: string, because: string, product: string): number =>
+    [...(this.buyers.get(because) ?? [])].filter((u) => u !== user && this.buyers.get(product)?.has(u)).length;
+
+  /** Distinct customers with a purchase of each product in the `days` before the end. */
+  windowBuyers = (days: number): Map<string, number> => {
+    const from = this.end - days * DAY_SECONDS;
+    const counts = new Map<string, number>();
+    for (const [, product, , last] of this.truth.pairs) if (last !== null && last >= from && last < this.end) counts.set(product, (counts.get(product) ?? 0) + 1);
+    return counts;
+  };
+
+  /** The ranks a product may hold among `among` by window buyers: ties may take any rank of their group. */
+  rankRange = (product: string, days: number, among: (p: string) => boolean): [number, number] => {
+    const counts = [...this.windowBuyers(days)].filter(([p]) => among(p));
+    const own = counts.find(([p]) => p === product)?.[1] ?? 0;
+    return [counts.filter(([, n]) => n > own).length + 1, counts.filter(([, n]) => n >= own).length];
+  };
+}
+
+const day = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().slice(0, 10);
+const count = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
+/** What is untrue of one card, or nothing. */
+const untrue = (facts: Purchases, user: string, item: RecommendedProduct, text: string): string[] => {
+  const wrong: string[] = [];
+  const bought = facts.bought(user, item.product_id);
+  const rank = (among: (p: string) => boolean, stated: number | null | undefined, days: number | null | undefined, what: string) => {
+    if (stated == null || days == null) {
+      wrong.push(`the job wrote no ${what} rank and window (category_rank/popular_rank, window_days)`);
+      return;
+    }
+    const [best, worst] = facts.rankRange(item.product_id, days, among);
+    if (stated < best || stated > worst) wrong.push(`#${stated} ${what}, but by distinct customers over ${days} days it ranks ${best === worst ? best : `${best}-${worst}`}`);
+    if (!text.includes(`#${stated} best seller`) || !text.includes(`over the last ${days} days`)) wrong.push('the sentence does not state the rank and window');
+  };
+  const evidence = (needsBecause: boolean) => {
+    if (bought) wrong.push(`the customer bought it (${bought.units} units)`);
+    if (!item.because_of) {
+      if (needsBecause) wrong.push('the job wrote no because_of product');
+      else if (![...(facts.buyers.get(item.product_id) ?? [])].some((u) => u !== user)) wrong.push('no other customer bought it');
+      return;
+    }
+    const because = item.because_of.product_id;
+    if (!facts.bought(user, because)) wrong.push(`the customer never bought ${because}`);
+    const n = facts.alsoBought(user, because, item.product_id);
+    if (item.customers_also !== n) wrong.push(`customers_also ${item.customers_also}, but ${n} other customers bought both ${because} and it`);
+    if (!text.includes(because) || !text.includes(count(n, 'customer'))) wrong.push('the sentence does not name the product and the count');
+  };
+  switch (item.source) {
+    case 'repeat':
+      if (!bought) wrong.push('the customer never bought it');
+      else {
+        if (item.times_bought !== bought.units || !text.includes(`bought ${count(bought.units, 'unit')} of it`)) wrong.push(`bought ${bought.units} units`);
+        const last = bought.last === null ? null : day(bought.last);
+        if (item.last_bought == null && last !== null) wrong.push('the job wrote no last_bought');
+        else if ((item.last_bought ?? null) !== last || (last !== null && !text.includes(`last on ${last}`))) wrong.push(`last bought on ${last ?? 'no known day'}`);
+      }
+      break;
+    case 'copurchase':
+      evidence(true);
+      break;
+    case 'als':
+      evidence(false);
+      break;
+    case 'category': {
+      const category = facts.categoryKey(item.product_id);
+      if (bought) wrong.push('the customer bought it');
+      if (!category || !facts.categoriesOf.get(user)?.has(category)) wrong.push(`the customer never bought in ${category}`);
+      if (item.category_code && !text.includes(formatCategory(item.category_code))) wrong.push('names another category');
+      rank((p) => category !== null && facts.categoryKey(p) === category, item.category_rank, item.window_days, 'category');
+      break;
+    }
+    case 'popular':
+    case 'fallback':
+      rank(() => true, item.popular_rank, item.window_days, 'store');
+      break;
+    default:
+      wrong.push('the served data gives no reason');
+  }
+  return wrong;
+};
 
 const skip = existsSync(SPARK_SUBMIT) ? false : 'no .venv with Spark (bash local/setup.sh)';
 
 describe('card reasons against the data they were computed from', { skip }, () => {
   let lake: string;
   let answers: RecommendationsResponse[];
-  let unitsOf: Map<string, number>;
-  let categoriesOf: Map<string, Set<string>>;
-  let truth: Truth;
+  let facts: Purchases;
 
   before(async () => {
     lake = mkdtempSync(join(tmpdir(), 'recstream-reasons-'));
@@ -78,22 +178,22 @@ describe('card reasons against the data they were computed from', { skip }, () =
       await runSparkJob({ job: step.job, args: [...step.args, '--grid', 'none', '--selection-windows', '1'], logFile, note: () => undefined });
     }
 
-    const end = JSON.parse(readFileSync(join(lake, LAKE.metricsKey), 'utf8')).split.end.replace(/Z$/, '');
-    const counted = spawnSync(PYTHON, ['-c', TRUTH_PY, join(lake, LAKE.curatedPrefix), end, String(POPULAR.days), String(CATEGORY.days)], {
+    const counted = spawnSync(PYTHON, ['-c', TRUTH_PY, join(lake, LAKE.curatedPrefix)], {
       encoding: 'utf8',
       env: { ...process.env, SPARK_LOCAL_IP: '127.0.0.1' },
       maxBuffer: 64 * 1024 * 1024,
     });
     assert.equal(counted.status, 0, counted.stderr);
-    truth = JSON.parse(counted.stdout.trim().split('\n').at(-1)!) as Truth;
-    unitsOf = new Map(truth.units.map(([u, p, n]) => [`${u}/${p}`, n]));
-    categoriesOf = new Map();
-    for (const [u, c] of truth.categories) (categoriesOf.get(u) ?? categoriesOf.set(u, new Set()).get(u)!).add(c);
+    // The windows end where the job's do: the split end it reports (metrics.json), else just after the last purchase.
+    const metrics = existsSync(join(lake, LAKE.metricsKey)) ? JSON.parse(readFileSync(join(lake, LAKE.metricsKey), 'utf8')) : undefined;
+    const end = metrics?.split?.end ? Date.parse(metrics.split.end.endsWith('Z') ? metrics.split.end : `${metrics.split.end}Z`) / 1000 : undefined;
+    facts = new Purchases(JSON.parse(counted.stdout.trim().split('\n').at(-1)!) as Truth, end);
 
     // Every customer in the data, through the loader and the API as the site asks.
     const serving = await loadLocalServing(lake);
+    assert.equal(serving.report.invalid, 0, `the loader refused lines: ${JSON.stringify(serving.report.invalidSamples)}`);
     const deps: ApiDeps = { recommendations: serving.recommendations, analytics: serving.analytics, fallback: cachedFallback(serving.recommendations) };
-    const customers = [...new Set(truth.units.map(([u]) => u))];
+    const customers = [...new Set(facts.truth.pairs.map(([u]) => u))];
     answers = await Promise.all(
       customers.map(async (id) => JSON.parse((await handleRequest({ method: 'GET', path: `/users/${id}/recommendations`, headers: {}, requestId: id }, deps)).body)),
     );
@@ -106,48 +206,21 @@ describe('card reasons against the data they were computed from', { skip }, () =
   });
 
   it('each card’s sentence is true of the customer’s purchases', (t) => {
-    const popularRank = (product: string) => Object.values(truth.buyers).filter((n) => n > (truth.buyers[product] ?? 0)).length;
-    const categoryRank = (category: string, product: string) => {
-      const own = truth.line_items.find(([c, p]) => c === category && p === product)?.[2] ?? 0;
-      return truth.line_items.filter(([c, , n]) => c === category && n > own).length;
-    };
     const seen: Record<string, number> = {};
+    const wrongBySource: Record<string, number> = {};
     const wrong: string[] = [];
     for (const answer of answers) {
       for (const item of answer.recommendations) {
         const reason = reasonFor(item);
         seen[reason.source] = (seen[reason.source] ?? 0) + 1;
-        const bought = unitsOf.get(`${answer.user_id}/${item.product_id}`);
-        const where = `${answer.user_id} ${item.product_id} (${reason.badge}: ${reason.text})`;
-        switch (reason.source) {
-          case 'repeat':
-            if (bought === undefined || !reason.text.includes(bought === 1 ? 'bought 1 unit of it' : `bought ${bought.toLocaleString('en-US')} units of it`)) {
-              wrong.push(`${where}: bought ${bought ?? 0} units`);
-            }
-            break;
-          case 'als':
-            if (bought !== undefined) wrong.push(`${where}: the customer bought it (${bought} units), the card does not say so`);
-            if (!truth.units.some(([u, p]) => p === item.product_id && u !== answer.user_id)) wrong.push(`${where}: no other customer bought it`);
-            break;
-          case 'category': {
-            const category = truth.product_category[item.product_id];
-            if (bought !== undefined) wrong.push(`${where}: the customer bought it`);
-            if (!category || !categoriesOf.get(answer.user_id)?.has(category)) wrong.push(`${where}: not a category the customer bought in`);
-            else if (categoryRank(category, item.product_id) >= CATEGORY.size) wrong.push(`${where}: not among its category's ${CATEGORY.size} best sellers`);
-            if (item.category_code && !reason.text.includes(formatCategory(item.category_code))) wrong.push(`${where}: names another category`);
-            break;
-          }
-          case 'popular':
-          case 'fallback':
-            if (popularRank(item.product_id) >= POPULAR.size) wrong.push(`${where}: not among the ${POPULAR.size} products most customers bought in the last ${POPULAR.days} days`);
-            break;
-          case 'unknown':
-            wrong.push(`${where}: the served data gives no reason`);
-        }
+        const problems = untrue(facts, answer.user_id, item, reason.text);
+        if (problems.length === 0) continue;
+        wrongBySource[reason.source] = (wrongBySource[reason.source] ?? 0) + 1;
+        wrong.push(`${answer.user_id} ${item.product_id} (${reason.badge}: ${reason.text}): ${problems.join('; ')}`);
       }
     }
-    t.diagnostic(`cards checked by reason: ${JSON.stringify(seen)}`);
-    assert.deepEqual(wrong.slice(0, 20), [], `${wrong.length} untrue cards of ${Object.values(seen).reduce((a, b) => a + b, 0)} (${JSON.stringify(seen)})`);
+    t.diagnostic(`cards checked by reason: ${JSON.stringify(seen)}; untrue by reason: ${JSON.stringify(wrongBySource)}`);
+    assert.deepEqual(wrong.slice(0, 20), [], `${wrong.length} untrue cards of ${Object.values(seen).reduce((a, b) => a + b, 0)} (${JSON.stringify(wrongBySource)})`);
     assert.ok((seen.repeat ?? 0) > 0, 'the fixture has repeat cards to check');
   });
 });
