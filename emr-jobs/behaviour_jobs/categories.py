@@ -5,21 +5,29 @@ user's events before a cut (remove_from_cart counts for nothing); the three high
 the more recently touched category, then the smaller id. A user with fewer than three gets
 the most popular categories (most events before the cut) after their own. Events without user
 or category are left out.
-Time split of the event time range: validation cut at 60 %, test cut at 80 %. At a cut, the
-evaluated users are those with events before it and with events after it (up to the next cut,
-or the end); their truth is the set of categories they touched (any event type) after the cut.
+Time split by event time: validation cut at the 60 % quantile of event times, test cut at the
+80 % quantile (so each side holds events however uneven the traffic). At a cut, the evaluated
+users are those with events before it and with events after it (up to the next cut, or the end);
+their truth is the set of categories they touched (any event type) after the cut.
 recall@3 = |top-3 ∩ truth| / |truth|, averaged over those users; hit-rate@3 = share of users with
-at least one hit. Baseline: the three categories with most events before the cut, for everyone.
-The weights are chosen on validation (WEIGHTS), reported on test; the served lists use all events.
+at least one hit. Baselines: each user's own most-viewed categories (weights 1/0/0, padded with
+the most popular), and the three categories with most events before the cut, for everyone.
+The weights are chosen on validation (WEIGHTS) when it has at least MIN_USERS users, and judged on
+test (at least MIN_USERS users) with a 95 % interval over resampled users. The served lists use all
+events and the chosen weights only when they beat the best baseline by more than the interval;
+otherwise each user's own most-viewed categories.
 """
+import json
 import time
 
+import numpy as np
 from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from recstream_jobs import io
 from recstream_jobs.progress import progress
 
+from . import intent_metrics as metrics
 from .common import at, by_user, rounded
 from .contract import LAKE
 
@@ -28,6 +36,11 @@ TOP_K = 3
 CUTS = {"validation": (0.6, 0.8), "test": (0.8, None)}
 # (view, cart, purchase) weights tried on validation.
 WEIGHTS = [(1, 0, 0), (1, 2, 4), (1, 5, 10), (1, 10, 30), (0, 1, 1)]
+# Views only: each customer's own most-viewed categories, the baseline and the default.
+OWN = (1, 0, 0)
+OWN_KEY = str(list(OWN))
+AFFINITY, OWN_MOST_VIEWED, MOST_POPULAR = "affinity", "own_most_viewed", "most_popular"
+MIN_USERS = 30
 SCORED_TYPES = ("view", "cart", "purchase")
 
 
@@ -88,13 +101,14 @@ def _recall(picked: Column, truth: Column) -> tuple:
     return hits / F.size(truth), (hits > 0).cast("double")
 
 
-def _summary(r, name) -> dict:
-    return {"users": int(r["users"]), "recall_at_3": rounded(r[name + "_recall"] or 0.0), "hit_rate_at_3": rounded(r[name + "_hit"] or 0.0)}
+def _summary(recalls, hits) -> dict:
+    return {"users": len(recalls), "recall_at_3": rounded(float(np.mean(recalls)) if len(recalls) else 0.0), "hit_rate_at_3": rounded(float(np.mean(hits)) if len(hits) else 0.0)}
 
 
 def evaluate(table: DataFrame, spark: SparkSession, period: str, weight_grid) -> dict:
     """recall@3 at one cut for each weighting and for the most-popular baseline, in one pass over the table.
-    Evaluated: the users with history before the cut and truth (categories touched after it)."""
+    Evaluated: the users with history before the cut and truth (categories touched after it). `per_user`: each
+    name's recall per evaluated user (arrays in one user order, for the paired bootstrap over users)."""
     most_popular = popular(table, period)
     names = {str(list(w)): "w%d" % i for i, w in enumerate(weight_grid)}
     ranked = table
@@ -110,36 +124,100 @@ def evaluate(table: DataFrame, spark: SparkSession, period: str, weight_grid) ->
     measures = []
     for name in [*names.values(), "popular"]:
         recall, hit = _recall(baseline if name == "popular" else _padded(F.col(name), most_popular), F.col("truth"))
-        measures += [F.avg(recall).alias(name + "_recall"), F.avg(hit).alias(name + "_hit")]
-    r = per_user.agg(F.count(F.lit(1)).alias("users"), *measures).first()
-    return {"affinity": {key: _summary(r, name) for key, name in names.items()}, "popular": _summary(r, "popular"), "popular_categories": most_popular}
+        measures += [recall.alias(name + "_recall"), hit.alias(name + "_hit")]
+    rows = per_user.select(*measures).collect()
+    column = lambda c: np.array([r[c] for r in rows], dtype=float)  # noqa: E731
+    recalls = {key: column(name + "_recall") for key, name in {**names, "popular": "popular"}.items()}
+    return {
+        "affinity": {key: _summary(recalls[key], column(name + "_hit")) for key, name in names.items()},
+        "popular": _summary(recalls["popular"], column("popular_hit")),
+        "popular_categories": most_popular,
+        "per_user": recalls,
+    }
 
 
 def cut_times(events: DataFrame) -> dict:
-    r = events.agg(F.min(F.col("event_ts").cast("long")).alias("lo"), F.max(F.col("event_ts").cast("long")).alias("hi")).first()
-    at_share = lambda share: None if share is None else int(r["lo"] + share * (r["hi"] - r["lo"]))  # noqa: E731
-    return {name: (at_share(cut), at_share(end)) for name, (cut, end) in CUTS.items()}
+    """Validation and test cuts at the CUTS quantiles of the event times (not of the time range: a quiet stretch of
+    traffic would leave a window nearly empty), as epoch seconds."""
+    t = events.select(F.col("event_ts").cast("long").alias("t"))
+    shares = sorted({share for pair in CUTS.values() for share in pair if share is not None})
+    at = dict(zip(shares, (int(q) for q in t.approxQuantile("t", shares, 0.0005)))) if events.take(1) else {}
+    return {name: (at.get(cut), None if end is None else at.get(end)) for name, (cut, end) in CUTS.items()}
 
 
-def categories(spark: SparkSession, events: DataFrame):
+def judged(test: dict, chosen_key: str) -> dict:
+    """recall@3 on test with intervals over resampled users: the chosen weighting against the baselines (the
+    user's own most-viewed categories, and the most popular for everyone), and the paired difference to the best."""
+    names = {AFFINITY: chosen_key, OWN_MOST_VIEWED: OWN_KEY, MOST_POPULAR: "popular"}
+    recalls = {name: test["per_user"][key] for name, key in names.items() if name != AFFINITY or chosen_key != OWN_KEY}
+    draws = metrics.bootstrap(metrics.mean_of, None, recalls)
+    figure = lambda n: {"name": n, "recall_at_3": rounded(float(np.mean(recalls[n]))), "interval": metrics.interval(draws[n])}  # noqa: E731
+    model = AFFINITY if AFFINITY in recalls else OWN_MOST_VIEWED
+    baselines = [n for n in (OWN_MOST_VIEWED, MOST_POPULAR) if n != model]
+    best = max(baselines, key=lambda n: float(np.mean(recalls[n])))
+    difference = metrics.interval(draws[model] - draws[best])
+    return {
+        "metric": "recall_at_3",
+        "resamples": metrics.BOOTSTRAP_RESAMPLES,
+        "level": metrics.LEVEL,
+        "resampled": "test users",
+        "users": len(recalls[model]),
+        "model": {**figure(model), "weights": json.loads(chosen_key)},
+        "baselines": [figure(n) for n in baselines],
+        "best_baseline": best,
+        "difference": {"value": rounded(float(np.mean(recalls[model]) - np.mean(recalls[best]))), "interval": difference},
+        "skill": bool(difference[0] > 0),
+    }
+
+
+def served_policy(validation_users, quality, chosen):
+    """The weights the served lists use, and why: the chosen weighting only when it beats the best baseline by more
+    than the interval; otherwise the user's own most-viewed categories (padded with the most popular)."""
+    if validation_users < MIN_USERS:
+        return OWN, "not enough users to choose weights on validation (%d < minimum %d): serving each customer's own most-viewed categories" % (validation_users, MIN_USERS)
+    if quality is None:
+        return OWN, "not enough users on test to judge the weights (minimum %d): serving each customer's own most-viewed categories" % MIN_USERS
+    if chosen != OWN and quality["skill"]:
+        return chosen, "weights %s beat %s by more than the interval" % (list(chosen), quality["best_baseline"].replace("_", " "))
+    if chosen != OWN:
+        return OWN, "weights %s do not beat %s by more than the interval: serving each customer's own most-viewed categories" % (list(chosen), quality["best_baseline"].replace("_", " "))
+    return OWN, "views alone won on validation: serving each customer's own most-viewed categories"
+
+
+def categories(spark: SparkSession, events: DataFrame, cuts: dict = None):
+    """`cuts`: {period: (cut, end)} epoch seconds; by default at the CUTS quantiles of the event times."""
     events = events.select("user_id", "category_id", "event_type", "event_ts")
-    cuts = cut_times(events)
-    table = affinity_table(events, cuts).persist()
-    validation = evaluate(table, spark, "validation", WEIGHTS)
-    chosen = max(WEIGHTS, key=lambda w: (validation["affinity"][str(list(w))]["recall_at_3"], -WEIGHTS.index(w)))
-    test = evaluate(table, spark, "test", [chosen])
-    test["affinity"] = test["affinity"][str(list(chosen))]
+    cuts = cuts or cut_times(events)
+    usable = all(cut is not None for cut, _ in cuts.values())
+    table = affinity_table(events, cuts if usable else {}).persist()
+    validation = evaluate(table, spark, "validation", WEIGHTS) if usable else None
+    validation_users = validation["popular"]["users"] if validation else 0
+    chosen = OWN
+    if validation_users >= MIN_USERS:
+        chosen = max(WEIGHTS, key=lambda w: (validation["affinity"][str(list(w))]["recall_at_3"], -WEIGHTS.index(w)))
+    test = evaluate(table, spark, "test", sorted({chosen, OWN})) if usable else None
+    test_users = test["popular"]["users"] if test else 0
+    quality = judged(test, str(list(chosen))) if test_users >= MIN_USERS else None
+    served_weights, reason = served_policy(validation_users, quality, chosen)
     most_popular = popular(table, "all")
-    lists = _ranked(table, "all", chosen, "served").groupBy("user_id").agg(_padded(_own("served"), most_popular).alias("categories"))
+    lists = _ranked(table, "all", served_weights, "served").groupBy("user_id").agg(_padded(_own("served"), most_popular).alias("categories"))
     # One row per (user, category) with its place in the user's list and its affinity (null: a popular fill).
     served = lists.select("user_id", F.posexplode("categories").alias("rank", "item")).select(
         "user_id", "item.category_id", F.col("item.score").alias("score"), (F.col("rank") + 1).alias("rank"))
+    for evaluation in (validation, test):
+        if evaluation:
+            evaluation.pop("per_user")
+    if test:
+        test["affinity"] = test["affinity"][str(list(chosen))]
     return table, served, {
         "k": TOP_K,
-        "weights": {"view_cart_purchase": list(chosen), "tried_on_validation": validation["affinity"]},
+        "weights": {"view_cart_purchase": list(chosen), "tried_on_validation": validation["affinity"] if validation else {}},
         "split": {name: {"cut": _iso(cut), "until": _iso(end)} for name, (cut, end) in cuts.items()},
-        "validation_popular": validation["popular"],
+        "split_rule": "validation cut at the 60 %% quantile of event times, test cut at the 80 %% quantile; at least %d evaluated users each" % MIN_USERS,
+        "validation_popular": validation["popular"] if validation else None,
         "test": test,
+        "quality": quality if quality else {"enough": False, "reason": "not enough users on test to judge (%d < minimum %d)" % (test_users, MIN_USERS)},
+        "served": {"weights": list(served_weights), "own_most_viewed": served_weights == OWN, "reason": reason},
         "definition": __doc__.split("\n\n", 1)[1].strip(),
     }
 
@@ -168,10 +246,16 @@ def run(spark: SparkSession, lake: str, events: DataFrame = None):
     document["served_users"] = table.select("user_id").distinct().count()
     table.unpersist()
     io.write_json(spark, at(lake, LAKE["topCategoriesMetricsKey"]), document)
-    test = document["test"]
     log("weights (view, cart, purchase) chosen on validation: %s" % document["weights"]["view_cart_purchase"])
-    log("test from %s: %d users; recall@3 affinity %.4f vs most popular %.4f; hit-rate@3 %.4f vs %.4f" % (
-        document["split"]["test"]["cut"], test["affinity"]["users"], test["affinity"]["recall_at_3"], test["popular"]["recall_at_3"], test["affinity"]["hit_rate_at_3"], test["popular"]["hit_rate_at_3"]))
+    q = document["quality"]
+    if q.get("enough", True):
+        log("test from %s: %d users; recall@3 (%d%% interval over %d resampled users):" % (document["split"]["test"]["cut"], q["users"], round(100 * q["level"]), q["resamples"]))
+        for figure in [q["model"], *q["baselines"]]:
+            log("  %-16s %.4f [%.4f, %.4f]" % (figure["name"], figure["recall_at_3"], *figure["interval"]))
+        log("  difference to %s: %+.4f [%+.4f, %+.4f]" % (q["best_baseline"], q["difference"]["value"], *q["difference"]["interval"]))
+    else:
+        log(q["reason"])
+    log("served weights %s: %s" % (document["served"]["weights"], document["served"]["reason"]))
     log("wrote top-%d categories of %d users" % (TOP_K, document["served_users"]))
     return document
 
