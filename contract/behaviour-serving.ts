@@ -70,11 +70,17 @@ export interface SessionMetricsResponse {
   metrics: SessionMetrics | null;
 }
 
-/** What `GET /behaviour/intent` answers: the served run's record and every run of the history. */
+/**
+ * What `GET /behaviour/intent` answers: the served run's record, the latest run's (served or not: the page says
+ * why), every run of the history, the served abandonment run, and the top-categories evaluation.
+ */
 export interface IntentResponse {
   served_run: string | null;
   run: IntentRun | null;
+  latest_run: IntentRun | null;
+  served_abandonment_run: string | null;
   runs: IntentHistoryEntry[];
+  categories: CategoriesMetrics | null;
 }
 
 /** One funnel row of `analytics/behaviour/funnel.json` (emr-jobs/behaviour_jobs/funnel.py); rates are 0-1, null when undefined. */
@@ -125,21 +131,77 @@ export interface IntentMetrics {
   positive_rate?: number;
 }
 
-/** The parts of `models/intent/<run id>/run.json` the model card shows. */
-export interface IntentRun {
+/** A figure with its bootstrap interval (`level`, e.g. 0.95, over `resampled` sessions or users). */
+export interface FigureWithInterval {
+  name: string;
+  auc_pr?: number;
+  recall_at_3?: number;
+  interval: [number, number];
+}
+
+/**
+ * How a model did on its test window against its baselines (emr-jobs/behaviour_jobs/intent.py `quality`,
+ * categories.py `judged`): skill = the paired difference to the best baseline has an interval above 0.
+ */
+export interface ModelQuality {
+  metric: 'auc_pr' | 'recall_at_3';
+  resamples: number;
+  level: number;
+  resampled: string;
+  users?: number;
+  model: FigureWithInterval & { weights?: number[] };
+  baselines: FigureWithInterval[];
+  best_baseline: string;
+  difference: { value: number; interval: [number, number] };
+  skill: boolean;
+}
+
+/** Sessions and buying sessions of each time window of a task (earliest 70 % train, 15 % validate, last 15 % test). */
+export interface TaskWindow {
+  sessions: number;
+  buyers: number;
+  by_split: Record<'train' | 'validation' | 'test', { sessions: number; buyers: number }>;
+  split: string;
+  first_session_start?: string;
+  validation_start?: string;
+  test_start?: string;
+  last_session_start?: string;
+}
+
+/** One task of a run (intent at the top level; `abandonment`, `abandonment_24h` inside it). Untrained: `reason` says why. */
+export interface TaskRecord {
+  task: 'intent' | 'abandonment' | 'abandonment_24h';
+  trained: boolean;
+  features: string[];
+  data_window: TaskWindow;
+  /** Served tasks only: whether this run's model is served, and why (or why not). */
+  promoted?: boolean;
+  reason?: string | null;
+  family?: string;
+  params?: Record<string, unknown>;
+  threshold?: number;
+  feature_importances?: { kind: 'impurity_importance' | 'absolute_coefficient'; by_feature: { feature: string; value: number }[] };
+  test?: { chosen: IntentMetrics; by_family: Record<string, IntentMetrics>; majority_baseline: IntentMetrics };
+  quality?: ModelQuality;
+}
+
+/** `models/intent/<run id>/run.json`: the intent task at the top level, the abandonment tasks beside it. */
+export interface IntentRun extends TaskRecord {
   run_id: string;
   created: string;
   code_version: string;
-  family: string;
-  params: Record<string, unknown>;
-  threshold: number;
-  features: string[];
-  /** Absent in runs recorded before importances were kept. */
-  feature_importances?: { kind: 'impurity_importance' | 'absolute_coefficient'; by_feature: { feature: string; value: number }[] };
-  data_window: { first_session_start: string; validation_start: string; test_start: string; last_session_start: string; sessions: number; sessions_without_events_before_cut: number };
-  test: { chosen: IntentMetrics; by_family: Record<string, IntentMetrics>; majority_baseline: IntentMetrics };
-  promoted: boolean;
-  reason: string | null;
+  abandonment?: TaskRecord;
+  abandonment_24h?: TaskRecord;
+}
+
+/** `serving/top-categories-metrics.json` (emr-jobs/behaviour_jobs/categories.py), the parts the page shows. */
+export interface CategoriesMetrics {
+  k: number;
+  split_rule?: string;
+  split: Record<string, { cut: string | null; until: string | null }>;
+  quality?: ModelQuality | { enough: false; reason: string };
+  served?: { weights: number[]; own_most_viewed: boolean; reason: string };
+  served_users: number;
 }
 
 /** One entry of `models/intent/history.json`'s runs. */
@@ -147,9 +209,12 @@ export interface IntentHistoryEntry {
   run_id: string;
   created: string;
   code_version: string;
-  family: string;
-  params: Record<string, unknown>;
+  /** Null when the run could not train (too little data: `reason` says so). */
+  family: string | null;
+  params: Record<string, unknown> | null;
   promoted: boolean;
   reason: string | null;
-  test_auc_pr: number;
+  test_auc_pr: number | null;
+  skill?: boolean | null;
+  abandonment?: { family: string | null; promoted: boolean; reason: string | null; test_auc_pr: number | null; skill: boolean | null };
 }

@@ -9,6 +9,7 @@ import {
   CUSTOMER_SESSION_COLUMNS,
   USER_ID_PATTERN,
   USER_ID_RULE,
+  type CategoriesMetrics,
   type CustomerBehaviourResponse,
   type IntentHistoryEntry,
   type IntentResponse,
@@ -83,14 +84,28 @@ const customer = async (rawId: string, query: URLSearchParams, requestId: string
   };
 };
 
+const runRecord = async (runId: string | null, deps: BehaviourDeps): Promise<IntentRun | null> => {
+  const run = runId === null ? undefined : await deps.documents.intentRun(runId);
+  return isRecord(run) ? (run as unknown as IntentRun) : null;
+};
+
 const intent = async (requestId: string, deps: BehaviourDeps): Promise<BehaviourResult> => {
   const history = await deps.documents.intentHistory();
   if (history === undefined) return notComputed('intent model', 'intent', requestId);
   if (!isRecord(history) || !Array.isArray(history.runs)) throw new Error('models/intent/history.json has no runs array');
   const served = typeof history.served_run === 'string' ? history.served_run : null;
-  const run = served === null ? undefined : await deps.documents.intentRun(served);
-  // The documents are the intent job's own (shapes in contract/behaviour-serving.ts); served as written.
-  const body: IntentResponse = { served_run: served, run: isRecord(run) ? (run as unknown as IntentRun) : null, runs: history.runs.filter(isRecord) as unknown as IntentHistoryEntry[] };
+  const runs = history.runs.filter(isRecord) as unknown as IntentHistoryEntry[];
+  const latest = runs.length > 0 ? runs[runs.length - 1].run_id : null;
+  const categories = await deps.documents.topCategoriesMetrics();
+  // The documents are the jobs' own (shapes in contract/behaviour-serving.ts); served as written.
+  const body: IntentResponse = {
+    served_run: served,
+    run: await runRecord(served, deps),
+    latest_run: latest === served ? null : await runRecord(latest, deps),
+    served_abandonment_run: typeof history.served_abandonment_run === 'string' ? history.served_abandonment_run : null,
+    runs,
+    categories: isRecord(categories) ? (categories as unknown as CategoriesMetrics) : null,
+  };
   return json(200, body, CACHE.document);
 };
 

@@ -29,11 +29,14 @@ export const behaviourJobsVersion = (): string => {
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
-/** The served intent run of the golden, and the code version it was made with. */
-export const goldenIntent = (): { servedRun: string; codeVersion: string } => {
-  const history = readJson<{ served_run: string }>(join(BEHAVIOUR_GOLDEN, BEHAVIOUR_LAKE.intentHistoryKey));
-  const run = readJson<{ code_version: string }>(join(BEHAVIOUR_GOLDEN, BEHAVIOUR_LAKE.intentModelsPrefix, history.served_run, 'run.json'));
-  return { servedRun: history.served_run, codeVersion: run.code_version };
+type History = { served_run: string | null; runs: { run_id: string }[] };
+
+/** The golden's served intent run (null: none has skill), its latest run, and the code version they were made with. */
+export const goldenIntent = (): { servedRun: string | null; latestRun: string; codeVersion: string } => {
+  const history = readJson<History>(join(BEHAVIOUR_GOLDEN, BEHAVIOUR_LAKE.intentHistoryKey));
+  const latestRun = history.runs[history.runs.length - 1].run_id;
+  const run = readJson<{ code_version: string }>(join(BEHAVIOUR_GOLDEN, BEHAVIOUR_LAKE.intentModelsPrefix, latestRun, 'run.json'));
+  return { servedRun: history.served_run, latestRun, codeVersion: run.code_version };
 };
 
 /** Why the golden cannot be used as it is, or undefined. */
@@ -49,9 +52,10 @@ export const REGENERATE = 'npx tsx test/api/behaviour-golden.ts';
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)).map((f) => join(e.name, f)) : [e.name]));
 
-/** The objects the loader and API read: documents, the served run record, part files (no checksums, no models). */
-const kept = (key: string, servedRun: string): boolean =>
-  [BEHAVIOUR_LAKE.funnelKey, BEHAVIOUR_LAKE.sessionsReportKey, BEHAVIOUR_LAKE.intentHistoryKey, BEHAVIOUR_LAKE.topCategoriesMetricsKey, `${BEHAVIOUR_LAKE.intentModelsPrefix}${servedRun}/run.json`].includes(key) ||
+/** The objects the loader and API read: documents, the served and latest run records, part files (no checksums, no models). */
+const kept = (key: string, runs: (string | null)[]): boolean =>
+  ([BEHAVIOUR_LAKE.funnelKey, BEHAVIOUR_LAKE.sessionsReportKey, BEHAVIOUR_LAKE.intentHistoryKey, BEHAVIOUR_LAKE.topCategoriesMetricsKey] as string[]).includes(key) ||
+  runs.some((run) => run !== null && key === `${BEHAVIOUR_LAKE.intentModelsPrefix}${run}/run.json`) ||
   ([BEHAVIOUR_LAKE.topCategoriesPrefix, BEHAVIOUR_LAKE.sessionsPrefix].some((p) => key.startsWith(p)) && /\/part-[^/]*$/.test(key) && !key.endsWith('.crc'));
 
 const regenerate = async (): Promise<void> => {
@@ -70,9 +74,10 @@ const regenerate = async (): Promise<void> => {
       );
       if (run.status !== 0) throw new Error(`${job} failed (${run.status}):\n${run.stderr.split('\n').slice(-30).join('\n')}`);
     }
-    const servedRun = readJson<{ served_run: string }>(join(lake, BEHAVIOUR_LAKE.intentHistoryKey)).served_run;
+    const history = readJson<History>(join(lake, BEHAVIOUR_LAKE.intentHistoryKey));
+    const runs = [history.served_run, history.runs[history.runs.length - 1].run_id];
     rmSync(BEHAVIOUR_GOLDEN, { recursive: true, force: true });
-    for (const key of filesUnder(lake).filter((k) => kept(k, servedRun))) {
+    for (const key of filesUnder(lake).filter((k) => kept(k, runs))) {
       mkdirSync(dirname(join(BEHAVIOUR_GOLDEN, key)), { recursive: true });
       cpSync(join(lake, key), join(BEHAVIOUR_GOLDEN, key));
     }

@@ -25,7 +25,7 @@ import { dynamoBehaviourWriter } from '../../lambdas/shared/serving/behaviour-dy
 import { s3Lake } from '../../lambdas/shared/serving/lake';
 import { TWIN_AWS } from '../../local/aws/servers';
 import { startTestAws, type TestAws } from './aws-servers';
-import { BEHAVIOUR_GOLDEN, goldenStaleness, REGENERATE } from './behaviour-golden';
+import { BEHAVIOUR_GOLDEN, goldenIntent, goldenStaleness, REGENERATE } from './behaviour-golden';
 import { apiGatewayEvent, loadLambdaHandler } from './harness';
 
 const filesUnder = (dir: string): string[] =>
@@ -83,17 +83,27 @@ describe('the behaviour output through the loader and the API', () => {
     assert.deepEqual(JSON.parse(answer.body), golden(BEHAVIOUR_LAKE.funnelKey));
   });
 
-  it('serves the intent model card: the served run record and the whole history', async () => {
+  it('serves the models card: the served run record (or none), the latest run when it differs, the history and the categories evaluation', async () => {
     const answer = await get('/behaviour/intent');
     assert.equal(answer.status, 200);
     const body = JSON.parse(answer.body) as IntentResponse;
     const history = golden(BEHAVIOUR_LAKE.intentHistoryKey);
-    assert.equal(body.served_run, history.served_run);
+    const { servedRun, latestRun } = goldenIntent();
+    assert.equal(body.served_run, servedRun);
+    assert.equal(body.served_abandonment_run, history.served_abandonment_run ?? null);
     assert.deepEqual(body.runs, history.runs);
-    assert.deepEqual(body.run, golden(`${BEHAVIOUR_LAKE.intentModelsPrefix}${history.served_run}/run.json`));
-    const c = body.run!.test.chosen.confusion!;
-    assert.equal(c.tp + c.fp + c.fn + c.tn, body.run!.test.chosen.rows, 'the confusion counts cover the test window');
+    assert.deepEqual(body.categories, golden(BEHAVIOUR_LAKE.topCategoriesMetricsKey));
+    const record = (run: string) => golden(`${BEHAVIOUR_LAKE.intentModelsPrefix}${run}/run.json`);
+    assert.deepEqual(body.latest_run, latestRun === servedRun ? null : record(latestRun));
+    if (servedRun === null) {
+      assert.equal(body.run, null);
+      return;
+    }
+    assert.deepEqual(body.run, record(servedRun));
+    const c = body.run!.test!.chosen.confusion!;
+    assert.equal(c.tp + c.fp + c.fn + c.tn, body.run!.test!.chosen.rows, 'the confusion counts cover the test window');
     assert.equal(body.run!.feature_importances!.by_feature.length, body.run!.features.length);
+    assert.ok(body.run!.quality!.skill, 'a served run has skill over its baselines');
   });
 
   it("answers a customer's top categories exactly as the categories job ranked them, with their sessions", async () => {

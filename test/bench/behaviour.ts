@@ -52,8 +52,15 @@ const sparkSubmit = (label: string, script: string, args: string[]): Promise<{ w
     });
   });
 
-type Classifier = { accuracy: number; precision: number; recall: number; f1: number; auc_roc: number; auc_pr: number };
-type RunRecord = { family: string; test: { chosen: Classifier; by_family: Record<string, Classifier>; majority_baseline: Classifier & { positive_rate: number } } };
+type Quality = {
+  users?: number;
+  model: { name: string; auc_pr?: number; recall_at_3?: number; interval: number[] };
+  baselines: { name: string; auc_pr?: number; recall_at_3?: number; interval: number[] }[];
+  best_baseline: string;
+  difference: { value: number; interval: number[] };
+  skill: boolean;
+};
+type RunRecord = { trained: boolean; reason?: string; promoted?: boolean; quality?: Quality };
 
 const main = async () => {
   mkdirSync(join(ROOT, '.work'), { recursive: true });
@@ -73,22 +80,30 @@ const main = async () => {
   for (const [name, s] of behaviour.jobs) console.log(`  ${name.padEnd(40)} ${fmt(s).padStart(7)} s  ${fmt(s / scan).padStart(4)}x`);
   console.log(`  ${'total sessions+funnel+intent+categories'.padEnd(40)} ${fmt(total).padStart(7)} s  ${fmt(total / scan).padStart(4)}x`);
 
-  const history = JSON.parse(readFileSync(join(lake, BEHAVIOUR_LAKE.intentHistoryKey), 'utf8')) as { served_run: string };
-  const run = JSON.parse(readFileSync(join(lake, BEHAVIOUR_LAKE.intentModelsPrefix, history.served_run, 'run.json'), 'utf8')) as RunRecord;
-  const rows: [string, Classifier][] = [...Object.entries(run.test.by_family), ['majority baseline', run.test.majority_baseline]];
-  console.log(`\nIntent, test window (served: ${run.family})`);
-  console.log(`  ${'model'.padEnd(24)} accuracy precision  recall      F1  AUC-ROC  AUC-PR`);
-  for (const [name, m] of rows) console.log(`  ${name.padEnd(24)} ${[m.accuracy, m.precision, m.recall, m.f1, m.auc_roc, m.auc_pr].map((v) => fmt(v, 4).padStart(8)).join(' ')}`);
-  const positiveRate = run.test.majority_baseline.positive_rate;
-  const chosen = run.test.chosen.auc_pr;
-  const tree = run.test.by_family.decision_tree.auc_pr;
+  // The latest run, served or not: its record says whether each task has skill over its baselines (intervals).
+  const history = JSON.parse(readFileSync(join(lake, BEHAVIOUR_LAKE.intentHistoryKey), 'utf8')) as { served_run: string | null; runs: { run_id: string }[] };
+  const latest = history.runs[history.runs.length - 1].run_id;
+  const run = JSON.parse(readFileSync(join(lake, BEHAVIOUR_LAKE.intentModelsPrefix, latest, 'run.json'), 'utf8')) as RunRecord & { abandonment?: RunRecord; abandonment_24h?: RunRecord };
+  const figure = (f: { name: string; auc_pr?: number; recall_at_3?: number; interval: number[] }) =>
+    `${f.name} ${fmt((f.auc_pr ?? f.recall_at_3)!, 4)} [${fmt(f.interval[0], 4)}, ${fmt(f.interval[1], 4)}]`;
+  const judged = (name: string, r: RunRecord | undefined) =>
+    console.log(
+      !r || !r.trained || !r.quality
+        ? `${name}: ${r?.reason ?? 'not recorded'}`
+        : `${name}: ${[r.quality.model, ...r.quality.baselines].map(figure).join('; ')}; difference to ${r.quality.best_baseline} ${fmt(r.quality.difference.value, 4)} [${fmt(r.quality.difference.interval[0], 4)}, ${fmt(r.quality.difference.interval[1], 4)}]: ${r.quality.skill ? 'skill' : 'NO skill'}${r.promoted === undefined ? '' : r.promoted ? ', served' : ', not served'}`,
+    );
+  console.log(`
+Run ${latest} (served intent run ${history.served_run}); test AUC-PR [95% interval over resampled test sessions] (generated events: this measures the generator)`);
+  judged('intent', run);
+  judged('abandonment', run.abandonment);
+  judged('abandonment_24h', run.abandonment_24h);
   const categories = JSON.parse(readFileSync(join(lake, BEHAVIOUR_LAKE.topCategoriesMetricsKey), 'utf8')) as {
-    weights: { view_cart_purchase: number[] };
-    test: { affinity: { users: number; recall_at_3: number }; popular: { recall_at_3: number } };
+    quality: Quality | { enough: false; reason: string };
+    served: { weights: number[]; reason: string };
   };
-  const { affinity, popular } = categories.test;
-  console.log(`\nTop-3 categories, test window: ${affinity.users} users, recall@3 ${fmt(affinity.recall_at_3, 4)} vs most popular ${fmt(popular.recall_at_3, 4)} (weights view/cart/purchase ${categories.weights.view_cart_purchase.join('/')})`);
-  console.log(`\ntarget: intent AUC-PR ${fmt(chosen, 4)} >= 2x positive rate ${fmt(positiveRate, 4)}: ${chosen >= 2 * positiveRate ? 'yes' : 'NO'}; above the DecisionTree's ${fmt(tree, 4)}: ${chosen > tree ? 'yes' : 'NO'}`);
+  const q = categories.quality;
+  console.log(`
+Top-3 categories, test recall@3: ${'skill' in q ? `${q.users} users; ${[q.model, ...q.baselines].map(figure).join('; ')}` : q.reason}; served weights ${categories.served.weights.join('/')}: ${categories.served.reason}`);
   console.log(`target: all four jobs under ${TARGET_SECONDS} s on ${MASTER}: ${total < TARGET_SECONDS ? 'yes' : 'NO'} (${fmt(total)} s)`);
   console.log(`load average at end: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
   if (!values.keep) rmSync(lake, { recursive: true, force: true });

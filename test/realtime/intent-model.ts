@@ -9,7 +9,8 @@ import { runSparkJob } from '../../local/pipeline/spark';
 export const trainIntentModel = async (trainingLake: string, logFile: string): Promise<string> => {
   await writeBehaviourFirehose({ events: 6_000, seed: 15 }, trainingLake);
   await runSparkJob({ job: 'sessions', args: ['--lake', trainingLake], logFile, note: () => undefined });
-  await runSparkJob({ job: 'intent', args: ['--lake', trainingLake, '--grid', 'first'], logFile, note: () => undefined });
+  // 6,000 events are too few for a model to show skill over its baselines; the streaming job's tests need one served.
+  await runSparkJob({ job: 'intent', args: ['--lake', trainingLake, '--grid', 'first', '--promote-anyway'], logFile, note: () => undefined });
   return (JSON.parse(readFileSync(join(trainingLake, BEHAVIOUR_LAKE.intentHistoryKey), 'utf8')) as { served_run: string }).served_run;
 };
 

@@ -9,12 +9,12 @@ import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { BEHAVIOUR_LAKE, type FunnelDocument, type IntentRun } from '../../contract';
+import { BEHAVIOUR_LAKE, type CategoriesMetrics, type FunnelDocument, type IntentRun } from '../../contract';
 import { formatCategory, formatNumber } from '../../web/src/format';
-import { formatRate, funnelSentence, modelSentence } from '../../web/src/behaviour-text';
+import { categoriesSentence, formatRate, funnelFigureLines, funnelSentence, GENERATED_DATA_NOTE, modelSentence, notServedSentence } from '../../web/src/behaviour-text';
 import { startLocalServer } from '../../local/server/server';
 import { loadLocalServing } from '../../local/server/serving';
-import { BEHAVIOUR_GOLDEN, goldenStaleness, REGENERATE } from '../api/behaviour-golden';
+import { BEHAVIOUR_GOLDEN, goldenIntent, goldenStaleness, REGENERATE } from '../api/behaviour-golden';
 import { writeSeedLake } from '../api/seed';
 import { chromiumAvailable, ensureBuiltSite, launchChromium, screenshotPath, WEB_DIST } from './site';
 
@@ -57,6 +57,10 @@ describe('Behaviour page in Chromium on the behaviour jobs output', { skip }, ()
     assert.match(await page.locator('[data-drop="view_to_cart"]').innerText(), new RegExp(`${formatRate(overall.drop_off.view_to_cart).replace('.', '\\.')} drop off`));
     assert.match(await page.locator('[data-drop="cart_to_purchase"]').innerText(), new RegExp(`${formatRate(overall.drop_off.cart_to_purchase).replace('.', '\\.')} drop off`));
     assert.equal(await page.locator('[data-sentence="funnel"]').innerText(), funnelSentence(overall, 'session'));
+    // One line per figure, with the document's numbers (issue 27.4: the figures reconcile at a glance).
+    for (const line of funnelFigureLines(overall, 'session')) {
+      assert.equal(await page.locator(`[data-figure-line="${line.figure}"] dd`).innerText(), line.counts);
+    }
     await page.screenshot({ path: screenshotPath('behaviour-page'), fullPage: true });
   });
 
@@ -87,17 +91,28 @@ describe('Behaviour page in Chromium on the behaviour jobs output', { skip }, ()
     assert.match(await page.locator('[data-sentence="sessions"]').innerText(), new RegExp(`^${formatNumber(report.sessions)} sessions`));
   });
 
-  it('shows the model card: the served run, its confusion matrix, importances and the run history', async () => {
-    const history = golden<{ served_run: string; runs: { run_id: string }[] }>(BEHAVIOUR_LAKE.intentHistoryKey);
-    const run = golden<IntentRun>(`${BEHAVIOUR_LAKE.intentModelsPrefix}${history.served_run}/run.json`);
-    assert.equal(await page.locator('[data-sentence="model"]').innerText(), modelSentence(run));
-    for (const cell of ['tp', 'fp', 'fn', 'tn'] as const) {
-      assert.equal(await page.locator(`[data-cell="${cell}"]`).innerText(), formatNumber(run.test.chosen.confusion![cell]));
+  it('shows the model card: the served run with its baselines and intervals, or why none is served; the categories; the run history', async () => {
+    const history = golden<{ served_run: string | null; runs: { run_id: string }[] }>(BEHAVIOUR_LAKE.intentHistoryKey);
+    const { servedRun, latestRun } = goldenIntent();
+    assert.equal(await page.locator('[data-sentence="generated"]').innerText(), GENERATED_DATA_NOTE);
+    if (servedRun === null) {
+      // Issue 27.5: a model without skill over its baseline is not presented; the page says so.
+      const latest = golden<IntentRun>(`${BEHAVIOUR_LAKE.intentModelsPrefix}${latestRun}/run.json`);
+      assert.equal(await page.locator('[data-sentence="model"]').innerText(), notServedSentence('purchase-intent', latest));
+      assert.equal(await page.locator('[data-cell="tp"]').count(), 0);
+    } else {
+      const run = golden<IntentRun>(`${BEHAVIOUR_LAKE.intentModelsPrefix}${servedRun}/run.json`);
+      assert.equal(await page.locator('[data-sentence="model"]').innerText(), modelSentence(run));
+      for (const cell of ['tp', 'fp', 'fn', 'tn'] as const) {
+        assert.equal(await page.locator(`[data-cell="${cell}"]`).innerText(), formatNumber(run.test!.chosen.confusion![cell]));
+      }
+      assert.equal(await page.locator('[data-feature]').count(), run.features.length);
+      assert.equal(await page.locator('[data-feature]').first().getAttribute('data-feature'), run.feature_importances!.by_feature[0].feature);
+      assert.match(await page.locator(`[data-run="${servedRun}"]`).innerText(), /\tyes\t?/);
     }
-    assert.equal(await page.locator('[data-feature]').count(), run.features.length);
-    assert.equal(await page.locator('[data-feature]').first().getAttribute('data-feature'), run.feature_importances!.by_feature[0].feature);
+    const categories = golden<CategoriesMetrics>(BEHAVIOUR_LAKE.topCategoriesMetricsKey);
+    assert.equal(await page.locator('[data-sentence="categories"]').innerText(), categoriesSentence(categories));
     assert.equal(await page.locator('[data-run]').count(), history.runs.length);
-    assert.match(await page.locator(`[data-run="${history.served_run}"]`).innerText(), /\tyes\t?/);
   });
 
   it("shows a customer's top categories and recent sessions beside the top-3 products", async () => {

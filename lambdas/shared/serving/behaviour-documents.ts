@@ -11,5 +11,6 @@ export const lakeBehaviourDocuments = (lake: LakeReader): BehaviourDocuments => 
   funnel: () => readLakeJson(lake, BEHAVIOUR_LAKE.funnelKey),
   sessionsReport: () => readLakeJson(lake, BEHAVIOUR_LAKE.sessionsReportKey),
   intentHistory: () => readLakeJson(lake, BEHAVIOUR_LAKE.intentHistoryKey),
+  topCategoriesMetrics: () => readLakeJson(lake, BEHAVIOUR_LAKE.topCategoriesMetricsKey),
   intentRun: async (runId) => (RUN_ID.test(runId) ? readLakeJson(lake, `${BEHAVIOUR_LAKE.intentModelsPrefix}${runId}/run.json`) : undefined),
 });

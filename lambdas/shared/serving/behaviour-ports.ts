@@ -27,6 +27,8 @@ export interface BehaviourDocuments {
   funnel(): Promise<unknown | undefined>;
   sessionsReport(): Promise<unknown | undefined>;
   intentHistory(): Promise<unknown | undefined>;
+  /** `serving/top-categories-metrics.json`: the categories job's evaluation and serving policy. */
+  topCategoriesMetrics(): Promise<unknown | undefined>;
   /** `models/intent/<run id>/run.json`; the id must come from the history. */
   intentRun(runId: string): Promise<unknown | undefined>;
 }

@@ -3,13 +3,13 @@ import { formatNumber } from '../format';
 import { formatDuration, formatRate } from '../behaviour-text';
 
 /** One breakdown of the funnel (by category, brand, day or hour): counts and rates per group, as the job wrote them. */
-export const FunnelTable = ({ title, rows, group, limit }: { title: string; rows: FunnelRow[]; group: (row: FunnelRow) => string; limit?: number }) => {
+export const FunnelTable = ({ title, unit, rows, group, limit }: { title: string; unit: string; rows: FunnelRow[]; group: (row: FunnelRow) => string; limit?: number }) => {
   const shown = limit === undefined ? rows : rows.slice(0, limit);
   return (
     <figure className="card breakdown" data-breakdown={title}>
       <figcaption>
         {title}
-        {shown.length < rows.length && <span className="hint"> (the {shown.length} with most viewing units of {rows.length} listed)</span>}
+        {shown.length < rows.length && <span className="hint"> (the {shown.length} viewed by the most {unit}s; the job keeps {rows.length})</span>}
       </figcaption>
       {rows.length === 0 ? (
         <p className="hint">No data yet.</p>

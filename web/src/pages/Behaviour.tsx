@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { FunnelDocument, IntentResponse, SessionMetricsResponse } from '../../../contract';
 import type { ApiClient, Failure, Result } from '../api';
-import { biggestDropSentence, formatDuration, formatRate, funnelSentence, sessionsSentence, type FunnelUnit } from '../behaviour-text';
+import { biggestDropSentence, formatDuration, formatRate, funnelFigureLines, funnelSentence, sessionsSentence, type FunnelUnit } from '../behaviour-text';
 import { FunnelChart } from '../components/FunnelChart';
 import { FunnelTable } from '../components/FunnelTable';
 import { ModelCard } from '../components/ModelCard';
@@ -41,15 +41,23 @@ const Funnel = ({ doc }: { doc: FunnelDocument }) => {
         Median time from the first view to the cart {formatDuration(level.overall.median_seconds.view_to_cart)}, from the cart to the purchase{' '}
         {formatDuration(level.overall.median_seconds.cart_to_purchase)}.
       </p>
+      <dl className="facts figure-lines" data-lines="funnel">
+        {funnelFigureLines(level.overall, unit).map((line) => (
+          <div key={line.figure} data-figure-line={line.figure}>
+            <dt>{line.figure}</dt>
+            <dd>{line.counts}</dd>
+          </div>
+        ))}
+      </dl>
       <details className="hint">
         <summary>How the funnel counts</summary>
         <pre className="definition">{doc.definition}</pre>
       </details>
       <div className="breakdowns">
-        <FunnelTable title="By category" rows={level.by_category} limit={BREAKDOWN_ROWS} group={(r) => (r.category_code ? formatCategory(r.category_code) : `category ${r.category_id}`)} />
-        <FunnelTable title="By brand" rows={level.by_brand} limit={BREAKDOWN_ROWS} group={(r) => r.brand ?? ''} />
-        <FunnelTable title="By day (UTC)" rows={level.by_day} group={(r) => String(r.day)} />
-        <FunnelTable title="By hour (UTC)" rows={level.by_hour} group={(r) => `${String(r.hour).padStart(2, '0')}:00`} />
+        <FunnelTable title="By category" unit={unit} rows={level.by_category} limit={BREAKDOWN_ROWS} group={(r) => (r.category_code ? formatCategory(r.category_code) : `category ${r.category_id}`)} />
+        <FunnelTable title="By brand" unit={unit} rows={level.by_brand} limit={BREAKDOWN_ROWS} group={(r) => r.brand ?? ''} />
+        <FunnelTable title="By day (UTC)" unit={unit} rows={level.by_day} group={(r) => String(r.day)} />
+        <FunnelTable title="By hour (UTC)" unit={unit} rows={level.by_hour} group={(r) => `${String(r.hour).padStart(2, '0')}:00`} />
       </div>
     </section>
   );
@@ -71,7 +79,7 @@ const Sessions = ({ data }: { data: SessionMetricsResponse }) => {
         <dd data-metric="sessions">{n('sessions')}</dd>
         <dt>Events in sessions</dt>
         <dd data-metric="events">{n('events')}</dd>
-        <dt>Sessions with a purchase</dt>
+        <dt>Sessions with a purchase (in any order, with or without a cart)</dt>
         <dd data-metric="purchasing_sessions">{n('purchasing_sessions')}</dd>
         <dt>Cut by the {formatDuration(Number(r.inactivity_seconds ?? 0))} inactivity rule (no tracker id)</dt>
         <dd>{n('sessions_by_inactivity_rule')}</dd>
