@@ -6,6 +6,7 @@
  * schema in `schemas` when it has one.
  */
 import { ANALYTICS_DOCUMENTS } from './lake';
+import { RECOMMENDER_GENERATORS, RECOMMENDER_MODELS } from './recommender';
 import { API_ROUTES, API_SCOPE } from './runtime';
 import { SERVING_TABLE } from './serving';
 
@@ -33,6 +34,13 @@ const schemas: Record<string, Schema> = {
       price: nullable(decimal),
       source: str,
       times_bought: nullable({ type: 'integer', minimum: 1 }),
+      // Issue 21: the evidence each card's sentence states, on its sources only (contract/serving.ts).
+      last_bought: nullable({ type: 'string', format: 'date' }),
+      because_of: nullable(object({ product_id: digits, category_code: nullable(str), brand: nullable(str) })),
+      customers_also: nullable({ type: 'integer', minimum: 1 }),
+      category_rank: nullable({ type: 'integer', minimum: 1 }),
+      popular_rank: nullable({ type: 'integer', minimum: 1 }),
+      window_days: nullable({ type: 'integer', minimum: 1 }),
     },
     ['product_id', 'score', 'category_code', 'brand', 'price'],
   ),
@@ -76,6 +84,40 @@ const schemas: Record<string, Schema> = {
     },
     ['v', 'as_of', 'written_at', 'batch_id', 'totals'],
   ),
+  Estimate: object({ mean: num, low: num, high: num }),
+  ModelScore: object({ users: int, recall: ref('Estimate'), ndcg: ref('Estimate') }),
+  PairedDifference: object({ rival: { enum: [...RECOMMENDER_MODELS] }, ndcg_difference: ref('Estimate'), wins: { type: 'boolean' } }),
+  RecommenderRun: {
+    ...object(
+      {
+        run_id: str,
+        created: str,
+        code_version: str,
+        data_span: object({ first: nullable(str), last: nullable(str), customers: int, line_items: int }),
+        served: object({ model: { enum: [...RECOMMENDER_MODELS] }, reason: str, pinned: { type: 'boolean' } }),
+        rule: str,
+        window_mean: { type: 'object', additionalProperties: ref('ModelScore') },
+        holdout: object({ start: str, end: str, users: int, models: { type: 'object', additionalProperties: ref('ModelScore') }, ranker_vs: list(ref('PairedDifference')) }, ['start', 'end', 'models']),
+        ranker_vs: list(ref('PairedDifference')),
+        serving: object({ users: int, cards_by_source: counts, users_with_collaborative: int }),
+      },
+      ['run_id', 'created', 'code_version', 'served', 'rule', 'holdout', 'serving'],
+    ),
+    description: 'One run of the recommend job as it wrote it (contract/recommender.ts RecommenderRun; windows, ALS and ranker settings too).',
+  },
+  RecommenderModelResponse: object({
+    latest: ref('RecommenderRun'),
+    history: list(object({ run_id: str, created: str, code_version: str, served: { type: 'object' }, holdout_ndcg: { type: 'object', additionalProperties: num }, users: int })),
+  }),
+  SimilarProduct: object({
+    product_id: digits,
+    category_code: nullable(str),
+    brand: nullable(str),
+    price: nullable(decimal),
+    relation: { enum: ['bought_together', 'also_bought'], description: 'bought_together: `count` orders hold both; also_bought: `count` customers bought both.' },
+    count: { type: 'integer', minimum: 1 },
+  }),
+  ProductSimilar: object({ product_id: digits, category_code: nullable(str), brand: nullable(str), price: nullable(decimal), similar: list(ref('SimilarProduct')) }),
   StorefrontEvent: object(
     {
       event_time: { ...str, description: 'ISO-8601 with a zone (2026-11-27T10:00:00Z) or `YYYY-MM-DD HH:MM:SS UTC`' },
@@ -149,6 +191,15 @@ export const OPENAPI = {
       { parameters: [userId, { name: 'format', in: 'query', required: false, schema: { enum: ['csv'] } }] },
     ),
     [API_ROUTES.live]: get("The streaming job's live view.", { ...ok('The latest live view.', ref('LiveView')), ...errors({ 404: 'not_started: no live view yet' }) }),
+    [API_ROUTES.recommenderModel]: get(
+      `The recommender's model card: the latest run (what serves of ${RECOMMENDER_MODELS.join(', ')} and why, every model's recall@3 and NDCG@3 with 95 % intervals, cards by generator of ${RECOMMENDER_GENERATORS.join(', ')}) and every run.`,
+      { ...ok('The latest run and the history.', ref('RecommenderModelResponse')), ...errors({ 404: 'not_computed: the recommend job has not run' }) },
+    ),
+    [API_ROUTES.similarProducts]: get(
+      "A product's item-to-item list: bought together first, then customers who bought it also bought.",
+      { ...ok('The list.', ref('ProductSimilar')), ...errors({ 400: 'invalid_product_id', 404: 'no_similar_products, or not_computed before the first run' }) },
+      { parameters: [{ name: 'productId', in: 'path', required: true, description: 'A product id: 1 to 20 digits.', schema: str }] },
+    ),
     [COLLECTOR_PATH]: {
       post: {
         summary: "A storefront's events (1 to 500, at most 256 KiB), produced to the events topic.",

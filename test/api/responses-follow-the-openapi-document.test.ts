@@ -18,6 +18,7 @@ import { startLocalServer, type LocalServer } from '../../local/server/server';
 import { loadLocalServing } from '../../local/server/serving';
 import { BEHAVIOUR_GOLDEN } from './behaviour-golden';
 import { SEED_USERS, writeSeedLake } from './seed';
+import { PRODUCT_WITHOUT_LIST, SEED_SIMILAR } from './seed-recommender';
 
 // JSON Schema 2020-12, the dialect of OpenAPI 3.1 (ajv ships it as its own class; no types for the subpath here).
 const Ajv2020 = require('ajv/dist/2020').default as new (options: object) => {
@@ -110,6 +111,14 @@ describe('the API answers as its OpenAPI document says', () => {
       await check(route, `${route.replace('{userId}', id)}?format=csv`, 200);
     }
     await check(route, `${route.replace('{userId}', customerWithEvents())}?format=xml`, 400);
+  });
+
+  it('the recommender routes (issue 21): the model card, a product with and without a list, a bad id', async () => {
+    await check(API_ROUTES.recommenderModel, API_ROUTES.recommenderModel, 200);
+    const route = API_ROUTES.similarProducts;
+    await check(route, route.replace('{productId}', SEED_SIMILAR[0].product_id), 200);
+    await check(route, route.replace('{productId}', PRODUCT_WITHOUT_LIST), 404);
+    await check(route, route.replace('{productId}', '12ab'), 400);
   });
 
   it('the live route before the streaming job wrote a view', async () => {
