@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { API_ROUTES, LAKE, LAMBDA_ENV, PRODUCT_ID_RULE, type ProductSimilar, type RecommenderModelResponse } from '../../contract';
 import { TWIN_AWS } from '../../local/aws/servers';
+import { isApiPath } from '../../lambdas/api/router';
 import { startLocalServer, type LocalServer } from '../../local/server/server';
 import { startTestAws, type TestAws } from './aws-servers';
 import { apiGatewayEvent, loadLambdaHandler, normalise, type Answer } from './harness';
@@ -57,6 +58,11 @@ after(async () => {
   await server?.close();
   await aws?.stop();
   rmSync(webDir, { recursive: true, force: true });
+});
+
+it('the twin’s server takes both for API paths, so its token check runs before them, as API Gateway’s authorizer does', () => {
+  assert.ok(isApiPath(API_ROUTES.recommenderModel));
+  assert.ok(isApiPath(similarPath('1515966223509089906')));
 });
 
 describe('before the recommend job has run', () => {
