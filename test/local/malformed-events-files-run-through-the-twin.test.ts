@@ -1,0 +1,117 @@
+/**
+ * The malformed-events corpus (test/fixtures/malformed-events/, 34 files, outcomes in expected.json)
+ * through `npm run local -- --events FILE --once`, the real CLI: S3 and DynamoDB servers, broker, the
+ * deployed ingest handler, the sinks, the behaviour Spark steps and the publish.
+ *
+ * Every file's exact per-line outcome (which lines are produced, each rejected line's code) is proved
+ * by the ingest suite on a real broker (test/ingest/an-events-upload-goes-to-the-events-topic-keyed-by-session.test.ts);
+ * here the whole run is: a file ingest does not take (a header neither kind has, an empty or truncated
+ * file, every row rejected) ends with its reason in one line and exit 3, before Spark; a header-only file
+ * ends with exit 0 and "nothing to process"; and the files whose good rows reach Spark run in one twin run
+ * (the CLI takes one events file, and a behaviour run is minutes on 2 cores), their rows appended after
+ * one header, which must end with exit 0, the counts of every file summed in the console's ingest line, and
+ * the behaviour outputs published; a tiny valid file (4 events, 2 sessions) runs alone, exit 0 too: too
+ * little data for an intent model is a normal case.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { BEHAVIOUR_LAKE } from '../../contract';
+import { ROOT, runOnce } from './run-once';
+
+const CORPUS = join(ROOT, 'test', 'fixtures', 'malformed-events');
+
+interface Expected {
+  status: 'ok' | 'file_rejected';
+  error?: string;
+  produced: number[];
+  quarantined: Record<string, string>;
+  partial?: boolean;
+  exit: number;
+}
+const expected: Record<string, Expected> = JSON.parse(readFileSync(join(CORPUS, 'expected.json'), 'utf8'));
+
+const runEvents = (events: string) => runOnce(['--events', events]);
+
+const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
+const count = (text: string) => Number(text.replace(/,/g, ''));
+
+/** The summary's `events ingest:` line as numbers: rows read, produced, rejected by reason. */
+const ingestLine = (stdout: string) => {
+  const m = /^ {2}events ingest: ([\d,]+) rows read, ([\d,]+) produced, (?:none rejected|([\d,]+) rejected \((.*)\));/m.exec(stdout);
+  assert.ok(m, `no events ingest line in:\n${stdout}`);
+  const byReason = Object.fromEntries((m[4] ?? '').split(', ').filter(Boolean).map((part) => [part.split(' ')[0], count(part.split(' ')[1])]));
+  return { read: count(m[1]), produced: count(m[2]), rejected: m[3] ? count(m[3]) : 0, byReason };
+};
+
+const byReasonOf = (quarantined: Record<string, string>) =>
+  Object.values(quarantined).reduce<Record<string, number>>((acc, reason) => ({ ...acc, [reason]: (acc[reason] ?? 0) + 1 }), {});
+
+const outputsPublished = (workDir: string) => {
+  const lake = join(workDir, 'lake');
+  assert.ok(existsSync(join(lake, BEHAVIOUR_LAKE.sessionsReportKey)), 'the sessions report is written');
+  assert.ok(existsSync(join(lake, BEHAVIOUR_LAKE.funnelKey)), 'the funnel is written');
+};
+
+/** Files whose run ends at ingest: a whole-file rejection, every row rejected, or no data rows. */
+const endsAtIngest = Object.entries(expected).filter(([, e]) => e.exit !== 0 || e.produced.length === 0);
+/** Files whose good rows reach Spark, but the tiny one, which runs alone. */
+const reachSpark = Object.entries(expected).filter(([name, e]) => e.exit === 0 && e.produced.length > 0 && name !== 'tiny-valid.csv');
+
+/** A file's data rows as text (decompressed, BOM and header dropped, ending with a line break). */
+const dataRows = (name: string): string => {
+  const bytes = readFileSync(join(CORPUS, name));
+  const text = (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('latin1');
+  const rows = text.slice(text.indexOf('\n') + 1);
+  return rows.endsWith('\n') ? rows : `${rows}\n`;
+};
+
+describe('the malformed-events corpus through `npm run local -- --events FILE --once`', { concurrency: 3 }, () => {
+  test('the corpus has at least 25 files, each with an expected exit code', () => {
+    assert.ok(Object.keys(expected).length >= 25, `${Object.keys(expected).length} files`);
+    for (const [name, e] of Object.entries(expected)) assert.ok([0, 3].includes(e.exit), name);
+    assert.equal(endsAtIngest.length + reachSpark.length + 1, Object.keys(expected).length);
+  });
+
+  for (const [name, want] of endsAtIngest)
+    test(`${name}: exit ${want.exit}, ended at ingest with its reason in one line`, { timeout: 5 * 60_000 }, async () => {
+      const run = await runEvents(join(CORPUS, name));
+      assert.equal(run.code, want.exit, run.stdout + run.stderr);
+      const line = lastLine(want.exit === 0 ? run.stdout : run.stderr);
+      if (want.exit === 0) assert.match(line, /nothing to process/);
+      else if (want.status === 'file_rejected') assert.ok(line.startsWith(`ingest: ${name} rejected: `) && line.includes(want.error!), line);
+      else {
+        const rejected = Object.keys(want.quarantined).length;
+        assert.match(line, new RegExp(`^ingest: ${name.replace('.', '\\.')} rejected: all ${rejected} rows were rejected \\(`));
+        for (const [reason, n] of Object.entries(byReasonOf(want.quarantined))) assert.ok(line.includes(`${reason} ${n}`), line);
+      }
+      assert.ok(!existsSync(join(run.workDir, 'lake', BEHAVIOUR_LAKE.sessionsReportKey)), 'no Spark step ran');
+      assert.doesNotMatch(run.stdout + run.stderr, /Traceback|    at /);
+    });
+
+  test(`the ${reachSpark.length} files whose good rows reach Spark, in one run: exit 0, every file's counts, outputs published`, { timeout: 20 * 60_000 }, async () => {
+    const header = readFileSync(join(CORPUS, 'tiny-valid.csv'), 'latin1').split('\n')[0];
+    const combined = join(mkdtempSync(join(tmpdir(), 'recstream-events-combined-')), 'malformed-events-combined.csv');
+    writeFileSync(combined, Buffer.from(header + '\n' + reachSpark.map(([name]) => dataRows(name)).join(''), 'latin1'));
+    const run = await runEvents(combined);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const got = ingestLine(run.stdout);
+    const produced = reachSpark.reduce((n, [, e]) => n + e.produced.length, 0);
+    const byReason = byReasonOf(Object.assign({}, ...reachSpark.map(([name, e]) => Object.fromEntries(Object.entries(e.quarantined).map(([line, r]) => [`${name}:${line}`, r])))));
+    assert.deepEqual({ produced: got.produced, rejected: got.rejected, byReason: got.byReason }, { produced, rejected: Object.values(byReason).reduce((a, b) => a + b, 0), byReason });
+    outputsPublished(run.workDir);
+    assert.doesNotMatch(run.stdout + run.stderr, /Traceback|    at /);
+  });
+
+  test('a tiny valid file (4 events, 2 sessions): exit 0 and the behaviour outputs published', { timeout: 15 * 60_000 }, async () => {
+    const run = await runEvents(join(CORPUS, 'tiny-valid.csv'));
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(ingestLine(run.stdout), { read: 4, produced: 4, rejected: 0, byReason: {} });
+    assert.match(run.stdout, /^ {2}sessions: 2$/m);
+    outputsPublished(run.workDir);
+    assert.doesNotMatch(run.stdout + run.stderr, /Traceback|    at /);
+  });
+});
