@@ -10,7 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { RECOMMENDER_MODELS, UPLOAD_SUFFIXES, type RecommenderModel } from '../../contract';
 import { DEFAULT_BEHAVIOUR_SEED } from '../generator/behaviour';
-import { writeBehaviourCsv } from '../generator/behaviour-write';
+import { writeBehaviourCsv, writeStoreBehaviourCsv } from '../generator/behaviour-write';
 import { DEFAULT_SEED } from '../generator/generate';
 import { writeGenerated } from '../generator/write';
 import { EXIT } from '../pipeline/exit-codes';
@@ -32,13 +32,22 @@ import {
 } from './usage';
 
 const generateCommand = async (args: string[]): Promise<number> => {
-  const values = parseCommand(args, { rows: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, behaviour: { type: 'boolean' } }, GENERATE_USAGE);
+  const values = parseCommand(
+    args,
+    { rows: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, behaviour: { type: 'boolean' }, 'purchases-rows': { type: 'string' } },
+    GENERATE_USAGE,
+  );
   if (!values) return EXIT.ok;
   const rows = required('rows', positiveInteger('rows', values.rows, GENERATE_USAGE), GENERATE_USAGE);
   if (values.out !== undefined && !/\.csv(\.gz)?$/.test(values.out) && !(existsSync(values.out) && !statSync(values.out).isFile()))
     throw new UsageError(`--out must name a .csv or .csv.gz file, got '${values.out}'`, GENERATE_USAGE);
+  const purchasesRows = positiveInteger('purchases-rows', values['purchases-rows'], GENERATE_USAGE);
+  if (purchasesRows !== undefined && !values.behaviour) throw new UsageError('--purchases-rows goes with --behaviour: it names the purchases the events belong with', GENERATE_USAGE);
   if (values.behaviour) {
-    await writeBehaviourCsv({ events: rows, seed: values.seed ?? DEFAULT_BEHAVIOUR_SEED }, values.out ?? process.stdout);
+    const out = values.out ?? process.stdout;
+    await (purchasesRows === undefined
+      ? writeBehaviourCsv({ events: rows, seed: values.seed ?? DEFAULT_BEHAVIOUR_SEED }, out)
+      : writeStoreBehaviourCsv({ events: rows, seed: values.seed, purchases: { rows: purchasesRows } }, out));
     if (values.out) console.error(`generate: wrote ${formatCount(rows)} behaviour events to ${values.out}`);
     return EXIT.ok;
   }

@@ -62,6 +62,9 @@ options:
   --seed S          seed; the same seed gives the same bytes (default 20200424)
   --out FILE        FILE.csv or FILE.csv.gz (gzip); default: stdout
   --behaviour       a behaviour CSV (view/cart/purchase events) instead of purchases
+  --purchases-rows M  with --behaviour: the events of the demo store whose purchases are
+                    \`generate --rows M\` (default seed): its customers, products and dates, every
+                    purchase event an order line of that CSV (what \`recstream run\` uploads)
   -h, --help        this text
 
 exit codes: 0 written, 1 failed (e.g. the file cannot be written), 2 bad usage`;

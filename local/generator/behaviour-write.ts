@@ -10,7 +10,8 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { BEHAVIOUR_LAKE } from '../../contract';
-import { type BehaviourEvent, type BehaviourOptions, behaviourEventV1, generateBehaviour, generateBehaviourCsv } from './behaviour';
+import { BEHAVIOUR_CSV_HEADER, type BehaviourEvent, type BehaviourOptions, behaviourCsvLine, behaviourEventV1, generateBehaviour, generateBehaviourCsv } from './behaviour';
+import { generateStoreBehaviour, type StoreBehaviourOptions } from './store-behaviour';
 
 /** Lines batched into ~64 KiB chunks: one stream write per line would dominate the run time. */
 function* chunked(lines: Iterable<string>): Generator<string> {
@@ -37,6 +38,15 @@ export const writeGzipOrPlain = async (lines: Iterable<string>, path: string): P
 /** A REES46 CSV to a file (.csv / .csv.gz, appearing whole or not at all) or a stream (stdout). */
 export const writeBehaviourCsv = (options: BehaviourOptions, out: string | Writable): Promise<void> =>
   typeof out === 'string' ? writeGzipOrPlain(generateBehaviourCsv(options), out) : pipeline(Readable.from(chunked(generateBehaviourCsv(options))), out, { end: false });
+
+/** The demo store's clickstream (store-behaviour.ts) as a REES46 CSV file (.csv / .csv.gz) or to a stream. */
+export const writeStoreBehaviourCsv = (options: StoreBehaviourOptions, out: string | Writable): Promise<void> => {
+  function* lines(): Generator<string> {
+    yield `${BEHAVIOUR_CSV_HEADER}\n`;
+    for (const event of generateStoreBehaviour(options)) yield `${behaviourCsvLine(event)}\n`;
+  }
+  return typeof out === 'string' ? writeGzipOrPlain(lines(), out) : pipeline(Readable.from(chunked(lines())), out, { end: false });
+};
 
 /** Firehose's `yyyy/MM/dd/HH/` folder of a time (UTC). */
 export const firehoseFolder = (ms: number): string => new Date(ms).toISOString().slice(0, 13).replace(/[-T]/g, '/') + '/';

@@ -145,7 +145,7 @@ const userTraits = (catalogue: Catalogue, seed: number, user: number) => {
   };
 };
 
-const uuid = (rng: Rng): string => {
+export const uuid = (rng: Rng): string => {
   const hex = Array.from({ length: 4 }, () => rng.int(0x1_0000_0000).toString(16).padStart(8, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[rng.int(4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
@@ -230,7 +230,7 @@ const session = (ctx: SessionContext, start: number): BehaviourEvent[] => {
 };
 
 /** A binary min-heap of events by (time, arrival): the sessions still running. */
-class EventHeap {
+export class EventHeap {
   private items: { event: BehaviourEvent; order: number }[] = [];
   private arrivals = 0;
   get size() {

@@ -30,7 +30,7 @@ export const EPOCH_DATE = '1970-01-01 00:00:00 UTC';
 
 /** Real order ids are snowflakes: milliseconds since this epoch, shifted left 23 bits. */
 const ORDER_ID_EPOCH_MS = 1_314_220_021_500;
-const USER_ID_BASE = 1515915625440000000n;
+export const USER_ID_BASE = 1515915625440000000n;
 const WINDOW_START_MS = Date.UTC(2020, 0, 1);
 /** 2020-01-01..2020-07-31. */
 const DAYS_2020_H1 = 31 + 29 + 31 + 30 + 31 + 30 + 31;
@@ -84,7 +84,7 @@ const MEAN_ITEMS =
   REAL_PROFILE.itemsPerOrder.reduce((s, c, i) => s + c * (i + 1), 0) / REAL_PROFILE.itemsPerOrder.reduce((a, b) => a + b, 0);
 
 /** A customer's stable traits come from hashing (seed, customer), so no per-customer state is kept. */
-const customerTraits = (catalogue: Catalogue, seed: number, customer: number) => {
+export const customerTraits = (catalogue: Catalogue, seed: number, customer: number) => {
   const tastes = [1, 2].map((k) => pickCumulative(catalogue.categoryPopularity, hashUnit(seed, customer, k)));
   const staples = [3, 4].map((k) => {
     const category = catalogue.byCategory[tastes[k - 3]];

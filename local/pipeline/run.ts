@@ -190,7 +190,7 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
     const csv = runsPurchases ? await stages.run('data', () => dataSet(options, workDir, stages.note), (path) => path) : undefined;
     const eventsCsv =
       options.events !== undefined || options.csv === undefined
-        ? await stages.run('events data', () => eventsDataSet(options.events, workDir, stages.note), (path) => path)
+        ? await stages.run('events data', () => eventsDataSet(options.events, workDir, stages.note, { rows: options.rows ?? BUNDLED_ROWS, seed: options.seed ?? DEFAULT_SEED }), (path) => path)
         : undefined;
 
     // The Spark steps: extra recommend flags override the step plan's settings; the behaviour steps after
