@@ -32,7 +32,7 @@ import { PUBLISHED_PREFIXES, publishLakeOutputs } from '../aws/lake-bucket';
 import { landingTrigger, type LandingTrigger } from '../aws/landing-trigger';
 import { awsEnv, createServingTable, startDynamoServer, startS3Server, TWIN_AWS, UPLOADS_PREFIX } from '../aws/servers';
 import { ensureTopic, KAFKA_LIB_DIR, startBroker } from '../kafka/broker';
-import { apiAuthorizer, type OidcProvider, siteSignIn, startOidcProvider } from '../auth/provider';
+import type * as Provider from '../auth/provider';
 import { startLocalServer } from '../server/server';
 import { DEFAULT_SEED } from '../generator/generate';
 import { writeGenerated } from '../generator/write';
@@ -119,7 +119,7 @@ export interface TwinRun {
   /** Where the site and the API are served; undefined with `once`, which serves nothing. */
   url?: string;
   /** The sign-in provider the site and the API trust (Cognito's stand-in); undefined with `once`. */
-  identity?: OidcProvider;
+  identity?: Provider.OidcProvider;
   stop(): Promise<void>;
 }
 
@@ -360,6 +360,8 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
       );
     /** The sign-in provider, the API and the site on one loopback origin, and the storefront collector. */
     const serve = async () => {
+      // Loaded only to serve: oidc-provider warns on load that Node 20 is older than it supports, which a --once run need not hear.
+      const { apiAuthorizer, siteSignIn, startOidcProvider } = require('../auth/provider') as typeof Provider;
       const identity = await stages.run(
         'sign-in provider',
         async () => {
