@@ -73,8 +73,11 @@ export interface RealtimeConfig {
    * `printf %s "$KEY" | sha256sum`. Empty: the route answers 403 to every key.
    */
   collectorWriteKeyHashes: Record<string, string>;
-  /** API Gateway route throttling of `POST /events` (requests per second, burst). */
-  collector: { rateLimit: number; burstLimit: number };
+  /**
+   * `POST /events` limits (lib/collector-api.ts): each store's usage plan (requests per second, burst, requests per
+   * day), and the WAF rate-based rule per client IP (requests per 5 minutes).
+   */
+  collector: { rateLimit: number; burstLimit: number; requestsPerDay: number; requestsPer5MinutesPerIp: number };
 }
 
 export interface RecstreamConfig {
@@ -131,7 +134,7 @@ export const DEFAULT_CONFIG: RecstreamConfig = {
     pythonArchive: null,
     maximumCapacity: { cpu: '8 vCPU', memory: '32 GB' },
     collectorWriteKeyHashes: {},
-    collector: { rateLimit: 20, burstLimit: 40 },
+    collector: { rateLimit: 20, burstLimit: 40, requestsPerDay: 500_000, requestsPer5MinutesPerIp: 3000 },
   },
 };
 
@@ -201,6 +204,9 @@ export function validateConfig(config: RecstreamConfig): RecstreamConfig {
     throw new Error(`recstream config: realtime.releaseLabel must be emr-7.1.0 or later (STREAMING job runs), got "${config.realtime.releaseLabel}"`);
   }
   positiveInt(config.realtime.collector.rateLimit, 'realtime.collector.rateLimit');
+  positiveInt(config.realtime.collector.requestsPerDay, 'realtime.collector.requestsPerDay');
+  const perIp = config.realtime.collector.requestsPer5MinutesPerIp;
+  if (!Number.isInteger(perIp) || perIp < 10 || perIp > 2_000_000_000) throw new Error(`recstream config: realtime.collector.requestsPer5MinutesPerIp must be 10-2e9, got ${perIp}`);
   positiveInt(config.realtime.collector.burstLimit, 'realtime.collector.burstLimit');
   for (const [store, hash] of Object.entries(config.realtime.collectorWriteKeyHashes)) {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`recstream config: realtime.collectorWriteKeyHashes.${store} must be a lowercase hex SHA-256 (64 characters), not a key`);

@@ -2,7 +2,8 @@
  * The real-time path on AWS (issue 16), present only with `realtime.enabled`:
  * - an EMR Serverless Spark application in the isolated subnets running `emr-jobs/realtime.py` as one
  *   STREAMING job run (EMR 7.1+: the service retries a failed run, the query resumes from its S3 checkpoint);
- * - the collector (`lambdas/collector`) behind `POST /events` on the HTTP API, keyed and throttled per route;
+ * - the collector (`lambdas/collector`) behind `POST /events` on its own REST API (lib/collector-api.ts): an API key,
+ *   usage plan and throttle per store, a WAF web ACL;
  * Monitoring is lib/realtime-monitoring.ts.
  *
  * A job run is not a CloudFormation resource: lib/realtime-job-run.ts (a provider outside the VPC, calling the
@@ -13,7 +14,6 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -23,16 +23,14 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, type IDependable } from 'constructs';
 import { BEHAVIOUR_LAKE, LAMBDA_ENV, REALTIME } from '../contract';
-// The collector's route is defined beside its handler; the twin's local server mounts the same one.
-import { COLLECTOR_ROUTE } from '../lambdas/collector/collect';
 import { WRITE_KEYS_ENV } from '../lambdas/collector/write-keys';
+import { CollectorApi } from './collector-api';
 import type { RecstreamConfig } from './config';
 import { AppFunction, REPO_ROOT } from './functions';
 import { exempt, resourceFinding, wildcards } from './nag';
 import type { Network } from './network';
 import { REALTIME_APPLICATION_TAG, RealtimeJobRun } from './realtime-job-run';
 import { jobsZipAsset } from './processing/cluster';
-import type { Serving } from './serving';
 import type { Streaming } from './streaming';
 
 /** Everything the streaming job reads and writes in the lake: checkpoint, batch files, state, live view, its logs. */
@@ -84,19 +82,19 @@ export interface RealtimeProps {
   network: Network;
   lake: s3.IBucket;
   streaming: Streaming;
-  serving: Serving;
 }
 
 export class Realtime extends Construct {
   readonly application: emrserverless.CfnApplication;
   readonly collector: AppFunction;
+  readonly collectorApi: CollectorApi;
   /** Publishes the live view's `lag_seconds` and age as metrics every minute (lambdas/realtime-lag). */
   readonly lagReporter: AppFunction;
   readonly jobRunName: string;
 
   constructor(scope: Construct, id: string, props: RealtimeProps) {
     super(scope, id);
-    const { config, network, lake, streaming, serving } = props;
+    const { config, network, lake, streaming } = props;
     this.jobRunName = `${config.name}-realtime`;
 
     const securityGroup = network.securityGroup(this, 'JobSg', 'EMR Serverless streaming job: HTTPS to S3 and STS, Kafka to MSK');
@@ -130,7 +128,8 @@ export class Realtime extends Construct {
     this.startJobRun(config, role, code, lake, streaming, network, securityGroup, sts);
 
     this.collector = this.createCollector(config, network, streaming);
-    serving.addKeyedRoute(apigw.HttpMethod.POST, COLLECTOR_ROUTE, this.collector.fn, config.realtime.collector, 'A storefront posts events with its per-store write key (checked by the collector against configured SHA-256 hashes), not an analyst sign-in (issue 16).');
+    // Not on the analysts' HTTP API: its own REST API with a key and usage plan per store, behind WAF (issue 23.6).
+    this.collectorApi = new CollectorApi(this, 'CollectorApi', { config, collector: this.collector.fn });
     const liveView = new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [lake.arnForObjects(REALTIME.lake.liveKey)] });
 
     this.lagReporter = new AppFunction(this, 'LagReporter', {

@@ -56,7 +56,7 @@ export class RecstreamStack extends Stack {
     });
     this.processing = new Processing(this, 'Processing', { config, network: this.network, lake, loader: this.serving.loader.fn, alerts });
     if (config.realtime.enabled) {
-      const realtime = (this.realtime = new Realtime(this, 'Realtime', { config, network: this.network, lake, streaming: this.streaming, serving: this.serving }));
+      const realtime = (this.realtime = new Realtime(this, 'Realtime', { config, network: this.network, lake, streaming: this.streaming }));
       new RealtimeMonitoring(this, 'RealtimeMonitoring', {
         config,
         alerts,
@@ -65,6 +65,10 @@ export class RecstreamStack extends Stack {
         collector: realtime.collector.fn,
         api: this.serving.api,
         deliveryStreams: Object.values(this.streaming.deliveryStreams),
+      });
+      new CfnOutput(this, 'CollectorUrl', {
+        value: realtime.collectorApi.eventsUrl,
+        description: "Storefronts POST events here with their store's x-api-key (aws apigateway get-api-key --include-value) and write key",
       });
       new CfnOutput(this, 'RealtimeApplicationId', { value: realtime.application.attrApplicationId, description: 'EMR Serverless application of the streaming job' });
     }

@@ -15,7 +15,6 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RecstreamConfig } from './config';
@@ -179,20 +178,6 @@ export class Serving extends Construct {
         ),
       },
     });
-  }
-
-  /**
-   * A route for machines, not analysts (issue 16's collector): no JWT authorizer (the function checks its own
-   * key), and its own throttle in the stage's route settings, tighter than the stage default.
-   */
-  addKeyedRoute(method: apigw.HttpMethod, path: string, fn: lambda.IFunction, throttle: { rateLimit: number; burstLimit: number }, reason: string): void {
-    for (const route of this.api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(`${method}${path.replace(/\W/g, '')}`, fn) })) {
-      exempt(route, [{ id: 'AwsSolutions-APIG4', reason }]);
-      // API Gateway refuses route settings for a route that does not exist yet, and this route waits on its function.
-      this.stage.node.addDependency(route);
-    }
-    const stage = this.stage.node.defaultChild as apigw.CfnStage;
-    stage.addPropertyOverride(`RouteSettings.${method} ${path}`, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit });
   }
 
   /** The API's base URL without a trailing slash (the $default stage serves at the root). */

@@ -51,11 +51,10 @@ test('on: the job role reads both topics and writes only realtime/ of the lake',
   assert.match(JSON.stringify(writes[0].Resource), /\/realtime\/\*/);
 });
 
-test('on: POST /events has no JWT authorizer, its own route throttle, and the collector holds only key hashes', () => {
-  const [, route] = resourcesOfType(on, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties?.RouteKey === 'POST /events')!;
-  assert.equal(route.Properties!.AuthorizationType ?? 'NONE', 'NONE');
-  const [, stage] = single(on, 'AWS::ApiGatewayV2::Stage');
-  assert.deepEqual(stage.Properties!.RouteSettings['POST /events'], { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+test('on: POST /events has no JWT authorizer (a store API key instead), and the collector holds only key hashes', () => {
+  const [, method] = resourcesOfType(on, 'AWS::ApiGateway::Method').find(([, m]) => m.Properties?.HttpMethod === 'POST')!;
+  assert.equal(method.Properties!.AuthorizationType ?? 'NONE', 'NONE');
+  assert.equal(method.Properties!.ApiKeyRequired, true);
   const collector = resourcesOfType(on, 'AWS::Lambda::Function').find(([id]) => id.startsWith('RealtimeCollector'))!;
   assert.deepEqual(JSON.parse(collector[1].Properties!.Environment.Variables.COLLECTOR_WRITE_KEYS), { 'store-1': HASH });
 });
