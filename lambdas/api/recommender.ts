@@ -39,8 +39,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const model = async (requestId: string, documents: RecommenderDocuments): Promise<RecommenderResult> => {
   const history = await documents.history();
   if (history === undefined) return problem(404, 'not_computed', 'The recommender has not run yet: the recommend job writes its model card.', requestId);
-  if (!isRecord(history) || !Array.isArray(history.runs)) throw new Error('serving/recommender/history.json has no runs array');
-  const runs = history.runs.filter(isRecord) as unknown as RecommenderHistory['runs'];
+  // The job's own document: a shape it never writes is a broken lake (500, logged), not an entry to skip.
+  if (!isRecord(history) || !Array.isArray(history.runs) || !history.runs.every(isRecord)) throw new Error('serving/recommender/history.json is not { runs: [run, …] }');
+  const runs = history.runs as unknown as RecommenderHistory['runs'];
   if (runs.length === 0) return problem(404, 'not_computed', 'The recommender’s run history is empty: the recommend job writes its model card.', requestId);
   const latestId = runs[runs.length - 1].run_id;
   const latest = typeof latestId === 'string' ? await documents.run(latestId) : undefined;
