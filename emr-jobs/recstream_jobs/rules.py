@@ -20,12 +20,8 @@ def spark_pattern(source):
 ID_PATTERN = spark_pattern(RULES["id_pattern"])
 PRICE_PATTERN = spark_pattern(RULES["price_pattern"])
 EVENT_TIME_PATTERN = spark_pattern(RULES["event_time_pattern"])
-REQUIRED_FIELDS = tuple(RULES["required_fields"])
-ID_FIELDS = tuple(RULES["id_fields"])
-TEXT_FIELDS = tuple(RULES["text_fields"])
 # Java reads the contract's `\xhh` escapes as Python and JavaScript do.
 CONTROL_CHARACTER_PATTERN = RULES["control_character_pattern"]
-FIELD_REJECT_REASONS = tuple(RULES["field_reject_reasons"])
 MALFORMED_JSON = "malformed_json"
 assert MALFORMED_JSON in RULES["line_reject_reasons"]
 
