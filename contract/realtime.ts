@@ -106,8 +106,8 @@ export interface LiveView {
   };
   /**
    * Live purchase intent: the served intent model (`models/intent/history.json`) applied to the open sessions
-   * (last event within `activeSessionSeconds`) that have not bought, on their features before their first cart
-   * or purchase, computed as the batch intent job computes them. Absent from a view written by a job that
+   * (last event within `activeSessionSeconds`) that have not bought, on their events so far, computed by the
+   * batch's own prefix feature function. Absent from a view written by a job that
    * predates it (a deploy does not restart a running job).
    */
   intent?: {
@@ -119,6 +119,17 @@ export interface LiveView {
     scored_sessions: number;
     /** The `likelyBuyersTop` highest scores (P(purchase)), best first; `events`: the session's events so far. */
     likely_buyers: { session_id: string; user_id: string | null; score: number; events: number; last_event: string }[];
+  };
+  /**
+   * Live cart abandonment: the served abandonment model (`served_abandonment_run`) applied to the open, undecided
+   * sessions that hold a cart; the `likelyBuyersTop` least likely to buy in the session first. Absent from older jobs' views.
+   */
+  abandonment?: {
+    model_run: string | null;
+    unavailable: string | null;
+    scored_carts: number;
+    /** `buy_probability`: P(purchase in the session); `cart_value`: the cart events' prices summed (decimal string). */
+    open_carts: { session_id: string; user_id: string | null; buy_probability: number; cart_value: string; events: number; last_event: string }[];
   };
   /** Events of the last `enrichment.minutes` that carried a user agent, by its device class, most first. */
   by_device: { device: DeviceClass; events: number }[];

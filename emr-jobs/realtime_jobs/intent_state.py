@@ -1,8 +1,8 @@
 """What the live intent scores need from the stream, folded batch by batch (pure Python, like live.py).
 
 Per session still in reach (`state["intent_sessions"]`): its user, start, last event, event count, whether
-it bought, its cut (first cart or purchase, behaviour_jobs/intent_features.py) and its distinct events
-strictly before the cut - the input of the batch's own `session_features`. A session's key is the
+it bought, its cut (its first purchase: the session is decided there, behaviour_jobs/intent_features.py) and
+its distinct events before the cut - the prefix the scorer scores, the input of the batch's own `prefix_features`. A session's key is the
 store's tracker session (else `user:<id>`, records.py); as the batch's sessions job does, an event more
 than the inactivity gap after the session's last one starts a new session under the same key.
 Per user (`state["intent_users"]`): how many of their sessions, and how many that bought, have left the
@@ -95,3 +95,25 @@ def history(state):
 def open_undecided(state, as_of_ms, active_ms):
     """Sessions still active (last event within `active_ms` of `as_of_ms`) that have not bought and have events before their cut."""
     return {s: p for s, p in state.get("intent_sessions", {}).items() if p["last"] > as_of_ms - active_ms and not p["bought"] and p["prefix"]}
+
+
+def open_carts(state, as_of_ms, active_ms):
+    """The open, undecided sessions that hold a cart: what the abandonment model scores."""
+    return {s: p for s, p in open_undecided(state, as_of_ms, active_ms).items() if any(r[KIND] == "cart" for r in p["prefix"])}
+
+
+def at_risk(state, scores, top, iso):
+    """The live view's `abandonment`: open carts least likely to be bought first (ties: the most recent, then the
+    key), each with its chance to buy in the session and what is in the cart so far (sum of cart events' prices)."""
+    parts = state.get("intent_sessions", {})
+    ranked = sorted(scores["by_session"].items(), key=lambda sp: (sp[1], -parts[sp[0]]["last"], sp[0]))[:top]
+    cart_value = lambda part: sum(float(r[6] or 0) for r in part["prefix"] if r[KIND] == "cart")  # noqa: E731
+    return {
+        "model_run": scores["run"],
+        "unavailable": scores["unavailable"],
+        "scored_carts": len(scores["by_session"]),
+        "open_carts": [
+            {"session_id": s, "user_id": parts[s]["user"], "buy_probability": round(p, 6), "cart_value": "%.2f" % cart_value(parts[s]), "events": parts[s]["events"], "last_event": iso(parts[s]["last"])}
+            for s, p in ranked
+        ],
+    }

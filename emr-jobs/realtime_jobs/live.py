@@ -238,4 +238,5 @@ def view(state, written_ms, scores=NOT_SCORED):
         "trending": _trending(state, as_of) if as_of is not None else {"products": [], "categories": []},
         **enrich.view(state, as_of),
         "intent": _likely_buyers(state, scores),
+        "abandonment": intent_state.at_risk(state, scores.get("abandonment", NOT_SCORED), REALTIME["likelyBuyersTop"], iso),
     }

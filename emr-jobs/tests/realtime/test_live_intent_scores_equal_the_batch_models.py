@@ -1,16 +1,19 @@
-"""Live intent scores: the streaming job's features of each open session equal the batch intent
-features of the same session on the same events, and its score equals the served batch model's
-probability for them; with no served model (or an unreadable one) there are no scores and the view says why;
-a batch's counts are written before its changed sessions are scored."""
+"""Live intent and abandonment scores: the streaming job's features of each open session equal the batch's
+prefix features (the one function training uses) of the same session cut after its last event so far, and its
+scores equal the served batch models' probabilities for them (abandonment: the open sessions with a cart);
+with no served model (or an unreadable one) there are no scores and the view says why; a batch's counts are
+written before its changed sessions are scored."""
 import datetime
 import json
 import os
 import random
 
 from behaviour_jobs import events as ev
-from behaviour_jobs import intent, sessions
+from pyspark.sql import functions as F
+
+from behaviour_jobs import intent, intent_registry, sessions
 from behaviour_jobs.contract import LAKE as BEHAVIOUR_LAKE
-from behaviour_jobs.intent_features import FEATURES, intent_dataset
+from behaviour_jobs.intent_features import FEATURES, positioned, prefix_features, task_dataset, with_user_history
 from realtime_jobs import intent_scores, intent_state, live, partials, records, stream
 from realtime_jobs.contract import LAKE, REALTIME
 from realtime_jobs.store import LocalStore
@@ -88,17 +91,23 @@ def live_state(spark, rows, batches=3):
 
 
 def batch_frames(spark, rows):
+    """The session table, the batch's training rows (one drawn cut per session), and every session's features cut
+    after its last event before its first purchase: where the live scorer stands on an open, undecided session."""
     events = sessions.sessionize(ev.good_events(ev.checked(spark.createDataFrame([tuple(r.get(f.name) for f in ev.RAW_SCHEMA.fields) for r in rows], ev.RAW_SCHEMA))))
     table = sessions.session_table(events)
-    return table, intent_dataset(events, table)
+    so_far = positioned(events).filter(F.col("position") <= F.coalesce(F.col("first_purchase") - 1, F.col("n")))
+    return table, task_dataset(events, table, "intent"), with_user_history(prefix_features(so_far), table)
 
 
 def serve(spark, lake, dataset, run_id="run-1"):
-    """A model fitted by the batch's own pipeline, saved where the registry keeps it and named served in history.json."""
+    """Models fitted by the batch's own pipeline (intent; abandonment on the rows with a cart), saved where the
+    registry keeps them and named served in history.json."""
     model = intent.pipeline("logistic_regression", {"regParam": 0.01}, 42).fit(dataset)
-    model.write().overwrite().save(os.path.join(lake, BEHAVIOUR_LAKE["intentModelsPrefix"], run_id, "model"))
-    LocalStore(lake).put(BEHAVIOUR_LAKE["intentHistoryKey"], {"served_run": run_id, "runs": []})
-    return model
+    model.write().overwrite().save(intent_registry.model_path(lake, run_id, "intent"))
+    carts = intent.pipeline("gradient_boosted_trees", {"maxDepth": 3, "maxIter": 5}, 42).fit(dataset.filter(F.col("carts") > 0))
+    carts.write().overwrite().save(intent_registry.model_path(lake, run_id, "abandonment"))
+    LocalStore(lake).put(BEHAVIOUR_LAKE["intentHistoryKey"], {"served_run": run_id, "served_abandonment_run": run_id, "runs": []})
+    return model, carts
 
 
 def batch_id_of(live_key, table_rows):
@@ -109,9 +118,9 @@ def batch_id_of(live_key, table_rows):
 
 def test_live_features_and_scores_equal_the_batch_models_on_the_same_events(spark, tmp_path):
     rows = store_events()
-    table, dataset = batch_frames(spark, rows)
+    table, dataset, so_far = batch_frames(spark, rows)
     lake = str(tmp_path)
-    model = serve(spark, lake, dataset)
+    model, carts = serve(spark, lake, dataset)
     state = live_state(spark, rows)
     scorer = intent_scores.LiveScorer(spark, lake, LocalStore(lake), log=lambda _: None)
     scores = scorer.update(state, state["as_of_ms"], live.ACTIVE_MS)
@@ -119,13 +128,13 @@ def test_live_features_and_scores_equal_the_batch_models_on_the_same_events(spar
 
     # Which sessions: the batch's sessions still open at the latest event (last event within 30 minutes), not bought, with features.
     table_rows = [r.asDict() for r in table.collect()]
-    featured = {r["session_id"]: r.asDict() for r in dataset.collect()}
+    featured = {r["session_id"]: r.asDict() for r in so_far.collect()}
     as_of = max(r["end"] for r in table_rows)
     expected = {r["session_id"] for r in table_rows if (as_of - r["end"]).total_seconds() < 30 * 60 and r["purchases"] == 0 and r["session_id"] in featured}
     by_batch_id = {batch_id_of(k, table_rows): k for k in scores["by_session"]}
     assert set(by_batch_id) == expected
     assert {"resumed#2", "user:901#1"} <= expected
-    assert any(featured[b]["views"] < next(r for r in table_rows if r["session_id"] == b)["views"] for b in expected), "some open session viewed after its cart"
+    assert any(featured[b]["carts"] > 0 and featured[b]["views"] > 1 for b in expected), "some open session holds a cart"
 
     # The same features, as the batch computes them.
     candidates = intent_state.open_undecided(state, state["as_of_ms"], live.ACTIVE_MS)
@@ -135,9 +144,18 @@ def test_live_features_and_scores_equal_the_batch_models_on_the_same_events(spar
         assert {f: live_features[key][f] for f in FEATURES} == {f: featured[batch_id][f] for f in FEATURES}, batch_id
 
     # The same score: the batch model's probability of a purchase for those features.
-    batch_scores = {r.session_id: float(r.probability[1]) for r in model.transform(dataset).select("session_id", "probability").collect()}
+    batch_scores = {r.session_id: float(r.probability[1]) for r in model.transform(so_far).select("session_id", "probability").collect()}
     assert {key: scores["by_session"][key] for key in by_batch_id.values()} == {key: batch_scores[b] for b, key in by_batch_id.items()}
     assert len(set(scores["by_session"].values())) > 1
+
+    # Abandonment: the open sessions with a cart, scored by the served abandonment model on the same features.
+    cart_scores = {r.session_id: float(r.probability[1]) for r in carts.transform(so_far).select("session_id", "probability").collect()}
+    with_cart = {b: key for b, key in by_batch_id.items() if featured[b]["carts"] > 0}
+    assert with_cart and scores["abandonment"]["run"] == "run-1"
+    assert scores["abandonment"]["by_session"] == {key: cart_scores[b] for b, key in with_cart.items()}
+    at_risk = live.view(state, state["as_of_ms"], scores)["abandonment"]
+    assert at_risk["scored_carts"] == len(with_cart)
+    assert [c["buy_probability"] for c in at_risk["open_carts"]] == sorted(round(p, 6) for p in scores["abandonment"]["by_session"].values())[: len(at_risk["open_carts"])]
 
     # The view lists the best of them with what the page shows.
     view = live.view(state, state["as_of_ms"], scores)["intent"]
@@ -156,16 +174,16 @@ def test_without_a_served_model_there_are_no_scores_and_the_view_says_why(spark,
     state = live_state(spark, rows, batches=1)
     scorer = intent_scores.LiveScorer(spark, lake, LocalStore(lake), log=lambda _: None)
     none_served = live.view(state, state["as_of_ms"], scorer.update(state, state["as_of_ms"], live.ACTIVE_MS))["intent"]
-    assert none_served == {"model_run": None, "unavailable": "no intent model is served yet (models/intent/history.json)", "scored_sessions": 0, "likely_buyers": []}
+    assert none_served == {"model_run": None, "unavailable": "no intent model is served yet (models/intent/history.json served_run)", "scored_sessions": 0, "likely_buyers": []}
 
     # The served run changes to one whose model files are missing: said, and no scores from the old run.
-    _, dataset = batch_frames(spark, store_events())
+    _, dataset, _ = batch_frames(spark, store_events())
     serve(spark, lake, dataset)
     assert scorer.update(state, state["as_of_ms"], live.ACTIVE_MS)["run"] == "run-1"
     LocalStore(lake).put(BEHAVIOUR_LAKE["intentHistoryKey"], {"served_run": "run-2", "runs": []})
     missing = live.view(state, state["as_of_ms"], scorer.update(state, state["as_of_ms"], live.ACTIVE_MS))["intent"]
     assert missing["model_run"] is None and missing["likely_buyers"] == []
-    assert missing["unavailable"].startswith("served run run-2 has no readable model at ")
+    assert missing["unavailable"].startswith("served run run-2 has no readable intent model at ")
 
 
 class RecordingStore(LocalStore):
@@ -183,7 +201,7 @@ class RecordingStore(LocalStore):
 
 def test_a_batchs_counts_are_in_the_live_view_before_its_changed_sessions_are_scored(spark, tmp_path):
     rows = store_events()
-    _, dataset = batch_frames(spark, rows)
+    _, dataset, _ = batch_frames(spark, rows)
     lake = str(tmp_path)
     serve(spark, lake, dataset)
     store = RecordingStore(lake)

@@ -179,7 +179,7 @@ const LikelyBuyers = ({ view }: { view: LiveView }) => {
     <section aria-labelledby="likely-title">
       <h2 id="likely-title">Most likely to buy</h2>
       <p className="notice" data-testid="live-intent-model">
-        {`Model run ${model_run}: ${formatCount(scored_sessions, 'open session')} without a purchase scored on what they did before their first cart.`}
+        {`Model run ${model_run}: ${formatCount(scored_sessions, 'open session')} without a purchase scored on their events so far.`}
       </p>
       <Table
         caption="Open sessions most likely to buy (purchase probability)"
@@ -189,6 +189,36 @@ const LikelyBuyers = ({ view }: { view: LiveView }) => {
           cells: [b.session_id, b.user_id ?? '–', percent(b.score), formatNumber(b.events), clock(b.last_event)],
         }))}
       />
+    </section>
+  );
+};
+
+/** Open carts least likely to be bought (the abandonment model), for a reminder; without a served model, why none. */
+const OpenCarts = ({ view }: { view: LiveView }) => {
+  const a = view.abandonment;
+  if (!a) return null; // a job that predates the abandonment scores writes none
+  return (
+    <section aria-labelledby="carts-title">
+      <h2 id="carts-title">Open carts at risk</h2>
+      {a.model_run === null ? (
+        <p className="notice" data-testid="live-abandonment-unavailable">
+          No cart-abandonment scores: {a.unavailable}.
+        </p>
+      ) : (
+        <>
+          <p className="notice" data-testid="live-abandonment-model">
+            {`Model run ${a.model_run}: ${formatCount(a.scored_carts, 'open session')} with a cart and no purchase yet, least likely to buy first.`}
+          </p>
+          <Table
+            caption="Open carts least likely to be bought in the session (purchase probability)"
+            columns={['Session', 'User', 'Probability to buy', 'Cart value', 'Events so far', 'Last event']}
+            rows={a.open_carts.map((c) => ({
+              key: c.session_id,
+              cells: [c.session_id, c.user_id ?? '–', percent(c.buy_probability), c.cart_value, formatNumber(c.events), clock(c.last_event)],
+            }))}
+          />
+        </>
+      )}
     </section>
   );
 };
@@ -259,6 +289,7 @@ export const LivePage = ({ api }: { api: ApiClient }) => {
           <Totals view={view} checkedAt={checkedAt} />
           <Funnel view={view} />
           <LikelyBuyers view={view} />
+          <OpenCarts view={view} />
           <Trending view={view} />
           <Audience view={view} />
           <PerMinute view={view} />
