@@ -154,6 +154,8 @@ export interface ModelQuality {
   best_baseline: string;
   difference: { value: number; interval: [number, number] };
   skill: boolean;
+  /** Intent and abandonment: the other fitted families' test AUC-PR with their intervals (not baselines). */
+  families?: FigureWithInterval[];
 }
 
 /** Sessions and buying sessions of each time window of a task (earliest 70 % train, 15 % validate, last 15 % test). */

@@ -117,11 +117,12 @@ def feature_importances(model, features=FEATURES):
     return {"kind": kind, "by_feature": [{"feature": f, "value": round(v, 6)} for f, v in ranked]}
 
 
-def quality(labels, scores_by_name, chosen, seed):
-    """AUC-PR of the chosen model and of each baseline with its interval, and the paired difference to the best baseline."""
+def quality(labels, scores_by_name, chosen, seed, families=()):
+    """AUC-PR of the chosen model and of each baseline with its interval, and the paired difference to the best
+    baseline; `families`: the other fitted families, whose figures get their intervals too (not baselines)."""
     draws = metrics.bootstrap(metrics.ranked_average_precision, labels, scores_by_name, seed)
     point = {name: rounded(metrics.average_precision(labels, s)) for name, s in scores_by_name.items()}
-    baselines = [n for n in scores_by_name if n != chosen]
+    baselines = [n for n in scores_by_name if n != chosen and n not in families]
     best = max(baselines, key=lambda n: (point[n], n == POSITIVE_RATE))
     difference = metrics.interval(draws[chosen] - draws[best])
     return {
@@ -134,6 +135,7 @@ def quality(labels, scores_by_name, chosen, seed):
         "best_baseline": best,
         "difference": {"value": rounded(point[chosen] - point[best]), "interval": difference},
         "skill": bool(difference[0] > 0),
+        "families": [{"name": n, "auc_pr": point[n], "interval": metrics.interval(draws[n])} for n in families],
     }
 
 
@@ -156,7 +158,8 @@ def train_task(task, dataset: DataFrame, grid, seed):
     train.unpersist()
     by_family = {f: {**metrics.evaluate(labels, scores[f], threshold), "params": entry["params"]} for f, (entry, _, threshold) in best.items()}
     entry, model, threshold = best[chosen]
-    judged = quality(labels, {chosen: scores[chosen], POSITIVE_RATE: [0.0] * len(labels), COUNTS_BASELINE: scores[COUNTS_BASELINE]}, chosen, seed)
+    others = [f for f in best if f != chosen]
+    judged = quality(labels, {chosen: scores[chosen], POSITIVE_RATE: [0.0] * len(labels), COUNTS_BASELINE: scores[COUNTS_BASELINE], **{f: scores[f] for f in others}}, chosen, seed, others)
     return {
         **record,
         "trained": True,

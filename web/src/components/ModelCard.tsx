@@ -83,6 +83,14 @@ const QualityTable = ({ quality, label }: { quality: ModelQuality; label: string
   );
 };
 
+/** ` [lo, hi]` of a family's (or the positive rate's) test AUC-PR when the run recorded intervals. */
+const familyInterval = (run: IntentRun, name: string): string => {
+  const q = run.quality;
+  const key = name === 'majority baseline' ? 'positive_rate' : name;
+  const f = q && [q.model, ...q.baselines, ...(q.families ?? [])].find((x) => x.name === key);
+  return f ? ` [${f.interval[0].toFixed(4)}, ${f.interval[1].toFixed(4)}]` : '';
+};
+
 const Served = ({ intent, run }: { intent: IntentResponse; run: IntentRun }) => (
   <>
     <p data-sentence="model">{modelSentence(run)}</p>
@@ -109,7 +117,7 @@ const Served = ({ intent, run }: { intent: IntentResponse; run: IntentRun }) => 
             <thead>
               <tr>
                 <th scope="col">Model</th>
-                <th scope="col">AUC-PR</th>
+                <th scope="col">AUC-PR [95% interval]</th>
                 <th scope="col">AUC-ROC</th>
                 <th scope="col">Precision</th>
                 <th scope="col">Recall</th>
@@ -123,7 +131,10 @@ const Served = ({ intent, run }: { intent: IntentResponse; run: IntentRun }) => 
                     {familyName(name)}
                     {name === run.family ? ' (served)' : ''}
                   </th>
-                  <td>{m.auc_pr.toFixed(4)}</td>
+                  <td>
+                    {m.auc_pr.toFixed(4)}
+                    {familyInterval(run, name)}
+                  </td>
                   <td>{m.auc_roc.toFixed(4)}</td>
                   <td>{formatRate(m.precision)}</td>
                   <td>{formatRate(m.recall)}</td>
