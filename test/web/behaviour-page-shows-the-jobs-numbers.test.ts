@@ -59,7 +59,7 @@ describe('Behaviour page in Chromium on the behaviour jobs output', { skip }, ()
     assert.equal(await page.locator('[data-sentence="funnel"]').innerText(), funnelSentence(overall, 'session'));
     // One line per figure, with the document's numbers (issue 27.4: the figures reconcile at a glance).
     for (const line of funnelFigureLines(overall, 'session')) {
-      assert.equal(await page.locator(`[data-figure-line="${line.figure}"] dd`).innerText(), line.counts);
+      assert.equal(await page.locator(`[data-figure-line="${line.figure}"] [data-counts]`).innerText(), line.counts);
     }
     await page.screenshot({ path: screenshotPath('behaviour-page'), fullPage: true });
   });

@@ -89,7 +89,7 @@ export const qualitySentence = (q: ModelQuality): string => {
   const head = `${metric} ${figure(value(q.model), q.model.interval)} against ${figure(value(best), best.interval)} for ${baselineName(best.name)}, a difference of ${diff} (${level})`;
   return q.skill
     ? `${head}: it beats its best baseline by more than the interval.`
-    : `${head}: no skill over its baseline — the difference is within the interval, so the figure is no evidence that it does better.`;
+    : `${head}: no skill over its baseline — the difference's interval reaches 0 or below, so the figure is no evidence that it does better.`;
 };
 
 /** What the served intent model does on its test window; a run without an interval (older runs) against the positive rate only. */
@@ -106,7 +106,7 @@ export const modelSentence = (run: IntentRun): string => {
 export const notServedSentence = (what: string, task: TaskRecord | undefined): string => {
   if (!task) return `No ${what} model is served yet: no run has recorded one.`;
   if (!task.trained) return `No ${what} model is served: the latest run did not train — ${task.reason ?? 'no reason recorded'}.`;
-  if (task.quality && !task.quality.skill) return `No ${what} model is served: the latest run's model has no skill over its baseline. Its ${qualitySentence(task.quality)}`;
+  if (task.quality && !task.quality.skill) return `No ${what} model is served, because the latest run's model has its ${qualitySentence(task.quality)}`;
   return `No ${what} model is served: ${task.reason ?? 'the latest run was not promoted'}.`;
 };
 

@@ -41,14 +41,13 @@ const Funnel = ({ doc }: { doc: FunnelDocument }) => {
         Median time from the first view to the cart {formatDuration(level.overall.median_seconds.view_to_cart)}, from the cart to the purchase{' '}
         {formatDuration(level.overall.median_seconds.cart_to_purchase)}.
       </p>
-      <dl className="facts figure-lines" data-lines="funnel">
+      <ul className="hint" aria-label="What each figure counts" data-lines="funnel">
         {funnelFigureLines(level.overall, unit).map((line) => (
-          <div key={line.figure} data-figure-line={line.figure}>
-            <dt>{line.figure}</dt>
-            <dd>{line.counts}</dd>
-          </div>
+          <li key={line.figure} data-figure-line={line.figure}>
+            <strong>{line.figure}</strong>: <span data-counts>{line.counts}</span>
+          </li>
         ))}
-      </dl>
+      </ul>
       <details className="hint">
         <summary>How the funnel counts</summary>
         <pre className="definition">{doc.definition}</pre>
