@@ -165,6 +165,7 @@ export const OPENAPI = {
     securitySchemes: {
       analyst: { type: 'oauth2', description: 'An access token from the Cognito user pool (the twin: its local OpenID provider), authorization code + PKCE.', flows: { authorizationCode: { authorizationUrl: '{issuer}/oauth2/authorize', tokenUrl: '{issuer}/oauth2/token', scopes: { [API_SCOPE.scope]: 'read the API' } } } },
       writeKey: { type: 'apiKey', in: 'header', name: 'x-recstream-write-key', description: "A store's write key; only its SHA-256 is configured." },
+      storeApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: "On AWS only: the store's API key, which API Gateway generates and checks (lib/collector-api.ts); the twin has no such gate." },
     },
   },
   paths: {
@@ -203,7 +204,9 @@ export const OPENAPI = {
     [COLLECTOR_PATH]: {
       post: {
         summary: "A storefront's events (1 to 500, at most 256 KiB), produced to the events topic.",
-        security: [{ writeKey: [] }],
+        // On AWS the collector is its own REST API (stack output CollectorUrl) behind per-store API keys and a WAF web ACL.
+        servers: [{ url: '{collectorUrl}', variables: { collectorUrl: { default: 'http://127.0.0.1:8080', description: 'The stack output CollectorUrl; in the twin, the printed site URL.' } } }],
+        security: [{ writeKey: [], storeApiKey: [] }],
         requestBody: { required: true, content: json(object({ events: { ...list(ref('StorefrontEvent')), minItems: 1, maxItems: 500 } })) },
         responses: {
           202: { description: 'Every event taken.', content: json(ref('CollectResponse')) },

@@ -76,10 +76,15 @@ test('the cost of a million purchase events adds up from its rows', () => {
   assert.equal(readmeFigure('nightly Spark run'), Math.round(30 * dollars(emr[2])));
 });
 
-test("the real-time path's idle cost is its two workers around the clock", () => {
-  const row = tableAfter(costs, '**Real-time**').find((r) => r[0].startsWith('Streaming job idle'))!;
+test("the real-time path's fixed cost: its two workers around the clock, the collector's web ACL, the alarms and the lag reporter", () => {
+  const rows = tableAfter(costs, '**Real-time**');
+  const row = rows.find((r) => r[0].startsWith('Streaming job idle'))!;
   const [vcpu, gb] = [...row[1].matchAll(/\$([\d.]+)/g)].map((m) => Number(m[1]));
-  const month = 2 * (1 * vcpu + 3 * gb) * HOURS_A_MONTH;
-  assert.equal(Math.round(month), dollars(row[2]));
-  assert.equal(readmeFigure('the real-time path'), Math.round(month));
+  const workers = 2 * (1 * vcpu + 3 * gb) * HOURS_A_MONTH;
+  assert.equal(Math.round(workers), dollars(row[2]));
+  // The fixed rows: priced "/ month" (the S3 requests' monthly figure depends on traffic, so it is not one).
+  const fixed = rows.filter((r) => /\/ month\*?\*?$/.test(r[2]) && !r[0].startsWith('S3 requests')).reduce((s, r) => s + dollars(r[2]), 0);
+  const line = readme.split('\n').find((l) => l.startsWith('| the real-time path'))!;
+  assert.deepEqual([...line.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])), [Math.round(fixed), Math.round(workers)], line);
+  assert.match(costs, new RegExp(`adds ≈ \\$${Math.round(fixed)} a month \\(the streaming job ≈ \\$${Math.round(workers)}`));
 });
