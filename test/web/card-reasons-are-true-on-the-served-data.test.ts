@@ -16,7 +16,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -57,17 +57,17 @@ class Purchases {
   readonly pair = new Map<string, { units: number; last: number | null }>();
   readonly buyers = new Map<string, Set<string>>();
   readonly categoriesOf = new Map<string, Set<string>>();
+  /** The data's end: the moment after the last dated purchase (the windows are [end - days, end)). */
   readonly end: number;
 
-  constructor(readonly truth: Truth, end?: number) {
+  constructor(readonly truth: Truth) {
     for (const [user, product, units, last] of truth.pairs) {
       this.pair.set(`${user}/${product}`, { units, last });
       (this.buyers.get(product) ?? this.buyers.set(product, new Set()).get(product)!).add(user);
       const category = this.categoryKey(product);
       if (category) (this.categoriesOf.get(user) ?? this.categoriesOf.set(user, new Set()).get(user)!).add(category);
     }
-    // Without the job's own end, the moment after the last purchase.
-    this.end = end ?? Math.max(...truth.pairs.map(([, , , last]) => last ?? -Infinity)) + 1;
+    this.end = Math.max(...truth.pairs.map(([, , , last]) => last ?? -Infinity)) + 1;
   }
 
   bought = (user: string, product: string) => this.pair.get(`${user}/${product}`);
@@ -171,11 +171,11 @@ describe('card reasons against the data they were computed from', { skip }, () =
   before(async () => {
     lake = mkdtempSync(join(tmpdir(), 'recstream-reasons-'));
     cpSync(FIXTURE, join(lake, LAKE.rawPrefix), { recursive: true });
-    // The deployed step plan (clean, recommend, analyse in one application), with one ALS fit and one
-    // selection window instead of the grid over three (minutes on two busy cores): the reasons do not depend on them.
+    // The deployed step plan (clean, recommend, analyse in one application), with two rolling windows instead of
+    // three (the first trains the ranker, the second judges it; minutes on two busy cores): the reasons do not depend on them.
     const logFile = join(lake, 'spark.log');
     for (const step of sparkSteps((key) => join(lake, key))) {
-      await runSparkJob({ job: step.job, args: [...step.args, '--grid', 'none', '--selection-windows', '1'], logFile, note: () => undefined });
+      await runSparkJob({ job: step.job, args: [...step.args, '--selection-windows', '2'], logFile, note: () => undefined });
     }
 
     const counted = spawnSync(PYTHON, ['-c', TRUTH_PY, join(lake, LAKE.curatedPrefix)], {
@@ -184,10 +184,7 @@ describe('card reasons against the data they were computed from', { skip }, () =
       maxBuffer: 64 * 1024 * 1024,
     });
     assert.equal(counted.status, 0, counted.stderr);
-    // The windows end where the job's do: the split end it reports (metrics.json), else just after the last purchase.
-    const metrics = existsSync(join(lake, LAKE.metricsKey)) ? JSON.parse(readFileSync(join(lake, LAKE.metricsKey), 'utf8')) : undefined;
-    const end = metrics?.split?.end ? Date.parse(metrics.split.end.endsWith('Z') ? metrics.split.end : `${metrics.split.end}Z`) / 1000 : undefined;
-    facts = new Purchases(JSON.parse(counted.stdout.trim().split('\n').at(-1)!) as Truth, end);
+    facts = new Purchases(JSON.parse(counted.stdout.trim().split('\n').at(-1)!) as Truth);
 
     // Every customer in the data, through the loader and the API as the site asks.
     const serving = await loadLocalServing(lake);
