@@ -213,7 +213,7 @@ export class Realtime extends Construct {
   }
 
   /** The STREAMING job run (lib/realtime-job-run.ts): started on create, restarted on update, stopped before delete. */
-  private startJobRun(config: RecstreamConfig, role: iam.Role, code: ShippedCode, lake: s3.IBucket, streaming: Streaming, network: Network, securityGroup: IDependable, sts: IDependable): void {
+  private startJobRun(config: RecstreamConfig, role: iam.Role, code: ShippedCode, lake: s3.IBucket, streaming: Streaming, network: Network, securityGroup: IDependable, sts: ec2.InterfaceVpcEndpoint): void {
     const sparkSubmitParameters = [
       `--py-files ${code.pyFiles}`,
       `--jars ${code.jars.join(',')}`,
@@ -248,7 +248,7 @@ export class Realtime extends Construct {
       },
       // The topics it reads, the 9098 rules it reads them through, the S3 endpoint it reaches the lake by: all
       // deleted only after the run is stopped.
-      dependsOn: [...Object.values(streaming.topics), streaming.clusterSecurityGroup, securityGroup, network.s3Endpoint, sts],
+      dependsOn: [...Object.values(streaming.topics), streaming.clusterSecurityGroup, securityGroup, network.s3Endpoint, sts, ...sts.connections.securityGroups],
     });
   }
 

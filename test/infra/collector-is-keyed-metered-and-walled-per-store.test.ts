@@ -7,18 +7,17 @@
 // API stages: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultStack, resourcesOfType, single, synthesizeRealtime } from './synth';
+import { defaultStack, resourcesOfType, single, synthesizeRealtime, refsOf } from './synth';
 
 const HASH = 'b'.repeat(64);
 const on = synthesizeRealtime({ context: { realtime: { collectorWriteKeyHashes: { 'store-1': 'a'.repeat(64), 'store-2': HASH } } } });
-const refs = (value: unknown): string[] => [...JSON.stringify(value ?? null).matchAll(/"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9]+)/g)].map((m) => m[1]);
 
 test('POST /events is not on the analysts\' HTTP API any more, but on its own REST API requiring an API key', () => {
   assert.ok(!resourcesOfType(on, 'AWS::ApiGatewayV2::Route').some(([, r]) => r.Properties?.RouteKey === 'POST /events'));
   const [apiId] = single(on, 'AWS::ApiGateway::RestApi');
   const [, events] = resourcesOfType(on, 'AWS::ApiGateway::Resource').find(([, r]) => r.Properties?.PathPart === 'events')!;
   const [methodId, method] = resourcesOfType(on, 'AWS::ApiGateway::Method').find(([, m]) => m.Properties?.HttpMethod === 'POST')!;
-  assert.deepEqual(refs(events.Properties!.RestApiId), [apiId]);
+  assert.deepEqual(refsOf(events.Properties!.RestApiId), [apiId]);
   assert.equal(method.Properties!.ApiKeyRequired, true);
   assert.equal(method.Properties!.Integration.Type, 'AWS_PROXY');
   // The stage is deployed after the method exists (the same class as issue 23.1's route settings).
@@ -38,8 +37,8 @@ test('one generated API key and one usage plan per store, each with its own thro
     assert.deepEqual(plan.Properties!.Quota, { Limit: 500000, Period: 'DAY' });
   }
   // Each key in exactly one plan.
-  assert.deepEqual(links.map(([, l]) => refs(l.Properties!.KeyId)[0]).sort(), keys.map(([id]) => id).sort());
-  assert.equal(new Set(links.map(([, l]) => refs(l.Properties!.UsagePlanId)[0])).size, 2);
+  assert.deepEqual(links.map(([, l]) => refsOf(l.Properties!.KeyId)[0]).sort(), keys.map(([id]) => id).sort());
+  assert.equal(new Set(links.map(([, l]) => refsOf(l.Properties!.UsagePlanId)[0])).size, 2);
 });
 
 test('a regional WAF web ACL blocks any one IP past its rate, on the collector stage', () => {
@@ -49,7 +48,7 @@ test('a regional WAF web ACL blocks any one IP past its rate, on the collector s
   assert.deepEqual(rate.Statement.RateBasedStatement, { Limit: 3000, AggregateKeyType: 'IP' });
   assert.deepEqual(rate.Action, { Block: {} });
   const [, association] = single(on, 'AWS::WAFv2::WebACLAssociation');
-  assert.deepEqual(refs(association.Properties!.WebACLArn), [aclId]);
+  assert.deepEqual(refsOf(association.Properties!.WebACLArn), [aclId]);
   const [stageId] = single(on, 'AWS::ApiGateway::Stage');
   assert.match(JSON.stringify(association.Properties!.ResourceArn), new RegExp(`"Ref":"${stageId}"`));
 });

@@ -3,22 +3,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { resolveConfig } from '../../lib/config';
 import { realtimeJars } from '../../lib/realtime';
-import { actionsOf, resourcesOfType, single, statementsOfRole, synthesize, idStartingWith } from './synth';
-
-/** Stand-ins for the jars: an asset only hashes and copies the files. */
-function jarsDir(names = ['spark-sql-kafka-0-10_2.12-3.5.5.jar', 'kafka-clients-3.4.1.jar', 'aws-msk-iam-auth-2.3.0-all.jar']): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-jars-'));
-  for (const name of names) fs.writeFileSync(path.join(dir, name), name);
-  return dir;
-}
+import { actionsOf, resourcesOfType, single, statementsOfRole, stubJarsDir, synthesize, idStartingWith } from './synth';
 
 const HASH = 'a'.repeat(64);
-const on = synthesize({ nag: true, context: { realtime: { enabled: true, jarsDir: jarsDir(), collectorWriteKeyHashes: { 'store-1': HASH } } } });
+const on = synthesize({ nag: true, context: { realtime: { enabled: true, jarsDir: stubJarsDir(), collectorWriteKeyHashes: { 'store-1': HASH } } } });
 
 test('off by default: no streaming application, no collector route, no real-time dashboard', () => {
   const off = synthesize();
@@ -80,7 +72,7 @@ test('on: the lag reporter runs every minute and may read only the live view; it
 
 test('a write key itself (not its SHA-256) and missing jars are refused before anything is deployed', () => {
   assert.throws(() => resolveConfig({ realtime: { collectorWriteKeyHashes: { s: 'my-secret-key' } } }), /hex SHA-256/);
-  assert.throws(() => realtimeJars(jarsDir(['spark-sql-kafka-0-10_2.12-3.5.5.jar'])), /aws-msk-iam-auth/);
+  assert.throws(() => realtimeJars(stubJarsDir(['spark-sql-kafka-0-10_2.12-3.5.5.jar'])), /aws-msk-iam-auth/);
 });
 
 test('on: cdk-nag finds nothing unacknowledged and cfn-lint no error or unexplained warning', () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveConfig } from '../../lib/config';
-import { actionsOf, defaultStack, jsonWithTokens, resourcesOfType, single, statementsOfRole, synthesizeRealtime, type Synthesized } from './synth';
+import { actionsOf, defaultStack, jsonWithTokens, resourcesOfType, single, statementsOfRole, synthesizeRealtime, type Synthesized, refsOf } from './synth';
 
 const on = synthesizeRealtime();
 const jobRun = (s: Synthesized) => {
@@ -13,7 +13,6 @@ const jobRun = (s: Synthesized) => {
   assert.equal(found.length, 1, 'one job-run resource');
   return found[0];
 };
-const refs = (value: unknown): string[] => [...JSON.stringify(value ?? null).matchAll(/"(?:Ref|Fn::GetAtt)":\["?([A-Za-z0-9]+)/g)].map((m) => m[1]);
 
 test('realtime off: no application and no job run', () => {
   assert.equal(resourcesOfType(defaultStack(), 'AWS::EMRServerless::Application').length, 0);
@@ -34,7 +33,7 @@ test('delete stops the application first: the provider may list and cancel runs 
   // DeleteApplication: "An application has to be in a stopped or created state in order to be deleted", and
   // StopApplication needs every run ended: https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_DeleteApplication.html
   const [, run] = jobRun(on);
-  const framework = refs(run.Properties!.ServiceToken)[0];
+  const framework = refsOf(run.Properties!.ServiceToken)[0];
   const env = JSON.stringify(on.resources[framework].Properties!.Environment);
   const isComplete = resourcesOfType(on, 'AWS::Lambda::Function').find(([id]) => env.includes(`"${id}"`) && id.includes('IsComplete'));
   assert.ok(isComplete, 'the provider polls an isComplete function (it waits for CANCELLED and STOPPED)');
@@ -53,14 +52,14 @@ test('delete stops the application first: the provider may list and cancel runs 
   assert.equal(resourcesOfType(on, 'Custom::AWS').filter(([id]) => id.startsWith('RealtimeJobRun')).length, 0, 'no cancel-only AwsCustomResource');
 });
 
-test('the job run is deleted before the topics, the 9098 rules, both security groups and the S3 endpoint it runs with', () => {
+test('the job run is deleted before the topics, the 9098 and STS rules, the security groups and the endpoints it runs with', () => {
   const [id, run] = jobRun(on);
   const dependsOn = [run.DependsOn ?? []].flat();
   const topics = resourcesOfType(on, 'Custom::KafkaTopic').map(([t]) => t);
   const app = single(on, 'AWS::EMRServerless::Application')[1];
-  const jobGroup = refs(app.Properties!.NetworkConfiguration.SecurityGroupIds)[0];
+  const jobGroup = refsOf(app.Properties!.NetworkConfiguration.SecurityGroupIds)[0];
   const rules = [...resourcesOfType(on, 'AWS::EC2::SecurityGroupIngress'), ...resourcesOfType(on, 'AWS::EC2::SecurityGroupEgress')]
-    .filter(([, rule]) => refs(rule.Properties).includes(jobGroup))
+    .filter(([, rule]) => refsOf(rule.Properties).includes(jobGroup))
     .map(([ruleId]) => ruleId);
   const s3Endpoint = resourcesOfType(on, 'AWS::EC2::VPCEndpoint').find(([, e]) => JSON.stringify(e.Properties?.ServiceName).includes('.s3'))![0];
   assert.equal(topics.length, 2);
@@ -85,5 +84,5 @@ test('a changed application setting renames the application, which CloudFormatio
   assert.notEqual(after.Properties!.Name, before.Properties!.Name);
   assert.match(after.Properties!.Name, /^recstream-realtime-[0-9a-f]{8}$/);
   // The job run names the application by id, so CloudFormation updates it (stop the old run, start on the new one).
-  assert.deepEqual(refs(jobRun(bigger)[1].Properties!.ApplicationId), [single(bigger, 'AWS::EMRServerless::Application')[0]]);
+  assert.deepEqual(refsOf(jobRun(bigger)[1].Properties!.ApplicationId), [single(bigger, 'AWS::EMRServerless::Application')[0]]);
 });

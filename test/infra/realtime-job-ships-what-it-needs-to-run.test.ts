@@ -12,10 +12,9 @@ import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { REPO_ROOT } from '../../lib/functions';
 import { realtimeJars } from '../../lib/realtime';
-import { defaultStack, jsonWithTokens, resourcesOfType, single, statementsOfRole, synthesizeRealtime, actionsOf, type Synthesized } from './synth';
+import { defaultStack, jsonWithTokens, resourcesOfType, single, statementsOfRole, synthesizeRealtime, actionsOf, type Synthesized, refsOf } from './synth';
 
 const interfaceEndpoints = (s: Synthesized) => resourcesOfType(s, 'AWS::EC2::VPCEndpoint').filter(([, e]) => e.Properties?.VpcEndpointType === 'Interface');
-const refs = (value: unknown): string[] => [...JSON.stringify(value ?? null).matchAll(/"(?:Ref|Fn::GetAtt)":\["?([A-Za-z0-9]+)/g)].map((m) => m[1]);
 
 test('setup fetches both required jars into the default realtime.jarsDir (a fresh clone synthesizes realtime on)', () => {
   const dir = path.join(REPO_ROOT, DEFAULT_CONFIG.realtime.jarsDir);
@@ -36,11 +35,11 @@ test('realtime on: an STS interface endpoint with private DNS in the isolated su
   assert.match(JSON.stringify(sts.Properties!.ServiceName), /\.sts"/);
   assert.equal(sts.Properties!.PrivateDnsEnabled, true);
   assert.equal(sts.Properties!.SubnetIds.length, 2);
-  const [group] = refs(sts.Properties!.SecurityGroupIds);
-  const ingress = [...(on.resources[group].Properties!.SecurityGroupIngress ?? []), ...resourcesOfType(on, 'AWS::EC2::SecurityGroupIngress').filter(([, r]) => refs(r.Properties?.GroupId).includes(group)).map(([, r]) => r.Properties)];
+  const [group] = refsOf(sts.Properties!.SecurityGroupIds);
+  const ingress = [...(on.resources[group].Properties!.SecurityGroupIngress ?? []), ...resourcesOfType(on, 'AWS::EC2::SecurityGroupIngress').filter(([, r]) => refsOf(r.Properties?.GroupId).includes(group)).map(([, r]) => r.Properties)];
   assert.equal(ingress.length, 1);
-  const jobGroup = refs(single(on, 'AWS::EMRServerless::Application')[1].Properties!.NetworkConfiguration.SecurityGroupIds)[0];
-  assert.deepEqual([ingress[0].FromPort, ingress[0].ToPort, refs(ingress[0].SourceSecurityGroupId)], [443, 443, [jobGroup]]);
+  const jobGroup = refsOf(single(on, 'AWS::EMRServerless::Application')[1].Properties!.NetworkConfiguration.SecurityGroupIds)[0];
+  assert.deepEqual([ingress[0].FromPort, ingress[0].ToPort, refsOf(ingress[0].SourceSecurityGroupId)], [443, 443, [jobGroup]]);
   // Deleted only after the run is stopped.
   assert.ok([single(on, 'Custom::EmrServerlessJobRun')[1].DependsOn].flat().includes(endpoints[0][0]));
 });

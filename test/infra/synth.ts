@@ -120,3 +120,6 @@ export const synthesizeRealtime = (options: SynthOptions = {}): Synthesized =>
     ...options,
     context: { ...options.context, realtime: { enabled: true, jarsDir: stubJarsDir(), collectorWriteKeyHashes: { 'store-1': 'a'.repeat(64) }, ...(options.context?.realtime as object) } },
   });
+
+/** The logical ids a value refers to, by Ref or Fn::GetAtt. */
+export const refsOf = (value: unknown): string[] => [...JSON.stringify(value ?? null).matchAll(/"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9]+)/g)].map((m) => m[1]);
