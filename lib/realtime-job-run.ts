@@ -65,6 +65,7 @@ export class RealtimeJobRun extends Construct {
     const { partition, region, account } = Stack.of(this);
     const applications = `arn:${partition}:emr-serverless:${region}:${account}:/applications/*`;
     // Only applications carrying this deployment's tag: an update that replaces the application must still reach the old one.
+    // EMR Serverless authorizes by application tags: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-TBAC.html
     const tagged = { StringEquals: { [`aws:ResourceTag/${REALTIME_APPLICATION_TAG}`]: config.name } };
     isComplete.addToRolePolicy(
       new iam.PolicyStatement({

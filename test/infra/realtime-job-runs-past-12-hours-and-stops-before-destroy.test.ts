@@ -42,7 +42,8 @@ test('delete stops the application first: the provider may list and cancel runs 
   for (const action of ['emr-serverless:ListJobRuns', 'emr-serverless:CancelJobRun', 'emr-serverless:StopApplication', 'emr-serverless:GetApplication', 'emr-serverless:StartJobRun', 'iam:PassRole']) {
     assert.ok(granted.includes(action), action);
   }
-  // The application-wide rights only on applications with this deployment's tag, which the application carries.
+  // The application-wide rights only on applications with this deployment's tag, which the application carries
+  // (tag-based access control: https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-TBAC.html).
   const onApps = statements.find((st) => actionsOf(st).includes('emr-serverless:StopApplication'))!;
   assert.deepEqual(onApps.Condition, { StringEquals: { 'aws:ResourceTag/recstream-realtime': 'recstream' } });
   const [, app] = single(on, 'AWS::EMRServerless::Application');
