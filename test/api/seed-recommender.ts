@@ -101,7 +101,7 @@ export const SEED_RECOMMENDER_HISTORY: RecommenderHistory = {
     code_version: r.code_version,
     served: r.served,
     holdout_ndcg: Object.fromEntries(Object.entries(r.holdout.models).map(([m, s]) => [m, s!.ndcg.mean])),
-    users: r.serving.users,
+    users: r.holdout.users,
   })),
 };
 

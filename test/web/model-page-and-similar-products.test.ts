@@ -47,7 +47,7 @@ describe('the Model page and similar products in Chromium', { skip }, () => {
     await page.getByRole('link', { name: 'Model' }).click();
     await page.getByRole('heading', { name: 'Recommender model' }).waitFor();
     assert.equal(await page.locator('[data-sentence="served"]').innerText(), 'Serving: Learned ranker, chosen by the promotion rule.');
-    assert.equal(await page.locator('[data-sentence="reason"]').innerText(), LATEST.served.reason);
+    assert.equal(await page.locator('[data-sentence="reason"]').innerText(), `Why: ${LATEST.served.reason}`);
     assert.equal(await page.locator('[data-sentence="rule"]').innerText(), LATEST.rule);
     assert.equal(await page.title(), 'Model · recstream');
   });

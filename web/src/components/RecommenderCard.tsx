@@ -1,5 +1,5 @@
 import { RECOMMENDER_MODELS, type RecommenderGenerator, type RecommenderModelResponse, type RecommenderRun } from '../../../contract';
-import { formatNumber } from '../format';
+import { formatCount, formatNumber } from '../format';
 import {
   collaborativeLine,
   formatDifference,
@@ -142,7 +142,7 @@ const History = ({ history }: { history: RecommenderModelResponse['history'] }) 
           <th scope="col">{MODEL_NAMES.ranker}</th>
           <th scope="col">{MODEL_NAMES.repeat}</th>
           <th scope="col">{MODEL_NAMES.popular}</th>
-          <th scope="col">Customers</th>
+          <th scope="col">Holdout customers</th>
           <th scope="col">Code version</th>
         </tr>
       </thead>
@@ -181,7 +181,9 @@ export const RecommenderCard = ({ model }: { model: RecommenderModelResponse }) 
       <p data-sentence="served">
         <strong>Serving:</strong> {servedLine(run.served)}
       </p>
-      <p data-sentence="reason">{run.served.reason}</p>
+      <p data-sentence="reason">
+        <strong>Why:</strong> {run.served.reason}
+      </p>
       <dl className="facts stats">
         <dt>Run</dt>
         <dd className="mono">{run.run_id}</dd>
@@ -197,7 +199,7 @@ export const RecommenderCard = ({ model }: { model: RecommenderModelResponse }) 
         <dd data-sentence="rule">{run.rule}</dd>
       </dl>
       <h3>
-        Quality: holdout {run.holdout.start} to {run.holdout.end} ({formatNumber(run.holdout.users)} customers), and the mean of {run.windows.length} rolling windows
+        Quality: holdout {run.holdout.start} to {run.holdout.end} ({formatNumber(run.holdout.users)} customers), and the mean of {formatCount(run.windows.length, 'rolling window')}
       </h3>
       <p className="hint">Each figure is the mean over customers with its 95 % bootstrap interval (customers resampled).</p>
       <Quality run={run} />
