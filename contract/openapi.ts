@@ -35,7 +35,7 @@ const schemas: Record<string, Schema> = {
       source: str,
       times_bought: nullable({ type: 'integer', minimum: 1 }),
       // Issue 21: the evidence each card's sentence states, on its sources only (contract/serving.ts).
-      last_bought: nullable({ type: 'string', format: 'date' }),
+      last_bought: nullable({ type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
       because_of: nullable(object({ product_id: digits, category_code: nullable(str), brand: nullable(str) })),
       customers_also: nullable({ type: 'integer', minimum: 1 }),
       category_rank: nullable({ type: 'integer', minimum: 1 }),
