@@ -12,35 +12,33 @@ export const SPARK_PACKAGES = ['recstream_jobs', 'behaviour_jobs', 'realtime_job
 /** `pipeline` = clean, recommend and analyse in one application (the step plan); the others run one part. */
 export type SparkJob = 'pipeline' | 'clean' | 'recommend' | 'analyse';
 
-/** ALS settings of the recommend step; `grid: 'small'` searches rank/regParam/alpha itself and ignores those three. */
+/** Settings of the recommend step: its ALS generator and the time split that judges every model. */
 export interface AlsSettings {
-  grid: 'small' | 'none';
   rank: number;
   regParam: number;
   alpha: number;
   maxIter: number;
   /** Last days held out for the reported metrics. */
   holdoutDays: number;
-  /** Days of each rolling selection window (the windows choose the policy and the ALS setting). */
+  /** Days of each rolling window. */
   validationDays: number;
-  /** Selection windows, back to back before the holdout: the choice must hold on each, not on one. */
+  /** Rolling windows, back to back before the holdout; the first only trains the ranker, the others judge every model. */
   selectionWindows: number;
 }
 
 /**
  * What a deployment runs unless its config says otherwise, and recommend's own defaults (its argparse reads them).
- * One ALS setting, not the grid: every setting costs one fit per selection window, and rank 48 /
- * regParam 0.5 / alpha 40 is what the 3-setting grid chose on the real data (emr-jobs/README.md).
+ * One ALS setting: every setting costs one fit per window; emr-jobs/bench/tune_als.py searches others on the
+ * rolling windows and prints each fit's time beside its gain (emr-jobs/README.md "Tuning").
  */
 export const ALS_DEFAULTS: Readonly<AlsSettings> = {
-  grid: 'none',
   rank: 48,
   regParam: 0.5,
   alpha: 40,
   maxIter: 5,
   holdoutDays: 30,
   validationDays: 30,
-  selectionWindows: 3,
+  selectionWindows: 4,
 };
 
 export interface SparkStep {
@@ -61,7 +59,6 @@ export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = 
       job: 'pipeline',
       args: [
         '--lake', lakeUrl(''),
-        '--grid', als.grid,
         '--rank', String(als.rank),
         '--reg-param', String(als.regParam),
         '--alpha', String(als.alpha),

@@ -74,6 +74,15 @@ export interface RealtimeConfig {
    */
   collectorWriteKeyHashes: Record<string, string>;
   /**
+   * Instead of `collectorWriteKeyHashes`: the name of an SSM String parameter holding the same JSON, which
+   * CloudFormation reads at deploy time, so no hash is in the context or the template
+   * (`aws ssm put-parameter --type String --name <name> --value '{"<store>":"<hex SHA-256>"}'` first).
+   * The stores then come from `collectorStores`.
+   */
+  collectorWriteKeyHashesParameter: string | null;
+  /** Stores that get an API key and usage plan besides those `collectorWriteKeyHashes` names. */
+  collectorStores: string[];
+  /**
    * `POST /events` limits (lib/collector-api.ts): each store's usage plan (requests per second, burst, requests per
    * day), and the WAF rate-based rule per client IP (requests per 5 minutes).
    */
@@ -134,6 +143,8 @@ export const DEFAULT_CONFIG: RecstreamConfig = {
     pythonArchive: null,
     maximumCapacity: { cpu: '8 vCPU', memory: '32 GB' },
     collectorWriteKeyHashes: {},
+    collectorWriteKeyHashesParameter: null,
+    collectorStores: [],
     collector: { rateLimit: 20, burstLimit: 40, requestsPerDay: 500_000, requestsPer5MinutesPerIp: 3000 },
   },
 };
@@ -183,7 +194,6 @@ export function validateConfig(config: RecstreamConfig): RecstreamConfig {
   positiveInt(config.emr.idleTimeoutMinutes, 'emr.idleTimeoutMinutes');
   positiveInt(config.emr.stepTimeoutMinutes, 'emr.stepTimeoutMinutes');
   positiveInt(config.logRetentionDays, 'logRetentionDays');
-  if (config.als.grid !== 'small' && config.als.grid !== 'none') throw new Error(`recstream config: als.grid must be "small" or "none", got "${config.als.grid}"`);
   for (const key of ['rank', 'maxIter', 'holdoutDays', 'validationDays'] as const) positiveInt(config.als[key], `als.${key}`);
   const pin = config.recommender.pin;
   if (pin !== null && !RECOMMENDER_MODELS.includes(pin)) throw new Error(`recstream config: recommender.pin must be null or one of ${RECOMMENDER_MODELS.join(', ')}, got ${JSON.stringify(pin)}`);
@@ -208,6 +218,14 @@ export function validateConfig(config: RecstreamConfig): RecstreamConfig {
   const perIp = config.realtime.collector.requestsPer5MinutesPerIp;
   if (!Number.isInteger(perIp) || perIp < 10 || perIp > 2_000_000_000) throw new Error(`recstream config: realtime.collector.requestsPer5MinutesPerIp must be 10-2e9, got ${perIp}`);
   positiveInt(config.realtime.collector.burstLimit, 'realtime.collector.burstLimit');
+  const parameter = config.realtime.collectorWriteKeyHashesParameter;
+  if (parameter !== null && !/^\/[A-Za-z0-9_.\-/]{1,1010}$/.test(parameter)) throw new Error(`recstream config: realtime.collectorWriteKeyHashesParameter must be an SSM parameter name starting with /, got "${parameter}"`);
+  if (parameter !== null && Object.keys(config.realtime.collectorWriteKeyHashes).length > 0) {
+    throw new Error('recstream config: realtime.collectorWriteKeyHashes and realtime.collectorWriteKeyHashesParameter both set: keep the hashes in one place (name the stores in realtime.collectorStores)');
+  }
+  for (const store of config.realtime.collectorStores) {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(store)) throw new Error(`recstream config: realtime.collectorStores: "${store}" must be 1-64 letters, digits, _ . or -`);
+  }
   for (const [store, hash] of Object.entries(config.realtime.collectorWriteKeyHashes)) {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`recstream config: realtime.collectorWriteKeyHashes.${store} must be a lowercase hex SHA-256 (64 characters), not a key`);
   }

@@ -1,9 +1,8 @@
 """What every behaviour job shares: lake paths and small document I/O (progress lines: recstream_jobs.progress)."""
-import json
-
 from pyspark.sql import DataFrame
 
 from recstream_jobs import io
+from recstream_jobs.io import read_json  # noqa: F401  (the behaviour jobs read their documents through common)
 
 
 def at(lake, key):
@@ -18,24 +17,6 @@ def by_user(events: DataFrame) -> DataFrame:
     shuffle setting) keeps adaptive execution from coalescing it into a different layout."""
     partitions = int(events.sparkSession.conf.get("spark.sql.shuffle.partitions"))
     return events.repartition(partitions, "user_id")
-
-
-def read_json(spark, path):
-    """A small JSON document through Hadoop's FileSystem (s3:// and file paths), or None when absent."""
-    hpath, fs = io.filesystem(spark, path)
-    if not fs.exists(hpath):
-        return None
-    stream = fs.open(hpath)
-    try:
-        reader = spark.sparkContext._jvm.java.io.BufferedReader(spark.sparkContext._jvm.java.io.InputStreamReader(stream, "UTF-8"))
-        lines = []
-        line = reader.readLine()
-        while line is not None:
-            lines.append(line)
-            line = reader.readLine()
-        return json.loads("\n".join(lines))
-    finally:
-        stream.close()
 
 
 def rounded(value, digits=6):

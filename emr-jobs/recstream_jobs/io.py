@@ -71,6 +71,24 @@ def write_text(spark, path, text):
         out.close()
 
 
+def read_json(spark, path):
+    """A small JSON document through Hadoop's FileSystem (s3:// and file paths), or None when absent."""
+    hpath, fs = filesystem(spark, path)
+    if not fs.exists(hpath):
+        return None
+    stream = fs.open(hpath)
+    try:
+        reader = spark.sparkContext._jvm.java.io.BufferedReader(spark.sparkContext._jvm.java.io.InputStreamReader(stream, "UTF-8"))
+        lines = []
+        line = reader.readLine()
+        while line is not None:
+            lines.append(line)
+            line = reader.readLine()
+        return json.loads("\n".join(lines))
+    finally:
+        stream.close()
+
+
 def write_json(spark, path, document):
     write_text(spark, path, _json_line(document))
 

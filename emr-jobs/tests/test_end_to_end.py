@@ -12,12 +12,14 @@ import pytest
 
 import main as cli
 from recstream_jobs.contract import ANALYTICS_DOCUMENTS, CONTRACT, FALLBACK_USER_ID, LAKE, TOP_K
-from recstream_jobs.recommend.evaluation import DEFAULT_POLICY
+from recstream_jobs.recommend.evaluation import FIRST_SERVED
+from recstream_jobs.recommend.serving import EVIDENCE
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RAW = os.path.join(HERE, "fixtures", "raw", "purchases")
 GOLDEN = os.path.join(HERE, "golden", "analytics")
-SOURCES = {"als", "repeat", "category", "popular", "fallback"}
+SOURCES = set(CONTRACT["recommender"]["generators"]) | {"fallback"}
+MODELS = set(CONTRACT["recommender"]["models"])
 
 
 def run_job(spark, argv):
@@ -45,12 +47,12 @@ def test_the_step_plan_is_one_pipeline_step_with_the_contract_defaults():
     assert list(steps) == ["pipeline"]
     pipeline = steps["pipeline"]
     als = CONTRACT["als_defaults"]
-    assert (pipeline.grid, pipeline.rank, pipeline.reg_param, pipeline.alpha) == (als["grid"], als["rank"], als["regParam"], als["alpha"])
+    assert (pipeline.rank, pipeline.reg_param, pipeline.alpha, pipeline.pin) == (als["rank"], als["regParam"], als["alpha"], None)
     assert (pipeline.max_iter, pipeline.holdout_days, pipeline.validation_days, pipeline.selection_windows) == (
         als["maxIter"], als["holdoutDays"], als["validationDays"], als["selectionWindows"])
     # Without flags recommend runs with the same settings: the defaults are the contract's too.
     bare = cli.parse_args(["recommend", "--input", "i", "--output", "o"])
-    keys = ("grid", "rank", "reg_param", "alpha", "max_iter", "holdout_days", "validation_days", "selection_windows")
+    keys = ("rank", "reg_param", "alpha", "max_iter", "holdout_days", "validation_days", "selection_windows")
     assert all(getattr(bare, k) == getattr(pipeline, k) for k in keys)
     assert pipeline.lake.rstrip("/") == "/lake" and pipeline.input is None  # raw input: the lake's raw prefix
 
@@ -90,34 +92,61 @@ def test_every_known_user_gets_k_detailed_recommendations_in_the_contract_shape(
         assert len({r["product_id"] for r in line["recommendations"]}) == TOP_K
         assert line["source"] == line["recommendations"][0]["source"]
         for item in line["recommendations"]:
-            assert set(item) == {"product_id", "score", "category_code", "brand", "price", "source", "times_bought"}
+            assert set(item) == {"product_id", "score", "category_code", "brand", "price", "source", *EVIDENCE}
             assert item["source"] in SOURCES
-            # A repeat says how many units the user bought, the only source with such a count.
+            # Each source carries its own evidence and no other's (test/web/card-reasons-are-true checks the values).
             assert (item["times_bought"] is not None) == (item["source"] == "repeat")
+            assert (item["popular_rank"] is not None) == (item["source"] in ("popular", "fallback"))
+            assert (item["category_rank"] is not None) == (item["source"] == "category")
+            assert item["customers_also"] is None or item["source"] in ("als", "copurchase")
             assert item["product_id"].isdigit() and isinstance(item["score"], float)
             assert item["price"] is None or float(item["price"]) >= 0
-    # Lists that start with repeats are topped up from ALS or popularity, and each card says which.
+    # Lists mix generators, and each card says which.
     assert any(len({item["source"] for item in line["recommendations"]}) > 1 for line in lines)
     fallback = read_json(os.path.join(lake, LAKE["fallbackKey"]))
     assert fallback in lines
 
 
-def test_metrics_report_the_split_the_choice_and_all_baselines(lake):
+def test_the_run_record_judges_every_model_on_later_data_with_intervals(lake):
     document = read_json(os.path.join(lake, LAKE["metricsKey"]))
-    assert document["k"] == TOP_K
-    assert document["split"]["validation_start"] < document["split"]["holdout_start"] < document["split"]["end"]
-    assert document["chosen"]["policy"] in document["grid"][0]["selection"]
+    assert document == read_json(os.path.join(lake, LAKE["recommenderRunsPrefix"], document["run_id"] + ".json"))
+    assert document["served"]["model"] in MODELS and document["served"]["reason"] and not document["served"]["pinned"]
     windows = document["windows"]
-    assert len(windows) == CONTRACT["als_defaults"]["selectionWindows"]
-    assert [w["end"] for w in windows[:-1]] == [w["start"] for w in windows[1:]] and windows[-1]["end"] == document["split"]["holdout_start"]
-    assert document["validation_users"] == sum(w["users"] for w in windows) > 0
-    holdout = document["holdout"]["metrics"]
-    assert {"popular", "repeat", "als_with_seen", "als_unseen", "served"} <= set(holdout)
-    for scores in holdout.values():
-        assert scores["users"] == document["holdout"]["holdout_users"] > 0
-        assert 0 <= scores["precision"] <= scores["hit_rate"] <= 1
-        assert 0 <= scores["ndcg"] <= 1 and 0 <= scores["recall"] <= 1
+    # The first rolling window only trains the ranker; the others and the holdout judge every model.
+    assert len(windows) == CONTRACT["als_defaults"]["selectionWindows"] - 1
+    assert [w["end"] for w in windows[:-1]] == [w["start"] for w in windows[1:]] and windows[-1]["end"] == document["holdout"]["start"]
+    for period in windows + [document["holdout"]]:
+        assert set(period["models"]) <= MODELS and {"repeat", "popular"} <= set(period["models"])
+        for score in period["models"].values():
+            assert score["users"] == period["users"] > 0
+            for metric in ("recall", "ndcg"):
+                assert 0 <= score[metric]["low"] <= score[metric]["mean"] <= score[metric]["high"] <= 1
+    served = document["holdout"]["by_source"]
+    assert sum(s["served"] for s in served.values()) == TOP_K * document["holdout"]["users"]
+    assert all(0 <= s["hits"] <= s["served"] for s in served.values())
+    history = read_json(os.path.join(lake, LAKE["recommenderHistoryKey"]))
+    assert history["runs"][-1]["run_id"] == document["run_id"]
     assert "rmse" not in json.dumps(document).lower()
+
+
+def test_similar_products_count_orders_and_customers_exactly(spark, lake):
+    known = spark.read.parquet(os.path.join(lake, LAKE["curatedPrefix"])).filter("user_id is not null").select("order_id", "user_id", "product_id").collect()
+    orders, customers = {}, {}
+    for r in known:
+        orders.setdefault(r.product_id, set()).add(r.order_id)
+        customers.setdefault(r.product_id, set()).add(r.user_id)
+    shards = {os.path.basename(p)[:-5]: read_json(p) for p in glob.glob(os.path.join(lake, LAKE["similarPrefix"], "*.json"))}
+    assert sorted(shards) == ["%02d" % n for n in range(100)]
+    products = {pid: entry for shard in shards.values() for pid, entry in shard.items()}
+    assert products and all(pid[-2:].rjust(2, "0") == shard for shard, entries in shards.items() for pid in entries)
+    for entry in products.values():
+        relations = [s["relation"] for s in entry["similar"]]
+        assert relations == sorted(relations, key=lambda r: r != "bought_together")  # bought together first
+        assert len(entry["similar"]) <= CONTRACT["recommender"]["similar_per_product"]
+        assert entry["product_id"] not in {s["product_id"] for s in entry["similar"]}
+        for other in entry["similar"]:
+            sets = orders if other["relation"] == "bought_together" else customers
+            assert other["count"] == len(sets[entry["product_id"]] & sets[other["product_id"]]) > 0
 
 
 def test_analytics_documents_match_the_committed_samples(lake):
@@ -176,9 +205,9 @@ def test_recommend_serves_a_store_too_young_to_measure(spark, tmp_path):
     ).selectExpr("to_timestamp(t) as event_time", "order_id", "user_id", "product_id", "quantity", "category_id", "category_code", "brand",
                  "cast(price as decimal(12,2)) as price", "month")
     curated.write.parquet(str(tmp_path / "curated"))
-    document = run_job(spark, ["recommend", "--input", str(tmp_path / "curated"), "--output", str(tmp_path / "serving"), "--grid", "small"])
-    assert document["validation_users"] == 0 and document["holdout"]["holdout_users"] == 0
-    assert document["chosen"]["policy"] == DEFAULT_POLICY
+    document = run_job(spark, ["recommend", "--input", str(tmp_path / "curated"), "--output", str(tmp_path / "serving")])
+    assert document["windows"] == [] and document["holdout"]["users"] == 0
+    assert document["served"]["model"] == FIRST_SERVED and "no judged window" in document["served"]["reason"]
     assert document["serving"]["users"] == 2
     served = [json.loads(line) for part in glob.glob(str(tmp_path / "serving" / "recommendations" / "part-*.json")) for line in open(part)]
     assert {line["user_id"] for line in served} == {"11", "12", FALLBACK_USER_ID}

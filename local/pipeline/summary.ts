@@ -1,34 +1,21 @@
 /** The end-of-run summary: what went in, what landed, who got recommendations, how good they are. */
-import { API_ROUTES } from '../../contract';
+import { API_ROUTES, type Estimate, type RecommenderRun } from '../../contract';
 import type { LoadReport } from '../../lambdas/load-recommendations/load';
 import { UPLOADS_PREFIX } from '../aws/servers';
 import { formatBytes, formatCount, formatReasons, formatSeconds, plural } from './progress';
 import type { TwinSummary } from './run';
 import { behaviourSummaryLines } from './behaviour';
 
-interface Scores {
-  users?: number;
-  precision?: number;
-  recall?: number;
-  ndcg?: number;
-  hit_rate?: number;
-}
-
-/** What recommend's metrics.json says, the parts a person reads. */
-export interface MetricsDocument {
-  k?: number;
-  chosen?: { policy?: string; rank?: number; reg_param?: number; alpha?: number };
-  serving?: { users?: number; by_source?: Record<string, number> };
-  holdout?: { holdout_users?: number; metrics?: Record<string, Scores> };
-}
+/** What recommend's run record (serving/metrics.json) says, the parts a person reads. */
+export type MetricsDocument = Partial<Pick<RecommenderRun, 'served' | 'serving' | 'holdout' | 'window_mean'>>;
 
 /** The loader's word on the best-seller list served to unknown ids. */
 export const describeFallback = (fallback: LoadReport['fallback']): string =>
   typeof fallback === 'string' ? `best-seller list ${fallback}` : `best-seller list invalid (${fallback.invalid})`;
 
-const score = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(3));
+const estimate = (e: Estimate | undefined) => (e === undefined ? '-' : `${e.mean.toFixed(3)} [${e.low.toFixed(3)}, ${e.high.toFixed(3)}]`);
 
-/** Users per source, the fallback list (a row for unknown ids, not a user) named apart. */
+/** Cards per source, the fallback list (a row for unknown ids, not a customer's) named apart. */
 const bySource = (sources: Record<string, number>): string =>
   Object.entries(sources)
     .filter(([source]) => source !== 'fallback')
@@ -37,26 +24,21 @@ const bySource = (sources: Record<string, number>): string =>
     .join(', ');
 
 export const describeMetrics = (metrics: MetricsDocument | undefined): string[] => {
-  if (!metrics) return ['  recommendations: none (serving/metrics.json missing)'];
-  const serving = metrics.serving ?? {};
-  const sources = bySource(serving.by_source ?? {});
+  if (!metrics?.serving) return ['  recommendations: none (serving/metrics.json missing)'];
+  const { serving, served, holdout } = metrics;
+  const cards = bySource(serving.cards_by_source);
   const lines = [
-    `  recommendations: ${plural(serving.users ?? 0, 'customer')}${sources ? ` (${sources})` : ''}; anyone else gets the best-seller list`,
+    `  recommendations: ${plural(serving.users, 'customer')}${cards ? `, cards by source: ${cards}` : ''}; anyone else gets the best-seller list`,
   ];
-  const { chosen } = metrics;
-  if (chosen?.policy)
-    lines.push(`  chosen policy: ${chosen.policy}${chosen.rank === undefined ? '' : ` (ALS rank ${chosen.rank}, reg ${chosen.reg_param}, alpha ${chosen.alpha})`}`);
-  const holdout = metrics.holdout;
-  const measured = Object.entries(holdout?.metrics ?? {}).filter(([, s]) => (s.users ?? 0) > 0);
-  if (!holdout?.holdout_users || measured.length === 0) {
+  if (served) lines.push(`  served model: ${served.model} — ${served.reason}`);
+  const measured = Object.entries(holdout?.models ?? {});
+  if (!holdout?.users || measured.length === 0) {
     lines.push('  holdout: nothing measured (no customer bought both before and during the last days held out)');
     return lines;
   }
-  const k = metrics.k ?? 3;
-  lines.push(`  holdout: ${plural(holdout.holdout_users, 'customer')} who bought before and during it; top ${k}:`);
-  lines.push(`    ${'policy'.padEnd(22)} ${'ndcg'.padStart(6)} ${'hit rate'.padStart(8)} ${'precision'.padStart(9)} ${'recall'.padStart(6)}`);
-  for (const [policy, s] of measured)
-    lines.push(`    ${policy.padEnd(22)} ${score(s.ndcg).padStart(6)} ${score(s.hit_rate).padStart(8)} ${score(s.precision).padStart(9)} ${score(s.recall).padStart(6)}`);
+  lines.push(`  holdout ${holdout.start.slice(0, 10)} to ${holdout.end.slice(0, 10)}: ${plural(holdout.users, 'customer')} who bought before and during it; top 3, 95 % intervals:`);
+  lines.push(`    ${'model'.padEnd(22)} ${'ndcg@3'.padEnd(22)} recall@3`);
+  for (const [model, s] of measured) lines.push(`    ${model.padEnd(22)} ${estimate(s?.ndcg).padEnd(22)} ${estimate(s?.recall)}`);
   return lines;
 };
 
@@ -75,7 +57,7 @@ const purchasesLines = (summary: TwinSummary): string[] => {
 };
 
 /** Card reasons as the site words them, for the console's `try user ids` line. */
-const REASON_WORDS: Record<string, string> = { repeat: 'bought before', category: 'their category', popular: 'popular', als: 'customers like them' };
+const REASON_WORDS: Record<string, string> = { repeat: 'bought before', copurchase: 'bought together', category: 'their category', popular: 'popular', als: 'customers like them' };
 
 /** One storefront event stamped `nowMs`, as a store's page would send it to `POST /events`. */
 export const storefrontEvent = (nowMs: number, userId: string, productId: string) => ({

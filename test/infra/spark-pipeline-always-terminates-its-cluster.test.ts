@@ -39,7 +39,7 @@ test('clean, recommend and analyse run as one spark-submit step (main.py pipelin
   assert.match(JSON.stringify(args[args.indexOf('--lake') + 1]), /^"s3:\/\/.*\/"$/, 'the lake root: the job finds every LAKE key under it');
   assert.equal(st.Parameters.Step.ActionOnFailure, 'CONTINUE');
   assert.equal(States[name].Next, 'Look for behaviour events');
-  assert.equal(args[args.indexOf('--grid') + 1], DEFAULT_CONFIG.als.grid);
+  assert.equal(args[args.indexOf('--selection-windows') + 1], String(DEFAULT_CONFIG.als.selectionWindows));
   assert.equal(args[args.indexOf('--rank') + 1], String(DEFAULT_CONFIG.als.rank));
 });
 

@@ -16,16 +16,20 @@ import { createStages, plainDicts } from '../../local/pipeline/progress';
 import type { TwinSummary } from '../../local/pipeline/run';
 import { describeMetrics, type MetricsDocument, summaryLines } from '../../local/pipeline/summary';
 
+const estimate = (mean: number, low: number, high: number) => ({ mean, low, high });
 const REAL_METRICS: MetricsDocument = {
-  k: 3,
-  chosen: { rank: 16, reg_param: 0.1, alpha: 10.0, policy: 'repeat_then_category' },
-  serving: { users: 8636, by_source: { repeat: 8636, fallback: 1 } },
+  served: { model: 'ranker', reason: 'beat repeat on the rolling windows: NDCG@3 +0.0046 [0.0028, 0.0065] (95 % interval above 0)', pinned: false },
+  serving: { users: 8636, cards_by_source: { repeat: 8636, category: 9214, popular: 843, als: 3215, fallback: 3 }, users_with_collaborative: 2900 },
   holdout: {
-    holdout_users: 49,
-    metrics: {
-      popular: { users: 49, precision: 0.027211, recall: 0.03927, ndcg: 0.041872, hit_rate: 0.081633 },
-      repeat_then_als: { users: 49, precision: 0.142857, recall: 0.261194, ndcg: 0.235656, hit_rate: 0.387755 },
+    start: '2020-06-14T00:00:00Z',
+    end: '2020-07-14T17:47:38Z',
+    users: 49,
+    models: {
+      popular: { users: 49, recall: estimate(0.03927, 0.0, 0.09), ndcg: estimate(0.041872, 0.0, 0.095) },
+      ranker: { users: 49, recall: estimate(0.261194, 0.15, 0.37), ndcg: estimate(0.235656, 0.14, 0.33) },
     },
+    ranker_vs: [],
+    by_source: {},
   },
 };
 
@@ -60,18 +64,18 @@ test('Spark progress lines: Python dicts become "key value" pairs, fractions to 
   assert.equal(plainDicts(plain), plain);
 });
 
-test('metrics: users per source without the fallback row, the chosen policy, a holdout table', () => {
+test('metrics: cards counted by source without the fallback row, the served model and why, a holdout table with intervals', () => {
   const lines = describeMetrics(REAL_METRICS);
-  assert.equal(lines[0], '  recommendations: 8,636 customers (repeat 8,636); anyone else gets the best-seller list');
-  assert.equal(lines[1], '  chosen policy: repeat_then_category (ALS rank 16, reg 0.1, alpha 10)');
-  assert.equal(lines[2], '  holdout: 49 customers who bought before and during it; top 3:');
-  assert.match(lines[4], /^ {4}popular +0\.042 +0\.082 +0\.027 +0\.039$/);
-  assert.match(lines[5], /^ {4}repeat_then_als +0\.236 +0\.388 +0\.143 +0\.261$/);
+  assert.equal(lines[0], '  recommendations: 8,636 customers, cards by source: category 9,214, repeat 8,636, als 3,215, popular 843; anyone else gets the best-seller list');
+  assert.equal(lines[1], '  served model: ranker — beat repeat on the rolling windows: NDCG@3 +0.0046 [0.0028, 0.0065] (95 % interval above 0)');
+  assert.equal(lines[2], '  holdout 2020-06-14 to 2020-07-14: 49 customers who bought before and during it; top 3, 95 % intervals:');
+  assert.match(lines[4], /^ {4}popular +0\.042 \[0\.000, 0\.095\] +0\.039 \[0\.000, 0\.090\]$/);
+  assert.match(lines[5], /^ {4}ranker +0\.236 \[0\.140, 0\.330\] +0\.261 \[0\.150, 0\.370\]$/);
   for (const line of lines) assert.doesNotMatch(line, /[{}"]/);
 });
 
 test('an empty holdout says so in one line instead of a header with no rows', () => {
-  for (const holdout of [{ holdout_users: 0, metrics: {} }, { holdout_users: 0 }, undefined]) {
+  for (const holdout of [{ ...REAL_METRICS.holdout!, users: 0, models: {} }, { ...REAL_METRICS.holdout!, models: {} }, undefined]) {
     const lines = describeMetrics({ ...REAL_METRICS, holdout });
     assert.equal(lines.at(-1), '  holdout: nothing measured (no customer bought both before and during the last days held out)');
     assert.equal(lines.filter((l) => l.includes('holdout')).length, 1);

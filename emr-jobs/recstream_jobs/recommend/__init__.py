@@ -1,30 +1,32 @@
-"""recommend: curated purchases -> top-3 per user (implicit ALS + measured repeat/popular policy).
+"""recommend: curated purchases -> every known customer's top-3, chosen by a learned ranker over candidate
+generators, judged on data it never saw (README "recommend").
 
-Every run (README "recommend"):
-1. Time split on the dated purchases of known users: the last --holdout-days are the
-   holdout, the --validation-days before them the validation window (evaluation.py).
-2. Selection on rolling windows (--selection-windows of --validation-days before the holdout):
-   for each window and ALS setting (als.py), train on everything before the window and score
-   every policy of ranking.POLICIES on users active in both periods (candidates.py); the best
-   mean NDCG@3 over the windows picks the ALS setting and the policy together.
-3. Holdout: retrain the chosen setting on everything before the holdout and report
-   precision/recall/NDCG/hit-rate@3 for ALS, the baselines and the served list.
-4. Serving: on all purchases (undated ones too; ALS retrained only if the chosen policy uses
-   it), write one line per user, the popularity fallback (serving.py) and metrics.json (report.py).
+Every run:
+1. Candidates (generators.py): the customer's own products, co-purchases, implicit ALS (Spark ML), best
+   sellers of the customer's categories and of the store, each with the evidence a card states.
+2. Evaluation (evaluation.py): rolling windows before a holdout; in each, everything is built from what was
+   bought before it; the ranker (ranker.py, Spark ML logistic regression over features.py) judged on a
+   window is trained on earlier windows only. Every model gets recall/NDCG@3 with 95 % bootstrap intervals.
+3. Choice: the promotion rule (evaluation.RULE) against the last run's served model (history.py), or a pin.
+4. Serving (serving.py): every known customer's line, the fallback, item-to-item lists (similar.py), the run
+   record (serving/metrics.json and serving/recommender/runs/<id>.json) and the history.
 """
 import time
 
 from pyspark.sql import SparkSession
 
-from ..contract import ALS_DEFAULTS
+from ..contract import ALS_DEFAULTS, CONTRACT
 from ..io import write_json
 from ..progress import progress
-from .candidates import category_popular, collect_purchases, popular
-from .evaluation import GRIDS, choose, holdout_metrics, time_split
-from .report import metrics_document
-from .serving import fallback_line, product_details, serve_all, serving_path, write_served
+from . import history as runs
+from .candidates import collect_purchases
+from .evaluation import choose, evaluate
+from .report import run_record
+from .serving import cards_by_source, fallback_line, product_details, serve_all, serving_path, write_served
+from .similar import similar_lists, write_similar
 
 log = progress("recommend")
+COLLABORATIVE = ("als", "copurchase")
 
 
 def run(spark: SparkSession, args):
@@ -36,43 +38,50 @@ def recommend(spark: SparkSession, curated, args):
     started = time.time()
     bought = collect_purchases(curated)
     dated = [p for p in bought if p.ts is not None]
-    log("%d line items of known users collected, %d of them dated" % (len(bought), len(dated)))
-    windows, holdout_start, end = time_split(dated, args.holdout_days, args.validation_days, args.selection_windows)
-    log("split: %d selection windows from %s, holdout from %s to %s" % (len(windows), windows[0][0], holdout_start, end))
-    selection = choose(spark, dated, args, windows)
-    log("chosen %s" % selection["chosen"])
-    holdout = holdout_metrics(spark, dated, selection["chosen"], args, holdout_start, end)
+    log("%d line items of known customers collected, %d of them dated" % (len(bought), len(dated)))
+    evaluation, fitted, _ = evaluate(spark, dated, args)
+    history = runs.read_history(spark, args.output)
+    served, reason = choose(evaluation, runs.served_before(history), args.pin, fitted is not None)
+    log("serving %s: %s" % (served, reason))
 
-    popular_list = popular(dated, end, args.popular_days)
     details = product_details(curated)
-    model, lines = serve_all(spark, bought, details, selection["chosen"], args, popular_list, category_popular(dated, end))
-    by_source = write_served(spark, lines + [fallback_line(details, popular_list)], args.output)
-    split = (windows[0][0], holdout_start, end)
-    document = metrics_document(split, args, selection, holdout, by_source, model.fit_seconds if model else 0.0, round(time.time() - started, 1))
-    write_json(spark, serving_path(args.output, "metricsKey"), document)
-    log("wrote %d users' recommendations, fallback and metrics under %s in %.0fs" % (document["serving"]["users"], args.output, document["seconds"]))
-    return document
+    serving_history, lines, als_fit = serve_all(spark, bought, details, served, fitted, args)
+    fallback = fallback_line(details, serving_history)
+    write_served(spark, lines, fallback, args.output)
+    similar = write_similar(spark, serving_path(args.output, "similarPrefix"), similar_lists(bought, serving_history, details))
+    serving = {
+        "users": len(lines),
+        "cards_by_source": {**cards_by_source(lines), "fallback": len(fallback["recommendations"])},
+        "users_with_collaborative": sum(1 for line in lines if any(i["source"] in COLLABORATIVE for i in line["recommendations"])),
+        "products_with_similar": similar,
+        "als_fit_seconds": als_fit,
+    }
+    record = run_record(args, bought, evaluation, served, reason, fitted, serving, round(time.time() - started, 1))
+    run = runs.record_run(spark, args.output, history, record)
+    write_json(spark, serving_path(args.output, "metricsKey"), run)
+    log("run %s: %d customers' lists (%s), %d products with similar lists, in %.0fs"
+        % (run["run_id"], len(lines), ", ".join("%s %d" % kv for kv in sorted(serving["cards_by_source"].items())), similar, run["seconds"]))
+    return run
 
 
 def add_arguments(parser):
     # Defaults are contract/pipeline.ts's ALS_DEFAULTS, which the deployed step plan passes too.
     parser.add_argument("--input", required=True, help="curated Parquet (<lake>/curated/purchases/)")
-    parser.add_argument("--output", required=True, help="serving folder (<lake>/serving/); writes recommendations/, fallback.json, metrics.json")
+    parser.add_argument("--output", required=True, help="serving folder (<lake>/serving/); writes recommendations/, fallback.json, metrics.json, recommender/, similar/")
     add_model_arguments(parser)
 
 
 def add_model_arguments(parser):
-    """The evaluation and ALS options (the pipeline job takes them too)."""
+    """The evaluation, ALS and serving options (the pipeline job takes them too)."""
     als = ALS_DEFAULTS
-    parser.add_argument("--holdout-days", type=int, default=als["holdoutDays"], help="last days held out for the reported metrics (default %(default)s)")
-    parser.add_argument("--validation-days", type=int, default=als["validationDays"], help="days of each selection window (default %(default)s)")
-    parser.add_argument("--selection-windows", type=int, default=als["selectionWindows"], help="rolling windows before the holdout that choose the policy and setting (default %(default)s)")
-    parser.add_argument("--rank", type=int, default=als["rank"], help="ALS rank when --grid none (default %(default)s)")
-    parser.add_argument("--reg-param", type=float, default=float(als["regParam"]), help="ALS regParam when --grid none (default %(default)s)")
-    parser.add_argument("--alpha", type=float, default=float(als["alpha"]), help="ALS confidence alpha when --grid none (default %(default)s)")
-    parser.add_argument("--popular-days", type=int, default=30, help="window of the popularity list (default 30)")
+    parser.add_argument("--holdout-days", type=int, default=als["holdoutDays"], help="last days held out, never used to train or choose (default %(default)s)")
+    parser.add_argument("--validation-days", type=int, default=als["validationDays"], help="days of each rolling window (default %(default)s)")
+    parser.add_argument("--selection-windows", type=int, default=als["selectionWindows"], help="rolling windows before the holdout; the first only trains the ranker (default %(default)s)")
+    parser.add_argument("--rank", type=int, default=als["rank"], help="ALS rank (default %(default)s)")
+    parser.add_argument("--reg-param", type=float, default=float(als["regParam"]), help="ALS regParam (default %(default)s)")
+    parser.add_argument("--alpha", type=float, default=float(als["alpha"]), help="ALS confidence alpha (default %(default)s)")
     parser.add_argument("--max-iter", type=int, default=als["maxIter"], help="ALS iterations (default %(default)s)")
-    parser.add_argument("--grid", choices=sorted(GRIDS), default=als["grid"], help="small: search rank/regParam/alpha; none: use the flags")
+    parser.add_argument("--pin", choices=CONTRACT["recommender"]["models"], help="serve this model whatever the evaluation says")
     parser.add_argument("--seed", type=int, default=42)
 
 

@@ -81,7 +81,18 @@ class Model:
         self.user_matrix = factors(model.userFactors, len(self.user_ids))
         self.item_matrix = factors(model.itemFactors, len(self.item_ids))
         self.user_index = user_index
+        self.item_index = item_index
         self.fit_seconds = round(time.time() - started, 1)
+
+    def scores(self, pairs):
+        """[(user_id, product_id)] -> the model's preference for each (0 where it knows either not)."""
+        item_index = self.item_index
+        known = [(self.user_index.get(u), item_index.get(p)) for u, p in pairs]
+        rows = np.array([(u, i) for u, i in known if u is not None and i is not None], dtype=np.int64).reshape(-1, 2)
+        found = np.einsum("ij,ij->i", self.user_matrix[rows[:, 0]], self.item_matrix[rows[:, 1]])
+        out = np.zeros(len(pairs), dtype=np.float64)
+        out[[n for n, (u, i) in enumerate(known) if u is not None and i is not None]] = found
+        return out
 
     def candidates(self, users):
         """user_id -> [(product_id, score)] best ALS_CANDIDATES first, for the given users the model knows."""

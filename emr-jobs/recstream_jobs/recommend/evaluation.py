@@ -1,103 +1,168 @@
-"""The time split, the policy/setting choice on rolling windows and the holdout measurement.
+"""Judging every model on data it never saw: rolling windows, a holdout, intervals and the promotion rule.
 
-Selection is a rolling time split: `--selection-windows` windows of `--validation-days` each,
-back to back, ending where the holdout starts. Every window trains on everything before it and
-scores every policy on the users who bought both before and inside it; the choice is the best
-mean over all windows (each user of each window counts once), so it has to hold on several
-months, not one. The holdout (the last `--holdout-days`) is never used to choose.
+The time line is cut into `--selection-windows` windows of `--validation-days`, back to back, then the
+holdout (the last `--holdout-days`, never used to train or choose). In each period the generators and ALS
+see only what was bought before it, and the truth is what customers who had bought before bought in it.
+The ranker judged on a period is trained on the periods before it only, so the first window trains and
+is not judged. Scores are pooled over the judged windows, each customer of each window once.
 """
 import datetime
+from collections import namedtuple
+
+import numpy as np
 
 from .. import metrics, ranking
-from ..contract import TOP_K
+from ..contract import CONTRACT, TOP_K
 from ..progress import progress
+from . import bootstrap, features, ranker
+from . import generators as G
 from .als import Model
-from .candidates import category_popular, evaluate_policies, histories, popular, split_window, user_candidates
+from .candidates import epoch, truth_after
 
 log = progress("recommend")
-# Served when the data cannot measure policies: the best on the real data's rolling split (README).
-DEFAULT_POLICY = "repeat_then_category"
-GRIDS = {
-    # (rank, regParam, alpha): small on purpose, each setting is one ALS fit per selection window.
-    "small": [(16, 0.1, 10.0), (48, 0.5, 10.0), (48, 0.5, 40.0)],
-    "none": [],
-}
+MODELS = tuple(CONTRACT["recommender"]["models"])
+BASELINES = tuple(ranking.POLICIES)
+FIRST_SERVED = "repeat"
+RULE = (
+    "A challenger replaces the served model only when its per-customer NDCG@3 minus the served model's, "
+    "pooled over the judged rolling windows, has a 95 %% bootstrap interval above 0 (%d resamples of "
+    "customers); of several, the highest mean wins. The first run starts from 'repeat' (just repeats). "
+    "A pinned model is served whatever the numbers say." % bootstrap.RESAMPLES
+)
+
+# One period's candidates: the history at its start, truth after it, the candidate table and the ALS fit time.
+Period = namedtuple("Period", "start end history truth keys x y lists fit_seconds")
 
 
 def time_split(dated, holdout_days, validation_days, windows):
-    """(selection windows [(start, end)] oldest first, holdout start, end of data), naive UTC datetimes."""
+    """(windows [(start, end)] oldest first, (holdout start, end)), naive UTC datetimes."""
     if not dated:
-        raise SystemExit("recommend: no dated purchases by known users, nothing to evaluate")
+        raise SystemExit("recommend: no dated purchases by known customers, nothing to evaluate")
     last = datetime.datetime.utcfromtimestamp(max(p.ts for p in dated))
     end = last + datetime.timedelta(seconds=1)
     holdout_start = (last - datetime.timedelta(days=holdout_days)).replace(hour=0, minute=0, second=0, microsecond=0)
     step = datetime.timedelta(days=validation_days)
     starts = [holdout_start - step * i for i in range(windows, 0, -1)]
-    return [(s, s + step) for s in starts], holdout_start, end
+    return [(s, s + step) for s in starts], (holdout_start, end)
 
-def window_candidates(spark, dated, start, end, args, settings):
-    """Truth and each setting's candidates for one window: ALS fits only for the settings given."""
-    train, truth = split_window(dated, start, end)
-    if not truth:
-        return truth, {}, []
-    history = histories(train, truth)
-    popular_list, by_category = popular(dated, start, args.popular_days), category_popular(dated, start)
-    by_setting, fits = {}, []
-    for rank, reg_param, alpha in settings or [None]:
-        model = Model(spark, train, rank, reg_param, alpha, args.max_iter, args.seed) if rank else None
-        als = model.candidates(truth) if model else {}
-        by_setting[(rank, reg_param, alpha)] = user_candidates(history, als, popular_list, by_category)
-        if model:
-            fits.append(model.fit_seconds)
-    return truth, by_setting, fits
 
-def mean_over_windows(scored):
-    """[(metrics of one window)] -> user-weighted means (a user of each window counts once)."""
-    users = sum(m["users"] for m in scored)
-    if not users:
-        return {"users": 0, **{name: 0.0 for name in metrics.METRICS}}
-    return {"users": users, **{name: round(sum(m[name] * m["users"] for m in scored) / users, 6) for name in metrics.METRICS}}
+def als_model(spark, purchases, args):
+    return Model(spark, purchases, args.rank, args.reg_param, args.alpha, args.max_iter, args.seed) if purchases else None
 
-def choose(spark, dated, args, windows):
-    """Scores every (ALS setting, policy) on every selection window; the best mean NDCG@3 (then recall@3) wins."""
-    settings = GRIDS[args.grid] or [(args.rank, args.reg_param, args.alpha)]
-    per_window, scores = [], {s: {p: [] for p in ranking.POLICIES} for s in settings}
-    for start, end in windows:
-        truth, by_setting, fits = window_candidates(spark, dated, start, end, args, settings)
-        log("selection window [%s, %s): %d users active before and during, ALS fits %s s" % (start, end, len(truth), fits))
-        window = {"start": start.isoformat() + "Z", "end": end.isoformat() + "Z", "users": len(truth), "als_fit_seconds": fits, "policies": {}}
-        for setting, candidates in by_setting.items():
-            for policy, m in evaluate_policies(candidates, truth, ranking.POLICIES, TOP_K).items():
-                scores[setting][policy].append(m)
-                window["policies"].setdefault(policy, {})["rank=%d reg=%g alpha=%g" % setting] = m
-        per_window.append(window)
-    grid = [
-        {"rank": s[0], "reg_param": s[1], "alpha": s[2], "max_iter": args.max_iter, "selection": {p: mean_over_windows(ms) for p, ms in by_policy.items()}}
-        for s, by_policy in scores.items()
-    ]
-    users = sum(w["users"] for w in per_window)
-    if not users:
-        # Too little history to measure anything (e.g. a store with a few weeks of data).
-        chosen = {"rank": args.rank, "reg_param": args.reg_param, "alpha": args.alpha, "max_iter": args.max_iter}
-        return {"validation_users": 0, "windows": per_window, "grid": [], "chosen": {**chosen, "policy": DEFAULT_POLICY, "by": "default: no user bought both before and during a selection window"}}
-    setting, policy = max(
-        ((g, p) for g in grid for p in ranking.POLICIES),
-        key=lambda gp: (gp[0]["selection"][gp[1]]["ndcg"], gp[0]["selection"][gp[1]]["recall"]),
-    )
-    chosen = {k: setting[k] for k in ("rank", "reg_param", "alpha", "max_iter")}
-    by = "mean ndcg@3 (then recall@3) over %d rolling selection windows" % len(windows)
-    return {"validation_users": users, "windows": per_window, "grid": grid, "chosen": {**chosen, "policy": policy, "by": by}}
 
-def holdout_metrics(spark, dated, chosen, args, holdout_start, end):
-    """Every policy and the served list on the holdout, the chosen setting retrained before it."""
-    setting = (chosen["rank"], chosen["reg_param"], chosen["alpha"])
-    truth, by_setting, fits = window_candidates(spark, dated, holdout_start, end, args, [setting])
-    if not truth:
-        log("holdout: no user bought both before and during it, nothing to measure")
-        return {"holdout_users": 0, "metrics": {}}
-    candidates = by_setting[setting]
-    scores = evaluate_policies(candidates, truth, ranking.POLICIES, TOP_K)
-    served = {u: [i.product_id for i in ranking.serve(chosen["policy"], c, TOP_K)] for u, c in candidates.items()}
-    scores["served"] = metrics.evaluate(served, truth, TOP_K)
-    log("holdout: %d users; served %s vs popular %s" % (len(truth), scores["served"], scores["popular"]))
-    return {"holdout_users": len(truth), "fit_seconds": fits[0], "metrics": scores}
+def period(spark, dated, start, end, args):
+    history = G.History(dated, epoch(start))
+    truth = truth_after(dated, set(history.own), epoch(start), epoch(end))
+    users = sorted(truth)
+    model = als_model(spark, history.dated, args) if truth else None
+    keys, x, lists = features.candidate_table(history, users, model, model.candidates(users) if model else {})
+    y = np.array([1 if product in truth[user] else 0 for user, product, _ in keys], dtype=np.int8)
+    log("period [%s, %s): %d customers bought before and in it, %d candidates (%d bought), ALS fit %.1fs"
+        % (start.date(), end.date(), len(users), len(keys), int(y.sum()), model.fit_seconds if model else 0.0))
+    return Period(start, end, history, truth, keys, x, y, lists, model.fit_seconds if model else 0.0)
+
+
+def ranked_lists(keys, x, fitted):
+    """user -> the ranker's top-k Items from a candidate table (features.candidate_table)."""
+    scores = fitted.score(x) if len(keys) else np.zeros(0)
+    per_user = {}
+    for (user, product, generators), score in zip(keys, scores):
+        per_user.setdefault(user, []).append((product, score, generators))
+    return {user: ranking.ranked_list(rows, G.source_of, TOP_K) for user, rows in per_user.items()}
+
+
+def model_lists(p, fitted):
+    """model -> user -> top-k Items, every baseline and (when fitted) the ranker."""
+    lists = {name: {u: ranking.policy_list(name, p.lists[u], TOP_K) for u in p.truth} for name in BASELINES}
+    if fitted is not None:
+        lists["ranker"] = ranked_lists(p.keys, p.x, fitted)
+    return lists
+
+
+def per_customer(lists, truth):
+    """(recall, ndcg) arrays over sorted(truth)."""
+    users = sorted(truth)
+    ranked = [[i.product_id for i in lists.get(u, [])] for u in users]
+    return (np.array([metrics.recall_at_k(r, truth[u], TOP_K) for r, u in zip(ranked, users)]),
+            np.array([metrics.ndcg_at_k(r, truth[u], TOP_K) for r, u in zip(ranked, users)]))
+
+
+def score(values):
+    recall, ndcg = values
+    return {"users": len(recall), "recall": bootstrap.estimate(recall), "ndcg": bootstrap.estimate(ndcg)}
+
+
+def versus(values, challenger="ranker"):
+    return [bootstrap.paired(values[challenger][1], values[rival][1], rival) for rival in BASELINES if challenger in values]
+
+
+def by_source(lists, truth):
+    """Per generator: cards served to the judged customers and how many of them the customer then bought."""
+    counts = {}
+    for user, items in lists.items():
+        for item in items:
+            entry = counts.setdefault(item.origin, {"served": 0, "hits": 0})
+            entry["served"] += 1
+            entry["hits"] += int(item.product_id in truth.get(user, ()))
+    return counts
+
+
+def stack(periods):
+    if not periods:
+        return np.zeros((0, len(features.NAMES))), np.zeros(0, dtype=np.int8)
+    return np.vstack([p.x for p in periods]), np.concatenate([p.y for p in periods])
+
+
+def evaluate(spark, dated, args):
+    """Every model on every judged window and the holdout; returns (evaluation dict, serving ranker, periods)."""
+    windows, holdout = time_split(dated, args.holdout_days, args.validation_days, args.selection_windows)
+    periods = [period(spark, dated, start, end, args) for start, end in windows + [holdout]]
+    judged, pooled = [], {}
+    holdout_entry = {"start": periods[-1].start.isoformat() + "Z", "end": periods[-1].end.isoformat() + "Z", "users": 0, "models": {}, "ranker_vs": [], "by_source": {}}
+    for i, p in enumerate(periods[1:], start=1):
+        if not p.truth:
+            continue
+        fitted = ranker.fit(spark, *stack(periods[:i]), seed=args.seed)
+        lists = model_lists(p, fitted)
+        values = {name: per_customer(lists[name], p.truth) for name in lists}
+        entry = {"start": p.start.isoformat() + "Z", "end": p.end.isoformat() + "Z", "users": len(p.truth),
+                 "models": {name: score(v) for name, v in values.items()}}
+        if p is periods[-1]:
+            holdout_entry = {**entry, "ranker_vs": versus(values), "by_source": {name: by_source(l, p.truth) for name, l in lists.items()}}
+        else:
+            judged.append(entry)
+            for name, (recall, ndcg) in values.items():
+                old = pooled.get(name, (np.zeros(0), np.zeros(0)))
+                pooled[name] = (np.concatenate([old[0], recall]), np.concatenate([old[1], ndcg]))
+    # A model missing from a window (no ranker without earlier positives) is not pooled against the others.
+    complete = {name: v for name, v in pooled.items() if len(v[0]) == sum(w["users"] for w in judged)}
+    serving_ranker = ranker.fit(spark, *stack(periods), seed=args.seed)
+    return {
+        "windows": judged,
+        "window_mean": {name: score(v) for name, v in complete.items()},
+        "ranker_vs": versus(complete),
+        "pooled": complete,
+        "holdout": holdout_entry,
+        "als_fit_seconds": [p.fit_seconds for p in periods],
+    }, serving_ranker, periods
+
+
+def choose(evaluation, previous, pin, ranker_available):
+    """(served model, the sentence saying why) by RULE."""
+    if pin:
+        return pin, "pinned by the operator (--pin %s)" % pin
+    incumbent = previous if previous in MODELS and (previous != "ranker" or ranker_available) else FIRST_SERVED
+    pooled = evaluation["pooled"]
+    if incumbent not in pooled:
+        return incumbent, "no judged window had customers who bought before and in it: %s serves until one does" % incumbent
+    winners = []
+    for name, (_, ndcg) in pooled.items():
+        if name != incumbent and (name != "ranker" or ranker_available):
+            test = bootstrap.paired(ndcg, pooled[incumbent][1], incumbent)
+            if test["wins"]:
+                winners.append((test["ndcg_difference"]["mean"], name, test))
+    if not winners:
+        return incumbent, "no challenger beat %s by more than the 95 %% interval on the rolling windows" % incumbent
+    _, name, test = max(winners)
+    d = test["ndcg_difference"]
+    return name, "beat %s on the rolling windows: NDCG@3 +%.4f [%.4f, %.4f] (95 %% interval above 0)" % (incumbent, d["mean"], d["low"], d["high"])

@@ -1,23 +1,25 @@
-"""metrics.json: the split, the grid, the choice, the holdout scores and the serving counts."""
-from ..contract import TOP_K
+"""The run record (contract/recommender.ts RecommenderRun), also written as serving/metrics.json."""
+from .candidates import iso
+from .evaluation import RULE
 
 
-def metrics_document(split, args, selection, holdout, by_source, serving_fit_seconds, seconds):
-    validation_start, holdout_start, end = split
+def run_record(args, bought, evaluation, served, reason, fitted, serving, seconds):
+    dated = [p.ts for p in bought if p.ts is not None]
+    holdout = evaluation["holdout"]
     return {
-        "k": TOP_K,
-        "split": {
-            "validation_start": validation_start.isoformat() + "Z",
-            "holdout_start": holdout_start.isoformat() + "Z",
-            "end": end.isoformat() + "Z",
-            "holdout_days": args.holdout_days,
-            "validation_days": args.validation_days,
-            "selection_windows": args.selection_windows,
-            "evaluated_users": "known users who bought both before and inside the window",
-        },
-        **selection,
-        "holdout": holdout,
-        # Every known user plus the fallback line.
-        "serving": {"users": sum(by_source.values()) - 1, "by_source": by_source, "fit_seconds": serving_fit_seconds},
+        "data_span": {"first": iso(min(dated)) if dated else None, "last": iso(max(dated)) if dated else None,
+                      "customers": len({p.user_id for p in bought}), "line_items": len(bought)},
+        "served": {"model": served, "reason": reason, "pinned": bool(args.pin)},
+        "rule": RULE,
+        "windows": evaluation["windows"],
+        "window_mean": evaluation["window_mean"],
+        "ranker_vs": evaluation["ranker_vs"],
+        # Per generator: the cards the served model showed the holdout's customers and how many they bought.
+        "holdout": {**holdout, "by_source": holdout["by_source"].get(served, {})},
+        "als": {"rank": args.rank, "reg_param": args.reg_param, "alpha": args.alpha, "max_iter": args.max_iter,
+                "fit_seconds": evaluation["als_fit_seconds"] + ([serving["als_fit_seconds"]] if serving["als_fit_seconds"] else [])},
+        "ranker": None if fitted is None else {"family": fitted.family, "params": fitted.params, "features": list(fitted.names),
+                                               "train_rows": fitted.train_rows, "fit_seconds": fitted.fit_seconds},
+        "serving": {k: v for k, v in serving.items() if k != "als_fit_seconds"},
         "seconds": seconds,
     }

@@ -1,4 +1,10 @@
-"""The served lists: every known user's top-k with product details, the fallback user, and where they go."""
+"""The served lists: every known customer's top-k with product details and each card's evidence, the
+fallback list, and where they go.
+
+The lines (UserRecommendations, contract/) are built on the driver from the customers' candidates (a few
+MB for ~50,000 customers on the real data) and written from there: joining details and grouping in Spark
+cost a shuffle and a scheduling round per step.
+"""
 from collections import Counter
 
 from pyspark.sql import DataFrame
@@ -7,16 +13,15 @@ from pyspark.sql import functions as F
 from .. import io, ranking
 from ..contract import FALLBACK_USER_ID, LAKE, TOP_K
 from ..progress import progress
-from .als import Model
-from .candidates import histories, user_candidates
+from . import features
+from . import generators as G
+from .evaluation import als_model, ranked_lists
 
 log = progress("recommend")
 SERVING_PREFIX = LAKE["servingPrefix"]
-assert all(LAKE[key].startswith(SERVING_PREFIX) for key in ("recommendationsPrefix", "fallbackKey", "metricsKey"))
-# The served lines (UserRecommendations, contract/) are built on the driver from the users'
-# candidate lists (a few MB for ~50,000 users on the real data) and written from there: joining
-# details and grouping in Spark cost a shuffle and a scheduling round per step (README "recommend").
-RECOMMENDATION_FIELDS = ("product_id", "score", "category_code", "brand", "price", "source", "times_bought")
+SERVING_KEYS = ("recommendationsPrefix", "fallbackKey", "metricsKey", "recommenderHistoryKey", "recommenderRunsPrefix", "similarPrefix")
+assert all(LAKE[key].startswith(SERVING_PREFIX) for key in SERVING_KEYS)
+EVIDENCE = ("times_bought", "last_bought", "because_of", "customers_also", "category_rank", "popular_rank", "window_days")
 
 
 def serving_path(output, lake_key):
@@ -34,45 +39,51 @@ def product_details(curated: DataFrame):
     return {r["product_id"]: (r["category_code"], r["brand"], r["price"]) for r in rows.collect()}
 
 
-def served_line(user_id, items, details):
-    """A user's ranking.Items as a UserRecommendations record. The list is named after its first
-    item; each item keeps its own source. times_bought: units the user bought of a `repeat` item
-    (null for other sources)."""
-    recommendations = [
-        (i.product_id, i.score, *details.get(i.product_id, (None, None, None)), i.origin, int(i.score) if i.origin == "repeat" else None)
-        for i in items
-    ]
-    return {
-        "user_id": user_id,
-        "recommendations": [dict(zip(RECOMMENDATION_FIELDS, r)) for r in recommendations],
-        "source": items[0].origin if items else None,
-    }
+def card(item, details, facts):
+    category_code, brand, price = details.get(item.product_id, (None, None, None))
+    because = facts.get("because_of")
+    if because is not None:
+        code, made_by, _ = details.get(because, (None, None, None))
+        facts = {**facts, "because_of": {"product_id": because, "category_code": code, "brand": made_by}}
+    return {"product_id": item.product_id, "score": round(item.score, 6), "category_code": category_code, "brand": brand,
+            "price": price, "source": item.origin, **{k: facts.get(k) for k in EVIDENCE}}
 
 
-def serve_all(spark, bought, details, chosen, args, popular_list, by_category):
-    """Every known user's served line, and the ALS model if the policy needed one."""
-    policy = chosen["policy"]
-    history = histories(bought)
-    served = user_candidates(history, {}, popular_list, by_category)
-    model = None
-    if policy in ranking.ALS_POLICIES:
-        model = Model(spark, bought, chosen["rank"], chosen["reg_param"], chosen["alpha"], chosen["max_iter"], args.seed)
-        readers = [u for u, c in served.items() if ranking.reads_als(policy, c, TOP_K)]
-        for user, als in model.candidates(readers).items():
-            served[user] = served[user]._replace(als=als)
-        log("serving model fitted in %.0fs; %d of %d users' lists reach its candidates" % (model.fit_seconds, len(readers), len(served)))
-    lines = [served_line(user, ranking.serve(policy, candidates, TOP_K), details) for user, candidates in sorted(served.items())]
-    return model, [line for line in lines if line["recommendations"]]
+def served_line(user_id, items, details, history):
+    """A customer's Items as a UserRecommendations record; the list is named after its first card."""
+    cards = [card(i, details, G.evidence(history, user_id, i.product_id, i.origin)) for i in items]
+    return {"user_id": user_id, "recommendations": cards, "source": cards[0]["source"] if cards else None}
 
 
-def fallback_line(details, popular_list):
-    """The `__fallback__` user: the popularity list, for users the model has never seen."""
-    items = [ranking.Item(p, float(s), "fallback") for p, s in popular_list[:TOP_K]]
-    return {**served_line(FALLBACK_USER_ID, items, details), "source": "fallback"}
+def serve_all(spark, bought, details, served, fitted, args):
+    """Every known customer's served line under the served model; the serving history (for item-to-item)."""
+    dated = [p for p in bought if p.ts is not None]
+    history = G.History(dated, max(p.ts for p in dated) + 1, undated=[p for p in bought if p.ts is None])
+    users = sorted(history.own)
+    needs_als = served == "ranker" or "als" in ranking.POLICIES[served]
+    model = als_model(spark, bought, args) if needs_als else None
+    als_lists = model.candidates(users) if model else {}
+    if served == "ranker":
+        keys, x, _ = features.candidate_table(history, users, model, als_lists)
+        ranked = ranked_lists(keys, x, fitted)
+    else:
+        ranked = {u: ranking.policy_list(served, G.proposals(history, u, als_lists)[1], TOP_K) for u in users}
+    log("serving: %d customers' lists by %s%s" % (len(users), served, ", ALS fitted in %.1fs" % model.fit_seconds if model else ""))
+    lines = [served_line(user, ranking.top_up(ranked.get(user, []), G.popular(history), TOP_K), details, history) for user in users]
+    return history, [line for line in lines if line["recommendations"]], model.fit_seconds if model else 0.0
 
 
-def write_served(spark, lines, output):
-    """Writes the part files and fallback.json under --output; returns the users per list source."""
-    io.write_json_lines(spark, serving_path(output, "recommendationsPrefix"), lines)
-    io.write_json(spark, serving_path(output, "fallbackKey"), next(line for line in lines if line["user_id"] == FALLBACK_USER_ID))
-    return dict(Counter(line["source"] for line in lines))
+def fallback_line(details, history):
+    """The `__fallback__` user: the store's best sellers, for ids the data has never seen."""
+    items = [ranking.Item(p, 0.0, "fallback") for p in G.popular(history)[:TOP_K]]
+    cards = [card(i, details, G.evidence(history, FALLBACK_USER_ID, i.product_id, "popular")) for i in items]
+    return {"user_id": FALLBACK_USER_ID, "recommendations": cards, "source": "fallback"}
+
+
+def cards_by_source(lines):
+    return dict(Counter(item["source"] for line in lines for item in line["recommendations"]))
+
+
+def write_served(spark, lines, fallback, output):
+    io.write_json_lines(spark, serving_path(output, "recommendationsPrefix"), lines + [fallback])
+    io.write_json(spark, serving_path(output, "fallbackKey"), fallback)
