@@ -21,6 +21,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, type IDependable } from 'constructs';
 import { BEHAVIOUR_LAKE, LAMBDA_ENV, REALTIME } from '../contract';
 import { WRITE_KEYS_ENV } from '../lambdas/collector/write-keys';
@@ -58,6 +59,17 @@ export function realtimeJars(dir: string): string[] {
   }
   return jars.map((j) => path.join(abs, j));
 }
+
+/**
+ * The collector's `{"<store>": "<hex SHA-256>"}`: from the SSM parameter when one is named — a template parameter
+ * of type AWS::SSM::Parameter::Value<String>, which CloudFormation resolves at deploy time
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html), so the
+ * template holds its name only — else the configured hashes.
+ */
+const writeKeyHashes = (scope: Construct, config: RecstreamConfig): string =>
+  config.realtime.collectorWriteKeyHashesParameter
+    ? ssm.StringParameter.valueForStringParameter(scope, config.realtime.collectorWriteKeyHashesParameter)
+    : JSON.stringify(config.realtime.collectorWriteKeyHashes);
 
 interface ShippedCode {
   entryPoint: string;
@@ -262,7 +274,7 @@ export class Realtime extends Construct {
       environment: {
         [LAMBDA_ENV.kafkaBrokers]: streaming.bootstrapBrokers,
         [LAMBDA_ENV.kafkaAuth]: 'iam',
-        [WRITE_KEYS_ENV]: JSON.stringify(config.realtime.collectorWriteKeyHashes),
+        [WRITE_KEYS_ENV]: writeKeyHashes(this, config),
       },
     });
     streaming.allowClient(collector.securityGroup);

@@ -57,3 +57,21 @@ test('realtime off: no collector API, no regional web ACL', () => {
   assert.equal(resourcesOfType(defaultStack(), 'AWS::ApiGateway::RestApi').length, 0);
   assert.equal(resourcesOfType(defaultStack(), 'AWS::WAFv2::WebACL').length, 0);
 });
+
+// The write keys' hashes can stay out of the context and the template: named as an SSM String parameter, they
+// reach the collector through a template parameter of type AWS::SSM::Parameter::Value<String>, which CloudFormation
+// resolves at deploy time (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+test('with realtime.collectorWriteKeyHashesParameter, no hash is in the template: the collector reads the SSM parameter CloudFormation resolves', () => {
+  const NAME = '/recstream/realtime/collector-write-key-hashes';
+  const s = synthesizeRealtime({ context: { realtime: { collectorWriteKeyHashes: {}, collectorWriteKeyHashesParameter: NAME, collectorStores: ['store-1', 'store-2'] } } });
+  const template = s.template.toJSON();
+  const collector = resourcesOfType(s, 'AWS::Lambda::Function').find(([id]) => id.startsWith('RealtimeCollector'))!;
+  const [parameterId] = refsOf(collector[1].Properties!.Environment.Variables.COLLECTOR_WRITE_KEYS);
+  assert.deepEqual(template.Parameters[parameterId], { Type: 'AWS::SSM::Parameter::Value<String>', Default: NAME });
+  assert.ok(!JSON.stringify(template).includes('a'.repeat(64)), 'the hash synthesizeRealtime configures otherwise is not in the template');
+  assert.equal(resourcesOfType(s, 'AWS::ApiGateway::UsagePlan').length, 2, 'the named stores get their keys and plans');
+  assert.throws(
+    () => synthesizeRealtime({ context: { realtime: { collectorWriteKeyHashesParameter: NAME } } }),
+    /collectorWriteKeyHashes and realtime.collectorWriteKeyHashesParameter both set/,
+  );
+});
