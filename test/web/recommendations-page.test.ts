@@ -90,6 +90,12 @@ describe('recommendations page in Chromium', { skip }, () => {
     for (const i of [1, 2]) assert.match(await cards.nth(i).innerText(), /no reason recorded[\s\S]*did not record why/i);
   });
 
+  it('a customer without browsing events is said to have none, with nothing to export (issue 27.6)', async () => {
+    // The seeded lake has no behaviour output: every customer is without events.
+    await page.locator('[data-sentence="customer"]').filter({ hasText: 'No browsing events of this customer' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Export as/ }).count(), 0);
+  });
+
   it('a bad id shows the API rule without calling the API', async () => {
     const before = apiRequests.length;
     await search(page, '12ab');

@@ -100,15 +100,18 @@ export const CustomerBehaviour = ({ api, userId }: { api: ApiClient; userId: str
           </div>
         </div>
       )}
-      <div className="export-row">
-        <button type="button" className="chip" onClick={() => download(`customer-${d.user_id}-behaviour.json`, 'application/json', JSON.stringify(d, null, 2))}>
-          Export as JSON
-        </button>
-        <button type="button" className="chip" onClick={() => void exportCsv()}>
-          Export as CSV
-        </button>
-        {exportError && <span className="field-error" role="alert">{exportError}</span>}
-      </div>
+      {/* Nothing to export for a customer without events: no buttons that would download an empty file. */}
+      {d.known && (
+        <div className="export-row">
+          <button type="button" className="chip" onClick={() => download(`customer-${d.user_id}-behaviour.json`, 'application/json', JSON.stringify(d, null, 2))}>
+            Export as JSON
+          </button>
+          <button type="button" className="chip" onClick={() => void exportCsv()}>
+            Export as CSV
+          </button>
+          {exportError && <span className="field-error" role="alert">{exportError}</span>}
+        </div>
+      )}
     </section>
   );
 };
