@@ -18,10 +18,11 @@ test("defaults: EMR 7 with Spark 3.5, the contract's ALS defaults, destroy on de
 });
 
 test('overrides merge into the defaults, from an object or the JSON text the CLI passes', () => {
-  const config = resolveConfig('{"emr":{"coreInstanceCount":4},"als":{"grid":"none","rank":32}}');
+  const config = resolveConfig('{"emr":{"coreInstanceCount":4},"als":{"maxIter":7,"rank":32}}');
   assert.equal(config.emr.coreInstanceCount, 4);
   assert.equal(config.emr.coreInstanceType, DEFAULT_CONFIG.emr.coreInstanceType);
   assert.equal(config.als.rank, 32);
+  assert.equal(config.als.maxIter, 7);
   assert.equal(config.als.alpha, DEFAULT_CONFIG.als.alpha);
 });
 
