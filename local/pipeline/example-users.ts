@@ -4,7 +4,7 @@
  * wrote), a customer whose list starts from their own history first. Also one served product, for the storefront
  * event the summary prints.
  */
-import { LAKE } from '../../contract';
+import { BEHAVIOUR_LAKE, LAKE } from '../../contract';
 import { isPartFile } from '../../lambdas/load-recommendations/load';
 import { lines, type LakeReader } from '../../lambdas/shared/serving/lake';
 import { parseRecommendationLine } from '../../lambdas/shared/serving/validate';
@@ -18,8 +18,12 @@ export interface ExampleUsers {
   product?: string;
 }
 
-/** Read from the recommend job's part files with the loader's own parser; lines it would refuse are skipped here too. */
-export const exampleUsers = async (lake: LakeReader, count = 4): Promise<ExampleUsers> => {
+/**
+ * Read from the recommend job's part files with the loader's own parser; lines it would refuse are skipped here
+ * too. Of the customers with the same mix of reasons, one who also browsed (`browsed`) is taken, so that their
+ * page shows cards and browsing both.
+ */
+export const exampleUsers = async (lake: LakeReader, count = 4, browsed: (userId: string) => boolean = () => false): Promise<ExampleUsers> => {
   let product: string | undefined;
   // The first user of each (list source, item sources) mix: few mixes, however many users.
   const firstByMix = new Map<string, { userId: string; personal: boolean; sources: string[] }>();
@@ -35,7 +39,8 @@ export const exampleUsers = async (lake: LakeReader, count = 4): Promise<Example
       const sources = [...new Set(recommendations.map((item) => item.source ?? source))];
       const mix = `${source}:${sources.join(',')}`;
       // A list led by what the customer did (collaborative, bought before) is the most personal page: first.
-      if (!firstByMix.has(mix)) firstByMix.set(mix, { userId, personal: source === 'als' || source === 'repeat', sources });
+      const kept = firstByMix.get(mix);
+      if (!kept || (!browsed(kept.userId) && browsed(userId))) firstByMix.set(mix, { userId, personal: source === 'als' || source === 'repeat', sources });
     }
   }
   const found: ExampleUsers = { users: [], sources: [], product };
@@ -47,4 +52,19 @@ export const exampleUsers = async (lake: LakeReader, count = 4): Promise<Example
     found.sources.push(...fresh);
   }
   return found;
+};
+
+/** Customers the behaviour jobs ranked categories for (they browsed): the categories job's JSON-lines part files. */
+export const browsingCustomers = async (lake: LakeReader): Promise<Set<string>> => {
+  const customers = new Set<string>();
+  for (const key of (await lake.list(BEHAVIOUR_LAKE.topCategoriesPrefix)).filter(isPartFile)) {
+    const stream = await lake.open(key);
+    if (!stream) continue;
+    for await (const line of lines(stream)) {
+      // Only a hint for picking examples: a line that does not parse just names nobody.
+      const userId = /"user_id"\s*:\s*"(\d{1,20})"/.exec(line)?.[1];
+      if (userId) customers.add(userId);
+    }
+  }
+  return customers;
 };

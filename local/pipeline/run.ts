@@ -24,7 +24,7 @@ import type * as IngestLambda from '../../lambdas/ingest/handler';
 import type * as LoaderLambda from '../../lambdas/load-recommendations/handler';
 import type { LoadReport } from '../../lambdas/load-recommendations/load';
 import { s3Lake } from '../../lambdas/shared/serving/lake';
-import { exampleUsers, type ExampleUsers } from './example-users';
+import { browsingCustomers, exampleUsers, type ExampleUsers } from './example-users';
 import { ingestVerdict, uploadedReport } from './ingest-verdict';
 import { logToFile } from './lambda-logs';
 import { describeFallback } from './summary';
@@ -110,6 +110,12 @@ export interface TwinSummary {
    */
   collector?: { route: string; header: string; store: string; writeKey: string; brokers: string };
 }
+
+/** Customers to try: every card reason between them, each one who also browsed where one did. */
+const demoCustomers = async (lake: ReturnType<typeof s3Lake>): Promise<ExampleUsers> => {
+  const browsed = await browsingCustomers(lake);
+  return exampleUsers(lake, undefined, (userId) => browsed.has(userId));
+};
 
 /** The twin's one store: a fresh write key each run, configured as its hash only, as on AWS. */
 const DEMO_STORE = 'demo-store';
@@ -415,7 +421,7 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
         clean: await readJson(at(LAKE.cleanReportKey)),
         load: loaded,
         metrics: await readJson(at(LAKE.metricsKey)),
-        exampleUsers: runsPurchases ? await exampleUsers(s3Lake(s3, TWIN_AWS.lakeBucket)) : { users: [], sources: [] },
+        exampleUsers: runsPurchases ? await demoCustomers(s3Lake(s3, TWIN_AWS.lakeBucket)) : { users: [], sources: [] },
         behaviour:
           eventsCsv === undefined
             ? undefined

@@ -1,5 +1,6 @@
 /** The end-of-run summary: what went in, what landed, who got recommendations, how good they are. */
-import { API_ROUTES, type Estimate, type RecommenderRun } from '../../contract';
+import { API_ROUTES, type Estimate, type RecommendationSource, type RecommenderRun } from '../../contract';
+import { reasonFor, type Reason } from '../../web/src/reason';
 import type { LoadReport } from '../../lambdas/load-recommendations/load';
 import { UPLOADS_PREFIX } from '../aws/servers';
 import { formatBytes, formatCount, formatReasons, formatSeconds, plural } from './progress';
@@ -56,8 +57,10 @@ const purchasesLines = (summary: TwinSummary): string[] => {
   ];
 };
 
-/** Card reasons as the site words them, for the console's `try user ids` line. */
-const REASON_WORDS: Record<string, string> = { repeat: 'bought before', copurchase: 'bought together', category: 'their category', popular: 'popular', als: 'customers like them' };
+/** A card source as the site's badge words it (web/src/reason.ts), for the console's `try user ids` line. */
+const badgeOf = (source: string): string =>
+  // A source newer than the site's wording (reasonFor has no case for it) is printed as it is.
+  (reasonFor({ product_id: '0', score: 0, category_code: null, brand: null, price: null, source: source as RecommendationSource }) as Reason | undefined)?.badge ?? source;
 
 /** One storefront event stamped `nowMs`, as a store's page would send it to `POST /events`. */
 export const storefrontEvent = (nowMs: number, userId: string, productId: string) => ({
@@ -84,7 +87,7 @@ const servedLines = (summary: TwinSummary, url: string, nowMs: number): string[]
   }
   lines.push(`        ${url}${API_ROUTES.analytics.replace('{name}', 'summary')}`);
   for (const user of users) lines.push(`        ${url}${API_ROUTES.recommendations.replace('{userId}', user)}`);
-  if (users.length) lines.push(`  try user ids: ${users.join(', ')} (their cards say: ${sources.map((s) => REASON_WORDS[s] ?? s).join(', ')})`);
+  if (users.length) lines.push(`  try user ids: ${users.join(', ')} (their cards say: ${sources.map(badgeOf).join(', ')})`);
   const { collector } = summary;
   if (collector) {
     lines.push(`  storefront events (POST, no sign-in; store ${collector.store}'s write key, a fresh one each run), one view stamped now:`);

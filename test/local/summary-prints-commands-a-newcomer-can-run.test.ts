@@ -10,13 +10,18 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { EXAMPLE_USER_ID, USER_ID_RULE } from '../../contract';
+import { BEHAVIOUR_LAKE, EXAMPLE_USER_ID, LAKE, USER_ID_RULE } from '../../contract';
 import { toBehaviourEvent } from '../../lambdas/collector/behaviour-rules';
 import { WRITE_KEY_HEADER } from '../../lambdas/collector/write-keys';
 import { generate } from '../../local/generator/generate';
 import type { TwinSummary } from '../../local/pipeline/run';
 import { summaryLines } from '../../local/pipeline/summary';
+import { browsingCustomers, exampleUsers } from '../../local/pipeline/example-users';
+import { folderLake } from '../../local/server/folder-lake';
 
 const served = (): TwinSummary => ({
   csv: '/repo/.work/local/data/generated-200000-seed-20200424.csv.gz',
@@ -82,9 +87,9 @@ test('the replay line is the exact command with the run’s broker and data file
   );
 });
 
-test('the example ids come with the card reasons their pages show', () => {
+test('the example ids come with the card reasons their pages show, in the badges’ words', () => {
   const lines = summaryLines(served(), 'http://127.0.0.1:8080');
-  assert.ok(lines.includes(`  try user ids: ${EXAMPLE_USER_ID}, 1515915625440001748 (their cards say: bought before, their category, popular)`), lines.join('\n'));
+  assert.ok(lines.includes(`  try user ids: ${EXAMPLE_USER_ID}, 1515915625440001748 (their cards say: bought before, their category, popular now)`), lines.join('\n'));
 });
 
 test("the bad-id message's example is a customer of the demo data", () => {
@@ -95,4 +100,31 @@ test("the bad-id message's example is a customer of the demo data", () => {
     if (rows++ > 0 && line.trimEnd().endsWith(`,${EXAMPLE_USER_ID}`)) found = true;
   }
   assert.ok(found, `${EXAMPLE_USER_ID} buys in the first 2,000 generated rows`);
+});
+
+test('the example customers cover every card reason served, each one who browsed where one did (issue 27.6)', async () => {
+  const lake = mkdtempSync(join(tmpdir(), 'recstream-examples-'));
+  const item = (product: string, source: string) => ({ product_id: product, score: 1, category_code: null, brand: null, price: '1.00', source, ...(source === 'repeat' ? { times_bought: 1 } : {}) });
+  const list = (user: string, sources: string[]) => JSON.stringify({ user_id: user, source: sources[0], recommendations: sources.map((s, i) => item(String(10 + i), s)) });
+  const write = (key: string, lines: string[]) => {
+    mkdirSync(join(lake, dirname(key)), { recursive: true });
+    writeFileSync(join(lake, key), `${lines.join('\n')}\n`);
+  };
+  try {
+    write(`${LAKE.recommendationsPrefix}part-00000.json`, [
+      list('101', ['repeat', 'category', 'popular']),
+      list('102', ['repeat', 'category', 'popular']),
+      list('103', ['popular', 'popular', 'popular']),
+      list('104', ['repeat', 'als', 'popular']),
+    ]);
+    write(`${BEHAVIOUR_LAKE.topCategoriesPrefix}part-00000.json`, [JSON.stringify({ user_id: '102', categories: [] }), 'not json']);
+    const folder = folderLake(lake);
+    const browsed = await browsingCustomers(folder);
+    assert.deepEqual([...browsed], ['102']);
+    const examples = await exampleUsers(folder, 4, (u) => browsed.has(u));
+    assert.deepEqual(examples.users, ['102', '104']);
+    assert.deepEqual(new Set(examples.sources), new Set(['repeat', 'category', 'popular', 'als']));
+  } finally {
+    rmSync(lake, { recursive: true, force: true });
+  }
 });
