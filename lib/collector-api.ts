@@ -64,8 +64,8 @@ export class CollectorApi extends Construct {
     const events = this.api.root.addResource(COLLECTOR_ROUTE.replace(/^\//, ''));
     const method = events.addMethod('POST', new apigw.LambdaIntegration(props.collector), {
       apiKeyRequired: true,
-      requestParameters: { 'method.request.header.x-api-key': true },
-      requestValidator: new apigw.RequestValidator(this, 'HeadersPresent', { restApi: this.api, validateRequestParameters: true, validateRequestBody: true }),
+      // Bodies are checked by the collector (one reason per bad event); a missing x-api-key is the key check's 403.
+      requestValidator: new apigw.RequestValidator(this, 'Validator', { restApi: this.api, validateRequestParameters: true, validateRequestBody: true }),
     });
     exempt(method, [
       { id: 'AwsSolutions-APIG4', reason: 'Storefront servers call POST /events with their store API key (checked by API Gateway) and write key (checked by the collector), not an analyst sign-in.' },
