@@ -18,7 +18,7 @@ import { describeMetrics, type MetricsDocument, summaryLines } from '../../local
 
 const estimate = (mean: number, low: number, high: number) => ({ mean, low, high });
 const REAL_METRICS: MetricsDocument = {
-  served: { model: 'ranker', reason: 'beat repeat on the rolling windows: NDCG@3 +0.0046 [0.0028, 0.0065] (95 % interval above 0)', pinned: false },
+  served: { model: 'ranker', reason: 'Beat repeat on the rolling windows: NDCG@3 +0.0046 [0.0028, 0.0065], the 95 % interval above 0.', pinned: false },
   serving: { users: 8636, cards_by_source: { repeat: 8636, category: 9214, popular: 843, als: 3215, fallback: 3 }, users_with_collaborative: 2900 },
   holdout: {
     start: '2020-06-14T00:00:00Z',
@@ -67,7 +67,7 @@ test('Spark progress lines: Python dicts become "key value" pairs, fractions to 
 test('metrics: cards counted by source without the fallback row, the served model and why, a holdout table with intervals', () => {
   const lines = describeMetrics(REAL_METRICS);
   assert.equal(lines[0], '  recommendations: 8,636 customers, cards by source: category 9,214, repeat 8,636, als 3,215, popular 843; anyone else gets the best-seller list');
-  assert.equal(lines[1], '  served model: ranker — beat repeat on the rolling windows: NDCG@3 +0.0046 [0.0028, 0.0065] (95 % interval above 0)');
+  assert.equal(lines[1], '  served model: ranker — Beat repeat on the rolling windows: NDCG@3 +0.0046 [0.0028, 0.0065], the 95 % interval above 0.');
   assert.equal(lines[2], '  holdout 2020-06-14 to 2020-07-14: 49 customers who bought before and during it; top 3, 95 % intervals:');
   assert.match(lines[4], /^ {4}popular +0\.042 \[0\.000, 0\.095\] +0\.039 \[0\.000, 0\.090\]$/);
   assert.match(lines[5], /^ {4}ranker +0\.236 \[0\.140, 0\.330\] +0\.261 \[0\.150, 0\.370\]$/);

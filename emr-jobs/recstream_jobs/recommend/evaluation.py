@@ -150,11 +150,11 @@ def evaluate(spark, dated, args):
 def choose(evaluation, previous, pin, ranker_available):
     """(served model, the sentence saying why) by RULE."""
     if pin:
-        return pin, "pinned by the operator (--pin %s)" % pin
+        return pin, "Pinned by the operator (--pin %s)." % pin
     incumbent = previous if previous in MODELS and (previous != "ranker" or ranker_available) else FIRST_SERVED
     pooled = evaluation["pooled"]
     if incumbent not in pooled:
-        return incumbent, "no judged window had customers who bought before and in it: %s serves until one does" % incumbent
+        return incumbent, "No judged window had customers who bought before and in it: %s serves until one does." % incumbent
     winners = []
     for name, (_, ndcg) in pooled.items():
         if name != incumbent and (name != "ranker" or ranker_available):
@@ -162,7 +162,7 @@ def choose(evaluation, previous, pin, ranker_available):
             if test["wins"]:
                 winners.append((test["ndcg_difference"]["mean"], name, test))
     if not winners:
-        return incumbent, "no challenger beat %s by more than the 95 %% interval on the rolling windows" % incumbent
+        return incumbent, "No challenger beat %s by more than the 95 %% interval on the rolling windows." % incumbent
     _, name, test = max(winners)
     d = test["ndcg_difference"]
-    return name, "beat %s on the rolling windows: NDCG@3 +%.4f [%.4f, %.4f] (95 %% interval above 0)" % (incumbent, d["mean"], d["low"], d["high"])
+    return name, "Beat %s on the rolling windows: NDCG@3 +%.4f [%.4f, %.4f], the 95 %% interval above 0." % (incumbent, d["mean"], d["low"], d["high"])
