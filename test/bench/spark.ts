@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EMR_JOBS, ROOT, spawnSparkSubmit } from './spark-submit';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { LAKE } from '../../contract';
+import { type Estimate, LAKE, type RecommenderRun } from '../../contract';
 import { DEFAULT_SEED } from '../../local/generator/generate';
 import { writePurchasesFirehose } from '../../local/generator/purchases-firehose';
 import { SMALL_INPUT_CONF } from '../../local/pipeline/spark';
@@ -45,13 +45,6 @@ const GENERATED = option('--generated')?.split(',').map(Number) ?? [];
 const SEED = option('--seed') ?? String(DEFAULT_SEED);
 const WITH_SCRIPT = process.argv.includes('--with-script');
 
-type Metrics = { users: number; precision: number; recall: number; ndcg: number; hit_rate: number };
-type MetricsJson = {
-  split: { validation_start: string; holdout_start: string; end: string };
-  chosen: { rank: number; reg_param: number; alpha: number; max_iter: number; policy: string };
-  holdout: { holdout_users: number; metrics: Record<string, Metrics> };
-  serving: { users: number; by_source: Record<string, number> };
-};
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 
@@ -234,24 +227,19 @@ const main = async () => {
   if (script) console.log(`\nratio pipeline / script: ${fmt(pipeline.seconds / script.seconds, 2)} (target <= 0.5: ${pipeline.seconds / script.seconds <= 0.5 ? 'met' : 'NOT met'})`);
   if (SMALL_ROWS) return smallTarget(scan, pipeline, { input, rows }, lake);
 
-  const metrics = JSON.parse(readFileSync(at(LAKE.metricsKey), 'utf8')) as MetricsJson;
-  const holdout = metrics.holdout.metrics;
-  const served = holdout.served;
-  const baselines = Object.keys(holdout).filter((name) => name !== 'served');
-  const ratio = (a: number, b: number) => (b > 0 ? `${fmt(a / b, 2)}x` : a > 0 ? 'inf' : '-');
-  table(
-    `Holdout ${metrics.split.holdout_start} .. ${metrics.split.end}: ${metrics.holdout.holdout_users} users active before and during; served = ${metrics.chosen.policy} ` +
-      `(ALS rank ${metrics.chosen.rank}, regParam ${metrics.chosen.reg_param}, alpha ${metrics.chosen.alpha}, maxIter ${metrics.chosen.max_iter})`,
-    ['list', 'precision@3', 'recall@3', 'ndcg@3', 'hit-rate@3', 'served recall x', 'served ndcg x'],
-    ['served', ...baselines].map((name) => {
-      const m = holdout[name];
-      return [name, fmt(m.precision, 4), fmt(m.recall, 4), fmt(m.ndcg, 4), fmt(m.hit_rate, 4), ratio(served.recall, m.recall), ratio(served.ndcg, m.ndcg)];
-    }),
-  );
-  const singles = ['popular', 'repeat', 'als_with_seen', 'als_unseen'];
-  const beats = singles.every((b) => served.recall > holdout[b].recall && served.ndcg > holdout[b].ndcg);
-  console.log(`\nserving: ${metrics.serving.users} users, by source ${JSON.stringify(metrics.serving.by_source)}`);
-  console.log(`target: served beats every single baseline (${singles.join(', ')}) on recall@3 and NDCG@3: ${beats ? 'yes' : 'NO'}`);
+  const run = JSON.parse(readFileSync(at(LAKE.metricsKey), 'utf8')) as RecommenderRun;
+  const interval = (e: Estimate | undefined) => (e ? `${fmt(e.mean, 4)} [${fmt(e.low, 4)}, ${fmt(e.high, 4)}]` : '-');
+  for (const [title, models] of [
+    [`Rolling windows (${run.windows.length} judged, ${run.windows.reduce((n, w) => n + w.users, 0)} customer-windows), 95 % intervals`, run.window_mean],
+    [`Holdout ${run.holdout.start} .. ${run.holdout.end}: ${run.holdout.users} customers who bought before and in it`, run.holdout.models],
+  ] as const)
+    table(title, ['model', 'recall@3', 'ndcg@3'], Object.entries(models).map(([name, m]) => [name, interval(m?.recall), interval(m?.ndcg)]));
+  for (const [where, rivals] of [['windows', run.ranker_vs], ['holdout', run.holdout.ranker_vs]] as const)
+    for (const v of rivals) console.log(`ranker - ${v.rival} NDCG@3 on the ${where}: ${interval(v.ndcg_difference)}${v.wins ? ' (wins)' : ' (inside the interval)'}`);
+  console.log(`\nserved: ${run.served.model}. ${run.served.reason}`);
+  console.log(`serving: ${run.serving.users} customers, cards by source ${JSON.stringify(run.serving.cards_by_source)}, ${run.serving.users_with_collaborative} with a collaborative card`);
+  const beatsAll = run.ranker_vs.every((v) => v.wins) && run.holdout.ranker_vs.every((v) => v.wins);
+  console.log(`target (issue 21): the ranker beats every single policy by more than the interval on the windows and the holdout: ${beatsAll ? 'yes' : 'NO'}`);
   console.log(`load average at end: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 };
 
