@@ -3,12 +3,12 @@ bought the product in the window after the cut.
 
 Spark fits it; the driver scores with its coefficients (a dot product per candidate), since the rows to
 score — every customer's candidates, ~1.5M on the real data — already sit on the driver and a Spark job
-would first have to ship them back. test_ranker_scores_equal_spark checks the two agree.
+would first have to ship them back. tests/test_recommender_ranker_scores_equal_spark.py checks the two agree.
 
 Why logistic regression and not Spark's gradient-boosted trees: on the real data's rolling windows a
 boosted-tree ranker (offline, scikit-learn's HistGradientBoosting) ranked no better than this one within
 the bootstrap interval, and Spark's GBTClassifier took 133 s for one fit of 94k rows where this took 21 s
-on the same busy machine (docs/benchmarks.md, "ranker family"); the nightly run fits one per window.
+on the same busy machine (docs/benchmarks.md, "The learned ranker"); the nightly run fits one per period.
 """
 import time
 
