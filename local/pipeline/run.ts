@@ -77,7 +77,7 @@ export interface TwinOptions {
    */
   realtime?: boolean;
   workDir?: string;
-  /** Extra options for the recommend job, e.g. `--grid none` for a quick single fit. */
+  /** Extra options for the recommend job, e.g. `--selection-windows 2` for fewer fits. */
   recommendArgs?: string[];
   /** Issue 21: serve this recommender model whatever the promotion rule says (`--pin`, as CDK's recommender.pin). */
   pin?: RecommenderModel | null;

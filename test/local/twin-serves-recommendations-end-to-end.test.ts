@@ -45,7 +45,7 @@ before(async () => {
   // one ALS fit instead of the settings search keeps the run to a few minutes on 2 cores.
   const csv = join(workDir, 'purchases.csv.gz');
   await writeGenerated({ rows: ROWS, seed: 'e2e' }, csv);
-  run = await runPipeline({ csv, workDir, recommendArgs: ['--grid', 'none'], realtime: true, print: (line) => console.log(`# ${line}`) });
+  run = await runPipeline({ csv, workDir, recommendArgs: ['--selection-windows', '2'], realtime: true, print: (line) => console.log(`# ${line}`) });
   for (const line of summaryLines(run.summary, run.url)) console.log(`# ${line}`);
   ({ accessToken: token } = await signInOverHttp(run.identity, run.url));
 });
