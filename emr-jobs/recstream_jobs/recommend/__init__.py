@@ -39,7 +39,7 @@ def recommend(spark: SparkSession, curated, args):
     bought = collect_purchases(curated)
     dated = [p for p in bought if p.ts is not None]
     log("%d line items of known customers collected, %d of them dated" % (len(bought), len(dated)))
-    evaluation, fitted, _ = evaluate(spark, dated, args)
+    evaluation, fitted = evaluate(spark, dated, args)
     history = runs.read_history(spark, args.output)
     served, reason = choose(evaluation, runs.served_before(history), args.pin, fitted is not None)
     log("serving %s: %s" % (served, reason))

@@ -62,6 +62,11 @@ def period(spark, dated, start, end, args):
     return Period(start, end, history, truth, keys, x, y, lists, model.fit_seconds if model else 0.0)
 
 
+def span(p):
+    """A period's bounds as the run record writes them."""
+    return {"start": p.start.isoformat() + "Z", "end": p.end.isoformat() + "Z"}
+
+
 def ranked_lists(keys, x, fitted):
     """user -> the ranker's top-k Items from a candidate table (features.candidate_table)."""
     scores = fitted.score(x) if len(keys) else np.zeros(0)
@@ -114,19 +119,18 @@ def stack(periods):
 
 
 def evaluate(spark, dated, args):
-    """Every model on every judged window and the holdout; returns (evaluation dict, serving ranker, periods)."""
+    """Every model on every judged window and the holdout; returns (evaluation dict, the ranker to serve)."""
     windows, holdout = time_split(dated, args.holdout_days, args.validation_days, args.selection_windows)
     periods = [period(spark, dated, start, end, args) for start, end in windows + [holdout]]
     judged, pooled = [], {}
-    holdout_entry = {"start": periods[-1].start.isoformat() + "Z", "end": periods[-1].end.isoformat() + "Z", "users": 0, "models": {}, "ranker_vs": [], "by_source": {}}
+    holdout_entry = {**span(periods[-1]), "users": 0, "models": {}, "ranker_vs": [], "by_source": {}}
     for i, p in enumerate(periods[1:], start=1):
         if not p.truth:
             continue
         fitted = ranker.fit(spark, *stack(periods[:i]), seed=args.seed)
         lists = model_lists(p, fitted)
         values = {name: per_customer(lists[name], p.truth) for name in lists}
-        entry = {"start": p.start.isoformat() + "Z", "end": p.end.isoformat() + "Z", "users": len(p.truth),
-                 "models": {name: score(v) for name, v in values.items()}}
+        entry = {**span(p), "users": len(p.truth), "models": {name: score(v) for name, v in values.items()}}
         if p is periods[-1]:
             holdout_entry = {**entry, "ranker_vs": versus(values), "by_source": {name: by_source(l, p.truth) for name, l in lists.items()}}
         else:
@@ -144,7 +148,7 @@ def evaluate(spark, dated, args):
         "pooled": complete,
         "holdout": holdout_entry,
         "als_fit_seconds": [p.fit_seconds for p in periods],
-    }, serving_ranker, periods
+    }, serving_ranker
 
 
 def choose(evaluation, previous, pin, ranker_available):
