@@ -45,7 +45,9 @@ def test_category_rank_is_the_products_place_in_the_category_it_names():
 def test_popular_counts_distinct_customers_of_the_last_days_before_the_cut():
     history = G.History(PURCHASES, CUT)
     # Days 70-99: amp, cable and speaker 2 customers each (then by id), tv 1; mic was last bought on day 50.
-    assert G.popular(history) == ["amp", "cable", "speaker", "tv"]
+    assert [product for product, _ in history.popular] == ["amp", "cable", "speaker", "tv"]
+    assert G.popular(history) == ["amp", "cable", "speaker", "tv"][: G.PER_GENERATOR["popular"]]
+    assert G.evidence(history, "u1", "tv", "popular") == {"popular_rank": 4, "window_days": G.POPULAR_DAYS}
     assert G.evidence(history, "u1", "speaker", "popular") == {"popular_rank": 3, "window_days": G.POPULAR_DAYS}
 
 

@@ -14,7 +14,12 @@ from .candidates import DAY
 
 POPULAR_DAYS = 30
 CATEGORY_DAYS = 90
-PER_GENERATOR = {"repeat": 20, "copurchase": 10, "als": 10, "category": 10, "popular": 10}
+# Candidates each generator proposes per customer. On the real data's windows a ranker over 6/3/3/3/3 ranked
+# as well as over 20/10/10/10/10 (within the bootstrap interval; docs/benchmarks.md "Candidate depth") on a
+# third of the rows, and the candidate table is most of the run's driver time.
+PER_GENERATOR = {"repeat": 6, "copurchase": 3, "als": 3, "category": 3, "popular": 3}
+# Best sellers read per category the customer bought from, before the category list is cut to its size.
+CATEGORY_DEPTH = 10
 # Each product keeps its strongest co-purchase neighbours only: a best seller co-occurs with thousands of
 # products, and summing all of them per customer cost minutes on the real data for no change in the top 10.
 NEIGHBOURS = 20
@@ -147,7 +152,7 @@ def category(history, user):
     own = history.own.get(user, {})
     scores = Counter()
     for label, lines in history.user_labels.get(user, {}).items():
-        for product, customers in history.category_lists.get(label, ())[: PER_GENERATOR["category"]]:
+        for product, customers in history.category_lists.get(label, ())[:CATEGORY_DEPTH]:
             if product not in own:
                 scores[product] += lines * customers
     return sorted(scores.items(), key=lambda ps: (-ps[1], ps[0]))[: PER_GENERATOR["category"]]
