@@ -23,3 +23,5 @@ export * from './runtime';
 export * from './rules';
 export * from './pipeline';
 export * from './spark';
+export * from './catalog';
+export * from './named-queries';

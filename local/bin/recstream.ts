@@ -5,6 +5,7 @@
  *   generate  a synthetic purchases CSV in the upload schema (`npm run generate`), or with --behaviour a REES46 behaviour CSV
  *   sink      the Firehose-equivalent sink as its own process
  *   replay    an events or purchases CSV produced to its topic in event-time order (local/realtime)
+ *   sql       SQL over the twin's lake (local/sql)
  * Usage texts and argument checks live in ./usage.ts; exit codes in ../pipeline/exit-codes.ts.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { DEFAULT_SEED } from '../generator/generate';
 import { writeGenerated } from '../generator/write';
 import { EXIT } from '../pipeline/exit-codes';
 import type * as Twin from '../pipeline/twin';
+import type * as Sql from '../sql/command';
 import { formatBytes, formatCount } from '../pipeline/progress';
 import { replayCommand } from '../realtime/replay-command';
 import { SINK_DEFAULTS, startSink } from '../sink/sink';
@@ -158,7 +160,10 @@ const runCommand = async (args: string[]): Promise<number> => {
   return runTwin(options);
 };
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run: runCommand, local: runCommand, generate: generateCommand, sink: sinkCommand, replay: replayCommand };
+// Loaded only for `sql`: DuckDB is a native module no other command needs.
+const sqlCommand = (args: string[]): Promise<number> => (require('../sql/command') as typeof Sql).sqlCommand(args);
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { run: runCommand, local: runCommand, generate: generateCommand, sink: sinkCommand, replay: replayCommand, sql: sqlCommand };
 
 const main = async (argv: string[]): Promise<number> => {
   const [command, ...rest] = argv;

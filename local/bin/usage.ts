@@ -14,6 +14,7 @@ commands:
   generate   a synthetic purchases CSV in the upload schema
   sink       the Firehose-equivalent sink as its own process
   replay     an events or purchases CSV produced to its topic in event-time order, N times faster
+  sql        SQL over the twin's lake: the tables and named queries analysts have on Athena
 
 recstream <command> --help describes a command's options.`;
 
@@ -82,6 +83,24 @@ options:
   -h, --help              this text
 
 exit codes: 0 drained, 1 failed, 2 bad usage, 130/143 stopped by SIGINT/SIGTERM`;
+
+export const SQL_USAGE = `usage: recstream sql "SELECT ..." [options]      recstream sql --named NAME [options]      recstream sql --list
+
+Runs one SELECT over the twin's lake (DuckDB) with the table names, columns and named queries of the
+Athena workgroup on AWS (docs/user-guide.md "Ask your own questions in SQL"). Read-only: only a SELECT
+runs, and it reads no file outside the lake folder.
+
+options:
+  --named NAME      run a named query instead (--list shows them)
+  --format F        table (default), csv or json, on stdout
+  --list            the tables (and whether the lake has them yet) and the named queries
+  --lake DIR        the lake folder (default: the one \`recstream run\` leaves, .work/local/lake)
+  -h, --help        this text
+
+A query still running after a second prints a progress line on stderr every 2 s.
+
+exit codes: 0 answered, 1 failed (e.g. no lake folder yet), 2 bad usage or bad SQL (the error and its
+line and column on stderr)`;
 
 /** A mistake in what was typed: reported with the command's usage, exit 2. */
 export class UsageError extends Error {
