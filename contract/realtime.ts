@@ -53,6 +53,31 @@ export const REALTIME = {
   heartbeatSeconds: 30,
   /** Batches folded into one state snapshot (and their per-batch files deleted) this often. */
   compactEveryBatches: 60,
+  /**
+   * Live recommendations (issue 24): per customer, the streaming job keeps the interactions of their open
+   * session and writes them, one item per customer, where the API reads them (DynamoDB with a TTL on AWS, the
+   * twin's DynamoDB-protocol server locally). The API blends them with the batch list at request time
+   * (lambdas/api/live-recommendations.ts).
+   */
+  liveRecommendations: {
+    /** Key and TTL attribute (epoch seconds) of the live-state table. */
+    partitionKey: 'user_id',
+    ttlAttribute: 'expires_at',
+    /**
+     * N: a customer is active, and gets a live list, while the job wrote their latest interaction at most this
+     * many minutes ago (the sessions' own inactivity rule); the item expires then (DynamoDB's TTL deletes it
+     * later, so the API checks `expires_at` itself).
+     */
+    activeMinutes: SESSION_INACTIVITY_SECONDS / 60,
+    /** Interactions of the open session kept per customer, newest first: bounded state and item size. */
+    interactionsKept: 10,
+    /** Products of the newest interactions whose item-to-item lists propose candidates (one shard read each). */
+    productsLookedUp: 3,
+    /** Of the top-3, at most this many come from what the customer did just now; the batch list fills the rest. */
+    liveSlots: 2,
+    /** The API Lambda's environment variable naming the table; unset: no live lists, the batch list only. */
+    tableEnv: 'LIVE_TABLE',
+  },
   lake: {
     /** Spark's checkpoint: Kafka offsets and the commit log. */
     checkpointPrefix: 'realtime/checkpoint/',
@@ -70,9 +95,14 @@ export type DeviceClass = (typeof REALTIME.enrichment.deviceClasses)[number];
 /** The live view document (`realtime/live.json`), as the streaming job writes it and the API serves it. */
 export interface LiveView {
   v: 1;
-  /** The latest event time seen (ISO-8601 UTC): windows end here. Null before the first event. */
+  /**
+   * The latest event time seen on the events topic (ISO-8601 UTC): the events' windows end here. Null before the
+   * first event. Each topic has its own clock, so a store's older purchase history cannot make live events late.
+   */
   as_of: string | null;
   watermark: string | null;
+  /** The latest event time seen on the purchases topic: the orders' windows end here (absent from older jobs' views). */
+  orders_as_of?: string | null;
   /** When the job wrote this document's figures (ISO-8601 UTC): its last micro-batch. */
   written_at: string;
   /**
@@ -97,7 +127,10 @@ export interface LiveView {
     /** Records no rule accepts: not JSON, unknown type, a time, product or price that breaks the contract's rules. */
     unreadable: number;
   };
-  per_minute: { minute: string; events: Record<string, number>; purchase_revenue: string; orders: number; order_revenue: string }[];
+  /** Events per minute of the last hour before `as_of`, minutes with events only. */
+  per_minute: { minute: string; events: Record<string, number>; purchase_revenue: string }[];
+  /** Orders per minute of the last hour before `orders_as_of`, minutes with order lines only (absent from older jobs' views). */
+  orders_per_minute?: { minute: string; orders: number; order_lines: number; order_revenue: string }[];
   funnel: { minutes: number; viewed: number; carted: number; bought: number; view_to_cart: number | null; cart_to_purchase: number | null }[];
   active_sessions: number;
   trending: {
@@ -136,3 +169,73 @@ export interface LiveView {
   /** Events of the last `enrichment.minutes` that carried an address, by its country, most first. */
   by_country: { country: string; events: number }[];
 }
+
+/** One interaction of a customer's open session, as their live-state item holds it (newest first). */
+export interface LiveInteraction {
+  /** Event time, ISO-8601 UTC, to the second. */
+  at: string;
+  kind: 'view' | 'cart' | 'purchase';
+  product_id: string;
+  category_code: string | null;
+  brand: string | null;
+  price: string | null;
+}
+
+/**
+ * A customer's live-state item, written by the streaming job (realtime_jobs/activity.py) each batch that changed
+ * it: key `user_id`, TTL attribute `expires_at` (REALTIME.liveRecommendations).
+ */
+export interface LiveActivity {
+  user_id: string;
+  /** The open session: the session of the customer's newest event. */
+  session: string;
+  /** At most `interactionsKept`, newest first, distinct. */
+  interactions: LiveInteraction[];
+  /** When the job wrote the item (ISO-8601 UTC). */
+  written_at: string;
+  /** Epoch seconds: `written_at` plus `activeMinutes`; past it the customer is no longer active. */
+  expires_at: number;
+}
+
+/** Why a live card is there: what the customer did just now, and how the item-to-item table relates it. */
+export interface LiveEvidence {
+  kind: LiveInteraction['kind'];
+  /** When the customer did it (event time). */
+  at: string;
+  product: { product_id: string; category_code: string | null; brand: string | null };
+  /** The recommend job's item-to-item relation (contract/recommender.ts SimilarProduct). */
+  relation: 'bought_together' | 'also_bought';
+  /** Orders holding both (`bought_together`), or customers who bought both (`also_bought`). */
+  count: number;
+}
+
+const KIND_VERB: Record<LiveInteraction['kind'], string> = { view: 'Viewed', cart: 'Put in the cart', purchase: 'Bought' };
+
+/** `3 minutes ago`, `1 hour ago`, `just now`: how long before `nowMs` the interaction was, rounded down. */
+export const liveAgo = (atMs: number, nowMs: number): string => {
+  const minutes = Math.floor(Math.max(0, nowMs - atMs) / 60_000);
+  if (minutes < 1) return 'just now';
+  const [n, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
+  return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+};
+
+/**
+ * A live card's reason, from its evidence alone (the rule every surface uses):
+ * `Viewed 3 minutes ago: product 1004856 (samsung). Bought together with it in 12 orders.`
+ * `label` names a product (the site formats the category; default: id, brand, category code).
+ */
+export const liveReason = (
+  evidence: LiveEvidence,
+  nowMs: number,
+  label: (p: LiveEvidence['product']) => string = (p) => {
+    const what = [p.brand, p.category_code].filter((s) => s);
+    return what.length === 0 ? `product ${p.product_id}` : `product ${p.product_id} (${what.join(', ')})`;
+  },
+): string => {
+  const n = evidence.count;
+  const how =
+    evidence.relation === 'bought_together'
+      ? `Bought together with it in ${n} order${n === 1 ? '' : 's'}.`
+      : `${n} customer${n === 1 ? '' : 's'} who bought it also bought this.`;
+  return `${KIND_VERB[evidence.kind]} ${liveAgo(Date.parse(evidence.at), nowMs)}: ${label(evidence.product)}. ${how}`;
+};

@@ -1,16 +1,19 @@
 """The live state: batch partials folded in order, and the live view document made from it.
 
-Pure Python (no Spark), so it is tested on hand-made partials. Windows are event-time windows that
-end at the latest event time seen (`as_of`); the watermark is `as_of` minus the allowed lateness.
-A partial row whose minute (or session event) is older than the watermark of the state it is folded
-into is late: it counts in the all-time totals and in `late_events`, never in a window. A row ahead
+Pure Python (no Spark), so it is tested on hand-made partials. Windows are event-time windows with a
+clock per topic: the events' windows end at the latest event time seen on the events topic (`as_of`),
+the orders' at the latest on the purchases topic (`orders_as_of`), so a store's older purchase
+history cannot make its live events late (and the other way round). Each watermark is its clock minus
+the allowed lateness. A partial row whose minute (or session event) is older than its topic's
+watermark in the state it is folded into is late: it counts in the all-time totals and in
+`late_events`, never in a window. A row ahead
 of the job's clock by more than `clockAheadSeconds` (the batch's `processed_ms`) is ahead: it counts
 in the all-time totals and in `ahead_events`, never in a window, and never moves `as_of`, so one
 event stamped 9999 cannot make every later event late."""
 import datetime
 from decimal import Decimal
 
-from . import intent_state
+from . import activity, intent_state
 from . import enrich
 from .contract import EVENT_TYPES, REALTIME
 
@@ -34,11 +37,15 @@ def empty_state():
     return {
         "batch_id": -1,
         "offsets": {},
+        # The events topic's clock (`as_of`) and the purchases topic's (`orders_as_of`).
         "as_of_ms": None,
+        "orders_as_of_ms": None,
         "produced_ms": None,
         "totals": {"events": {t: 0 for t in EVENT_TYPES}, "purchase_revenue": "0", "orders": 0, "order_lines": 0, "order_revenue": "0", "late_events": 0, "ahead_events": 0, "unreadable": 0},
-        # minute (ms, as a string key: the state is JSON) -> {kind: count, "purchase_revenue", "order_revenue", "orders"}
+        # minute (ms, as a string key: the state is JSON) -> {event kind: count, "purchase_revenue"} (events topic)
         "minutes": {},
+        # minute -> {"order_line": count, "order_revenue", "orders"} (purchases topic, its own clock)
+        "order_minutes": {},
         # order id -> [its minute, its newest line's produce ms]: an order's lines counted once even when they arrive in several batches
         "orders": {},
         # session -> {kind: its last event ms}
@@ -52,8 +59,9 @@ def empty_state():
     }
 
 
-def watermark(state):
-    return None if state["as_of_ms"] is None else state["as_of_ms"] - LATENESS_MS
+def watermark(state, clock="as_of_ms"):
+    """The events' watermark, or with clock="orders_as_of_ms" the orders'."""
+    return None if state.get(clock) is None else state[clock] - LATENESS_MS
 
 
 def _add_amount(holder, key, amount):
@@ -64,10 +72,17 @@ def _add_amount(holder, key, amount):
 def fold(state, partial):
     """Adds one batch's partial to the state (in place) and returns the state. Batches fold in id order."""
     assert partial["batch_id"] > state["batch_id"], "batch %s folded after %s" % (partial["batch_id"], state["batch_id"])
-    mark = watermark(state)
+    # A state folded before the orders had their own clock: they start from the one clock it had.
+    state.setdefault("orders_as_of_ms", state["as_of_ms"])
+    state.setdefault("order_minutes", {})
+    mark, order_mark = watermark(state), watermark(state, "orders_as_of_ms")
     # A partial stored before the cap existed has no processing time: nothing is ahead of it.
     cap = None if partial.get("processed_ms") is None else partial["processed_ms"] + AHEAD_MS
-    late = lambda ms: mark is not None and ms < mark  # noqa: E731
+
+    def late(ms, kind=None):
+        topic_mark = order_mark if kind == "order_line" else mark
+        return topic_mark is not None and ms < topic_mark
+
     ahead = lambda ms: cap is not None and ms > cap  # noqa: E731
     outside = lambda ms: late(ms) or ahead(ms)  # noqa: E731
     totals = state["totals"]
@@ -77,7 +92,7 @@ def fold(state, partial):
     if partial["produced_ms"] is not None:
         state["produced_ms"] = partial["produced_ms"]
     totals["unreadable"] += partial["unreadable"]
-    newest = state["as_of_ms"]
+    newest, newest_order = state["as_of_ms"], state["orders_as_of_ms"]
     for minute, kind, count, amount in partial["minutes"]:
         if kind == "order_line":
             totals["order_lines"] += count
@@ -86,17 +101,22 @@ def fold(state, partial):
             totals["events"][kind] = totals["events"].get(kind, 0) + count
             if kind == "purchase":
                 _add_amount(totals, "purchase_revenue", amount)
-        if late(minute + MINUTE_MS - 1):
+        if late(minute + MINUTE_MS - 1, kind):
             totals["late_events"] += count
             continue
         if ahead(minute + MINUTE_MS - 1):
             totals["ahead_events"] += count
             continue
-        bucket = state["minutes"].setdefault(str(minute), {})
+        if kind == "order_line":
+            bucket = state["order_minutes"].setdefault(str(minute), {})
+            _add_amount(bucket, "order_revenue", amount)
+            newest_order = max(newest_order or minute, minute)
+        else:
+            bucket = state["minutes"].setdefault(str(minute), {})
+            if kind == "purchase":
+                _add_amount(bucket, "purchase_revenue", amount)
+            newest = max(newest or minute, minute)
         bucket[kind] = bucket.get(kind, 0) + count
-        if kind in ("purchase", "order_line"):
-            _add_amount(bucket, "purchase_revenue" if kind == "purchase" else "order_revenue", amount)
-        newest = max(newest or minute, minute)
     for order_id, minute, *produced in partial["orders"]:
         # A partial stored before produce times were kept: its orders are remembered as of this batch.
         produced_ms = produced[0] if produced else partial["produced_ms"]
@@ -105,7 +125,7 @@ def fold(state, partial):
             continue
         state["orders"][order_id] = [minute, produced_ms or 0]
         totals["orders"] += 1
-        bucket = state["minutes"].get(str(minute))
+        bucket = state["order_minutes"].get(str(minute))
         if bucket is not None:
             bucket["orders"] = bucket.get("orders", 0) + 1
     for session, kind, last_ms, _count in partial["sessions"]:
@@ -122,8 +142,10 @@ def fold(state, partial):
         state["catalogue"][product] = [brand, code]
     # A partial stored before the intent scores existed has no events: those sessions have no features.
     intent_state.fold(state, partial.get("events", []), outside)
+    # The customers whose open-session activity this batch changed: the job writes their live-state items.
+    state["activity_changed"] = sorted(activity.fold(state, partial.get("events", []), outside))
     enrich.fold(state, partial, outside)
-    state["as_of_ms"] = newest
+    state["as_of_ms"], state["orders_as_of_ms"] = newest, newest_order
     state["batch_id"] = partial["batch_id"]
     _evict(state)
     return state
@@ -131,6 +153,9 @@ def fold(state, partial):
 
 def _evict(state):
     """Drops what no window can reach any more: older than the watermark minus the longest window."""
+    if state["orders_as_of_ms"] is not None:
+        oldest_order = watermark(state, "orders_as_of_ms") - HORIZON_MS
+        state["order_minutes"] = {m: v for m, v in state["order_minutes"].items() if int(m) >= oldest_order}
     if state["as_of_ms"] is None:
         return
     oldest = watermark(state) - HORIZON_MS
@@ -146,6 +171,7 @@ def _evict(state):
     state["catalogue"] = {p: v for p, v in state["catalogue"].items() if p in live_products}
     enrich.evict(state, oldest)
     intent_state.evict(state, watermark(state))
+    activity.evict(state, state["as_of_ms"])
 
 
 def _ratio(part, whole):
@@ -207,25 +233,23 @@ def _likely_buyers(state, scores):
 def view(state, written_ms, scores=NOT_SCORED):
     """The live view document (contract/realtime.ts LiveView) of the state, written at `written_ms`;
     `scores`: the intent scores of the open sessions ({"run", "unavailable", "by_session"})."""
-    as_of = state["as_of_ms"]
-    per_minute = []
-    for minute in sorted(state["minutes"], key=int):
-        if as_of is not None and int(minute) > as_of - HORIZON_MS:
-            bucket = state["minutes"][minute]
-            per_minute.append(
-                {
-                    "minute": iso(int(minute)),
-                    "events": {t: bucket.get(t, 0) for t in EVENT_TYPES},
-                    "purchase_revenue": bucket.get("purchase_revenue", "0"),
-                    "orders": bucket.get("orders", 0),
-                    "order_revenue": bucket.get("order_revenue", "0"),
-                }
-            )
+    as_of, orders_as_of = state["as_of_ms"], state.get("orders_as_of_ms")
+    per_minute = [
+        {"minute": iso(int(minute)), "events": {t: bucket.get(t, 0) for t in EVENT_TYPES}, "purchase_revenue": bucket.get("purchase_revenue", "0")}
+        for minute, bucket in sorted(state["minutes"].items(), key=lambda mb: int(mb[0]))
+        if as_of is not None and int(minute) > as_of - HORIZON_MS and any(bucket.get(t, 0) for t in EVENT_TYPES)
+    ]
+    orders_per_minute = [
+        {"minute": iso(int(minute)), "orders": bucket.get("orders", 0), "order_lines": bucket.get("order_line", 0), "order_revenue": bucket.get("order_revenue", "0")}
+        for minute, bucket in sorted(state.get("order_minutes", {}).items(), key=lambda mb: int(mb[0]))
+        if orders_as_of is not None and int(minute) > orders_as_of - HORIZON_MS
+    ]
     sessions = state["sessions"]
     return {
         "v": 1,
         "as_of": iso(as_of),
         "watermark": iso(watermark(state)),
+        "orders_as_of": iso(orders_as_of),
         "written_at": iso(written_ms),
         "alive_at": iso(written_ms),
         "lag_seconds": None if state["produced_ms"] is None else round(max(0, written_ms - state["produced_ms"]) / 1000, 3),
@@ -233,6 +257,7 @@ def view(state, written_ms, scores=NOT_SCORED):
         "offsets": state["offsets"],
         "totals": state["totals"],
         "per_minute": per_minute,
+        "orders_per_minute": orders_per_minute,
         "funnel": [_funnel(sessions, as_of, m) for m in REALTIME["funnelWindowsMinutes"]] if as_of is not None else [],
         "active_sessions": 0 if as_of is None else sum(1 for s in sessions.values() if max(s.values()) > as_of - ACTIVE_MS),
         "trending": _trending(state, as_of) if as_of is not None else {"products": [], "categories": []},

@@ -41,6 +41,27 @@ export const readReplayFile = async (path: string): Promise<ReplayFile> => {
   return { topic: kind.topic, records, rejected };
 };
 
+/** `2019-10-01 00:00:00 UTC`: the CSVs' own form, which every event-time rule accepts (contract/rules.ts). */
+const csvTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
+
+/**
+ * The file moved in time as a whole, gaps kept, so that its last record is stamped when a replay started at
+ * `startMs` at `speed` sends it: every record then happens "now" for the live windows, whatever year the file
+ * is from, and none is stamped after it is sent (so none is "ahead" of the job's clock). Whole seconds: the
+ * CSVs' resolution. Without it, a replay of older data than the topic already holds counts as late.
+ */
+export const restamp = (file: ReplayFile, speed: number, startMs: number): ReplayFile => {
+  const first = file.records[0]?.timeMs ?? 0;
+  const last = file.records.at(-1)?.timeMs ?? 0;
+  const end = startMs + (speed === Infinity ? 0 : (last - first) / speed);
+  const shift = Math.floor((end - last) / 1000) * 1000;
+  const records = file.records.map((r) => {
+    const timeMs = r.timeMs + shift;
+    return { ...r, timeMs, value: JSON.stringify({ ...(JSON.parse(r.value) as object), event_time: csvTime(timeMs) }) };
+  });
+  return { ...file, records };
+};
+
 export interface ReplayProgress {
   sent: number;
   total: number;

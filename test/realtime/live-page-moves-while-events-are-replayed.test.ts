@@ -1,13 +1,17 @@
 // End to end in the twin: `recstream replay` of generated events into the events topic, the streaming
 // job, the API's /live route and the Live page in Chromium, which moves on its own until it shows them all.
-// Half way, an intent model trained by the batch jobs (sessions, intent) is served in the lake: the page
-// first says there are no scores, then lists the open sessions most likely to buy with that run's scores.
+// The purchases topic first holds a store's older history (July 2020, newer than the October 2019 events):
+// each topic has its own clock, so the events still fill the funnel and trending tables, within 10 s of the
+// replay's start, at desktop (1440 px) and phone (390 px) width. Half way, an intent model trained by the
+// batch jobs (sessions, intent) is served in the lake: the page first says there are no scores, then lists
+// the open sessions most likely to buy with that run's scores. Last, the same events replayed again (already
+// in the topic: with their own times they would be late) are moved to now by the replay and fill the windows.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { lakeLiveStore } from '../../lambdas/api/live';
 import { REALTIME, type LiveView } from '../../contract';
 import { writeBehaviourCsv } from '../../local/generator/behaviour-write';
@@ -35,11 +39,20 @@ after(async () => {
   if (lake) rmSync(lake, { recursive: true, force: true });
 });
 
-const replayCli = (file: string, bootstrap: string): Promise<number | null> =>
-  new Promise((resolve) => {
-    const cli = spawn('npx', ['tsx', join(ROOT, 'local', 'bin', 'recstream.ts'), 'replay', file, '--brokers', bootstrap, '--speed', '60'], { cwd: ROOT, stdio: 'ignore' });
-    cli.once('exit', resolve);
-  });
+/**
+ * `recstream replay FILE` through the real CLI; `times`: the file's own (the two halves must follow on) or moved
+ * to now. `started` resolves when the replay says what it sends (its first line, before its first record).
+ */
+const replayCli = (file: string, bootstrap: string, times: 'original' | 'now', speed = '60'): Promise<number | null> & { started: Promise<number> } => {
+  const args = ['tsx', join(ROOT, 'local', 'bin', 'recstream.ts'), 'replay', file, '--brokers', bootstrap, '--speed', speed, ...(times === 'original' ? ['--original-times'] : [])];
+  const cli = spawn('npx', args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const started = new Promise<number>((resolve) => cli.stderr.once('data', () => resolve(Date.now())));
+  cli.stderr.resume();
+  return Object.assign(new Promise<number | null>((resolve) => cli.once('exit', resolve)), { started });
+};
+const PURCHASES = join(ROOT, 'test', 'fixtures', 'purchases-slice.csv.gz');
+/** Rows of a table named `name` on `page`, or 0 while the card shows its empty sentence. */
+const tableRows = (page: Page, name: RegExp) => page.getByRole('table', { name }).locator('tbody tr').count();
 
 /** The CSV as two files, the earlier events in the first (replay sorts each file by time; the second must not be late). */
 const splitByTime = (csv: string, first: string, second: string): void => {
@@ -57,18 +70,37 @@ test('replayed events make the Live page move until it shows every one of them, 
   const servedRun = await trainIntentModel(trainingLake, join(twin.dir, 'training.log'));
   server = await startLocalServer({ webDir: WEB_DIST, ...(await loadLocalServing(lake)), live: lakeLiveStore(folderLake(lake)), runtimeConfig: { apiUrl: '', auth: null } });
   browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  await page.goto(`${server.url}/#/live`);
-  await page.getByText('The streaming job has not written a live view yet').waitFor();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  for (const p of [page, phone]) {
+    await p.goto(`${server.url}/#/live`);
+    await p.getByText('The streaming job has not written a live view yet').waitFor();
+  }
 
   const csv = join(twin.dir, 'events.csv');
   const [early, late] = [join(twin.dir, 'events-early.csv'), join(twin.dir, 'events-late.csv')];
   await writeBehaviourCsv({ events: EVENTS, seed: 16 }, csv);
   splitByTime(csv, early, late);
   await twin.startJob();
-  const replaying = replayCli(early, twin.broker.bootstrap);
+  // The store's older purchase history first, with its own times (the job is warm once it has counted it).
+  assert.equal(await replayCli(PURCHASES, twin.broker.bootstrap, 'original', 'max'), 0, 'recstream replay of the purchases exits 0');
+  const history = await twin.caughtUp(5 * 60_000);
+  assert.ok(history.totals.orders > 0 && history.as_of === null, 'orders counted, no event yet');
+  const replaying = replayCli(early, twin.broker.bootstrap, 'original');
+  const started = await replaying.started;
   const shown = async () => Number((await page.getByTestId('live-events').textContent({ timeout: 1000 }).catch(() => null))?.replace(/,/g, '') ?? NaN);
-  const first = await waitFor('the page to show some events', async () => ((await shown()) > 0 ? shown() : undefined), 10 * 60_000, 1000);
+  for (const [p, width] of [[page, 1440], [phone, 390]] as const) {
+    await waitFor(`the funnel and trending tables to fill at ${width} px`, async () =>
+      (await tableRows(p, /Sessions that did each step/)) > 0 && (await tableRows(p, /Trending products/)) > 0 && (await tableRows(p, /Trending categories/)) > 0 ? true : undefined,
+    10_000 - (Date.now() - started), 250);
+  }
+  const filledAfter = (Date.now() - started) / 1000;
+  assert.ok(filledAfter <= 10, `windows filled ${filledAfter.toFixed(1)} s after the replay started`);
+  console.log(`# the funnel and trending windows filled ${filledAfter.toFixed(1)} s after the replay started, at 1440 and 390 px`);
+  await page.screenshot({ path: screenshotPath('live-filling-1440'), fullPage: true });
+  await phone.screenshot({ path: screenshotPath('live-filling-390'), fullPage: true });
+  assert.equal(await phone.evaluate('document.documentElement.scrollWidth'), 390, 'the phone page does not scroll sideways');
+  const first = await shown();
   assert.equal(await replaying, 0, 'recstream replay exits 0');
   // The page polls on its own: no reload, no click.
   await waitFor(`the page to show the first ${BEFORE_MODEL} events`, async () => ((await shown()) === BEFORE_MODEL ? true : undefined), 10 * 60_000, 1000);
@@ -76,8 +108,11 @@ test('replayed events make the Live page move until it shows every one of them, 
   assert.match((await page.getByTestId('live-intent-unavailable').textContent()) ?? '', /^No purchase-intent scores: no intent model is served yet/);
   assert.equal(await page.getByRole('table', { name: /most likely to buy/ }).count(), 0, 'no scores without a served model');
 
+  const noLateYet = ((await twin.view()) as LiveView).totals.late_events;
+  assert.equal(noLateYet, 0, 'July 2020 orders make no October 2019 event late');
+
   serveIntentModel(trainingLake, lake, servedRun);
-  assert.equal(await replayCli(late, twin.broker.bootstrap), 0, 'recstream replay exits 0');
+  assert.equal(await replayCli(late, twin.broker.bootstrap, 'original'), 0, 'recstream replay exits 0');
   await waitFor(`the page to show all ${EVENTS} events`, async () => ((await shown()) === EVENTS ? true : undefined), 10 * 60_000, 1000);
   const buyers = page.getByRole('table', { name: /most likely to buy/ }).locator('tbody tr');
   await waitFor('the most likely buyers', async () => ((await buyers.count()) > 0 ? true : undefined), 60_000, 1000);
@@ -95,4 +130,13 @@ test('replayed events make the Live page move until it shows every one of them, 
   assert.match((await page.getByTestId('live-lag').textContent()) ?? '', /^\d+\.\d s$/);
   assert.ok((await page.getByRole('table', { name: /Trending products/ }).locator('tbody tr').count()) > 0);
   await page.screenshot({ path: screenshotPath('live'), fullPage: true });
+  await phone.screenshot({ path: screenshotPath('live-390'), fullPage: true });
+
+  // The same events again, as `recstream replay` sends them by default: moved to end now, so none is late.
+  const before = (await twin.view()) as LiveView;
+  assert.equal(await replayCli(early, twin.broker.bootstrap, 'now', 'max'), 0, 'recstream replay exits 0');
+  const again = await twin.caughtUp(5 * 60_000);
+  assert.equal(again.totals.late_events, before.totals.late_events, 'no replayed event is late');
+  assert.ok(Math.abs(Date.parse(again.as_of!) - Date.now()) < 5 * 60_000, `as of ${again.as_of}: now`);
+  assert.ok(again.funnel[0].viewed > 0 && again.trending.products.length > 0, 'the replayed events fill the windows at now');
 });

@@ -129,3 +129,24 @@ def test_trending_ranks_products_and_categories_of_the_last_15_minutes_by_views_
     assert [p["product_id"] for p in trending["products"]] == ["p2", "p1"]
     assert trending["products"][1]["category_path"] == ["electronics", "audio"]
     assert trending["categories"] == [{"category": "electronics.audio", "views": 2, "carts": 0}]
+
+
+def test_each_topic_has_its_own_clock_so_older_purchases_and_newer_events_both_fill_their_windows():
+    """Issue 24: the demo purchases end in July 2020; events replayed from October 2019 once counted as
+    late against that clock and every window showed 0. Each topic's windows end at its own latest time."""
+    state = live.empty_state()
+    july_2020 = 1_596_153_600_000  # 2020-07-31T00:00:00Z
+    live.fold(state, partial(0, minutes=[(july_2020, "order_line", 2, "10.50")], orders=[("o1", july_2020)]))
+    live.fold(state, partial(1, minutes=[(T0, "view", 3, "3"), (T0 + MIN, "purchase", 1, "5")], sessions=[("a", "view", T0, 3), ("a", "purchase", T0 + MIN, 1)]))
+    view = live.view(state, T0 + 2 * MIN)
+    assert view["totals"]["late_events"] == 0
+    assert (view["as_of"], view["orders_as_of"]) == ("2019-11-01T00:01:00Z", "2020-07-31T00:00:00Z")
+    assert [(m["minute"], m["events"]["view"], m["events"]["purchase"], m["purchase_revenue"]) for m in view["per_minute"]] == [
+        ("2019-11-01T00:00:00Z", 3, 0, "0"),
+        ("2019-11-01T00:01:00Z", 0, 1, "5"),
+    ]
+    assert view["orders_per_minute"] == [{"minute": "2020-07-31T00:00:00Z", "orders": 1, "order_lines": 2, "order_revenue": "10.5"}]
+    assert (view["funnel"][0]["viewed"], view["funnel"][0]["bought"]) == (1, 1)
+    # An order line 20 minutes behind the orders' clock is late for the orders, whatever the events' clock says.
+    live.fold(state, partial(2, minutes=[(july_2020 - 20 * MIN, "order_line", 1, "1")], orders=[("o2", july_2020 - 20 * MIN)]))
+    assert live.view(state, 0)["totals"]["late_events"] == 1

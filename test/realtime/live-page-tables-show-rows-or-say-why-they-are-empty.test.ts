@@ -1,6 +1,8 @@
-// The Live page in Chromium shows the live view's events by device and by country: every device class,
-// ten countries by name and the rest summed in one row (so no event drops out); and a view without them
-// (nothing posted with a user agent or address, or a job from before the enrichment) says so instead.
+// The Live page in Chromium: every table shows its rows or, empty, one sentence saying why (issue 24), and no
+// row of zeros (a funnel window nobody reached, a minute's revenue without a purchase). Events by device and
+// by country: every device class, ten countries by name and the rest summed in one row (so no event drops
+// out); a view without them (nothing posted with a user agent or address, or a job from before the enrichment)
+// says so instead. Screenshots at 1440 and 390 px.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { LiveView } from '../../contract';
@@ -41,6 +43,41 @@ before(async () => {
 });
 after(async () => live?.close());
 const writeView = (view: unknown) => live.writeView(view);
+
+test('an empty table says why in one sentence, a window nobody reached is no row, and a minute without purchases shows no revenue', { skip, timeout: 5 * 60_000 }, async () => {
+  const quiet: LiveView = {
+    ...VIEW,
+    orders_as_of: null,
+    orders_per_minute: [],
+    funnel: [
+      { minutes: 15, viewed: 0, carted: 0, bought: 0, view_to_cart: null, cart_to_purchase: null },
+      { minutes: 60, viewed: 3, carted: 1, bought: 0, view_to_cart: 0.3333, cart_to_purchase: 0 },
+    ],
+    per_minute: [{ minute: '2026-11-27T10:13:00Z', events: { view: 4, cart: 0, remove_from_cart: 0, purchase: 0 }, purchase_revenue: '0' }],
+  };
+  writeView(quiet);
+  const browser = await launchChromium();
+  try {
+    for (const width of [1440, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 1000 } });
+      await page.goto(`${live.url}/#/live`);
+      const funnel = page.getByRole('table', { name: /Sessions that did each step/ });
+      await funnel.waitFor();
+      assert.deepEqual((await funnel.locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[0]), ['last 60 min'], 'the 15-minute window nobody reached is left out');
+      assert.deepEqual((await page.getByRole('table', { name: /Events per minute/ }).locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')), [['2026-11-27 10:13:00 UTC', '4', '0', '0', '–']]);
+      const sentences = Object.fromEntries(await page.locator('[data-empty]').evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-empty'), p.textContent])));
+      assert.deepEqual(sentences, {
+        Trending: 'No product was viewed or carted in the 15 minutes before 2026-11-27 10:14:00 UTC.',
+        'Orders per minute of the last hour (latest first)': 'No order has arrived on the purchases topic yet.',
+      });
+      assert.equal(await page.evaluate('document.documentElement.scrollWidth'), width, 'the page does not scroll sideways');
+      await page.screenshot({ path: screenshotPath(`live-empty-tables-${width}`), fullPage: true });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
 
 test('the Live page lists events by device and by country, the countries past ten in one row', { skip, timeout: 5 * 60_000 }, async () => {
   writeView(VIEW);
