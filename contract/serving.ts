@@ -1,4 +1,5 @@
 /** The serving store and what the API answers about a customer. */
+import type { LiveEvidence } from './realtime';
 import { ID_PATTERN } from './rules';
 
 /** The serving store: one item per user holding the top-3. */
@@ -12,7 +13,7 @@ export const SERVING_TABLE = {
 /** A user id as the API accepts it: the same rule as every other id ({@link ID_PATTERN}). */
 export const USER_ID_PATTERN = new RegExp(ID_PATTERN);
 
-/** One recommended product as the recommend job writes it and the API returns it. */
+/** One recommended product as the recommend job writes it (or the API's live blend makes it) and the API returns it. */
 export interface RecommendedProduct {
   product_id: string;
   score: number;
@@ -43,18 +44,21 @@ export interface RecommendedProduct {
   popular_rank?: number | null;
   /** `category`, `popular`, `fallback`: the days of data the best-seller rank counts (distinct known customers). */
   window_days?: number | null;
+  /** `live` (issue 24): what the customer did just now that proposed it (contract/realtime.ts liveReason says it). */
+  live?: LiveEvidence | null;
 }
 
 /**
  * Why an item (or a list, by its first item) was picked: `repeat` the customer bought it before;
  * `copurchase` customers who bought one of this customer's products bought it too; `als` collaborative
  * filtering (Spark ALS); `category` a best seller of a category the customer bought from; `popular` one of
- * the store's best sellers; `fallback` the best-seller list for ids not in the data.
+ * the store's best sellers; `fallback` the best-seller list for ids not in the data; `live` (issue 24) related to
+ * what the customer viewed, carted or bought in their open session (made by the API, never stored by the batch).
  */
-export type RecommendationSource = 'als' | 'copurchase' | 'repeat' | 'category' | 'popular' | 'fallback';
+export type RecommendationSource = 'als' | 'copurchase' | 'repeat' | 'category' | 'popular' | 'fallback' | 'live';
 
 /** Sources that come from the customer's own purchases (the others are the store's best sellers). */
-export const PERSONAL_SOURCES: readonly RecommendationSource[] = ['repeat', 'copurchase', 'als', 'category'];
+export const PERSONAL_SOURCES: readonly RecommendationSource[] = ['repeat', 'copurchase', 'als', 'category', 'live'];
 
 /** One line of the recommend job's output and one item of the serving store. */
 export interface UserRecommendations {
@@ -81,4 +85,9 @@ export interface RecommendationsResponse {
   /** False when no item of the list is personal ({@link PERSONAL_SOURCES}): an unknown id, or a known customer with too little history. */
   personalized: boolean;
   recommendations: RecommendedProduct[];
+  /**
+   * Present on a live list (`source: 'live'`, issue 24): when the streaming job last wrote the customer's open-session
+   * activity (ISO-8601 UTC). Absent: the batch list.
+   */
+  as_of?: string;
 }

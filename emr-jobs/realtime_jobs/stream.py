@@ -7,7 +7,8 @@ skipped; its partial file is rewritten whole at most). Nothing commits offsets t
 import threading
 import time
 
-from . import live, partials, records
+from . import activity, live, partials, records
+from .activity_store import open_activity_store
 from .intent_scores import LiveScorer
 from .contract import LAKE, REALTIME
 from .store import batch_ids, batch_key, open_store
@@ -67,8 +68,9 @@ class LiveSink:
     and then a compaction.
     The scores are not state: they are computed again from the restored state and the served model."""
 
-    def __init__(self, store, log, scorer, partitions=0):
+    def __init__(self, store, log, scorer, partitions=0, activity_store=None):
         self.store = store
+        self.activity_store = activity_store or open_activity_store(None)
         self.log = log
         self.scorer = scorer
         self.partitions = partitions
@@ -113,6 +115,8 @@ class LiveSink:
         previous = self.scorer.current(self.state, as_of, live.ACTIVE_MS)
         self._put_view(live.view(self.state, int(time.time() * 1000), previous))
         clock.lap("view")
+        self._put_activity()
+        clock.lap("activity")
         scores = self.scorer.update(self.state, as_of, live.ACTIVE_MS)
         clock.lap("scores")
         if scores != previous:
@@ -123,6 +127,13 @@ class LiveSink:
             clock.lap("compaction")
         records_in = sum(n for _, _, n, _ in partial["minutes"]) + partial["unreadable"]
         self.log("batch %d: %d records in %.2f s (%s)" % (batch_id, records_in, clock.total(), clock.laps()))
+
+    def _put_activity(self):
+        """The live-state items of the customers this batch changed (live recommendations read them)."""
+        held = self.state.get("activity", {})
+        written_ms = int(time.time() * 1000)
+        items = [activity.item(user, held[user], written_ms, live.iso) for user in self.state.get("activity_changed", []) if user in held]
+        self.activity_store.put_all(items)
 
     def compact(self):
         self.store.put(LAKE["stateKey"], self.state)
@@ -141,13 +152,16 @@ def add_arguments(parser):
         default=0,
         help="read each micro-batch in this many tasks instead of one per Kafka partition (0); on few cores, fewer tasks cost less",
     )
+    parser.add_argument("--live-table", help="DynamoDB table of the customers' live state (live recommendations); none: not written")
+    parser.add_argument("--region", help="the live-state table's AWS region")
+    parser.add_argument("--dynamodb-endpoint", help="a DynamoDB-protocol endpoint instead of AWS's (the twin's server)")
 
 
 def start(spark, args, log):
     """Starts the query; returns it (running) and its sink."""
     store = open_store(spark, args.lake)
     source = spark.readStream.format("kafka").options(**kafka_options(args.bootstrap, args.auth)).load()
-    sink = LiveSink(store, log, LiveScorer(spark, args.lake, store, log), args.batch_partitions)
+    sink = LiveSink(store, log, LiveScorer(spark, args.lake, store, log), args.batch_partitions, open_activity_store(args))
     query = (
         source.writeStream.queryName("recstream-realtime")
         .foreachBatch(sink)

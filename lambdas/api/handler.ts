@@ -7,13 +7,15 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LAMBDA_ENV } from '../../contract';
+import { LAMBDA_ENV, REALTIME } from '../../contract';
 import { dynamoBehaviourStore } from '../shared/serving/behaviour-dynamodb';
 import { lakeBehaviourDocuments } from '../shared/serving/behaviour-documents';
 import { dynamoRecommendationStore } from '../shared/serving/dynamodb';
 import { lakeAnalyticsStore, s3Lake } from '../shared/serving/lake';
+import { dynamoLiveActivityStore } from '../shared/serving/live-activity';
 import { lakeRecommenderDocuments } from '../shared/serving/recommender-documents';
 import { lakeLiveStore } from './live';
+import { liveRecommendations } from './live-recommendations';
 import { cachedFallback, handleRequest, type ApiDeps } from './router';
 
 const requiredEnv = (name: string): string => {
@@ -26,13 +28,17 @@ const depsFromEnv = (): ApiDeps => {
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const recommendations = dynamoRecommendationStore(dynamo, requiredEnv(LAMBDA_ENV.tableName));
   const lake = s3Lake(new S3Client({}), requiredEnv(LAMBDA_ENV.lakeBucket));
+  const recommender = lakeRecommenderDocuments(lake);
+  // Set only with the real-time path on (lib/live-state.ts): the customers' open-session activity.
+  const liveTable = process.env[REALTIME.liveRecommendations.tableEnv];
   return {
     recommendations,
     fallback: cachedFallback(recommendations),
     analytics: lakeAnalyticsStore(lake),
     behaviour: { store: dynamoBehaviourStore(dynamo, requiredEnv(LAMBDA_ENV.tableName)), documents: lakeBehaviourDocuments(lake) },
     live: lakeLiveStore(lake),
-    recommender: lakeRecommenderDocuments(lake),
+    recommender,
+    liveRecommendations: liveTable ? liveRecommendations(dynamoLiveActivityStore(dynamo, liveTable), recommender) : undefined,
     allowedOrigin: process.env[LAMBDA_ENV.allowedOrigin] || undefined,
   };
 };

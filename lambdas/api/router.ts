@@ -20,6 +20,7 @@ import type { AnalyticsStore, RecommendationStore } from '../shared/serving/port
 import type { RecommenderDocuments } from '../shared/serving/recommender-documents';
 import { behaviourRoute } from './behaviour';
 import { liveRoute, type LiveStore } from './live';
+import type { LiveRecommendations } from './live-recommendations';
 import { recommenderRoute } from './recommender';
 import { routePattern, safeDecode } from './route-pattern';
 
@@ -46,6 +47,8 @@ export interface ApiDeps {
   behaviour?: BehaviourDeps;
   /** The streaming job's live view (lambdas/api/live.ts); without it /live is 404. */
   live?: LiveStore;
+  /** Issue 24: a customer's live list while they are active (lambdas/api/live-recommendations.ts); without it the batch list only. */
+  liveRecommendations?: LiveRecommendations;
   /** The recommend job's model card, run history and item-to-item lists (lambdas/api/recommender.ts); without them those paths are 404. */
   recommender?: RecommenderDocuments;
   /** `ALLOWED_ORIGIN`; without it no CORS headers are sent (same-origin use only). */
@@ -128,15 +131,19 @@ const route = async (method: string, path: string, requestId: string, deps: ApiD
     const own = await deps.recommendations.get(userId);
     const list = own ?? (await deps.fallback());
     if (!list) return problem(503, 'not_loaded', 'No recommendations have been loaded yet; run the pipeline first.', requestId);
-    const recommendations = withKnownSources(list);
+    const batch = withKnownSources(list);
+    const live = deps.liveRecommendations && (await deps.liveRecommendations(userId, batch, Date.now()));
+    const recommendations = live ? live.recommendations : batch;
     const body: RecommendationsResponse = {
       user_id: userId,
-      source: own ? own.source : 'fallback',
+      source: live ? 'live' : own ? own.source : 'fallback',
       known: own !== undefined,
       personalized: recommendations.some((item) => item.source !== undefined && PERSONAL_SOURCES.includes(item.source)),
       recommendations,
+      ...(live ? { as_of: live.as_of } : {}),
     };
-    return json(200, body, CACHE.recommendations);
+    // With live lists a customer's list can change within seconds: no copy may be reused.
+    return json(200, body, deps.liveRecommendations ? CACHE.none : CACHE.recommendations);
   }
 
   const analytics = ANALYTICS.exec(path);

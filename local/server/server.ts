@@ -18,6 +18,7 @@ import type { BehaviourDeps } from '../../lambdas/shared/serving/behaviour-ports
 import type { AnalyticsStore, RecommendationStore } from '../../lambdas/shared/serving/ports';
 import type { RecommenderDocuments } from '../../lambdas/shared/serving/recommender-documents';
 import type { LiveStore } from '../../lambdas/api/live';
+import type { LiveRecommendations } from '../../lambdas/api/live-recommendations';
 import { COLLECTOR_ROUTE } from '../../lambdas/collector/collect';
 import { createJwtAuthorizer, type JwtAuthorizerOptions, type Principal } from '../auth/verify';
 
@@ -27,7 +28,14 @@ export type ApiLambda = (event: APIGatewayProxyEventV2) => Promise<APIGatewayPro
 /** The API's data: the deployed handler with its own clients, or stores for handleRequest. */
 export type ApiBackend =
   | { lambda: ApiLambda }
-  | { recommendations: RecommendationStore; analytics: AnalyticsStore; behaviour?: BehaviourDeps; live?: LiveStore; recommender?: RecommenderDocuments };
+  | {
+      recommendations: RecommendationStore;
+      analytics: AnalyticsStore;
+      behaviour?: BehaviourDeps;
+      live?: LiveStore;
+      recommender?: RecommenderDocuments;
+      liveRecommendations?: LiveRecommendations;
+    };
 
 export type LocalServerOptions = ApiBackend & ServerSettings;
 
@@ -216,6 +224,7 @@ const apiAnswerer = (opts: LocalServerOptions): ((req: IncomingMessage, url: str
     behaviour: opts.behaviour,
     live: opts.live,
     recommender: opts.recommender,
+    liveRecommendations: opts.liveRecommendations,
     allowedOrigin: opts.allowedOrigin,
   };
   return (req, url, requestId) => handleRequest({ method: req.method ?? 'GET', path: url, headers: req.headers as Record<string, string>, requestId }, deps);

@@ -1,4 +1,4 @@
-import type { RecommendationSource, RecommendedProduct } from '../../contract';
+import { liveReason, type RecommendationSource, type RecommendedProduct } from '../../contract';
 import { formatCategory, formatNumber } from './format';
 
 export interface Reason {
@@ -64,6 +64,10 @@ export const reasonFor = (product: RecommendedProduct): Reason => {
         badge: 'best seller',
         text: `${bestSeller(product.popular_rank, 'of the store', product.window_days)}: the list shown for an id with no purchases in the data.`,
       };
+    case 'live':
+      return product.live
+        ? { source: 'live', badge: 'just now', text: liveReason(product.live, Date.now(), productLabel) }
+        : { source: 'unknown', badge: 'no reason recorded', text: 'The live list did not record why.' };
     case undefined:
       return { source: 'unknown', badge: 'no reason recorded', text: 'The pipeline that picked this product did not record why.' };
   }

@@ -2,7 +2,7 @@
  * Every name and figure the recommender's model card and the similar-products panel show, built from the
  * run record and the lists they describe (test/web/model-page-and-similar-products.test.ts reads them back).
  */
-import type { Estimate, RecommendationSource, RecommenderGenerator, RecommenderModel, RecommenderRun, SimilarProduct } from '../../contract';
+import type { Estimate, RecommenderGenerator, RecommenderModel, RecommenderRun, SimilarProduct } from '../../contract';
 import { formatNumber } from './format';
 
 /** What each model is, in a store owner's words; `repeat` is the "just repeats" baseline. */
@@ -23,7 +23,7 @@ export const SOURCE_NAMES: Record<RecommenderGenerator | 'fallback', string> = {
   popular: 'popular now',
   fallback: 'best seller (unknown id)',
 };
-export const sourceName = (source: RecommendationSource): string => SOURCE_NAMES[source];
+export const sourceName = (source: RecommenderGenerator | 'fallback'): string => SOURCE_NAMES[source];
 
 /** A metric to four places: recall and NDCG at 3 are a few hundredths on real stores. */
 export const formatMetric = (n: number): string => n.toFixed(4);

@@ -15,13 +15,13 @@ import {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** Every generator's source, then the list for ids not in the data. */
+/** Every generator's source, then the list for ids not in the data (`live` cards are made by the API, never stored). */
 const SOURCES = [...RECOMMENDER_GENERATORS, 'fallback'] as const;
-// Compiles only while the list above names every source the contract's type has.
-const everySource: [Exclude<RecommendationSource, (typeof SOURCES)[number]>] extends [never] ? true : never = true;
+// Compiles only while the list above names every stored source the contract's type has.
+const everySource: [Exclude<RecommendationSource, (typeof SOURCES)[number] | 'live'>] extends [never] ? true : never = true;
 void everySource;
 const DIGITS = new RegExp(ID_PATTERN);
-const isSource = (v: unknown): v is RecommendationSource => SOURCES.includes(v as RecommendationSource);
+const isSource = (v: unknown): v is (typeof SOURCES)[number] => SOURCES.includes(v as (typeof SOURCES)[number]);
 
 const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,7 +50,7 @@ export const parseProduct = (v: unknown, at: string): Parsed<RecommendedProduct>
   return evidence.ok ? { ok: true, value: { ...product, source: v.source, ...evidence.value } } : evidence;
 };
 
-type Evidence = Omit<RecommendedProduct, 'product_id' | 'score' | 'category_code' | 'brand' | 'price' | 'source'>;
+type Evidence = Omit<RecommendedProduct, 'product_id' | 'score' | 'category_code' | 'brand' | 'price' | 'source' | 'live'>;
 type EvidenceField = keyof Evidence;
 
 const positiveWhole = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;

@@ -1,0 +1,59 @@
+"""Per customer, the interactions of their open session (issue 24): what the API needs to make their live list.
+
+Pure Python, folded batch by batch like live.py. `state["activity"][user]` holds the session of the user's
+newest event and that session's distinct interactions, newest first, at most `interactionsKept` of them
+(bounded state); an event of another session newer than the held newest replaces them (the open session is the
+session of the newest event); one of another session no newer than that is left out. A user whose newest interaction is `activeMinutes` older
+than the events' clock leaves the state. Each fold reports the users it changed: the job writes their items.
+"""
+from .contract import REALTIME
+
+SETTINGS = REALTIME["liveRecommendations"]
+KEPT = SETTINGS["interactionsKept"]
+ACTIVE_MS = SETTINGS["activeMinutes"] * 60_000
+# An event row of a partial after its session key: [second ms, kind, product, category id, category code, brand, price, user].
+TS, KIND, PRODUCT, CODE, BRAND, PRICE, USER = 0, 1, 2, 4, 5, 6, 7
+INTERACTIONS = ("view", "cart", "purchase")
+
+
+def fold(state, events, outside):
+    """Adds a batch's distinct events ([session, *row]) to the customers' activity; returns the users it changed.
+    `outside(ms)`: late or ahead rows, left out as the live windows leave them out."""
+    activity = state.setdefault("activity", {})
+    changed = set()
+    for session, *row in sorted(events, key=lambda e: e[1 + TS]):
+        user = row[USER]
+        if user is None or row[KIND] not in INTERACTIONS or outside(row[TS]):
+            continue
+        held = activity.get(user)
+        if held is None or (held["session"] != session and row[TS] > held["last"]):
+            held = activity[user] = {"session": session, "last": row[TS], "interactions": []}
+        elif held["session"] != session:
+            continue  # an event of an older session than the one held
+        interaction = [row[TS], row[KIND], row[PRODUCT], row[CODE], row[BRAND], row[PRICE]]
+        if interaction in held["interactions"]:
+            continue
+        held["interactions"] = sorted(held["interactions"] + [interaction], key=lambda i: -i[0])[:KEPT]
+        held["last"] = max(held["last"], row[TS])
+        changed.add(user)
+    return changed
+
+
+def evict(state, as_of_ms):
+    """Customers whose newest interaction is older than the active window before the events' clock leave the state."""
+    if as_of_ms is not None:
+        state["activity"] = {u: a for u, a in state.get("activity", {}).items() if a["last"] > as_of_ms - ACTIVE_MS}
+
+
+def item(user, held, written_ms, iso):
+    """The customer's live-state item (contract/realtime.ts LiveActivity): what the API blends with the batch list."""
+    return {
+        SETTINGS["partitionKey"]: user,
+        "session": held["session"],
+        "interactions": [
+            {"at": iso(ts), "kind": kind, "product_id": product, "category_code": code, "brand": brand, "price": price}
+            for ts, kind, product, code, brand, price in held["interactions"]
+        ],
+        "written_at": iso(written_ms),
+        SETTINGS["ttlAttribute"]: written_ms // 1000 + ACTIVE_MS // 1000,
+    }
