@@ -11,9 +11,6 @@
 import { BEHAVIOUR_LAKE } from './behaviour-event';
 import { LAKE } from './lake';
 
-/** The Glue database (and the twin's DuckDB schema name is `main`: queries name tables without it). */
-export const CATALOG_DATABASE = 'recstream';
-
 /**
  * How clean partitions the curated purchases (emr-jobs/recstream_jobs/clean.py `partitionBy("month")`,
  * schema.py UNDATED_MONTH): a `month=yyyy-MM` folder per month of event time, and `month=undated` for line

@@ -9,8 +9,6 @@
  * Money: sums of `price * quantity` are exact decimals, rounded to cents as the analyse job rounds them;
  * ratios are doubles rounded to 6 places as the funnel job rounds them.
  */
-import { CATALOG_DATABASE } from './catalog';
-
 export interface NamedQuery {
   name: string;
   /** What it answers, in an analyst's words (Athena shows it beside the name). */
@@ -231,6 +229,3 @@ ORDER BY cohort`,
 ];
 
 export const namedQuery = (name: string): NamedQuery | undefined => NAMED_QUERIES.find((q) => q.name === name);
-
-/** The database Athena's named queries run in (the twin has one schema and needs none). */
-export const NAMED_QUERY_DATABASE = CATALOG_DATABASE;

@@ -2,11 +2,14 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { REALTIME } from '../contract';
 import { Alerts } from './alerts';
+import { AnalystSql } from './athena';
 import { Auth } from './auth';
 import type { RecstreamConfig } from './config';
 import { webAclArnFromEdge } from './edge';
 import { Ingest } from './ingest';
+import { LakeCatalog } from './lake-catalog';
 import { Network } from './network';
 import { Processing } from './processing';
 import { EMR_LOG_PREFIX } from './processing/lake-paths';
@@ -31,6 +34,8 @@ export class RecstreamStack extends Stack {
   readonly auth: Auth;
   /** Only with `realtime.enabled`. */
   readonly realtime?: Realtime;
+  readonly catalog: LakeCatalog;
+  readonly analystSql: AnalystSql;
 
   constructor(scope: Construct, id: string, props: RecstreamStackProps) {
     super(scope, id, props);
@@ -57,6 +62,9 @@ export class RecstreamStack extends Stack {
     this.processing = new Processing(this, 'Processing', { config, network: this.network, lake, loader: this.serving.loader.fn, alerts });
     if (config.realtime.enabled) {
       const realtime = (this.realtime = new Realtime(this, 'Realtime', { config, network: this.network, lake, streaming: this.streaming }));
+      // Issue 24: the API serves a customer's live list from the job's live state.
+      realtime.liveState.grantRead(this.serving.apiFunction.fn);
+      this.serving.apiFunction.fn.addEnvironment(REALTIME.liveRecommendations.tableEnv, realtime.liveState.table.tableName);
       new RealtimeMonitoring(this, 'RealtimeMonitoring', {
         config,
         alerts,
@@ -72,6 +80,9 @@ export class RecstreamStack extends Stack {
       });
       new CfnOutput(this, 'RealtimeApplicationId', { value: realtime.application.attrApplicationId, description: 'EMR Serverless application of the streaming job' });
     }
+    // Analysts' SQL over the lake (issue 25): the catalog of contract/catalog.ts and the Athena workgroup.
+    this.catalog = new LakeCatalog(this, 'LakeCatalog', { config, lake });
+    this.analystSql = new AnalystSql(this, 'AnalystSql', { config, logs, lake, catalog: this.catalog });
     this.web.publish({ apiUrl: this.serving.apiUrl, auth: this.auth.runtimeConfig() });
 
     new CfnOutput(this, 'LandingBucket', { value: this.ingest.landing.bucketName, description: 'Upload purchases CSVs here (aws s3 cp FILE s3://<bucket>/)' });
@@ -85,6 +96,8 @@ export class RecstreamStack extends Stack {
       value: this.auth.userPool.userPoolId,
       description: 'Add an analyst: aws cognito-idp admin-create-user --user-pool-id <this> --username <email>',
     });
+    new CfnOutput(this, 'AnalystWorkGroup', { value: this.analystSql.workGroup.ref, description: 'Athena workgroup for analysts: attach the AnalystPolicy managed policy to their role' });
+    new CfnOutput(this, 'AnalystPolicyArn', { value: this.analystSql.analystPolicy.managedPolicyArn, description: "Attach to an analyst's IAM role to query the lake in the analysts' workgroup" });
     new CfnOutput(this, 'LakeBucket', { value: lake.bucketName, description: 'Raw, curated, serving and analytics data' });
   }
 }

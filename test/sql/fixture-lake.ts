@@ -1,6 +1,6 @@
 /**
  * A lake folder as the real Spark jobs leave it, made once per test process: the committed purchases
- * Firehose fixture (real REES46 rows) plus an object of refused rows, and 4,000 generated behaviour events
+ * Firehose fixture (real REES46 rows) plus an object of refused rows, and 4,000 generated behaviour events over 8 days
  * plus an object of refused events, through clean, analyse, recommend, sessions, funnel and categories in
  * one Spark application (test/sql/jobs_in_one_application.py). About a minute on 2 cores.
  */
@@ -50,7 +50,8 @@ export const buildFixtureLake = async (): Promise<string> => {
   const lake = mkdtempSync(join(tmpdir(), 'recstream-sql-lake-'));
   cpSync(PURCHASES_FIXTURE, join(lake, LAKE.rawPrefix), { recursive: true });
   gzLines(join(lake, LAKE.rawPrefix, '2026', '11', '22', '13', 'purchases-refused.gz'), BAD_PURCHASES);
-  await writeBehaviourFirehose({ events: FIXTURE_EVENTS, seed: 25 }, lake);
+  // 500 a day: the events span 8 days and every hour, so the by-day and by-hour funnels have many rows.
+  await writeBehaviourFirehose({ events: FIXTURE_EVENTS, seed: 25, eventsPerDay: 500 }, lake);
   gzLines(join(lake, BEHAVIOUR_LAKE.rawPrefix, '2019', '11', '01', '10', 'events-refused.gz'), BAD_EVENTS);
   await sparkSubmit(lake, []);
   return lake;
