@@ -1,0 +1,262 @@
+/**
+ * The twin's SQL over what the real Spark jobs write (one run of clean, analyse, recommend, sessions, funnel and
+ * categories on the fixtures, test/sql/fixture-lake.ts):
+ * - every catalogued table's columns and types are what the jobs wrote: Parquet schemas equal the catalog's
+ *   columns exactly; every key of every JSON line is a catalogued column of a matching type;
+ * - every named query runs, and where the dashboard or Behaviour page shows the same answer, equals the
+ *   document it draws from (money to the cent, ratios to the funnel job's 6 places);
+ * - `recstream sql` prints tables, CSV and JSON, and bad SQL gets its message, line and column and exit 2.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ANALYTICS_DOCUMENTS, BEHAVIOUR_LAKE, LAKE, LAKE_TABLES, NAMED_QUERIES, analyticsKeyFor, type AnalyticsDocuments, type LakeTable } from '../../contract';
+import { REPO_ROOT } from '../../local/pipeline/spark';
+import { WORK_DIR } from '../../local/pipeline/run';
+import { TWIN_LAKE } from '../../local/sql/command';
+import { openLakeSql, type LakeSql, type SqlAnswer } from '../../local/sql/twin';
+import { fixtureLake } from './fixture-lake';
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+/** Rows as objects; numbers DuckDB hands over as strings (big integers, decimals) as numbers. */
+const objects = (answer: SqlAnswer): Record<string, unknown>[] =>
+  answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, typeof row[i] === 'string' && /^-?\d+(\.\d+)?$/.test(row[i] as string) && !/_id$/.test(c) ? Number(row[i]) : row[i]])));
+
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+
+/** DuckDB's reading of a Parquet column type, as the Hive type Glue declares. */
+const HIVE_OF_PARQUET: Record<string, string> = {
+  VARCHAR: 'string',
+  BIGINT: 'bigint',
+  INTEGER: 'int',
+  DOUBLE: 'double',
+  BOOLEAN: 'boolean',
+  DATE: 'date',
+  // Spark writes TIMESTAMP_MICROS adjusted to UTC; Athena reads it as `timestamp`.
+  'TIMESTAMP WITH TIME ZONE': 'timestamp',
+};
+const hiveOf = (duck: string): string => HIVE_OF_PARQUET[duck] ?? duck.replace(/^DECIMAL\((\d+),(\d+)\)$/, 'decimal($1,$2)');
+
+/** Whether a JSON value can be read as a column of this Hive type (null fits every type). */
+const fits = (value: unknown, hive: string): boolean => {
+  if (value === null) return true;
+  if (hive === 'string') return typeof value === 'string';
+  if (hive === 'bigint' || hive === 'int') return Number.isInteger(value);
+  if (hive === 'double') return typeof value === 'number';
+  if (hive === 'boolean') return typeof value === 'boolean';
+  const array = /^array<(.*)>$/.exec(hive);
+  if (array) return Array.isArray(value) && value.every((v) => fits(v, array[1]));
+  const struct = /^struct<(.*)>$/.exec(hive);
+  if (struct && typeof value === 'object' && !Array.isArray(value)) {
+    const fields = new Map<string, string>();
+    let depth = 0;
+    let start = 0;
+    const body = struct[1];
+    for (let i = 0; i <= body.length; i++) {
+      const ch = body[i];
+      if (ch === '<') depth++;
+      else if (ch === '>') depth--;
+      else if ((ch === ',' && depth === 0) || i === body.length) {
+        const field = body.slice(start, i);
+        fields.set(field.slice(0, field.indexOf(':')), field.slice(field.indexOf(':') + 1));
+        start = i + 1;
+      }
+    }
+    return Object.entries(value as Record<string, unknown>).every(([k, v]) => fields.has(k) && fits(v, fields.get(k)!));
+  }
+  return false;
+};
+
+describe('the twin answers SQL over the jobs output with the catalog and the dashboards', { timeout: 600_000 }, () => {
+  let lake: string;
+  let sql: LakeSql;
+  let documents: AnalyticsDocuments;
+  let funnel: { session: Record<'by_day' | 'by_hour' | 'by_category' | 'by_brand', Record<string, unknown>[]> };
+  const answers = new Map<string, Record<string, unknown>[]>();
+
+  before(async () => {
+    lake = await fixtureLake();
+    sql = await openLakeSql(lake);
+    documents = Object.fromEntries(ANALYTICS_DOCUMENTS.map((name) => [name, readJson(join(lake, analyticsKeyFor(name)))])) as unknown as AnalyticsDocuments;
+    funnel = readJson(join(lake, BEHAVIOUR_LAKE.funnelKey));
+    for (const query of NAMED_QUERIES) answers.set(query.name, objects(await sql.query(query.sql)));
+  });
+  after(() => sql?.close());
+
+  describe('the catalog is what the jobs write', () => {
+    it('every table has files in the fixture lake, so every check below reads real output', () => {
+      assert.deepEqual(sql.tables.filter((t) => !t.present).map((t) => t.table.name), []);
+    });
+
+    for (const table of LAKE_TABLES.filter((t) => t.format === 'parquet'))
+      it(`${table.name}: the Parquet columns and types equal the catalog's`, async () => {
+        const db = await (await DuckDBInstance.create(':memory:')).connect();
+        const glob = table.partition ? join(lake, table.prefix, `${table.partition.column}=*`, '*.parquet') : join(lake, table.prefix, '*.parquet');
+        const options = table.partition ? `hive_partitioning = true, hive_types = {'${table.partition.column}': 'VARCHAR'}` : 'hive_partitioning = false';
+        const described = (await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${glob}', ${options})`)).getRowObjectsJson();
+        const written = described.map((r) => `${r.column_name} ${hiveOf(String(r.column_type))}`).filter((c) => !table.partition || !c.startsWith(`${table.partition.column} `));
+        assert.deepEqual(written.sort(), table.columns.map((c) => `${c.name} ${c.type}`).sort());
+        db.closeSync();
+      });
+
+    const jsonLines = (table: LakeTable) =>
+      filesUnder(join(lake, table.prefix))
+        .filter((f) => f.endsWith('.json') && !/\/[._][^/]*$/.test(f))
+        .flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+
+    for (const table of LAKE_TABLES.filter((t) => t.format === 'json'))
+      it(`${table.name}: every key of every JSON line is a catalogued column of a matching type`, () => {
+        const records = jsonLines(table);
+        assert.ok(records.length > 0, `${table.prefix} has rows`);
+        const types = new Map(table.columns.map((c) => [c.name, c.type]));
+        const misfits = records.flatMap((r) => Object.entries(r).filter(([k, v]) => !types.has(k) || !fits(v, types.get(k)!)).map(([k, v]) => `${k}=${JSON.stringify(v)}`));
+        assert.deepEqual([...new Set(misfits)], []);
+      });
+
+    it('the undated line items are exactly the month=undated partition, and purchases holds every other', async () => {
+      const count = async (q: string) => Number((await sql.query(q)).rows[0][0]);
+      const curated = filesUnder(join(lake, LAKE.curatedPrefix)).filter((f) => f.endsWith('.parquet'));
+      assert.ok(curated.some((f) => f.includes('/month=undated/')), 'the fixture has undated line items');
+      assert.equal(await count('SELECT count(*) FROM purchases_undated WHERE event_time IS NOT NULL'), 0);
+      assert.equal(await count('SELECT count(*) FROM purchases WHERE event_time IS NULL'), 0);
+      assert.equal(await count("SELECT count(*) FROM purchases WHERE month <> substr(CAST(event_time AS varchar), 1, 7)"), 0);
+    });
+  });
+
+  describe('each named query equals what the site shows', () => {
+    const checked = new Set<string>();
+    const check = (name: string, title: string, body: (rows: Record<string, unknown>[]) => void | Promise<void>) => {
+      checked.add(name);
+      it(`${name}: ${title}`, async () => {
+        const rows = answers.get(name)!;
+        assert.ok(rows.length > 0, `${name} has rows on the fixture`);
+        await body(rows);
+      });
+    };
+
+    check('summary', 'equals analytics/summary.json', (rows) => assert.deepEqual(rows, [documents.summary]));
+    check('monthly_revenue', 'equals analytics/monthly_sales.json to the cent', (rows) => assert.deepEqual(rows, documents.monthly_sales));
+    check('revenue_by_customer', 'starts with analytics/top_customers.json', (rows) => assert.deepEqual(rows.slice(0, documents.top_customers.length), documents.top_customers));
+    check('revenue_by_category', 'starts with analytics/top_categories.json', (rows) => assert.deepEqual(rows.slice(0, documents.top_categories.length), documents.top_categories));
+    check('revenue_by_brand', 'starts with analytics/top_brands.json', (rows) => assert.deepEqual(rows.slice(0, documents.top_brands.length), documents.top_brands));
+    check('orders_by_weekday_hour', "equals analytics/hour_weekday.json's cells with orders", (rows) =>
+      assert.deepEqual(rows, documents.hour_weekday.filter((c) => c.orders > 0)),
+    );
+    check('purchase_frequency', 'equals analytics/purchase_frequency.json', (rows) => assert.deepEqual(rows, documents.purchase_frequency));
+
+    /** A funnel.json row in the named queries' columns. */
+    const funnelRow = (column: string) => (r: Record<string, unknown>) => {
+      const reached = r.reached as Record<string, number>;
+      const conversion = r.conversion as Record<string, number | null>;
+      return {
+        [column]: String(r[column]),
+        sessions: r.units,
+        viewed: reached.view,
+        carted: reached.cart,
+        bought: reached.purchase,
+        view_to_cart: conversion.view_to_cart,
+        cart_to_purchase: conversion.cart_to_purchase,
+        view_to_purchase: conversion.view_to_purchase,
+        with_any_cart: r.with_any_cart,
+        with_any_purchase: r.with_any_purchase,
+        cart_abandonment: r.cart_abandonment,
+      };
+    };
+    const sqlRow = (column: string) => (r: Record<string, unknown>) => ({ ...r, [column]: String(r[column]) });
+    for (const [name, key, column] of [
+      ['session_funnel_by_day', 'by_day', 'day'],
+      ['session_funnel_by_hour', 'by_hour', 'hour'],
+      ['session_funnel_by_category', 'by_category', 'category_id'],
+      ['session_funnel_by_brand', 'by_brand', 'brand'],
+    ] as const)
+      check(name, `equals (the first rows of) funnel.json session.${key}`, (rows) => {
+        const shown = funnel.session[key];
+        assert.ok(shown.length > 1, `the fixture's funnel has several ${key} rows`);
+        assert.deepEqual(rows.slice(0, shown.length).map(sqlRow(column)), shown.map(funnelRow(column)));
+      });
+
+    check('repeat_customers', 'counts the customers of purchase_frequency.json with two or more orders', (rows) => {
+      const [row] = rows;
+      const repeat = documents.purchase_frequency.filter((b) => b.orders >= 2).reduce((n, b) => n + b.customers, 0);
+      assert.equal(row.customers, documents.summary.customers);
+      assert.equal(row.repeat_customers, repeat);
+      assert.equal(row.repeat_share, Math.round((repeat / documents.summary.customers) * 1e6) / 1e6);
+    });
+    check('cohort_by_first_month', 'puts every known customer with a dated purchase in one cohort, returning customers at most the cohort', async (rows) => {
+      const dated = Number((await sql.query('SELECT count(DISTINCT user_id) FROM purchases')).rows[0][0]);
+      assert.equal(rows.reduce((n, r) => n + (r.customers as number), 0), dated);
+      for (const r of rows) for (const k of ['month_1', 'month_2', 'month_3']) assert.ok((r[k] as number) <= (r.customers as number));
+      assert.deepEqual(rows.map((r) => r.cohort), documents.monthly_sales.map((m) => m.month).filter((m) => rows.some((r) => r.cohort === m)));
+    });
+    check('viewed_not_bought', 'lists viewed products no event bought, most viewing sessions first', async (rows) => {
+      const bought = new Set((await sql.query("SELECT DISTINCT product_id FROM events WHERE event_type = 'purchase'")).rows.map((r) => r[0]));
+      assert.deepEqual(rows.filter((r) => bought.has(r.product_id)), []);
+      const counts = rows.map((r) => r.viewing_sessions as number);
+      assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+    });
+
+    it('every named query has a check above', () => assert.deepEqual([...checked].sort(), NAMED_QUERIES.map((q) => q.name).sort()));
+  });
+
+  describe('recstream sql', () => {
+    const recstream = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'bin', 'recstream.ts'), 'sql', '--lake', lake, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+
+    it('reads the lake `recstream run` leaves by default', () => assert.equal(TWIN_LAKE, join(WORK_DIR, 'lake')));
+
+    it('prints a named query as CSV and JSON with the values of the table format', () => {
+      const csv = recstream('--named', 'monthly_revenue', '--format', 'csv');
+      const json = recstream('--named', 'monthly_revenue', '--format', 'json');
+      assert.equal(csv.status, 0, csv.stderr);
+      assert.equal(json.status, 0, json.stderr);
+      const expected = documents.monthly_sales;
+      assert.deepEqual(JSON.parse(json.stdout), expected);
+      assert.equal(csv.stdout, ['month,revenue,orders,units', ...expected.map((m) => `${m.month},${m.revenue.toFixed(2)},${m.orders},${m.units}`)].map((l) => `${l}\r\n`).join(''));
+    });
+
+    it('prints free SQL as an aligned table, its row count on stderr', () => {
+      const run = recstream("SELECT brand, count(*) AS line_items FROM purchases WHERE brand IN ('samsung', 'apple') GROUP BY brand ORDER BY brand");
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /^brand\s+line_items\n-+\s+-+\napple\s+\d+\nsamsung\s+\d+\n$/);
+      assert.match(run.stderr, /\(2 rows in \d+\.\d\d s\)/);
+    });
+
+    it('answers bad SQL with the error, its line and column, and exit 2', () => {
+      const run = recstream('SELECT brand,\n  count(*) FROM purchases\n  GROUP BY brnd');
+      assert.equal(run.status, 2);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, /^recstream sql: Binder Error: Referenced column "brnd" not found/);
+      assert.match(run.stderr, /line 3, column 12:\n {4}GROUP BY brnd\n {13}\^/);
+    });
+
+    it('names an unknown table, a missing FROM end and an unknown named query, each with exit 2', () => {
+      const table = recstream('SELECT * FROM purchase');
+      assert.equal(table.status, 2);
+      assert.match(table.stderr, /Table with name purchase does not exist/);
+      const end = recstream('SELECT * FROM purchases WHERE');
+      assert.equal(end.status, 2);
+      assert.match(end.stderr, /syntax error at end of input\n {2}line 1, column 30:/);
+      const named = recstream('--named', 'revenue_by_colour');
+      assert.equal(named.status, 2);
+      assert.match(named.stderr, /no named query 'revenue_by_colour'; there are: summary, monthly_revenue/);
+    });
+
+    it('lists the tables and named queries', () => {
+      const run = recstream('--list');
+      assert.equal(run.status, 0, run.stderr);
+      for (const name of [...LAKE_TABLES.map((t) => t.name), ...NAMED_QUERIES.map((q) => q.name)]) assert.match(run.stdout, new RegExp(`^  ${name} `, 'm'));
+    });
+
+    it('says when there is no lake yet, exit 1', () => {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'bin', 'recstream.ts'), 'sql', '--lake', join(lake, 'nowhere'), 'SELECT 1'], { cwd: REPO_ROOT, encoding: 'utf8' });
+      assert.equal(run.status, 1);
+      assert.match(run.stderr, /no lake at .*nowhere: run the twin first/);
+      assert.ok(statSync(lake).isDirectory());
+    });
+  });
+});
