@@ -25,6 +25,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, type IDependable } from 'constructs';
 import { BEHAVIOUR_LAKE, LAMBDA_ENV, REALTIME } from '../contract';
 import { WRITE_KEYS_ENV } from '../lambdas/collector/write-keys';
+import { LiveState } from './live-state';
 import { CollectorApi } from './collector-api';
 import type { RecstreamConfig } from './config';
 import { AppFunction, REPO_ROOT } from './functions';
@@ -103,6 +104,8 @@ export class Realtime extends Construct {
   /** Publishes the live view's `lag_seconds` and age as metrics every minute (lambdas/realtime-lag). */
   readonly lagReporter: AppFunction;
   readonly jobRunName: string;
+  /** Issue 24: the customers' open-session activity the job writes and the API reads (live recommendations). */
+  readonly liveState: LiveState;
 
   constructor(scope: Construct, id: string, props: RealtimeProps) {
     super(scope, id);
@@ -136,6 +139,8 @@ export class Realtime extends Construct {
     });
 
     const role = this.jobRole(lake, streaming);
+    this.liveState = new LiveState(this, 'LiveState');
+    this.liveState.grantWrite(role);
     const code = this.shipCode(role, config);
     this.startJobRun(config, role, code, lake, streaming, network, securityGroup, sts);
 
@@ -252,7 +257,11 @@ export class Realtime extends Construct {
         jobDriver: {
           sparkSubmit: {
             entryPoint: code.entryPoint,
-            entryPointArguments: ['--lake', `s3://${lake.bucketName}`, '--auth', 'iam', '--bootstrap', streaming.bootstrapBrokers, '--batch-partitions', '1'],
+            entryPointArguments: [
+              ...['--lake', `s3://${lake.bucketName}`, '--auth', 'iam', '--bootstrap', streaming.bootstrapBrokers, '--batch-partitions', '1'],
+              // Through the VPC's DynamoDB gateway endpoint (lib/network.ts).
+              ...['--live-table', this.liveState.table.tableName, '--region', Stack.of(this).region],
+            ],
             sparkSubmitParameters,
           },
         },

@@ -51,6 +51,8 @@ export interface ServingProps {
 export class Serving extends Construct {
   readonly table: dynamodb.Table;
   readonly loader: AppFunction;
+  /** The API's function (lambdas/api/handler.ts): the real-time path gives it the live-state table (issue 24). */
+  readonly apiFunction: AppFunction;
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
 
@@ -93,7 +95,7 @@ export class Serving extends Construct {
       ),
     );
 
-    const handler = new AppFunction(this, 'Api', {
+    const handler = (this.apiFunction = new AppFunction(this, 'Api', {
       config,
       network,
       entry: 'lambdas/api/handler.ts',
@@ -104,7 +106,7 @@ export class Serving extends Construct {
         [LAMBDA_ENV.lakeBucket]: lake.bucketName,
         [LAMBDA_ENV.allowedOrigin]: props.siteOrigin,
       },
-    });
+    }));
     // Read-only: one key lookup per request, and the analytics documents.
     handler.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
     const analyticsObjects = lake.arnForObjects(`${LAKE.analyticsPrefix}*`);

@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { REALTIME, type LiveView } from '../../contract';
 import { REPO_ROOT, SPARK_SUBMIT } from '../pipeline/spark';
 import { readFile } from 'node:fs/promises';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export const SPARK_KAFKA_LIB = join(__dirname, 'target', 'lib');
 const ENTRY = join(REPO_ROOT, 'emr-jobs', 'realtime.py');
@@ -62,7 +63,33 @@ export interface RealtimeJobOptions {
   restartDelaysMs?: readonly number[];
   /** What the twin says of the job's life (an exit, a restart, giving up): default the console. */
   say?: (line: string) => void;
+  /**
+   * Issue 24: the live-state table the job writes each changed customer's open-session activity to, on a
+   * DynamoDB-protocol server (the twin's dynalite); without it the job writes none (no live recommendations).
+   */
+  liveState?: LiveStateTable;
 }
+
+export interface LiveStateTable {
+  endpoint: string;
+  table: string;
+}
+
+/** The twin's live-state table: the name CDK generates on AWS, a fixed one here. */
+export const TWIN_LIVE_TABLE = 'recstream-live-state';
+
+/** The live-state table with the contract's key, as lib/live-state.ts declares it (dynalite keeps no TTL: the API checks expires_at). */
+export const createLiveStateTable = async (dynamodb: DynamoDBClient, table: string = TWIN_LIVE_TABLE): Promise<void> => {
+  const key = REALTIME.liveRecommendations.partitionKey;
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: table,
+      KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+};
 
 interface Launched {
   child: ChildProcess;
@@ -80,7 +107,8 @@ const launch = (options: RealtimeJobOptions, args: string[]): Launched => {
   log.write(`\n$ spark-submit ${args.join(' ')}\n`);
   const child: ChildProcess = spawn(SPARK_SUBMIT, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, PYSPARK_PYTHON: join(REPO_ROOT, '.venv', 'bin', 'python'), PYTHONPATH: join(REPO_ROOT, 'emr-jobs'), SPARK_LOCAL_IP: '127.0.0.1' },
+    // dynalite ignores signatures, but boto3 signs only with some credentials at hand.
+    env: { AWS_ACCESS_KEY_ID: 'twin', AWS_SECRET_ACCESS_KEY: 'twin', ...process.env, PYSPARK_PYTHON: join(REPO_ROOT, '.venv', 'bin', 'python'), PYTHONPATH: join(REPO_ROOT, 'emr-jobs'), SPARK_LOCAL_IP: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: a kill reaches the JVM and the Python driver alike.
     detached: true,
@@ -134,6 +162,7 @@ export const startRealtimeJob = (options: RealtimeJobOptions): RealtimeJob => {
     options.lake,
     '--batch-partitions',
     '1',
+    ...(options.liveState ? ['--live-table', options.liveState.table, '--dynamodb-endpoint', options.liveState.endpoint] : []),
   ];
   const delays = options.restartDelaysMs ?? RESTART_DELAYS_MS;
   const say = options.say ?? ((line: string) => console.log(`realtime: ${line}`));

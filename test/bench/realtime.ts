@@ -10,7 +10,8 @@
  * --served-model to serve an intent model in the job's lake first (trained by the batch sessions and intent jobs
  * on other generated events), so every micro-batch also scores the open sessions, as the real job does with a
  * served run; without it the intent path is idle. --job-log FILE keeps the streaming job's log (its
- * `batch N: R records in S s (phase seconds)` lines) after the run.
+ * `batch N: R records in S s (phase seconds)` lines) after the run. --recommendations measures the live
+ * recommendations loop instead (test/bench/realtime-recommendations.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
@@ -30,6 +31,7 @@ import { writeSeedLake } from '../api/seed';
 import { serveIntentModel, trainIntentModel } from '../realtime/intent-model';
 import { startRealtimeTwin, waitFor } from '../realtime/twin';
 import { WEB_DIST } from '../web/site';
+import { benchRecommendations } from './realtime-recommendations';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -160,7 +162,8 @@ const main = async () => {
   }
 };
 
-main().then(
+// --recommendations: the live-recommendations loop instead (test/bench/realtime-recommendations.ts, issue 24).
+(process.argv.includes('--recommendations') ? benchRecommendations() : main()).then(
   () => process.exit(0),
   (error: Error) => {
     console.error(error.stack ?? error.message);

@@ -1,11 +1,14 @@
 // The twin's local server mounts POST /events with the deployed collector handler: a storefront's good
 // batch goes through it into the events topic and the streaming job's live view (read back through
 // GET /live on the same server), its events' user agents and addresses counted by device and country;
-// a missing or wrong write key and a bad event are clear 4xx and land nothing.
+// a missing or wrong write key and a bad event are clear 4xx and land nothing. Issue 24: a customer's events change
+// their recommendations through GET /users/{id}/recommendations within seconds (the job writes their open session
+// to the twin's DynamoDB-protocol server, the route blends it with the batch list), each live card's reason true.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { EVENTS_TOPIC, LAMBDA_ENV, type LiveView } from '../../contract';
+import { EVENTS_TOPIC, LAMBDA_ENV, liveReason, type LiveView, type RecommendationsResponse } from '../../contract';
+import { liveRecommendations } from '../../lambdas/api/live-recommendations';
 import { lakeLiveStore } from '../../lambdas/api/live';
 import { COLLECTOR_ROUTE } from '../../lambdas/collector/collect';
 import type * as CollectorLambda from '../../lambdas/collector/handler';
@@ -14,7 +17,7 @@ import { endOffsets } from '../../local/realtime/caught-up';
 import { folderLake } from '../../local/server/folder-lake';
 import { startLocalServer, type LocalServer } from '../../local/server/server';
 import { loadLocalServing } from '../../local/server/serving';
-import { writeSeedLake } from '../api/seed';
+import { SEED_USERS, writeSeedLake } from '../api/seed';
 import { WEB_DIST } from '../web/site';
 import { startRealtimeTwin, waitFor, type RealtimeTwin } from './twin';
 
@@ -25,7 +28,7 @@ let lake: string;
 
 before(async () => {
   lake = writeSeedLake();
-  twin = await startRealtimeTwin(lake);
+  twin = await startRealtimeTwin(lake, { liveState: true });
   Object.assign(process.env, {
     [LAMBDA_ENV.kafkaBrokers]: twin.broker.bootstrap,
     [LAMBDA_ENV.kafkaAuth]: 'plaintext',
@@ -33,9 +36,11 @@ before(async () => {
   });
   // Loaded once its environment is set, as Lambda loads it (and as the twin's run does).
   const { handler } = require('../../lambdas/collector/handler') as typeof CollectorLambda;
+  const serving = await loadLocalServing(lake);
   server = await startLocalServer({
     webDir: WEB_DIST,
-    ...(await loadLocalServing(lake)),
+    ...serving,
+    liveRecommendations: liveRecommendations(twin.liveState!.activity, serving.recommender),
     live: lakeLiveStore(folderLake(lake)),
     runtimeConfig: { apiUrl: '', auth: null },
     collector: handler,
@@ -131,4 +136,48 @@ test('no write key is 401, a wrong one 403, a bad event 400 with its index and r
 test('the route is POST only, as on the HTTP API (another method is not a route: 404)', async () => {
   const get = await fetch(`${server.url}${COLLECTOR_ROUTE}`);
   assert.equal(get.status, 404);
+});
+
+test("a customer's events change their recommendations within seconds, through the same route, with true reasons", { timeout: 10 * 60_000 }, async () => {
+  const [customer, other] = SEED_USERS;
+  const recommendations = async (userId: string) => (await (await fetch(`${server.url}/users/${userId}/recommendations`)).json()) as RecommendationsResponse;
+  const before = await recommendations(customer.user_id);
+  assert.equal(before.source, customer.source);
+  assert.equal(before.as_of, undefined);
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000).toISOString().replace('.000', '');
+  const shopped = (event_type: string, product_id: string, category_code: string, brand: string, secondsAgo: number) => ({
+    event_time: at(secondsAgo), event_type, product_id, category_id: '2053013552226107603', category_code, brand, price: '10.00', user_id: customer.user_id, user_session: 'live-24',
+  });
+  const posted = Date.now();
+  const answer = await post({
+    events: [
+      shopped('view', '1515966223509104892', 'computers.notebook', 'lenovo', 150),
+      shopped('cart', '1515966223509089906', 'electronics.smartphone', 'samsung', 70),
+    ],
+  });
+  assert.equal(answer.status, 202);
+  const live = await waitFor('the live list', async () => {
+    const current = await recommendations(customer.user_id);
+    return current.source === 'live' ? current : undefined;
+  }, 5 * 60_000, 200);
+  const seconds = (Date.now() - posted) / 1000;
+  console.log(`# the live list was served ${seconds.toFixed(1)} s after the events were posted`);
+  assert.ok(live.as_of && Date.parse(live.as_of) >= posted - 1000, `as_of ${live.as_of} is when the job wrote the session`);
+  // Newest first: the cart's item-to-item list (the seed's bought-together kettle), then the view's (the notebook);
+  // the batch list's repeat card fills the third place.
+  assert.deepEqual(live.recommendations.map((c) => [c.product_id, c.source]), [
+    ['1515966223509089282', 'live'],
+    ['2273948184839454837', 'live'],
+    ['1515966223509089906', 'repeat'],
+  ]);
+  const reasons = live.recommendations.filter((c) => c.live).map((c) => liveReason(c.live!, now));
+  assert.deepEqual(reasons, [
+    'Put in the cart 1 minute ago: product 1515966223509089906 (samsung, electronics.smartphone). Bought together with it in 4 orders.',
+    'Viewed 2 minutes ago: product 1515966223509104892 (lenovo, computers.notebook). Bought together with it in 1 order.',
+  ]);
+  assert.equal(live.known, true);
+  // Another customer, who did nothing just now, keeps the batch list.
+  const untouched = await recommendations(other.user_id);
+  assert.deepEqual([untouched.source, untouched.as_of], [other.source, undefined]);
 });
