@@ -1,32 +1,35 @@
 import type { CategoriesMetrics, IntentResponse, IntentRun, ModelQuality, TaskRecord } from '../../../contract';
 import { formatNumber } from '../format';
+import { WithCsv } from './DownloadCsv';
 import { baselineName, categoriesSentence, confusionOf, familyName, formatRate, GENERATED_DATA_NOTE, importanceNote, modelSentence, notServedSentence, paramsText, qualitySentence } from '../behaviour-text';
 
 const Confusion = ({ run }: { run: IntentRun }) => {
   const c = confusionOf(run.test!.chosen);
   if (!c) return <p className="hint">This run did not record its confusion counts (runs before they were kept).</p>;
   return (
-    <table className="confusion" aria-label="Confusion matrix on the test window">
-      <thead>
-        <tr>
-          <td />
-          <th scope="col">Predicted to buy</th>
-          <th scope="col">Predicted not to buy</th>
-        </tr>
-      </thead>
-      <tbody>
-        <tr>
-          <th scope="row">Bought</th>
-          <td data-cell="tp">{formatNumber(c.tp)}</td>
-          <td data-cell="fn">{formatNumber(c.fn)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Did not buy</th>
-          <td data-cell="fp">{formatNumber(c.fp)}</td>
-          <td data-cell="tn">{formatNumber(c.tn)}</td>
-        </tr>
-      </tbody>
-    </table>
+    <WithCsv name="Confusion matrix on the test window">
+      <table className="confusion" aria-label="Confusion matrix on the test window">
+        <thead>
+          <tr>
+            <td />
+            <th scope="col">Predicted to buy</th>
+            <th scope="col">Predicted not to buy</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Bought</th>
+            <td data-cell="tp">{formatNumber(c.tp)}</td>
+            <td data-cell="fn">{formatNumber(c.fn)}</td>
+          </tr>
+          <tr>
+            <th scope="row">Did not buy</th>
+            <td data-cell="fp">{formatNumber(c.fp)}</td>
+            <td data-cell="tn">{formatNumber(c.tn)}</td>
+          </tr>
+        </tbody>
+      </table>
+    </WithCsv>
   );
 };
 
@@ -37,19 +40,21 @@ const Importances = ({ run }: { run: IntentRun }) => {
   return (
     <>
       <p className="hint">{importanceNote(fi.kind)}</p>
-      <table className="importances" aria-label="Feature importances">
-        <tbody>
-          {fi.by_feature.map((f) => (
-            <tr key={f.feature} data-feature={f.feature}>
-              <th scope="row" className="mono">{f.feature}</th>
-              <td className="bar-cell">
-                <span className="bar" style={{ width: `${(f.value / top) * 100}%` }} aria-hidden="true" />
-              </td>
-              <td>{fi.kind === 'impurity_importance' ? formatRate(f.value) : f.value.toFixed(4)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <WithCsv name="Feature importances">
+        <table className="importances" aria-label="Feature importances">
+          <tbody>
+            {fi.by_feature.map((f) => (
+              <tr key={f.feature} data-feature={f.feature}>
+                <th scope="row" className="mono">{f.feature}</th>
+                <td className="bar-cell">
+                  <span className="bar" style={{ width: `${(f.value / top) * 100}%` }} aria-hidden="true" />
+                </td>
+                <td>{fi.kind === 'impurity_importance' ? formatRate(f.value) : f.value.toFixed(4)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </WithCsv>
     </>
   );
 };
@@ -58,28 +63,30 @@ const Importances = ({ run }: { run: IntentRun }) => {
 const QualityTable = ({ quality, label }: { quality: ModelQuality; label: string }) => {
   const value = (f: { auc_pr?: number; recall_at_3?: number }) => (quality.metric === 'auc_pr' ? f.auc_pr! : f.recall_at_3!);
   return (
-    <div className="table-scroll">
-      <table aria-label={label} data-quality={label}>
-        <thead>
-          <tr>
-            <th scope="col">{quality.metric === 'auc_pr' ? 'Model or baseline' : 'Lists'}</th>
-            <th scope="col">{quality.metric === 'auc_pr' ? 'Test AUC-PR' : 'Test recall@3'}</th>
-            <th scope="col">{Math.round(quality.level * 100)}% interval</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[quality.model, ...quality.baselines].map((f) => (
-            <tr key={f.name} data-figure={f.name}>
-              <th scope="row">{f === quality.model && quality.metric === 'auc_pr' ? familyName(f.name) : baselineName(f.name)}</th>
-              <td>{value(f).toFixed(4)}</td>
-              <td>
-                {f.interval[0].toFixed(4)} – {f.interval[1].toFixed(4)}
-              </td>
+    <WithCsv name={label}>
+      <div className="table-scroll">
+        <table aria-label={label} data-quality={label}>
+          <thead>
+            <tr>
+              <th scope="col">{quality.metric === 'auc_pr' ? 'Model or baseline' : 'Lists'}</th>
+              <th scope="col">{quality.metric === 'auc_pr' ? 'Test AUC-PR' : 'Test recall@3'}</th>
+              <th scope="col">{Math.round(quality.level * 100)}% interval</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {[quality.model, ...quality.baselines].map((f) => (
+              <tr key={f.name} data-figure={f.name}>
+                <th scope="row">{f === quality.model && quality.metric === 'auc_pr' ? familyName(f.name) : baselineName(f.name)}</th>
+                <td>{value(f).toFixed(4)}</td>
+                <td>
+                  {f.interval[0].toFixed(4)} – {f.interval[1].toFixed(4)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </WithCsv>
   );
 };
 
@@ -112,38 +119,40 @@ const Served = ({ intent, run }: { intent: IntentResponse; run: IntentRun }) => 
       </div>
       <div>
         <h3>Test window by model family</h3>
-        <div className="table-scroll">
-          <table aria-label="Test metrics by model">
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">AUC-PR [95% interval]</th>
-                <th scope="col">AUC-ROC</th>
-                <th scope="col">Precision</th>
-                <th scope="col">Recall</th>
-                <th scope="col">F1</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...Object.entries(run.test!.by_family), ['majority baseline', run.test!.majority_baseline] as const].map(([name, m]) => (
-                <tr key={name} data-family={name}>
-                  <th scope="row">
-                    {familyName(name)}
-                    {name === run.family ? ' (served)' : ''}
-                  </th>
-                  <td>
-                    {m.auc_pr.toFixed(4)}
-                    {familyInterval(run, name)}
-                  </td>
-                  <td>{m.auc_roc.toFixed(4)}</td>
-                  <td>{formatRate(m.precision)}</td>
-                  <td>{formatRate(m.recall)}</td>
-                  <td>{m.f1.toFixed(4)}</td>
+        <WithCsv name="Test metrics by model">
+          <div className="table-scroll">
+            <table aria-label="Test metrics by model">
+              <thead>
+                <tr>
+                  <th scope="col">Model</th>
+                  <th scope="col">AUC-PR [95% interval]</th>
+                  <th scope="col">AUC-ROC</th>
+                  <th scope="col">Precision</th>
+                  <th scope="col">Recall</th>
+                  <th scope="col">F1</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {[...Object.entries(run.test!.by_family), ['majority baseline', run.test!.majority_baseline] as const].map(([name, m]) => (
+                  <tr key={name} data-family={name}>
+                    <th scope="row">
+                      {familyName(name)}
+                      {name === run.family ? ' (served)' : ''}
+                    </th>
+                    <td>
+                      {m.auc_pr.toFixed(4)}
+                      {familyInterval(run, name)}
+                    </td>
+                    <td>{m.auc_roc.toFixed(4)}</td>
+                    <td>{formatRate(m.precision)}</td>
+                    <td>{formatRate(m.recall)}</td>
+                    <td>{m.f1.toFixed(4)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </WithCsv>
       </div>
     </div>
     <h3>Feature importances</h3>
@@ -211,32 +220,34 @@ export const ModelCard = ({ intent }: { intent: IntentResponse }) => {
       <Abandonment intent={intent} />
       {intent.categories && <Categories metrics={intent.categories} />}
       <h3>Run history</h3>
-      <div className="table-scroll">
-        <table aria-label="Intent runs">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Created</th>
-              <th scope="col">Model</th>
-              <th scope="col">Test AUC-PR</th>
-              <th scope="col">Served</th>
-              <th scope="col">Note</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...intent.runs].reverse().map((r) => (
-              <tr key={r.run_id} data-run={r.run_id}>
-                <td className="mono">{r.run_id}</td>
-                <td>{r.created}</td>
-                <td>{r.family === null ? 'not trained' : `${familyName(r.family)} (${paramsText(r.params ?? {})})`}</td>
-                <td>{r.test_auc_pr === null ? '–' : r.test_auc_pr.toFixed(4)}</td>
-                <td>{r.run_id === intent.served_run ? 'yes' : 'no'}</td>
-                <td>{r.promoted ? '' : (r.reason ?? 'not promoted')}</td>
+      <WithCsv name="Intent runs">
+        <div className="table-scroll">
+          <table aria-label="Intent runs">
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Created</th>
+                <th scope="col">Model</th>
+                <th scope="col">Test AUC-PR</th>
+                <th scope="col">Served</th>
+                <th scope="col">Note</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {[...intent.runs].reverse().map((r) => (
+                <tr key={r.run_id} data-run={r.run_id}>
+                  <td className="mono">{r.run_id}</td>
+                  <td>{r.created}</td>
+                  <td>{r.family === null ? 'not trained' : `${familyName(r.family)} (${paramsText(r.params ?? {})})`}</td>
+                  <td>{r.test_auc_pr === null ? '–' : r.test_auc_pr.toFixed(4)}</td>
+                  <td>{r.run_id === intent.served_run ? 'yes' : 'no'}</td>
+                  <td>{r.promoted ? '' : (r.reason ?? 'not promoted')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </WithCsv>
     </section>
   );
 };

@@ -3,6 +3,7 @@ import type { FunnelDocument, IntentResponse, SessionMetricsResponse } from '../
 import type { ApiClient, Failure, Result } from '../api';
 import { biggestDropSentence, formatDuration, formatRate, funnelFigureLines, funnelSentence, sessionsSentence, type FunnelUnit } from '../behaviour-text';
 import { FunnelChart } from '../components/FunnelChart';
+import { WithCsv } from '../components/DownloadCsv';
 import { FunnelTable } from '../components/FunnelTable';
 import { ModelCard } from '../components/ModelCard';
 import { formatCategory, formatNumber } from '../format';
@@ -98,24 +99,26 @@ const Sessions = ({ data }: { data: SessionMetricsResponse }) => {
         )}
       </dl>
       {m && (
-        <table aria-label="Sessions by number of events">
-          <thead>
-            <tr>
-              <th scope="col">Events in the session</th>
-              <th scope="col">Sessions</th>
-              <th scope="col">Share</th>
-            </tr>
-          </thead>
-          <tbody>
-            {m.events_histogram.map((b) => (
-              <tr key={b.events}>
-                <th scope="row">{b.events}</th>
-                <td>{formatNumber(b.sessions)}</td>
-                <td>{formatRate(m.sessions ? b.sessions / m.sessions : null)}</td>
+        <WithCsv name="Sessions by number of events">
+          <table aria-label="Sessions by number of events">
+            <thead>
+              <tr>
+                <th scope="col">Events in the session</th>
+                <th scope="col">Sessions</th>
+                <th scope="col">Share</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {m.events_histogram.map((b) => (
+                <tr key={b.events}>
+                  <th scope="row">{b.events}</th>
+                  <td>{formatNumber(b.sessions)}</td>
+                  <td>{formatRate(m.sessions ? b.sessions / m.sessions : null)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </WithCsv>
       )}
     </section>
   );
