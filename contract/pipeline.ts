@@ -41,6 +41,9 @@ export const ALS_DEFAULTS: Readonly<AlsSettings> = {
   selectionWindows: 4,
 };
 
+/** The pipeline's flag that deletes what incremental runs keep and rebuilds everything from the raw objects. */
+export const FULL_FLAG = '--full';
+
 export interface SparkStep {
   job: SparkJob;
   /** `main.py <job>` arguments (emr-jobs/recstream_jobs/{pipeline,clean,recommend,analyse}.py). */
@@ -52,8 +55,9 @@ export interface SparkStep {
  * one JVM and driver start-up instead of three, the curated Parquet read once; emr-jobs/README.md
  * "One EMR step, not three" says why). `lakeUrl('')` is the lake root; the
  * job finds every LAKE key under it. The single jobs stay in main.py for re-running one part by hand.
+ * `full`: rebuild from every raw object instead of only the new ones (the twin's --full, the state machine's `full` input).
  */
-export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = ALS_DEFAULTS, pin: RecommenderModel | null = null): SparkStep[] {
+export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = ALS_DEFAULTS, pin: RecommenderModel | null = null, full = false): SparkStep[] {
   return [
     {
       job: 'pipeline',
@@ -68,6 +72,8 @@ export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = 
         '--selection-windows', String(als.selectionWindows),
         // An operator's pin serves that model whatever the promotion rule says (CDK recommender.pin, the twin's --pin).
         ...(pin === null ? [] : ['--pin', pin]),
+        // Without it the step processes only the raw objects its manifest has not seen (LAKE.purchasesManifestKey).
+        ...(full ? [FULL_FLAG] : []),
       ],
     },
   ];

@@ -11,7 +11,7 @@ import {
   NO_USER_AND_NO_SESSION,
   SESSION_INACTIVITY_SECONDS,
 } from './behaviour-event';
-import { ANALYTICS_DOCUMENTS, LAKE } from './lake';
+import { ANALYTICS_DOCUMENTS, CURATED_PARTITION, LAKE } from './lake';
 import { ALS_DEFAULTS, LAKE_ROOT_PLACEHOLDER, SPARK_PACKAGES, sparkSteps } from './pipeline';
 import { CSV_COLUMNS, PURCHASE_EVENT_JSON_SCHEMA, PURCHASE_EVENT_VERSION, UPLOAD_COMPLETE_JSON_SCHEMA } from './purchase-event';
 import {
@@ -64,6 +64,7 @@ export const sparkContract = () => ({
   topic: TOPIC,
   firehose_buffer: FIREHOSE_BUFFER,
   lake: LAKE,
+  curated_partition: CURATED_PARTITION,
   analytics_documents: ANALYTICS_DOCUMENTS,
   serving_table: SERVING_TABLE,
   als_defaults: ALS_DEFAULTS,

@@ -10,10 +10,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from behaviour_jobs import behaviour, categories, funnel, intent, sessions  # noqa: E402
-from recstream_jobs import analyse, clean, pipeline, recommend  # noqa: E402
+from recstream_jobs import analyse, incremental, pipeline, recommend  # noqa: E402
 from recstream_jobs.io import spark_session  # noqa: E402
 
-JOBS = {"pipeline": pipeline, "clean": clean, "recommend": recommend, "analyse": analyse, "sessions": sessions, "funnel": funnel, "intent": intent, "categories": categories, "behaviour": behaviour}
+JOBS = {"pipeline": pipeline, "clean": incremental, "recommend": recommend, "analyse": analyse, "sessions": sessions, "funnel": funnel, "intent": intent, "categories": categories, "behaviour": behaviour}
 
 
 def parse_args(argv):

@@ -1,4 +1,5 @@
-"""clean: Firehose gzip JSON lines -> curated Parquet (partitioned by month) + report + quarantine.
+"""clean's rules: Firehose gzip JSON lines -> curated line items + report + quarantine (the `clean` job that
+writes them, only for what is new: incremental.py).
 
 Rules, in order (README.md "clean" explains each):
 1. Parse with an explicit schema; a line that is not JSON is quarantined (`malformed_json`).
@@ -23,10 +24,10 @@ from collections import namedtuple
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from . import fills, io, rules, uploads
+from . import fills, partitions, rules, uploads
 from .contract import LAKE
 from .progress import progress
-from .schema import CORRUPT, PRICE_TYPE, RAW_SCHEMA, UNDATED_MONTH
+from .schema import CORRUPT, PRICE_TYPE, RAW_SCHEMA
 
 STRING_FIELDS = tuple(f.name for f in RAW_SCHEMA.fields if f.dataType.typeName() == "string" and f.name != CORRUPT)
 CURATED_COLUMNS = ("event_time", "order_id", "product_id", "category_id", "category_code", "brand", "price", "user_id", "quantity", "month")
@@ -91,23 +92,27 @@ def merge_quantities(deduped: DataFrame) -> DataFrame:
     return (
         items.withColumn("undated", ~dated)
         .withColumn("event_time", F.when(dated, F.col("event_ts")))
-        .withColumn("month", F.coalesce(F.date_format("event_time", "yyyy-MM"), F.lit(UNDATED_MONTH)))
+        .withColumn("month", partitions.month_of("event_ts"))
         .withColumn("price", F.col("price").cast(PRICE_TYPE))
         .drop("event_ts")
     )
 
 
-def fill_details(spark: SparkSession, items: DataFrame):
-    """Rule 8, decided on the driver (fills.py) from one collected table of combinations: (the line
-    items with their fills, the report's line-item counts). Every count the report needs of the line
-    items is a sum over the combinations, so it comes with them, not from another pass."""
-    rows = items.groupBy(*COMBO_FIELDS).agg(
+def combinations(items: DataFrame, *by) -> DataFrame:
+    """Rule 8's input: the line items' distinct (product, category, code, brand) combinations (per `by`
+    too) with every count the report needs of them: line items, units, undated ones, guests'."""
+    return items.groupBy(*by, *COMBO_FIELDS).agg(
         F.count(F.lit(1)).alias("n"),
         F.sum("quantity").alias("units"),
         _count_if(F.col("undated")).alias("undated"),
         _count_if(F.col("user_id").isNull()).alias("guests"),
-    ).collect()
-    combos = [fills.Combo(*r[: len(fills.Combo._fields)]) for r in rows]
+    )
+
+
+def combo_stats(rows):
+    """(the rule-8 table, the report's line-item counts) of combination rows (combinations() collected,
+    or their sums over months): every count the report needs of the line items is a sum over them."""
+    combos = [fills.Combo(*[r[f] for f in fills.Combo._fields]) for r in rows]
     table = fills.fills(combos)
     stats = {
         "line_items": sum(c.n for c in combos),
@@ -116,14 +121,25 @@ def fill_details(spark: SparkSession, items: DataFrame):
         "missing_user_id": sum(r["guests"] for r in rows),
         **fills.counts(combos, table),
     }
+    return table, stats
+
+
+def apply_fills(spark: SparkSession, items: DataFrame, table) -> DataFrame:
+    """The line items with rule 8's fills from `table` (fills.Fill rows), one broadcast join."""
     if not table:
-        return items, stats
+        return items
     by_combo = spark.createDataFrame(table, FILL_SCHEMA)
     # Null-safe: the combinations that get a fill are the ones with a missing value.
     matches = [items[c].eqNullSafe(by_combo["from_" + c]) for c in COMBO_FIELDS]
     joined = items.join(F.broadcast(by_combo), matches, "left")
-    filled = joined.select(*[c for c in items.columns if c not in fills.FILLED_FIELDS], *[F.coalesce(f, "to_" + f).alias(f) for f in fills.FILLED_FIELDS])
-    return filled, stats
+    return joined.select(*[c for c in items.columns if c not in fills.FILLED_FIELDS], *[F.coalesce(f, "to_" + f).alias(f) for f in fills.FILLED_FIELDS])
+
+
+def fill_details(spark: SparkSession, items: DataFrame):
+    """Rule 8, decided on the driver (fills.py) from one collected table of combinations: (the line
+    items with their fills, the report's line-item counts)."""
+    table, stats = combo_stats(combinations(items).collect())
+    return apply_fills(spark, items, table), stats
 
 
 def _count_if(condition):
@@ -225,33 +241,3 @@ def clean(spark: SparkSession, raw: DataFrame):
         rejects.persist().count()
     checked.unpersist()
     return curated, rejects, report
-
-
-def run(spark: SparkSession, input_path: str, output: str, report_path: str, quarantine_path: str):
-    """Writes the curated line items, the quarantine and the report; returns (report, curated),
-    curated still cached for a caller that goes on with it."""
-    curated, rejects, report = clean(spark, read_raw(spark, input_path))
-    curated.write.mode("overwrite").partitionBy("month").parquet(output)
-    log("wrote curated line items to %s" % output)
-    rejects.coalesce(1).write.mode("overwrite").json(quarantine_path)
-    rejects.unpersist()
-    report["quarantine_path"] = quarantine_path
-    io.write_json(spark, report_path, report)
-    log("wrote quarantine %s and report %s: %s" % (quarantine_path, report_path, report["quarantined"] or "nothing quarantined"))
-    return report, curated
-
-
-def add_arguments(parser):
-    parser.add_argument("--input", required=True, help="raw Firehose objects, read recursively (<lake>/raw/purchases/)")
-    parser.add_argument("--output", required=True, help="curated Parquet (<lake>/curated/purchases/)")
-    parser.add_argument("--report", help="clean report JSON (default <lake>/%s)" % LAKE["cleanReportKey"])
-    parser.add_argument("--quarantine", help="rejected rows as JSON lines (default <lake>/%s)" % LAKE["quarantinePrefix"])
-
-
-def main(spark: SparkSession, args):
-    root = io.lake_root(args.output, LAKE["curatedPrefix"])
-    report_path = args.report or io.join(root, LAKE["cleanReportKey"])
-    quarantine_path = args.quarantine or io.join(root, LAKE["quarantinePrefix"])
-    report, curated = run(spark, args.input, args.output, report_path, quarantine_path)
-    curated.unpersist()
-    return report

@@ -20,6 +20,3 @@ RAW_SCHEMA = StructType(
 )
 
 PRICE_TYPE = DecimalType(12, 2)
-
-# Partition value of line items whose time is missing (1970-01-01 or absent).
-UNDATED_MONTH = "undated"

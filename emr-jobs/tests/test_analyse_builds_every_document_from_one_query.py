@@ -48,10 +48,11 @@ def analysed(spark):
     return jobs_run_by(spark, lambda: analyse.analyse(spark, spark.createDataFrame(ITEMS, CURATED)))
 
 
-def test_all_seven_documents_cost_one_query_of_at_most_three_spark_jobs(analysed):
-    # Two shuffle stages and the result, each its own job under AQE; the per-document queries ran ~20.
+def test_all_seven_documents_cost_one_query_of_at_most_five_spark_jobs(analysed):
+    # The per-month partials' two shuffle stages, their merge's (distinct products) and the result, each its own
+    # job under AQE; the per-document queries ran ~20.
     documents, jobs = analysed
-    assert jobs <= 3
+    assert jobs <= 5
 
 
 def test_totals_count_every_line_item_and_distinct_orders_once(analysed):

@@ -1,0 +1,61 @@
+"""The manifest of processed raw objects and the upload facts the nightly run keeps (LAKE purchasesManifestKey).
+
+One small JSON document, rewritten at the end of every run after everything else it describes is written:
+- `objects`: every raw object a run has processed, by its key under the raw prefix, with its size and
+  modification time. Firehose never rewrites an object (each has a unique name), so a key is processed once.
+  An object landing late - for an hour whose folder earlier runs already read - is a key the manifest does not
+  hold, so the next run reads it and rewrites the months its rows fall in.
+- `completions`: every upload completion record seen, and `lines`: distinct lines landed per upload and month.
+  The supersession and completeness rule (uploads.verdicts) judges the whole history with them, though a run
+  reads only new objects: an upload whose rows land over several nights counts once its record and all its
+  rows are there, and a complete re-upload replaces the older one even when that one was counted nights ago.
+
+A run that fails before writing the manifest leaves its objects unrecorded: the next run reads them again.
+Rows of uploads (with source and line) de-duplicate against what the failed run stored; rows without an
+origin (the real data's own Firehose objects) would count twice, so after a failed run that got as far as
+rewriting partitions, run once with --full (docs/operations.md).
+"""
+from collections import namedtuple
+
+from . import io
+
+Manifest = namedtuple("Manifest", "objects completions lines")
+EMPTY = Manifest({}, [], {})
+
+
+def read(spark, path) -> Manifest:
+    """The manifest, or None when no run has written one (the run is then a full one)."""
+    document = io.read_json(spark, path)
+    if document is None:
+        return None
+    return Manifest(document["objects"], [tuple(c) for c in document["completions"]], document["lines"])
+
+
+def write(spark, path, manifest: Manifest) -> None:
+    io.write_json(spark, path, {"objects": manifest.objects, "completions": [list(c) for c in manifest.completions], "lines": manifest.lines})
+
+
+def list_objects(spark, root) -> dict:
+    """{key under root: [size, modified ms]} of every raw object, hidden files (`_`, `.`) skipped as Spark's reader skips them."""
+    hpath, fs = io.filesystem(spark, root)
+    if not fs.exists(hpath):
+        return {}
+    base = fs.makeQualified(hpath).toString().rstrip("/") + "/"
+    found = {}
+    files = fs.listFiles(hpath, True)
+    while files.hasNext():
+        status = files.next()
+        key = status.getPath().toString()[len(base):]
+        if not any(part.startswith(("_", ".")) for part in key.split("/")):
+            found[key] = [status.getLen(), status.getModificationTime()]
+    return found
+
+
+def landed(lines) -> dict:
+    """{source: distinct lines landed} over every month, from the manifest's `lines`."""
+    return {source: sum(months.values()) for source, months in lines.items()}
+
+
+def with_completions(completions, new) -> list:
+    """Every distinct completion record, sorted (a re-delivered record is the same record)."""
+    return sorted(set(completions) | set(new), key=lambda c: tuple("" if x is None else str(x) for x in c))
