@@ -66,9 +66,10 @@ describe('every Dashboard and Behaviour table downloads as the CSV it shows', { 
 
   /** The table's rendered cells, as a reader sees them (drawn bars are aria-hidden and have no text). */
   const shown = (box: Locator): Promise<string[][]> =>
-    box.locator('table').evaluate((t: HTMLTableElement) =>
-      [...t.rows].map((r) => [...r.cells].map((c) => c.innerText.replace(/\s+/g, ' ').trim())),
-    );
+    box.locator('table').evaluate((t) => {
+      const table = t as unknown as { rows: ArrayLike<{ cells: ArrayLike<{ innerText: string }> }> };
+      return Array.from(table.rows, (r) => Array.from(r.cells, (c) => c.innerText.replace(/\s+/g, ' ').trim()));
+    });
   const withoutEmptyColumns = (cells: string[][]) => {
     const kept = cells[0].map((_, i) => i).filter((i) => cells.some((r) => r[i] !== ''));
     return cells.map((r) => kept.map((i) => r[i]));
