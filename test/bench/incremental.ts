@@ -1,0 +1,220 @@
+/**
+ * npm run bench:incremental — issue 26: a night's run costs what the new data costs, not what the history costs.
+ *
+ * For each history size (default 1M, 4M, 16M generated rows; --sizes 1000000,4000000 to choose), on local[2]:
+ * 1. the history is processed once (`main.py pipeline --full` on a fresh lake);
+ * 2. a night of 100,000 new rows lands (--night N) and the pipeline runs incrementally: the measured run;
+ * 3. anchor (a): the same 100,000 rows alone on an empty lake (a first run);
+ * 4. anchor (b): a full run on history + night (`--full`).
+ * Each a fresh spark-submit (JVM start included), timed, with its clean / recommend / analyse split from the
+ * jobs' progress lines and the peak resident memory of its largest process (the driver JVM, sampled with ps
+ * every 0.5 s; the Python workers are not added). Ratios printed beside each time, and the
+ * goal: incremental ≤ 1.5 × (a) + the incremental run's model fit (its recommend seconds), flat in history.
+ *
+ * Generated history grows in length at one store's density: 1M rows is the generator's seven months
+ * (2020-01..07); every further million is the same generator (another seed) moved 213 days further back, so
+ * 4M is ~2.3 years and 16M ~9.3 years of one store. The night's rows (another seed) all fall on 2020-07-31,
+ * the history's last day: a night rewrites July, whose size is the same at every history size.
+ * The generator's own data is not the real store's; the real data (1M rows, 2020-01..07, nothing from Aug 2020
+ * on) runs as one more point when ../shared is present: its first 40 Firehose objects as the history, the
+ * last 5 as the night. Run under `flock /tmp/recstream-bench.lock`; `uptime` is printed at start and end.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { FULL_FLAG, LAKE } from '../../contract';
+import { DEFAULT_SEED } from '../../local/generator/generate';
+import { writePurchasesFirehose } from '../../local/generator/purchases-firehose';
+import { EMR_JOBS, ROOT, spawnSparkSubmit } from './spark-submit';
+
+const option = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const SIZES = (option('--sizes') ?? '1000000,4000000,16000000').split(',').map(Number);
+const NIGHT_ROWS = Number(option('--night') ?? 100_000);
+const SEED = option('--seed') ?? String(DEFAULT_SEED);
+const MASTER = option('--master') ?? 'local[2]';
+const BLOCK_ROWS = 1_000_000;
+/** 2020-01-01..2020-07-31: the generator's window, the step between history blocks. */
+const BLOCK_DAYS = 213;
+const NIGHT_DAY = '2020-07-31';
+const REAL = resolve(ROOT, '..', 'shared', 'data', 'electronics', 'firehose-objects');
+const WORK = join(ROOT, '.work', 'incremental-bench');
+
+const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+const uptime = (): string => execFileSync('uptime', { encoding: 'utf8' }).trim();
+
+type Run = { seconds: number; peakMiB: number; stages: Record<string, number> };
+
+/** One `main.py pipeline` run: wall seconds, each job's seconds (from the previous job's last progress line to its own), peak RSS. */
+const pipeline = (label: string, lake: string, extra: string[] = []): Promise<Run> =>
+  new Promise((done, fail) => {
+    console.log(`\n== ${label}`);
+    const started = process.hrtime.bigint();
+    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const child = spawnSparkSubmit(MASTER, join(EMR_JOBS, 'main.py'), ['pipeline', '--lake', lake, ...extra]);
+    const last: Record<string, number> = {};
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const job = /^\[(clean|recommend|analyse|pipeline) /.exec(line)?.[1];
+      if (!job) return;
+      last[job] = elapsed();
+      console.log(`  +${fmt(elapsed())}s ${line.trim().slice(0, 200)}`);
+    });
+    const errors: string[] = [];
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      if (!/^\s+at |WARN|INFO/.test(line)) errors.push(line);
+    });
+    let peakKiB = 0;
+    const sampler = setInterval(() => (peakKiB = Math.max(peakKiB, largestRssKiB(child.pid ?? 0))), 500);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearInterval(sampler);
+      const seconds = elapsed();
+      if (code !== 0) return fail(new Error(`${label} failed (exit ${code}):\n${errors.slice(-30).join('\n')}`));
+      let before = 0;
+      const stages: Record<string, number> = {};
+      for (const job of ['clean', 'recommend', 'analyse']) {
+        if (last[job] === undefined) continue;
+        stages[job] = last[job] - before;
+        before = last[job];
+      }
+      console.log(`  ${fmt(seconds)} s, peak ${fmt(peakKiB / 1024, 0)} MiB (largest process)`);
+      done({ seconds, peakMiB: peakKiB / 1024, stages });
+    });
+  });
+
+/** The resident set of the largest process under `root` (the driver JVM), in KiB. */
+const largestRssKiB = (root: number): number => {
+  try {
+    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).map(Number));
+    const tree = new Set([root]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, ppid] of rows) if (tree.has(ppid) && !tree.has(pid)) (tree.add(pid), (grew = true));
+    }
+    return Math.max(0, ...rows.filter(([pid]) => tree.has(pid)).map(([, , rss]) => rss));
+  } catch {
+    return 0;
+  }
+};
+
+const DATE = /"event_time":"(\d{4}-\d{2}-\d{2})/g;
+const shiftDate = (date: string, days: number): string => (date.startsWith('1970') ? date : new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10));
+
+/** Generated Firehose objects (seed `seed`) with every event date rewritten by `redate`, cached under `folder`; resolves to their raw folder. */
+const generated = async (folder: string, rows: number, seed: string, redate: (date: string) => string): Promise<string> => {
+  const raw = join(folder, 'raw');
+  if (existsSync(join(folder, 'written.json'))) return raw;
+  rmSync(folder, { recursive: true, force: true });
+  const scratch = join(folder, 'scratch');
+  const written = await writePurchasesFirehose({ rows, seed }, scratch);
+  if (written.rejected > 0) throw new Error(`${written.rejected} generated rows would not pass ingest`);
+  mkdirSync(raw, { recursive: true });
+  for (const object of written.objects) {
+    const text = gunzipSync(readFileSync(object)).toString('utf8').replace(DATE, (_, date: string) => `"event_time":"${redate(date)}`);
+    writeFileSync(join(raw, object.split('/').slice(-5).join('-')), gzipSync(text));
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  writeFileSync(join(folder, 'written.json'), JSON.stringify({ rows, seed, objects: written.objects.length }) + '\n');
+  return raw;
+};
+
+const historyBlock = (k: number): Promise<string> => generated(join(WORK, `block-${k}-seed-${SEED}`), BLOCK_ROWS, `${SEED}-${k}`, (date) => shiftDate(date, -k * BLOCK_DAYS));
+const night = (): Promise<string> => generated(join(WORK, `night-${NIGHT_ROWS}-seed-${SEED}`), NIGHT_ROWS, `${SEED}-night`, (date) => (date.startsWith('1970') ? date : NIGHT_DAY));
+
+/** Copies every object of `folders` into the lake's raw prefix, each under a folder of its own (a Firehose hour). */
+const land = (lake: string, folders: string[], hour: string) => {
+  const target = join(lake, LAKE.rawPrefix, hour);
+  mkdirSync(target, { recursive: true });
+  for (const [i, folder] of folders.entries()) for (const name of readdirSync(folder)) copyFileSync(join(folder, name), join(target, `${i}-${name}`));
+};
+
+type Point = { history: string; incremental: Run; alone: Run; full: Run; firstFull: Run };
+
+const measure = async (history: string, historyFolders: string[], nightFolders: string[]): Promise<Point> => {
+  const lake = join(WORK, `lake-${history}`);
+  const alone = join(WORK, `lake-${history}-night-alone`);
+  for (const dir of [lake, alone]) rmSync(dir, { recursive: true, force: true });
+  console.log(`\n=== history ${history}: ${uptime()}`);
+  land(lake, historyFolders, '2020/08/01/00');
+  const firstFull = await pipeline(`history ${history}: processed once (full)`, lake, [FULL_FLAG]);
+  land(lake, nightFolders, '2020/08/01/01');
+  const incremental = await pipeline(`history ${history}: the night, incremental`, lake);
+  land(alone, nightFolders, '2020/08/01/01');
+  const nightAlone = await pipeline(`anchor (a): the night's rows alone, empty lake`, alone);
+  const full = await pipeline(`anchor (b): history ${history} + the night, full`, lake, [FULL_FLAG]);
+  const report = JSON.parse(readFileSync(join(lake, LAKE.cleanReportKey), 'utf8')) as { output: { line_items: number } };
+  console.log(`  ${report.output.line_items} line items after the full run`);
+  rmSync(alone, { recursive: true, force: true });
+  return { history, incremental, alone: nightAlone, full, firstFull };
+};
+
+const table = (title: string, header: string[], rows: string[][]) => {
+  const cells = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  console.log(`\n${title}`);
+  for (const [i, r] of cells.entries()) {
+    console.log('  ' + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
+    if (i === 0) console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+};
+
+const main = async () => {
+  if (SIZES.some((n) => !Number.isInteger(n) || n < BLOCK_ROWS || n % BLOCK_ROWS !== 0)) throw new Error(`--sizes takes whole millions, e.g. 1000000,4000000; got ${option('--sizes')}`);
+  mkdirSync(WORK, { recursive: true });
+  console.log(`bench:incremental, ${MASTER}, night ${NIGHT_ROWS} rows, history ${SIZES.join(', ')} generated rows (seed ${SEED})`);
+  console.log(`start: ${uptime()}`);
+  const nightRaw = await night();
+  const points: Point[] = [];
+  for (const size of SIZES) {
+    const blocks: string[] = [];
+    for (let k = 0; k < size / BLOCK_ROWS; k++) blocks.push(await historyBlock(k));
+    points.push(await measure(`${size / 1e6}M generated`, blocks, [nightRaw]));
+  }
+  if (existsSync(REAL)) {
+    const objects = readdirSync(REAL).filter((f) => f.endsWith('.gz')).sort();
+    const split = (names: string[], folder: string) => {
+      rmSync(folder, { recursive: true, force: true });
+      mkdirSync(folder, { recursive: true });
+      for (const name of names) copyFileSync(join(REAL, name), join(folder, name));
+      return folder;
+    };
+    points.push(await measure('1M real', [split(objects.slice(0, -5), join(WORK, 'real-history'))], [split(objects.slice(-5), join(WORK, 'real-night'))]));
+  } else console.log(`\nreal data absent (${REAL}): the real-data point is skipped`);
+
+  const stage = (r: Run, job: string) => r.stages[job] ?? 0;
+  table(
+    'A night of new rows: wall seconds (fresh spark-submit, JVM start included) and ratios',
+    ['history', 'incremental s', '(a) night alone s', '(b) full s', 'incr / (a)', 'incr / (b)', 'incr clean+analyse s', 'incr recommend s', '(a) recommend s', 'peak MiB incr', 'peak MiB (b)'],
+    points.map((p) => [
+      p.history, fmt(p.incremental.seconds), fmt(p.alone.seconds), fmt(p.full.seconds), fmt(p.incremental.seconds / p.alone.seconds, 2), fmt(p.incremental.seconds / p.full.seconds, 2),
+      fmt(p.incremental.seconds - stage(p.incremental, 'recommend')), fmt(stage(p.incremental, 'recommend')), fmt(stage(p.alone, 'recommend')), fmt(p.incremental.peakMiB, 0), fmt(p.full.peakMiB, 0),
+    ]),
+  );
+  table('Inside each run: seconds per job (clean includes the JVM start)', ['history', 'run', 'clean', 'recommend', 'analyse', 'total'], points.flatMap((p) =>
+    ([['history once (full)', p.firstFull], ['incremental', p.incremental], ['(a) night alone', p.alone], ['(b) full', p.full]] as const).map(([name, r]) => [
+      p.history, name, fmt(stage(r, 'clean')), fmt(stage(r, 'recommend')), fmt(stage(r, 'analyse')), fmt(r.seconds)])));
+  for (const p of points) {
+    const fit = stage(p.incremental, 'recommend');
+    const met = p.incremental.seconds <= 1.5 * p.alone.seconds + fit;
+    console.log(`goal on ${p.history}: incremental ${fmt(p.incremental.seconds)} s <= 1.5 x (a) ${fmt(p.alone.seconds)} s + model fit ${fmt(fit)} s = ${fmt(1.5 * p.alone.seconds + fit)} s: ${met ? 'met' : 'NOT met'}`);
+  }
+  const generatedPoints = points.filter((p) => p.history.endsWith('generated'));
+  if (generatedPoints.length > 1) {
+    const [first, lastPoint] = [generatedPoints[0], generatedPoints[generatedPoints.length - 1]];
+    const noFit = (r: Run) => r.seconds - stage(r, 'recommend');
+    console.log(`flat in history: the night without the model fit ${fmt(noFit(first.incremental))} s at ${first.history}, ${fmt(noFit(lastPoint.incremental))} s at ${lastPoint.history} (x${fmt(noFit(lastPoint.incremental) / noFit(first.incremental), 2)}); the full run x${fmt(lastPoint.full.seconds / first.full.seconds, 2)}`);
+  }
+  console.log(`end: ${uptime()}`);
+};
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
