@@ -75,6 +75,12 @@ export const REALTIME = {
     productsLookedUp: 3,
     /** Of the top-3, at most this many come from what the customer did just now; the batch list fills the rest. */
     liveSlots: 2,
+    /**
+     * Of those, this many resume the session: the newest product viewed or carted and not bought (on the real events
+     * every cart and purchase followed a view of the same product in its session: docs/benchmarks.md, issue 24.3);
+     * the rest are item-to-item candidates.
+     */
+    resumeSlots: 1,
     /** The API Lambda's environment variable naming the table; unset: no live lists, the batch list only. */
     tableEnv: 'LIVE_TABLE',
   },
@@ -203,9 +209,12 @@ export interface LiveEvidence {
   /** When the customer did it (event time). */
   at: string;
   product: { product_id: string; category_code: string | null; brand: string | null };
-  /** The recommend job's item-to-item relation (contract/recommender.ts SimilarProduct). */
-  relation: 'bought_together' | 'also_bought';
-  /** Orders holding both (`bought_together`), or customers who bought both (`also_bought`). */
+  /**
+   * The recommend job's item-to-item relation (contract/recommender.ts SimilarProduct), or `itself`: the card is the
+   * product the customer viewed or carted (and has not bought in the session).
+   */
+  relation: 'bought_together' | 'also_bought' | 'itself';
+  /** Orders holding both (`bought_together`), customers who bought both (`also_bought`); `itself`: 0. */
   count: number;
 }
 
@@ -221,7 +230,8 @@ export const liveAgo = (atMs: number, nowMs: number): string => {
 
 /**
  * A live card's reason, from its evidence alone (the rule every surface uses):
- * `Viewed 3 minutes ago: product 1004856 (samsung). Bought together with it in 12 orders.`
+ * `Viewed 3 minutes ago: product 1004856 (samsung). Bought together with it in 12 orders.`, or for the product
+ * itself `Put in the cart 1 minute ago; not bought yet.`
  * `label` names a product (the site formats the category; default: id, brand, category code).
  */
 export const liveReason = (
@@ -232,10 +242,12 @@ export const liveReason = (
     return what.length === 0 ? `product ${p.product_id}` : `product ${p.product_id} (${what.join(', ')})`;
   },
 ): string => {
+  const when = `${KIND_VERB[evidence.kind]} ${liveAgo(Date.parse(evidence.at), nowMs)}`;
+  if (evidence.relation === 'itself') return `${when}; not bought yet.`;
   const n = evidence.count;
   const how =
     evidence.relation === 'bought_together'
       ? `Bought together with it in ${n} order${n === 1 ? '' : 's'}.`
       : `${n} customer${n === 1 ? '' : 's'} who bought it also bought this.`;
-  return `${KIND_VERB[evidence.kind]} ${liveAgo(Date.parse(evidence.at), nowMs)}: ${label(evidence.product)}. ${how}`;
+  return `${when}: ${label(evidence.product)}. ${how}`;
 };

@@ -1,9 +1,10 @@
-// The live blend (lambdas/api/live-blend.ts), issue 24: what a customer did in their open session proposes
-// candidates from the recommend job's item-to-item lists; at most REALTIME.liveRecommendations.liveSlots of the
-// top-3 come from it, the batch list fills the rest. Every live card's reason is true: the customer did that
-// (kind, product, time) in the session, and the item-to-item list relates the card to it as stated (relation and
-// count); what they just bought is in no card unless the batch list has it as a repeat; what they saw in the
-// session is not proposed back; a session that changes nothing leaves the batch list served as it is.
+// The live blend (lambdas/api/live-blend.ts), issue 24: what a customer did in their open session puts first the
+// newest product they viewed or carted and have not bought, then candidates from the recommend job's item-to-item
+// lists; at most REALTIME.liveRecommendations.liveSlots of the top-3 come from it, the batch list fills the rest.
+// Every live card's reason is true: the customer did that (kind, product, time) in the session, and the card is
+// that product or the item-to-item list relates it as stated (relation and count); what they just bought is in no
+// card unless the batch list has it as a repeat; an item-to-item list does not propose back what they saw; a
+// session that changes nothing leaves the batch list served as it is.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { liveReason, REALTIME, type LiveActivity, type LiveInteraction, type ProductSimilar, type RecommendedProduct, type SimilarProduct } from '../../contract';
@@ -27,26 +28,32 @@ const assertTrue = (cards: RecommendedProduct[], held: LiveActivity, similar: Ma
       held.interactions.some((i) => i.kind === e.kind && i.product_id === e.product.product_id && i.at === e.at),
       `${c.product_id}: the customer did ${e.kind} ${e.product.product_id} at ${e.at}`,
     );
+    if (e.relation === 'itself') {
+      assert.equal(c.product_id, e.product.product_id, 'the product itself');
+      assert.ok(!held.interactions.some((i) => i.kind === 'purchase' && i.product_id === c.product_id), `${c.product_id}: not bought yet`);
+      continue;
+    }
     const entry = similar.get(e.product.product_id)?.similar.find((s) => s.product_id === c.product_id);
     assert.deepEqual(entry && [entry.relation, entry.count], [e.relation, e.count], `${c.product_id}: the item-to-item list says so`);
   }
 };
 
-test('the newest interactions propose candidates, one per product in turn, and the batch list fills the rest', () => {
+test('the newest product viewed or carted comes first, then item-to-item candidates of the newest products in turn, and the batch list fills the rest', () => {
   const held = activity(interaction('cart', '2', 1), interaction('view', '1', 3));
   const similar = lists({ '1': [related('11', 'bought_together', 5), related('12', 'also_bought', 2)], '2': [related('1', 'bought_together', 9), related('21', 'bought_together', 3)] });
   const cards = blendLive(BATCH, held, similar)!;
-  assert.deepEqual(cards.map((c) => [c.product_id, c.source]), [['21', 'live'], ['11', 'live'], ['101', 'repeat']]);
+  assert.deepEqual(cards.map((c) => [c.product_id, c.source]), [['2', 'live'], ['21', 'live'], ['101', 'repeat']]);
   assert.equal(cards.filter((c) => c.source === 'live').length, REALTIME.liveRecommendations.liveSlots);
   assertTrue(cards, held, similar);
   // Product 1 is bought together with 2 nine times, but the customer viewed it in this session: not proposed back.
   assert.ok(!cards.some((c) => c.product_id === '1'));
-  assert.equal(
-    liveReason(cards[0].live!, NOW),
-    'Put in the cart 1 minute ago: product 2 (acme, electronics.audio). Bought together with it in 3 orders.',
-  );
-  assert.equal(liveReason(cards[1].live!, NOW), 'Viewed 3 minutes ago: product 1 (acme, electronics.audio). Bought together with it in 5 orders.');
-  assert.equal(liveReason({ ...cards[1].live!, relation: 'also_bought', count: 1 }, NOW + 60 * 60_000), 'Viewed 1 hour ago: product 1 (acme, electronics.audio). 1 customer who bought it also bought this.');
+  assert.equal(liveReason(cards[0].live!, NOW), 'Put in the cart 1 minute ago; not bought yet.');
+  assert.equal(liveReason(cards[1].live!, NOW), 'Put in the cart 1 minute ago: product 2 (acme, electronics.audio). Bought together with it in 3 orders.');
+  // With room for more, the second product's list takes its turn.
+  const wider = blendLive([], held, similar, 4)!;
+  assert.deepEqual(wider.map((c) => c.product_id), ['2', '21', '11', '12']);
+  assert.equal(liveReason(wider[2].live!, NOW), 'Viewed 3 minutes ago: product 1 (acme, electronics.audio). Bought together with it in 5 orders.');
+  assert.equal(liveReason(wider[3].live!, NOW + 60 * 60_000), 'Viewed 1 hour ago: product 1 (acme, electronics.audio). 2 customers who bought it also bought this.');
 });
 
 test('what the customer just bought is in no card, unless the batch list has it as a repeat', () => {
@@ -59,9 +66,11 @@ test('what the customer just bought is in no card, unless the batch list has it 
   assert.equal(liveReason(cards[0].live!, NOW), 'Bought just now: product 102 (acme, electronics.audio). 2 customers who bought it also bought this.');
 });
 
-test('a session with no related product and nothing bought changes nothing: the batch list is served as it is', () => {
-  assert.equal(blendLive(BATCH, activity(interaction('view', '9', 1)), lists({})), undefined);
-  assert.equal(blendLive(BATCH, activity(interaction('view', '9', 1)), lists({ '9': [related('9', 'bought_together', 1)] })), undefined, 'only itself: nothing new');
+test('a session that only bought a product the batch list repeats, with nothing related, changes nothing: the batch list is served as it is', () => {
+  assert.equal(blendLive(BATCH, activity(interaction('purchase', '101', 1)), lists({})), undefined);
+  assert.equal(blendLive(BATCH, activity(interaction('purchase', '101', 1)), lists({ '101': [related('101', 'bought_together', 1)] })), undefined, 'only itself: nothing new');
+  // One view is enough to change it: the product viewed comes first.
+  assert.deepEqual(blendLive(BATCH, activity(interaction('view', '9', 1)), lists({}))!.map((c) => c.product_id), ['9', '101', '102']);
 });
 
 test('on many random sessions every live card is true, no product is listed twice, the top-3 is full whenever the batch list is', () => {
