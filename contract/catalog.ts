@@ -9,22 +9,19 @@
  * keeps them in one rolling document, realtime/live.json, not in rows that accumulate).
  */
 import { BEHAVIOUR_LAKE } from './behaviour-event';
-import { LAKE } from './lake';
+import { CURATED_PARTITION, LAKE } from './lake';
 
 /**
- * How clean partitions the curated purchases (emr-jobs/recstream_jobs/clean.py `partitionBy("month")`,
- * schema.py UNDATED_MONTH): a `month=yyyy-MM` folder per month of event time, and `month=undated` for line
- * items whose time is missing. Athena projects the dated months from `firstMonth` to the current month (no
- * crawler, no MSCK REPAIR: a month is queryable as soon as clean writes it); partition projection has no type
- * for a date range plus one literal, so the undated folder is its own table.
+ * The curated purchases' month partitions as the catalog sees them: the column, format and undated value are
+ * contract/lake.ts CURATED_PARTITION (what clean writes, `<prefix>month=yyyy-MM/` and `month=undated/`), so a
+ * change there moves the jobs and both catalogs. Athena projects the dated months from `firstMonth` to the
+ * current month (no crawler, no MSCK REPAIR: a month is queryable as soon as clean writes it); partition
+ * projection has no type for a date range plus one literal, so the undated folder is its own table.
  */
 export const PURCHASES_PARTITION = {
-  column: 'month',
-  /** Java DateTimeFormatter pattern (Athena's projection.month.format). */
-  format: 'yyyy-MM',
+  ...CURATED_PARTITION,
   /** The first month Athena projects: older data is not seen by `purchases` (REES46's electronics data starts 2020-01). */
   firstMonth: '2000-01',
-  undated: 'undated',
 } as const;
 
 /** A column: its name, its Hive type (`string`, `bigint`, `decimal(12,2)`, `array<struct<a:string>>` ...), what it holds. */
