@@ -2,10 +2,18 @@
 // row of zeros (a funnel window nobody reached, a minute's revenue without a purchase). Events by device and
 // by country: every device class, ten countries by name and the rest summed in one row (so no event drops
 // out); a view without them (nothing posted with a user agent or address, or a job from before the enrichment)
-// says so instead. Screenshots at 1440 and 390 px.
+// says so instead. Screenshots at 1440 and 390 px. A customer with a live session (an item in the twin's
+// DynamoDB-protocol server, as the streaming job writes it) sees their live list on the Recommendations page, each
+// "just now" card with the contract's reason for its evidence.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { LiveView } from '../../contract';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { LiveActivity, LiveView } from '../../contract';
+import { dynamoLiveActivityStore } from '../../lambdas/shared/serving/live-activity';
+import { startDynamoServer, type ChildServer } from '../../local/aws/servers';
+import { createLiveStateTable, TWIN_LIVE_TABLE } from '../../local/realtime/job';
+import { SEED_USERS } from '../api/seed';
 import { chromiumAvailable, launchChromium, screenshotPath } from '../web/site';
 import { serveLiveViews, type LivePageServer } from './live-page';
 
@@ -38,10 +46,18 @@ const VIEW: LiveView = {
 };
 
 let live: LivePageServer;
+let dynamo: ChildServer;
+let client: DynamoDBClient;
 before(async () => {
-  live = await serveLiveViews();
+  dynamo = await startDynamoServer('live-page-test');
+  client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'twin', secretAccessKey: 'twin' } });
+  await createLiveStateTable(client);
+  live = await serveLiveViews(dynamoLiveActivityStore(DynamoDBDocumentClient.from(client), TWIN_LIVE_TABLE));
 });
-after(async () => live?.close());
+after(async () => {
+  await live?.close();
+  await dynamo?.stop();
+});
 const writeView = (view: unknown) => live.writeView(view);
 
 test('an empty table says why in one sentence, a window nobody reached is no row, and a minute without purchases shows no revenue', { skip, timeout: 5 * 60_000 }, async () => {
@@ -100,6 +116,41 @@ test('the Live page lists events by device and by country, the countries past te
     writeView(older);
     await page.getByTestId('live-audience-none').waitFor({ timeout: 10_000 });
     assert.equal(await page.getByTestId('live-events').textContent(), '120');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a customer with a live session sees their live list: the "just now" cards say what they did and when', { skip, timeout: 5 * 60_000 }, async () => {
+  const customer = SEED_USERS[0];
+  const at = new Date(Date.now() - 4 * 60_000).toISOString().slice(0, 19) + 'Z';
+  const item: LiveActivity = {
+    user_id: customer.user_id,
+    session: 's-live',
+    interactions: [{ at, kind: 'view', product_id: '1515966223509089906', category_code: 'electronics.smartphone', brand: 'samsung', price: '162.01' }],
+    written_at: at,
+    expires_at: Math.floor(Date.now() / 1000) + 600,
+  };
+  await DynamoDBDocumentClient.from(client).send(new PutCommand({ TableName: TWIN_LIVE_TABLE, Item: item }));
+  const browser = await launchChromium();
+  try {
+    for (const width of [1440, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 1100 } });
+      await page.goto(`${live.url}/#/`);
+      await page.getByLabel('Customer user id').fill(customer.user_id);
+      await page.getByRole('button', { name: 'Show recommendations' }).click();
+      const notice = page.getByTestId('live-list');
+      await notice.waitFor();
+      assert.match((await notice.textContent()) ?? '', /^Changed by what this customer did in their session \(as of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/);
+      const cards = page.getByRole('list', { name: 'Recommended products' }).locator(':scope > li');
+      const texts = await cards.allInnerTexts();
+      // The viewed smartphone itself, then its bought-together kettle (the seed's item-to-item list), then the batch list.
+      assert.match(texts[0], /just now\s+Viewed 4 minutes ago; not bought yet\./i);
+      assert.match(texts[1], /just now\s+Viewed 4 minutes ago: product 1515966223509089906 \(samsung, electronics › smartphone\)\. Bought together with it in 4 orders\./i);
+      assert.ok(!/just now/i.test(texts[2]), 'the third card is the batch list\'s');
+      await page.screenshot({ path: screenshotPath(`recommendations-live-${width}`), fullPage: true });
+      await page.close();
+    }
   } finally {
     await browser.close();
   }

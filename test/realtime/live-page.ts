@@ -1,8 +1,13 @@
-/** The site and API on a seeded lake whose live view a test writes itself: the Live page in Chromium without a streaming job. */
+/**
+ * The site and API on a seeded lake whose live view a test writes itself: the Live page in Chromium without a streaming
+ * job. With `liveActivity`, the recommendations route also serves live lists from that store (issue 24).
+ */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { REALTIME } from '../../contract';
 import { lakeLiveStore } from '../../lambdas/api/live';
+import { liveRecommendations } from '../../lambdas/api/live-recommendations';
+import type { LiveActivityStore } from '../../lambdas/shared/serving/live-activity';
 import { folderLake } from '../../local/server/folder-lake';
 import { startLocalServer } from '../../local/server/server';
 import { loadLocalServing } from '../../local/server/serving';
@@ -16,10 +21,17 @@ export interface LivePageServer {
   close(): Promise<void>;
 }
 
-export const serveLiveViews = async (): Promise<LivePageServer> => {
+export const serveLiveViews = async (liveActivity?: LiveActivityStore): Promise<LivePageServer> => {
   ensureBuiltSite();
   const lake = writeSeedLake();
-  const server = await startLocalServer({ webDir: WEB_DIST, ...(await loadLocalServing(lake)), live: lakeLiveStore(folderLake(lake)), runtimeConfig: { apiUrl: '', auth: null } });
+  const serving = await loadLocalServing(lake);
+  const server = await startLocalServer({
+    webDir: WEB_DIST,
+    ...serving,
+    live: lakeLiveStore(folderLake(lake)),
+    liveRecommendations: liveActivity && liveRecommendations(liveActivity, serving.recommender),
+    runtimeConfig: { apiUrl: '', auth: null },
+  });
   return {
     url: server.url,
     writeView: (view) => {

@@ -136,7 +136,7 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
           <>
             {/* An unknown id is nobody's top 3: the heading names what is shown, the notice below says why. */}
             <h2>
-              {view.result.known ? (
+              {view.result.known || view.result.source === 'live' ? (
                 <>
                   Top {view.result.recommendations.length} for <span className="mono">{view.result.user_id}</span>
                 </>
@@ -144,7 +144,14 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
                 <>The store’s best sellers</>
               )}
             </h2>
-            {!view.result.known ? (
+            {view.result.source === 'live' ? (
+              // Issue 24: the live list; its cards marked "just now" say what the customer did and when.
+              <p className="notice" role="note" data-testid="live-list">
+                Changed by what this customer did in their session (as of {view.result.as_of?.replace('T', ' ').replace('Z', ' UTC')}):
+                the cards marked “just now” come from it
+                {view.result.known ? ', the others from the last pipeline run.' : '; the others are the store’s best sellers (the id is not in the data the pipeline last ran on).'}
+              </p>
+            ) : !view.result.known ? (
               <p className="notice notice-fallback" role="note">
                 <strong>No customer has the id <span className="mono">{view.result.user_id}</span> in the data</strong> the
                 pipeline last ran on. Check the id; a customer new since that run is shown the store's best sellers:
