@@ -13,18 +13,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ANALYTICS_DOCUMENTS, BEHAVIOUR_LAKE, LAKE, LAKE_TABLES, NAMED_QUERIES, analyticsKeyFor, type AnalyticsDocuments, type LakeTable } from '../../contract';
+import { LAKE, LAKE_TABLES, NAMED_QUERIES, type AnalyticsDocuments, type FunnelDocument, type LakeTable } from '../../contract';
 import { REPO_ROOT } from '../../local/pipeline/spark';
 import { WORK_DIR } from '../../local/pipeline/run';
 import { TWIN_LAKE } from '../../local/sql/command';
 import { openLakeSql, type LakeSql, type SqlAnswer } from '../../local/sql/twin';
+import { answerObjects, comparable, expectedFromAnalytics, expectedFromFunnel, FUNNEL_DOCUMENT_QUERIES, PURCHASE_DOCUMENT_QUERIES, readAnalytics, readFunnel } from './documents';
 import { fixtureLake } from './fixture-lake';
 
-const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
-
-/** Rows as objects; numbers DuckDB hands over as strings (big integers, decimals) as numbers. */
-const objects = (answer: SqlAnswer): Record<string, unknown>[] =>
-  answer.rows.map((row) => Object.fromEntries(answer.columns.map((c, i) => [c, typeof row[i] === 'string' && /^-?\d+(\.\d+)?$/.test(row[i] as string) && !/_id$/.test(c) ? Number(row[i]) : row[i]])));
+const objects = (answer: SqlAnswer) => answerObjects(answer.columns, answer.rows);
 
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
@@ -76,14 +73,14 @@ describe('the twin answers SQL over the jobs output with the catalog and the das
   let lake: string;
   let sql: LakeSql;
   let documents: AnalyticsDocuments;
-  let funnel: { session: Record<'by_day' | 'by_hour' | 'by_category' | 'by_brand', Record<string, unknown>[]> };
+  let funnel: FunnelDocument;
   const answers = new Map<string, Record<string, unknown>[]>();
 
   before(async () => {
     lake = await fixtureLake();
     sql = await openLakeSql(lake);
-    documents = Object.fromEntries(ANALYTICS_DOCUMENTS.map((name) => [name, readJson(join(lake, analyticsKeyFor(name)))])) as unknown as AnalyticsDocuments;
-    funnel = readJson(join(lake, BEHAVIOUR_LAKE.funnelKey));
+    documents = readAnalytics(lake);
+    funnel = readFunnel(lake);
     for (const query of NAMED_QUERIES) answers.set(query.name, objects(await sql.query(query.sql)));
   });
   after(() => sql?.close());
@@ -139,45 +136,17 @@ describe('the twin answers SQL over the jobs output with the catalog and the das
       });
     };
 
-    check('summary', 'equals analytics/summary.json', (rows) => assert.deepEqual(rows, [documents.summary]));
-    check('monthly_revenue', 'equals analytics/monthly_sales.json to the cent', (rows) => assert.deepEqual(rows, documents.monthly_sales));
-    check('revenue_by_customer', 'starts with analytics/top_customers.json', (rows) => assert.deepEqual(rows.slice(0, documents.top_customers.length), documents.top_customers));
-    check('revenue_by_category', 'starts with analytics/top_categories.json', (rows) => assert.deepEqual(rows.slice(0, documents.top_categories.length), documents.top_categories));
-    check('revenue_by_brand', 'starts with analytics/top_brands.json', (rows) => assert.deepEqual(rows.slice(0, documents.top_brands.length), documents.top_brands));
-    check('orders_by_weekday_hour', "equals analytics/hour_weekday.json's cells with orders", (rows) =>
-      assert.deepEqual(rows, documents.hour_weekday.filter((c) => c.orders > 0)),
-    );
-    check('purchase_frequency', 'equals analytics/purchase_frequency.json', (rows) => assert.deepEqual(rows, documents.purchase_frequency));
-
-    /** A funnel.json row in the named queries' columns. */
-    const funnelRow = (column: string) => (r: Record<string, unknown>) => {
-      const reached = r.reached as Record<string, number>;
-      const conversion = r.conversion as Record<string, number | null>;
-      return {
-        [column]: String(r[column]),
-        sessions: r.units,
-        viewed: reached.view,
-        carted: reached.cart,
-        bought: reached.purchase,
-        view_to_cart: conversion.view_to_cart,
-        cart_to_purchase: conversion.cart_to_purchase,
-        view_to_purchase: conversion.view_to_purchase,
-        with_any_cart: r.with_any_cart,
-        with_any_purchase: r.with_any_purchase,
-        cart_abandonment: r.cart_abandonment,
-      };
-    };
-    const sqlRow = (column: string) => (r: Record<string, unknown>) => ({ ...r, [column]: String(r[column]) });
-    for (const [name, key, column] of [
-      ['session_funnel_by_day', 'by_day', 'day'],
-      ['session_funnel_by_hour', 'by_hour', 'hour'],
-      ['session_funnel_by_category', 'by_category', 'category_id'],
-      ['session_funnel_by_brand', 'by_brand', 'brand'],
-    ] as const)
-      check(name, `equals (the first rows of) funnel.json session.${key}`, (rows) => {
-        const shown = funnel.session[key];
-        assert.ok(shown.length > 1, `the fixture's funnel has several ${key} rows`);
-        assert.deepEqual(rows.slice(0, shown.length).map(sqlRow(column)), shown.map(funnelRow(column)));
+    for (const name of PURCHASE_DOCUMENT_QUERIES)
+      check(name, `equals (the first rows of) the analytics document the dashboard draws, to the cent`, (rows) => {
+        const expected = expectedFromAnalytics(name, documents);
+        assert.ok(expected.rows.length > 0);
+        assert.deepEqual(comparable(rows, expected), expected.rows);
+      });
+    for (const name of FUNNEL_DOCUMENT_QUERIES)
+      check(name, 'equals (the first rows of) the session funnel the Behaviour page draws', (rows) => {
+        const expected = expectedFromFunnel(name, funnel);
+        assert.ok(expected.rows.length > 1, `the fixture's funnel has several rows for ${name}`);
+        assert.deepEqual(comparable(rows, expected), expected.rows);
       });
 
     check('repeat_customers', 'counts the customers of purchase_frequency.json with two or more orders', (rows) => {
