@@ -49,6 +49,7 @@ export class Processing extends Construct {
       config,
       createCluster,
       jobs: sparkJobs(lakeUrl, config.als, config.recommender.pin),
+      fullJobs: sparkJobs(lakeUrl, config.als, config.recommender.pin, true),
       behaviour: behaviourJobs(lakeUrl),
       bundle,
       lake,

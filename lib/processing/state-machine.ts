@@ -1,5 +1,6 @@
 /**
- * The pipeline's state machine: (when raw/purchases/ holds any object) createCluster → one EMR step per Spark job →
+ * The pipeline's state machine: (when raw/purchases/ holds any object) createCluster → one EMR step per Spark job
+ * (nightly: only new raw objects; with the execution input `{"full": true}`: the same steps with --full) →
  * (when raw/events/ holds any object) the behaviour steps → terminate → load the
  * recommendations and the customers' behaviour into DynamoDB.
  *
@@ -28,7 +29,10 @@ type Job = { job: string; args: string[] };
 export interface PipelineProps {
   config: RecstreamConfig;
   createCluster: tasks.EmrCreateCluster;
+  /** The purchases steps of a nightly run: only the raw objects no run has processed. */
   jobs: Job[];
+  /** The same steps rebuilding from every raw object (`--full`), run when the execution's input says `{"full": true}`. */
+  fullJobs: Job[];
   /**
    * Run after `jobs` only when `rawPrefix` holds an object: a store that uploads purchases only
    * (no events yet) keeps a green pipeline instead of failing in the sessions step on missing input.
@@ -39,7 +43,7 @@ export interface PipelineProps {
   loader: lambda.IFunction;
 }
 
-export function pipelineStateMachine(scope: Construct, { config, createCluster, jobs, behaviour, bundle, lake, loader }: PipelineProps): sfn.StateMachine {
+export function pipelineStateMachine(scope: Construct, { config, createCluster, jobs, fullJobs, behaviour, bundle, lake, loader }: PipelineProps): sfn.StateMachine {
   const clusterId = sfn.JsonPath.stringAt('$.cluster.ClusterId');
   const failed = new sfn.Fail(scope, 'PipelineFailed', { error: 'SparkPipelineFailed', causePath: '$.error.Cause' });
   const terminateAfterFailure = new tasks.EmrTerminateCluster(scope, 'TerminateAfterFailure', { clusterId, resultPath: sfn.JsonPath.DISCARD });
@@ -47,9 +51,9 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
   terminateAfterFailure.next(failed);
 
   createCluster.addCatch(failed, { resultPath: '$.error' });
-  const emrStep = ({ job, args }: Job): tasks.EmrAddStep => {
-    const step = new tasks.EmrAddStep(scope, `Step-${job}`, {
-      stateName: `Spark ${job}`,
+  const emrStep = ({ job, args }: Job, full = false): tasks.EmrAddStep => {
+    const step = new tasks.EmrAddStep(scope, `Step-${job}${full ? '-full' : ''}`, {
+      stateName: `Spark ${job}${full ? ' (full rebuild)' : ''}`,
       clusterId,
       name: job,
       jar: 'command-runner.jar',
@@ -66,15 +70,22 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
     steps.slice(1).forEach((step, i) => steps[i].next(step));
     return steps;
   };
-  const purchases = inOrder(jobs.map(emrStep));
-  createCluster.next(purchases[0]);
+  const purchases = inOrder(jobs.map((job) => emrStep(job)));
+  const purchasesFull = inOrder(fullJobs.map((job) => emrStep(job, true)));
+  // The scheduled execution has no input: nightly. `{"full": true}` as the input of a started execution rebuilds.
+  createCluster.next(
+    new sfn.Choice(scope, 'FullRebuild', { stateName: 'Full rebuild?' })
+      .when(sfn.Condition.and(sfn.Condition.isPresent('$.full'), sfn.Condition.booleanEquals('$.full', true)), purchasesFull[0])
+      .otherwise(purchases[0]),
+  );
   const terminate = new tasks.EmrTerminateCluster(scope, 'TerminateCluster', { clusterId, resultPath: sfn.JsonPath.DISCARD });
   // One ListObjectsV2 (MaxKeys 1) decides whether the behaviour steps have input.
   const findEvents = findObjects(scope, 'FindEvents', 'Look for behaviour events', lake, behaviour.rawPrefix, '$.events');
   findEvents.addCatch(terminateAfterFailure, { resultPath: '$.error' });
-  const behaviourSteps = inOrder(behaviour.jobs.map(emrStep));
+  const behaviourSteps = inOrder(behaviour.jobs.map((job) => emrStep(job)));
   behaviourSteps[behaviourSteps.length - 1].next(terminate);
   purchases[purchases.length - 1].next(findEvents);
+  purchasesFull[purchasesFull.length - 1].next(findEvents);
   findEvents.next(
     new sfn.Choice(scope, 'AnyEvents', { stateName: 'Any behaviour events?' })
       .when(sfn.Condition.numberGreaterThan('$.events.count', 0), behaviourSteps[0])
@@ -92,7 +103,7 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
   load.addCatch(failed, { resultPath: '$.error' });
   terminate.next(load).next(new sfn.Succeed(scope, 'Done'));
 
-  for (const task of [terminateAfterFailure, terminate, ...purchases, ...behaviourSteps]) onlyTaggedClusters(task, config);
+  for (const task of [terminateAfterFailure, terminate, ...purchases, ...purchasesFull, ...behaviourSteps]) onlyTaggedClusters(task, config);
   const stateMachine = new sfn.StateMachine(scope, 'Pipeline', {
     stateMachineName: `${config.name}-spark-pipeline`,
     definitionBody: sfn.DefinitionBody.fromChainable(onlyWithPurchases(scope, lake, createCluster)),

@@ -5,8 +5,8 @@
  */
 import { BEHAVIOUR_LAKE, behaviourSteps, sparkSteps, type AlsSettings, type BehaviourStep, type RecommenderModel, type SparkStep } from '../../contract';
 
-/** `main.py <job>` arguments with the deployment's ALS settings and recommender pin; keys resolved by `lakeUrl`. */
-export const sparkJobs = (lakeUrl: (key: string) => string, als: AlsSettings, pin: RecommenderModel | null): SparkStep[] => sparkSteps(lakeUrl, als, pin);
+/** `main.py <job>` arguments with the deployment's ALS settings and recommender pin; keys resolved by `lakeUrl`; `full`: rebuild from every raw object. */
+export const sparkJobs = (lakeUrl: (key: string) => string, als: AlsSettings, pin: RecommenderModel | null, full = false): SparkStep[] => sparkSteps(lakeUrl, als, pin, full);
 
 /** The behaviour jobs and the raw prefix whose objects they need. */
 export const behaviourJobs = (lakeUrl: (key: string) => string): { jobs: BehaviourStep[]; rawPrefix: string } => ({
