@@ -7,7 +7,8 @@
  * compares it with the document the dashboard or Behaviour page draws from the same data, to the cent.
  *
  * Money: sums of `price * quantity` are exact decimals, rounded to cents as the analyse job rounds them;
- * ratios are doubles rounded to 6 places as the funnel job rounds them.
+ * ratios are doubles rounded to 6 places, as the funnel job rounds them except on an exact tie (1/128 =
+ * 0.0078125): SQL rounds it away from zero, Python to even, one unit apart in the 6th place.
  */
 export interface NamedQuery {
   name: string;

@@ -15,12 +15,12 @@
  * Options: --events N (default 5000000), --small-events N (default 50000), --seed S, --master M (default local[2]), --keep.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { LAKE } from '../../contract';
+import { BEHAVIOUR_LAKE, LAKE } from '../../contract';
 import { writeBehaviourFirehose } from '../../local/generator/behaviour-write';
 import {
   answerObjects,
@@ -48,6 +48,11 @@ const MASTER = values.master!;
 const FIREHOSE_OBJECTS = join(ROOT, '..', 'shared', 'data', 'electronics', 'firehose-objects');
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+/** Bytes of the Parquet files under a folder: what Athena would scan for a query reading every column. */
+const parquetMiB = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.parquet'))
+    .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0) / 2 ** 20;
 const load = (): string => loadavg().map((l) => fmt(l, 2)).join(' ');
 
 /** One spark-submit of main.py JOB; its wall seconds. */
@@ -113,6 +118,7 @@ const purchases = async (objects: string[], label: string) => {
     for (const name of objects) cpSync(join(FIREHOSE_OBJECTS, name), join(lake, LAKE.rawPrefix, 'real', name));
     await sparkJob('setup: clean (spark-submit main.py clean)', ['clean', '--input', join(lake, LAKE.rawPrefix), '--output', join(lake, LAKE.curatedPrefix)]);
     const spark = await sparkJob('anchor: analyse, the seven dashboard documents (spark-submit main.py analyse)', ['analyse', '--input', join(lake, LAKE.curatedPrefix), '--output', join(lake, LAKE.analyticsPrefix)]);
+    console.log(`  curated purchases: ${fmt(parquetMiB(join(lake, LAKE.curatedPrefix)), 2)} MiB of Parquet`);
     const run = await duckdb(lake, PURCHASE_DOCUMENT_QUERIES);
     const docs = readAnalytics(lake);
     const units = docs.summary.units.toLocaleString('en');
@@ -132,6 +138,7 @@ const events = async (count: number) => {
     console.log(`  setup: generated in ${fmt((Date.now() - generating) / 1000)} s`);
     await sparkJob('setup: sessions (spark-submit main.py sessions)', ['sessions', '--lake', lake]);
     const spark = await sparkJob('anchor: funnel, the session and user funnels (spark-submit main.py funnel)', ['funnel', '--lake', lake]);
+    console.log(`  curated events: ${fmt(parquetMiB(join(lake, BEHAVIOUR_LAKE.eventsPrefix)), 2)} MiB of Parquet`);
     const run = await duckdb(lake, FUNNEL_DOCUMENT_QUERIES);
     const funnel = readFunnel(lake);
     report(label, `${funnel.session.overall.units.toLocaleString('en')} sessions`, spark, run, (name) => expectedFromFunnel(name as (typeof FUNNEL_DOCUMENT_QUERIES)[number], funnel));

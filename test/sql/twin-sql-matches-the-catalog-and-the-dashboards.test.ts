@@ -215,6 +215,17 @@ describe('the twin answers SQL over the jobs output with the catalog and the das
       assert.match(named.stderr, /no named query 'revenue_by_colour'; there are: summary, monthly_revenue/);
     });
 
+    it("runs the README's worked query", () => {
+      const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+      const query = /recstream\.ts sql "([^"]+)"/.exec(readme)?.[1];
+      assert.ok(query, 'the README shows a query');
+      const run = recstream('--format', 'json', query);
+      assert.equal(run.status, 0, run.stderr);
+      const rows = JSON.parse(run.stdout) as { brand: string; revenue: number }[];
+      assert.equal(rows.length, 5);
+      assert.deepEqual(Object.keys(rows[0]), ['brand', 'revenue']);
+    });
+
     it('lists the tables and named queries', () => {
       const run = recstream('--list');
       assert.equal(run.status, 0, run.stderr);
