@@ -26,6 +26,14 @@ const LINE_ITEMS = `line_items AS (
   SELECT order_id, product_id, category_code, brand, price, quantity, user_id, event_time FROM purchases_undated
 )`;
 
+/** Every line item's revenue and units per value of `column` (its unknown values left out), most revenue first. */
+const revenueAndUnitsBy = (column: string) => `WITH ${LINE_ITEMS}
+SELECT ${column}, round(sum(price * quantity), 2) AS revenue, sum(quantity) AS units
+FROM line_items
+WHERE ${column} IS NOT NULL
+GROUP BY ${column}
+ORDER BY sum(price * quantity) DESC, ${column}`;
+
 const ratio = (part: string, whole: string) => `round(CAST(${part} AS double) / nullif(${whole}, 0), 6)`;
 
 /**
@@ -116,23 +124,13 @@ ORDER BY sum(price * quantity) DESC, user_id`,
     name: 'revenue_by_category',
     description: 'Revenue and units per category (the dashboard lists the first 10).',
     shownOn: 'Dashboard: top categories (analytics/top_categories.json)',
-    sql: `WITH ${LINE_ITEMS}
-SELECT category_code, round(sum(price * quantity), 2) AS revenue, sum(quantity) AS units
-FROM line_items
-WHERE category_code IS NOT NULL
-GROUP BY category_code
-ORDER BY sum(price * quantity) DESC, category_code`,
+    sql: revenueAndUnitsBy('category_code'),
   },
   {
     name: 'revenue_by_brand',
     description: 'Revenue and units per brand (the dashboard lists the first 10).',
     shownOn: 'Dashboard: top brands (analytics/top_brands.json)',
-    sql: `WITH ${LINE_ITEMS}
-SELECT brand, round(sum(price * quantity), 2) AS revenue, sum(quantity) AS units
-FROM line_items
-WHERE brand IS NOT NULL
-GROUP BY brand
-ORDER BY sum(price * quantity) DESC, brand`,
+    sql: revenueAndUnitsBy('brand'),
   },
   {
     name: 'orders_by_weekday_hour',
