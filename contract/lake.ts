@@ -33,6 +33,8 @@ export const LAKE = {
    * analyse's per-month partial aggregates. A `--full` run deletes all of it and rebuilds from raw.
    */
   purchasesManifestKey: 'state/purchases/manifest.json',
+  /** Months clean rewrote whose recommendations and documents are not yet rebuilt: a failed night's are redone by the next. */
+  pendingMonthsKey: 'state/purchases/pending-months.json',
   purchaseRowsPrefix: 'state/purchases/rows/',
   purchaseCombosPrefix: 'state/purchases/combos/',
   analyticsPartialsPrefix: 'state/purchases/analytics/',

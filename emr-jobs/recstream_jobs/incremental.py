@@ -31,13 +31,13 @@ from .schema import CORRUPT
 log = progress("clean")
 NEW = "new_tonight"
 # The state a full run deletes; the curated line items and the quarantine go with it.
-KEPT = ("curatedPrefix", "purchaseRowsPrefix", "purchaseCombosPrefix", "analyticsPartialsPrefix", "quarantinePrefix", "purchasesManifestKey")
+KEPT = ("curatedPrefix", "purchaseRowsPrefix", "purchaseCombosPrefix", "analyticsPartialsPrefix", "quarantinePrefix", "purchasesManifestKey", "pendingMonthsKey")
 COMBO_KEY = clean.COMBO_FIELDS
 COMBO_COUNTS = ("n", "units", "undated", "guests")
 
 
 def _plural(n, noun):
-    return "%d %s%s" % (n, noun, "" if n == 1 else "s")
+    return "{:,} {}{}".format(n, noun, "" if n == 1 else "s")
 
 
 def _summed(combos: DataFrame):
@@ -79,7 +79,7 @@ def run(spark: SparkSession, raw_root: str, lake: str, full=False, report_path=N
     if state is None:
         mode = "full"
         for path in paths.values():
-            partitions.delete(spark, path)
+            io.delete(spark, path)
         state = manifest.EMPTY
     listed = manifest.list_objects(spark, raw_root)
     new = sorted(k for k in listed if k not in state.objects)

@@ -89,6 +89,12 @@ def read_json(spark, path):
         stream.close()
 
 
+def delete(spark, path):
+    """Removes a file or folder (s3:// and local alike); nothing when absent."""
+    hpath, fs = filesystem(spark, path)
+    fs.delete(hpath, True)
+
+
 def write_json(spark, path, document):
     write_text(spark, path, _json_line(document))
 

@@ -68,7 +68,3 @@ def replace(spark: SparkSession, rows: DataFrame, path: str, months) -> None:
             raise IOError("could not move %s to %s" % (folder(staging, month), folder(path, month)))
     fs.delete(jvm_path(staging), True)
 
-
-def delete(spark: SparkSession, path: str) -> None:
-    hpath, fs = io.filesystem(spark, path)
-    fs.delete(hpath, True)

@@ -20,17 +20,22 @@ log = progress("pipeline")
 
 def run(spark: SparkSession, args):
     at = lambda key: io.join(args.lake, LAKE[key])  # noqa: E731
+    # Months an earlier run's clean rewrote but whose recommend or analyse failed: redone now, though no object is new.
+    pending = [] if args.full else (io.read_json(spark, at("pendingMonthsKey")) or [])
     report = incremental.run(spark, args.input or at("rawPrefix"), args.lake, args.full)
-    if not report["months_rewritten"]:
+    months = sorted(set(pending) | set(report["months_rewritten"]))
+    if not months:
         log("nothing new on %s: recommendations and documents unchanged" % args.lake)
         return None
+    io.write_json(spark, at("pendingMonthsKey"), months)
     curated = spark.read.parquet(at("curatedPrefix")).persist()
     try:
         # recommend reads its serving folder from args.output, as its own command line gives it.
         document = recommend.recommend(spark, curated, argparse.Namespace(**vars(args), output=at("servingPrefix")))
     finally:
         curated.unpersist()
-    analyse.update(spark, at("curatedPrefix"), at("analyticsPartialsPrefix"), report["months_rewritten"], at("analyticsPrefix"))
+    analyse.update(spark, at("curatedPrefix"), at("analyticsPartialsPrefix"), months, at("analyticsPrefix"))
+    io.delete(spark, at("pendingMonthsKey"))
     log("clean, recommend and analyse done on %s" % args.lake)
     return document
 

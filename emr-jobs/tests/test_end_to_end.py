@@ -1,6 +1,12 @@
 """The step plan (`pipeline`: clean -> recommend -> analyse in one application) on the committed Firehose
 fixture (both producers, a re-delivery), in process on the shared session, then once more as a real
-spark-submit of main.py with the zip EMR gets."""
+spark-submit of main.py with the zip EMR gets.
+
+The lake is built over two nights, as a store's is (issue 26): the real data's own objects first (clean and
+analyse only: test_clean_incremental_equals_full.py runs many nights of them), the upload - its rows, its
+completion record and a re-delivery - the next night through the step plan. A second lake gets the same
+objects in one `--full` run: its curated partitions, documents and recommendations must be the two nights',
+file by file. Both lakes' recommender has one run in its history, so the promotion rule sees the same."""
 import glob
 import json
 import os
@@ -11,6 +17,7 @@ import sys
 import pytest
 
 import main as cli
+from recstream_jobs import analyse, incremental
 from recstream_jobs.contract import ANALYTICS_DOCUMENTS, CONTRACT, FALLBACK_USER_ID, LAKE, TOP_K
 from recstream_jobs.recommend.evaluation import FIRST_SERVED
 from recstream_jobs.recommend.serving import EVIDENCE
@@ -33,12 +40,37 @@ def plan(root):
     return [[step["job"]] + [arg.replace(placeholder, root) for arg in step["args"]] for step in CONTRACT["spark_plan"]["steps"]]
 
 
+FIRST_NIGHT = "purchases-real-"
+
+
+def deliver(lake, night):
+    """Copies the fixture's objects of one night (the first: the real data's own objects) into the lake."""
+    for path in glob.glob(os.path.join(RAW, "**", "*.gz"), recursive=True):
+        if os.path.basename(path).startswith(FIRST_NIGHT) == (night == 0):
+            target = os.path.join(lake, LAKE["rawPrefix"], os.path.relpath(path, RAW))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copy(path, target)
+
+
 @pytest.fixture(scope="module")
 def lake(spark, tmp_path_factory):
     root = str(tmp_path_factory.mktemp("lake"))
-    shutil.copytree(RAW, os.path.join(root, LAKE["rawPrefix"]))
+    at = lambda key: os.path.join(root, LAKE[key])  # noqa: E731
+    deliver(root, 0)
+    first = incremental.run(spark, at("rawPrefix"), root)
+    analyse.update(spark, at("curatedPrefix"), at("analyticsPartialsPrefix"), first["months_rewritten"], at("analyticsPrefix"))
+    deliver(root, 1)
     for argv in plan(root):
         run_job(spark, argv)
+    return root
+
+
+@pytest.fixture(scope="module")
+def full_lake(spark, tmp_path_factory):
+    root = str(tmp_path_factory.mktemp("full-lake"))
+    shutil.copytree(RAW, os.path.join(root, LAKE["rawPrefix"]))
+    for argv in plan(root):
+        run_job(spark, argv + ["--full"])
     return root
 
 
@@ -62,8 +94,39 @@ def read_json(path):
         return json.load(f)
 
 
-def test_clean_writes_month_partitions_a_report_and_an_empty_quarantine(lake):
+def parquet_rows(spark, folder):
+    return sorted((r.asDict() for r in spark.read.parquet(folder).collect()), key=repr)
+
+
+def json_files(root, prefix):
+    """{file under prefix: its lines, sorted} for every JSON file; Spark's part files compared by content, not name."""
+    found = {}
+    for path in sorted(glob.glob(os.path.join(root, prefix, "**", "*.json"), recursive=True)):
+        name = os.path.relpath(path, root)
+        key = os.path.dirname(name) + "/part-*.json" if os.path.basename(name).startswith("part-") else name
+        with open(path) as f:
+            found.setdefault(key, []).extend(f.read().splitlines())
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def test_two_nights_give_the_full_runs_curated_partitions_documents_and_recommendations(spark, lake, full_lake):
+    months = sorted(os.path.basename(p) for p in glob.glob(os.path.join(full_lake, LAKE["curatedPrefix"], "month=*")))
+    assert months == sorted(os.path.basename(p) for p in glob.glob(os.path.join(lake, LAKE["curatedPrefix"], "month=*")))
+    for month in months:
+        assert parquet_rows(spark, os.path.join(lake, LAKE["curatedPrefix"], month)) == parquet_rows(spark, os.path.join(full_lake, LAKE["curatedPrefix"], month)), month
+    for prefix in (LAKE["analyticsPrefix"], LAKE["recommendationsPrefix"], LAKE["similarPrefix"]):
+        nightly = json_files(lake, prefix)
+        assert nightly and nightly == json_files(full_lake, prefix), prefix
+    assert read_json(os.path.join(lake, LAKE["fallbackKey"])) == read_json(os.path.join(full_lake, LAKE["fallbackKey"]))
+    assert read_json(os.path.join(lake, LAKE["metricsKey"]))["served"] == read_json(os.path.join(full_lake, LAKE["metricsKey"]))["served"]
+
+
+def test_clean_writes_month_partitions_a_report_and_an_empty_quarantine(lake, full_lake):
+    nightly = read_json(os.path.join(lake, LAKE["cleanReportKey"]))
+    assert (nightly["mode"], nightly["new_objects"]) == ("incremental", 3)
+    lake = full_lake
     report = read_json(os.path.join(lake, LAKE["cleanReportKey"]))
+    assert (report["mode"], report["new_objects"]) == ("full", 5)
     assert report["input_rows"] == 7716 + 200
     assert report["dropped"]["redelivered_duplicate"] == 200
     assert report["output"]["units"] == 7716
