@@ -80,6 +80,9 @@ class LiveSink:
         self.last_view = store.get(LAKE["liveKey"])
         self.last_write_ms = 0
         self.state = restore(store)
+        # A batch folded from its file on restore may have died before its live-state items were written:
+        # every held customer's item is written again (idempotent by key), so none is lost to a crash.
+        self._put_activity(sorted(self.state.get("activity", {})))
         scorer.refresh_model()
         log("restored through batch %d (%d events so far)" % (self.state["batch_id"], sum(self.state["totals"]["events"].values())))
 
@@ -128,12 +131,12 @@ class LiveSink:
         records_in = sum(n for _, _, n, _ in partial["minutes"]) + partial["unreadable"]
         self.log("batch %d: %d records in %.2f s (%s)" % (batch_id, records_in, clock.total(), clock.laps()))
 
-    def _put_activity(self):
-        """The live-state items of the customers this batch changed (live recommendations read them)."""
+    def _put_activity(self, users=None):
+        """The live-state items of `users`, default the customers this batch changed (live recommendations read them)."""
         held = self.state.get("activity", {})
         written_ms = int(time.time() * 1000)
-        items = [activity.item(user, held[user], written_ms, live.iso) for user in self.state.get("activity_changed", []) if user in held]
-        self.activity_store.put_all(items)
+        changed = self.state.get("activity_changed", []) if users is None else users
+        self.activity_store.put_all([activity.item(user, held[user], written_ms, live.iso) for user in changed if user in held])
 
     def compact(self):
         self.store.put(LAKE["stateKey"], self.state)

@@ -46,6 +46,8 @@ export const liveHitRate = async (): Promise<void> => {
   const batch = [...score].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3).map(([id]) => card(id));
   // Per session, its interactions so far (newest first, distinct, bounded as the job keeps them), and its targets' hits.
   const held = new Map<string, LiveInteraction[]>();
+  // How often the item-to-item lists could speak at all, and how often their candidates alone held the target.
+  const coverage = { withList: 0, relatedHit: 0, purchases: 0 };
   const outcomes = new Map<string, Record<keyof Lists, number> & { targets: number }>();
   for (const e of events) {
     const session = e.user_session ?? `user:${e.user_id}`;
@@ -55,6 +57,10 @@ export const liveHitRate = async (): Promise<void> => {
       const live = blendLive(batch, activity, similar) ?? batch;
       const recent = [...new Set(prior.filter((i) => i.kind === 'view').map((i) => i.product_id))].slice(0, 3);
       const hit: Lists = { batch: batch.some((c) => c.product_id === e.product_id), live: live.some((c) => c.product_id === e.product_id), recent: recent.includes(e.product_id) };
+      const related = live.filter((c) => c.live?.relation === 'bought_together' || c.live?.relation === 'also_bought');
+      coverage.withList += Number(prior.some((i) => similar.has(i.product_id)));
+      coverage.relatedHit += Number(related.some((c) => c.product_id === e.product_id));
+      coverage.purchases += Number(e.event_type === 'purchase');
       const o = outcomes.get(session) ?? { batch: 0, live: 0, recent: 0, targets: 0 };
       o.targets++;
       for (const k of ['batch', 'live', 'recent'] as const) o[k] += Number(hit[k]);
@@ -77,4 +83,7 @@ export const liveHitRate = async (): Promise<void> => {
     return `${a} - ${b}: ${diff(sessions).toFixed(3)} [${draws[25].toFixed(3)}, ${draws[974].toFixed(3)}]`;
   };
   console.log(`  paired: ${paired('live', 'batch')}; ${paired('live', 'recent')}`);
+  console.log(
+    `  targets: ${coverage.purchases} purchases, ${targets - coverage.purchases} carts; ${coverage.withList} had a touched product with an item-to-item list; an item-to-item card held the target ${coverage.relatedHit} times`,
+  );
 };
