@@ -125,6 +125,7 @@ const runCommand = async (args: string[]): Promise<number> => {
       rows: { type: 'string' },
       seed: { type: 'string' },
       keep: { type: 'boolean' },
+      full: { type: 'boolean' },
       'no-realtime': { type: 'boolean' },
       'work-dir': { type: 'string' },
       pin: { type: 'string' },
@@ -149,6 +150,7 @@ const runCommand = async (args: string[]): Promise<number> => {
     rows: positiveInteger('rows', values.rows, RUN_USAGE),
     seed: values.seed,
     keep: values.keep ?? false,
+    full: values.full ?? false,
     realtime: !values['no-realtime'],
     pin: (values.pin as RecommenderModel | undefined) ?? null,
   };

@@ -35,7 +35,9 @@ options:
   --seed S          seed of the generated demo data (default 20200424)
   --once            run, print the summary and exit instead of serving (for scripts and CI)
   --port N          port of the site and API (default: a free one)
-  --keep            keep the previous run's lake, buckets and broker data
+  --keep            keep the previous run's buckets and broker data (the lake is always kept:
+                    a run processes only the raw objects no earlier run processed)
+  --full            process every raw object in the lake again and rebuild everything from them
   --no-realtime     serve without the streaming job (the Live page then says it has not
                     started); without this flag the job starts after the batch jobs while
                     serving (never with --once) and reads both topics from their start
@@ -97,10 +99,10 @@ options:
   --lake DIR        the lake folder (default: the one \`recstream run\` leaves, .work/local/lake)
   -h, --help        this text
 
-A query still running after a second prints a progress line on stderr every 2 s.
+A query still running after a second prints a progress line on stderr every 2 s; Ctrl-C stops it.
 
 exit codes: 0 answered, 1 failed (e.g. no lake folder yet), 2 bad usage or bad SQL (the error and its
-line and column on stderr)`;
+line and column on stderr), 130 stopped by Ctrl-C`;
 
 /** A mistake in what was typed: reported with the command's usage, exit 2. */
 export class UsageError extends Error {

@@ -62,8 +62,13 @@ export interface TwinOptions {
   seed?: number | string;
   /** Port of the API + site; default: a free one. */
   port?: number;
-  /** Keep the previous run's lake, buckets and broker data instead of starting fresh. */
+  /** Keep the previous run's buckets and broker data instead of starting fresh (the lake is always kept). */
   keep?: boolean;
+  /**
+   * Rebuild everything from every raw object in the lake (the pipeline's --full). Without it the lake is the
+   * store's, kept between runs as the deployed bucket is: a run processes only the raw objects no run has processed.
+   */
+  full?: boolean;
   /**
    * Run and stop (the caller prints the summary and exits). Without it the
    * broker and the sink stay up while the site is served, so an upload to the
@@ -129,6 +134,12 @@ export interface TwinRun {
   stop(): Promise<void>;
 }
 
+/** Raw objects earlier runs processed, from the lake's manifest (0 for a new lake). */
+const processedBefore = async (lake: string): Promise<number> => {
+  const manifest = await readJson(join(lake, LAKE.purchasesManifestKey));
+  return manifest ? Object.keys(manifest.objects as Record<string, unknown>).length : 0;
+};
+
 const readJson = async (path: string): Promise<Record<string, unknown> | undefined> =>
   existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>) : undefined;
 
@@ -189,7 +200,10 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
   const streaming = !options.once && options.realtime === true;
   try {
     await stages.run('install-check', async () => checkInstall(streaming), (found) => found);
-    if (!options.keep) await Promise.all([lake, kafkaDir, bucketsDir].map((dir) => rm(dir, { recursive: true, force: true })));
+    if (!options.keep) await Promise.all([kafkaDir, bucketsDir].map((dir) => rm(dir, { recursive: true, force: true })));
+    const earlier = await processedBefore(lake);
+    if (earlier > 0)
+      stages.note(`lake kept from earlier runs (${plural(earlier, 'raw object')} processed): ${options.full ? 'all processed again (--full)' : 'this run processes only new ones (--full processes all again)'}`);
     await Promise.all([lake, logs, bucketsDir].map((dir) => mkdir(dir, { recursive: true })));
     // Neither file named: both data products on bundled data; one named: that one alone.
     const runsPurchases = options.csv !== undefined || options.events === undefined;
@@ -203,7 +217,7 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
     // the purchases ones, as the deployed state machine orders them.
     const at = (key: string) => join(lake, key);
     const steps: { job: SparkJob | BehaviourJob; args: string[] }[] = [
-      ...(runsPurchases ? sparkSteps(at, undefined, options.pin ?? null).map(({ job, args }) => ({ job, args: job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args })) : []),
+      ...(runsPurchases ? sparkSteps(at, undefined, options.pin ?? null, options.full ?? false).map(({ job, args }) => ({ job, args: job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args })) : []),
       ...(eventsCsv !== undefined ? behaviourSteps(at) : []),
     ];
     const sparkLog = (job: string) => join(logs, `spark-${job}.log`);

@@ -43,6 +43,29 @@ export const describeMetrics = (metrics: MetricsDocument | undefined): string[] 
   return lines;
 };
 
+/** The parts of the clean report (emr-jobs/recstream_jobs/incremental.py) that say what this run processed. */
+export interface CleanRun {
+  mode: 'full' | 'incremental';
+  new_objects: number;
+  new_uploads: number;
+  input_rows: number;
+  months_rewritten: string[];
+  output?: { line_items: number };
+}
+
+/** `processed 1 new upload, 12,345 rows; 3 month partitions rewritten`, or that nothing was new. */
+export const describeClean = (clean: CleanRun | undefined): string[] => {
+  if (!clean) return [];
+  if (clean.new_objects === 0) return ['  clean: no new raw objects; curated data, recommendations and documents unchanged'];
+  const months = clean.months_rewritten.length;
+  const which = months > 0 && months <= 6 ? ` (${clean.months_rewritten.join(', ')})` : '';
+  const total = clean.output ? `; the lake holds ${plural(clean.output.line_items, 'line item')}` : '';
+  return [
+    `  clean: processed ${plural(clean.new_uploads, 'new upload')}, ${plural(clean.input_rows, 'row')}; ${plural(months, 'month partition')} rewritten${which}${total}` +
+      (clean.mode === 'full' ? ' (full run: every raw object)' : ''),
+  ];
+};
+
 /** The purchases data product's lines; none when only an events file ran. */
 const purchasesLines = (summary: TwinSummary): string[] => {
   const { ingest, sink, upload, load } = summary;
@@ -52,6 +75,7 @@ const purchasesLines = (summary: TwinSummary): string[] => {
     `  data: ${summary.csv}`,
     `  ingest: ${formatCount(ingest.read)} rows read, ${formatCount(ingest.produced)} produced, ${rejected}; report and rejected rows beside s3://${upload.bucket}/${upload.key} on ${upload.endpoint}`,
     `  lake: ${formatCount(sink.rows)} records (rows and completion records) in ${plural(sink.objects, 'object')}, ${formatBytes(sink.bytes)} (${formatBytes(sink.compressedBytes)} gz), ${summary.lake}`,
+    ...describeClean(summary.clean as CleanRun | undefined),
     `  serving table: ${plural(load.loaded, 'customer')} loaded${load.invalid ? `, ${plural(load.invalid, 'invalid line')} skipped` : ''}, ${describeFallback(load.fallback)}`,
     ...describeMetrics(summary.metrics as MetricsDocument | undefined),
   ];

@@ -19,7 +19,7 @@ test('--help prints the usage of every command and option, exit 0', () => {
   assert.equal(top.status, 0, top.stderr);
   for (const command of ['run', 'generate', 'sink']) assert.match(top.stdout, new RegExp(`^  ${command} `, 'm'));
   const expected: Record<string, string[]> = {
-    run: ['--csv', '--rows', '--seed', '--once', '--port', '--keep', '--no-realtime', '--work-dir', '--pin', '--help'],
+    run: ['--csv', '--rows', '--seed', '--once', '--port', '--keep', '--full', '--no-realtime', '--work-dir', '--pin', '--help'],
     generate: ['--rows', '--seed', '--out', '--behaviour', '--help'],
     sink: ['--brokers', '--lake', '--buffer-mib', '--interval-seconds', '--until-drained', '--help'],
   };

@@ -6,10 +6,9 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 
-/** `args`: the run options before `--once`, e.g. `['--csv', file]` or `['--events', file]`. */
-export const runOnce = (args: string[]) =>
+/** `args`: the run options before `--once`, e.g. `['--csv', file]` or `['--events', file]`; `workDir`: an earlier run's, to run on its lake. */
+export const runOnce = (args: string[], workDir = mkdtempSync(join(tmpdir(), 'recstream-once-'))) =>
   new Promise<{ code: number | null; stdout: string; stderr: string; workDir: string }>((resolve) => {
-    const workDir = mkdtempSync(join(tmpdir(), 'recstream-once-'));
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local/bin/recstream.ts'), 'run', ...args, '--once', '--work-dir', workDir], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
