@@ -8,9 +8,9 @@
  * GET /users/{id}/recommendations (p50/p95/p99), beside the anchor of the same run: the time from the same events to
  * being counted in GET /live (the counts path); the share of active customers whose list changed.
  * Options: --rate N events/s (default 2000), --seconds S (default 60), --track-every K (every K-th new customer
- * is followed, default 25).
+ * is followed, default 25), --job-log FILE keeps the streaming job's log.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -36,6 +36,7 @@ const arg = (name: string, fallback: number): number => {
 const RATE = arg('rate', 2000);
 const SECONDS = arg('seconds', 60);
 const TRACK_EVERY = arg('track-every', 25);
+const JOB_LOG = process.argv.includes('--job-log') ? process.argv[process.argv.indexOf('--job-log') + 1] : undefined;
 const TICK_MS = 100;
 const POLL_MS = 100;
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -67,7 +68,6 @@ export const benchRecommendations = async (): Promise<void> => {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(lists));
     }
-    writeFileSync(join(lake, LAKE.recommenderHistoryKey), JSON.stringify({ runs: [] }));
     const server = await startLocalServer({
       webDir: WEB_DIST,
       recommendations: store,
@@ -167,6 +167,7 @@ export const benchRecommendations = async (): Promise<void> => {
       await server.close();
     }
   } finally {
+    if (JOB_LOG) copyFileSync(twin.logFile, JOB_LOG);
     await twin.stop();
     rmSync(lake, { recursive: true, force: true });
   }
