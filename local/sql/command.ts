@@ -10,7 +10,7 @@ import { SQL_USAGE, UsageError } from '../bin/usage';
 import { EXIT } from '../pipeline/exit-codes';
 import { REPO_ROOT } from '../pipeline/spark';
 import { answerFooter, formatAnswer, SQL_FORMATS, type SqlFormat } from './format';
-import { openLakeSql, SqlError, type LakeSql } from './twin';
+import { openLakeSql, SqlError, SqlInterrupted, type LakeSql } from './twin';
 
 /** The lake `recstream run` leaves (local/pipeline/run.ts WORK_DIR + 'lake'; that module loads the whole twin, so a test ties the two). */
 export const TWIN_LAKE = join(REPO_ROOT, '.work', 'local', 'lake');
@@ -79,15 +79,24 @@ export const sqlCommand = async (args: string[]): Promise<number> => {
       return EXIT.ok;
     }
     const query = values.named !== undefined ? namedQuery(values.named)!.sql : positionals[0];
+    // Ctrl-C stops the query, not the process mid-answer: DuckDB returns, the lake is closed, exit 130.
+    const stop = () => sql.interrupt();
+    process.once('SIGINT', stop);
     try {
       const answer = await sql.query(query, progressPrinter());
       process.stdout.write(formatAnswer(answer, format));
       if (format === 'table') console.error(answerFooter(answer));
       return EXIT.ok;
     } catch (error) {
+      if (error instanceof SqlInterrupted) {
+        console.error('recstream sql: interrupted (Ctrl-C)');
+        return EXIT.sigint;
+      }
       if (!(error instanceof SqlError)) throw error;
       console.error(`recstream sql: ${error.message}${error.position ? `\n${pointer(query, error.position)}` : ''}`);
       return EXIT.usage;
+    } finally {
+      process.removeListener('SIGINT', stop);
     }
   } finally {
     sql.close();

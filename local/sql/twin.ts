@@ -34,6 +34,9 @@ export class SqlError extends Error {
   }
 }
 
+/** The query was stopped by interrupt(). */
+export class SqlInterrupted extends Error {}
+
 export interface TableState {
   table: LakeTable;
   /** False when the lake has no file of it yet (its job has not run): the table is then not defined. */
@@ -52,6 +55,8 @@ export interface LakeSql {
   readonly lake: string;
   readonly tables: TableState[];
   query(sql: string, onProgress?: (percent: number, seconds: number) => void): Promise<SqlAnswer>;
+  /** Stops the running query (Ctrl-C): its promise rejects with SqlInterrupted. */
+  interrupt(): void;
   close(): void;
 }
 
@@ -146,6 +151,7 @@ export const openLakeSql = async (lakeFolder: string): Promise<LakeSql> => {
       }
     } catch (error) {
       if (error instanceof SqlError) throw error;
+      if (/^INTERRUPT Error/.test((error as Error).message)) throw new SqlInterrupted('interrupted');
       // A parse error comes from extractStatements with this prefix on DuckDB's own message.
       const message = (error as Error).message.replace(/^Failed to extract statements: /, '');
       if (isUserError(message)) throw new SqlError(userMessage(message, lake), errorPosition(message, sql));
@@ -163,6 +169,7 @@ export const openLakeSql = async (lakeFolder: string): Promise<LakeSql> => {
     lake,
     tables,
     query,
+    interrupt: () => connection.interrupt(),
     close: () => {
       connection.closeSync();
       instance.closeSync();

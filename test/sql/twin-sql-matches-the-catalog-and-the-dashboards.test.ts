@@ -8,7 +8,7 @@
  * - `recstream sql` prints tables, CSV and JSON, and bad SQL gets its message, line and column and exit 2.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -224,6 +224,25 @@ describe('the twin answers SQL over the jobs output with the catalog and the das
       const rows = JSON.parse(run.stdout) as { brand: string; revenue: number }[];
       assert.equal(rows.length, 5);
       assert.deepEqual(Object.keys(rows[0]), ['brand', 'revenue']);
+    });
+
+    it('prints a progress line while a long query runs, and Ctrl-C stops it: exit 130', async () => {
+      // Forty billion rows: minutes of work, stopped after its first progress line (killed outright after 60 s).
+      const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'bin', 'recstream.ts'), 'sql', '--lake', lake, 'SELECT count(*) FROM range(40000000000) t(i) WHERE i % 7 = 3'], { cwd: REPO_ROOT });
+      let stderr = '';
+      let interrupted = false;
+      const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (!interrupted && /^sql: (\d+% done|running) after \d+ s$/m.test(stderr)) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
+      });
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      clearTimeout(guard);
+      assert.equal(code, 130, stderr);
+      assert.match(stderr, /recstream sql: interrupted \(Ctrl-C\)\n$/);
     });
 
     it('lists the tables and named queries', () => {
