@@ -9,8 +9,10 @@
  *   `.range` (`<start>,NOW`), `.interval`, `.interval.unit` (MONTHS) and `storage.location.template`:
  *   https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html and
  *   https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html
- * - Parquet through ParquetHiveSerDe, JSON lines through the OpenX JsonSerDe (a missing key reads as null):
- *   https://docs.aws.amazon.com/athena/latest/ug/parquet-serde.html, https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html
+ * - Parquet through ParquetHiveSerDe (https://docs.aws.amazon.com/athena/latest/ug/parquet-serde.html); JSON lines
+ *   through the Hive JSON SerDe, not the OpenX one, whose results Athena's docs say "can be non-deterministic"
+ *   (more or fewer rows, unexpected nulls): https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html,
+ *   https://docs.aws.amazon.com/athena/latest/ug/hive-json-serde.html. A key missing from a line reads as null.
  * - Athena database names hold lowercase letters, digits and underscores only (config names may hold hyphens).
  */
 import { Stack } from 'aws-cdk-lib';
@@ -31,7 +33,7 @@ const FORMATS = {
     classification: 'json',
     inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
     outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-    serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+    serializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe',
   },
 } as const;
 
