@@ -100,6 +100,13 @@ interface Row {
 }
 const results: Row[] = [];
 
+/** One dataset's figures: Spark's wall time, DuckDB's (open + every query, first run) and warm total, their ratio, peak memory. */
+const line = (r: Row): string => {
+  const cold = r.run.openSeconds + r.run.queries.reduce((s, q) => s + q.cold, 0);
+  const warm = r.run.queries.reduce((s, q) => s + q.warm, 0);
+  return `${r.data.padEnd(34)} ${r.rows.padEnd(30)} ${fmt(r.spark).padStart(8)} ${fmt(cold, 2).padStart(9)} ${fmt(warm, 2).padStart(7)} ${`${fmt(r.spark / cold, 0)}x`.padStart(7)} ${fmt(r.run.peakMiB, 0).padStart(9)}  ${r.equal}`;
+};
+
 const report = (data: string, rows: string, spark: number, run: DuckRun, expected: (name: string) => Expected) => {
   const differing = run.queries.filter((q) => {
     const want = expected(q.name);
@@ -108,7 +115,9 @@ const report = (data: string, rows: string, spark: number, run: DuckRun, expecte
   const equal = differing.length === 0 ? 'all equal' : `differ: ${differing.map((q) => q.name).join(', ')}`;
   for (const q of run.queries) console.log(`  duckdb ${q.name.padEnd(28)} cold ${fmt(q.cold, 3)} s  warm ${fmt(q.warm, 3)} s`);
   console.log(`  duckdb opened the lake in ${fmt(run.openSeconds, 3)} s; peak RSS ${fmt(run.peakMiB, 0)} MiB (Node alone ${fmt(run.baseMiB, 0)} MiB); answers vs the Spark job's documents: ${equal} (load ${load()})`);
-  results.push({ data, rows, spark, run, equal });
+  const row = { data, rows, spark, run, equal };
+  console.log(`  => ${line(row)}`);
+  results.push(row);
 };
 
 const purchases = async (objects: string[], label: string) => {
@@ -160,13 +169,7 @@ const main = async () => {
 
   console.log('\nSpark job (spark-submit wall, JVM start included) beside DuckDB (open + every query, first run; then the warm total):');
   console.log(`  ${'data'.padEnd(34)} ${'rows'.padEnd(30)} ${'Spark s'.padStart(8)} ${'DuckDB s'.padStart(9)} ${'warm s'.padStart(7)} ${'ratio'.padStart(7)} ${'peak MiB'.padStart(9)}  answers`);
-  for (const r of results) {
-    const cold = r.run.openSeconds + r.run.queries.reduce((s, q) => s + q.cold, 0);
-    const warm = r.run.queries.reduce((s, q) => s + q.warm, 0);
-    console.log(
-      `  ${r.data.padEnd(34)} ${r.rows.padEnd(30)} ${fmt(r.spark).padStart(8)} ${fmt(cold, 2).padStart(9)} ${fmt(warm, 2).padStart(7)} ${`${fmt(r.spark / cold, 0)}x`.padStart(7)} ${fmt(r.run.peakMiB, 0).padStart(9)}  ${r.equal}`,
-    );
-  }
+  for (const r of results) console.log(`  ${line(r)}`);
   console.log(`load average at end: ${load()}`);
 };
 
