@@ -8,6 +8,7 @@ is not judged. Scores are pooled over the judged windows, each customer of each 
 """
 import datetime
 from collections import namedtuple
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from ..progress import progress
 from . import bootstrap, features, ranker
 from . import generators as G
 from .als import Model
-from .candidates import epoch, truth_after
+from .candidates import before, epoch, truth_after
 
 log = progress("recommend")
 MODELS = tuple(CONTRACT["recommender"]["models"])
@@ -32,6 +33,9 @@ RULE = (
 
 # One period's candidates: the history at its start, truth after it, the candidate table and the ALS fit time.
 Period = namedtuple("Period", "start end history truth keys x y lists fit_seconds")
+# The periods' ALS fits run this many at a time: each fit is a chain of small Spark jobs and a Python
+# build of its ratings, so one fit alone leaves a core idle between them.
+ALS_AT_ONCE = 2
 
 
 def time_split(dated, holdout_days, validation_days, windows):
@@ -50,11 +54,17 @@ def als_model(spark, purchases, args):
     return Model(spark, purchases, args.rank, args.reg_param, args.alpha, args.max_iter, args.seed) if purchases else None
 
 
-def period(spark, dated, start, end, args):
+def period_model(spark, dated, start, end, args):
+    """ALS on what was bought before the period, or None when no customer bought both before and in it."""
+    earlier = before(dated, epoch(start))
+    truth = truth_after(dated, {p.user_id for p in earlier}, epoch(start), epoch(end))
+    return als_model(spark, earlier, args) if truth else None
+
+
+def period(spark, dated, start, end, model):
     history = G.History(dated, epoch(start))
     truth = truth_after(dated, set(history.own), epoch(start), epoch(end))
     users = sorted(truth)
-    model = als_model(spark, history.dated, args) if truth else None
     keys, x, lists = features.candidate_table(history, users, model, model.candidates(users) if model else {})
     y = np.array([1 if product in truth[user] else 0 for user, product, _ in keys], dtype=np.int8)
     log("period [%s, %s): %d customers bought before and in it, %d candidates (%d bought), ALS fit %.1fs"
@@ -121,7 +131,10 @@ def stack(periods):
 def evaluate(spark, dated, args):
     """Every model on every judged window and the holdout; returns (evaluation dict, the ranker to serve)."""
     windows, holdout = time_split(dated, args.holdout_days, args.validation_days, args.selection_windows)
-    periods = [period(spark, dated, start, end, args) for start, end in windows + [holdout]]
+    bounds = windows + [holdout]
+    with ThreadPoolExecutor(max_workers=ALS_AT_ONCE) as pool:
+        models = list(pool.map(lambda bound: period_model(spark, dated, *bound, args), bounds))
+    periods = [period(spark, dated, start, end, model) for (start, end), model in zip(bounds, models)]
     judged, pooled = [], {}
     holdout_entry = {**span(periods[-1]), "users": 0, "models": {}, "ranker_vs": [], "by_source": {}}
     for i, p in enumerate(periods[1:], start=1):
