@@ -20,7 +20,7 @@ import type { AnalyticsStore, RecommendationStore } from '../shared/serving/port
 import type { RecommenderDocuments } from '../shared/serving/recommender-documents';
 import { behaviourRoute } from './behaviour';
 import { liveRoute, type LiveStore } from './live';
-import type { LiveRecommendations } from './live-recommendations';
+import type { LiveList, LiveRecommendations } from './live-recommendations';
 import { recommenderRoute } from './recommender';
 import { routePattern, safeDecode } from './route-pattern';
 
@@ -120,6 +120,22 @@ const withKnownSources = (list: UserRecommendations): RecommendedProduct[] =>
     .slice(0, SERVING_TABLE.topK)
     .map((item, i) => (item.source !== undefined || (i > 0 && list.source !== 'fallback') ? item : { ...item, source: list.source }));
 
+/** The live list, or undefined: a failing live-state read (throttled, unreachable) serves the batch list, logged, not a 500. */
+const liveOrBatch = async (
+  live: LiveRecommendations,
+  userId: string,
+  batch: RecommendedProduct[],
+  requestId: string,
+  logError: NonNullable<ApiDeps['logError']>,
+): Promise<LiveList | undefined> => {
+  try {
+    return await live(userId, batch, Date.now());
+  } catch (error) {
+    logError({ msg: 'live list failed; the batch list was served', requestId, userId, error: String(error) });
+    return undefined;
+  }
+};
+
 const route = async (method: string, path: string, requestId: string, deps: ApiDeps, query: URLSearchParams): Promise<RouteResult> => {
   if (path === API_ROUTES.health) return json(200, { status: 'ok' }, CACHE.none);
 
@@ -132,7 +148,7 @@ const route = async (method: string, path: string, requestId: string, deps: ApiD
     const list = own ?? (await deps.fallback());
     if (!list) return problem(503, 'not_loaded', 'No recommendations have been loaded yet; run the pipeline first.', requestId);
     const batch = withKnownSources(list);
-    const live = deps.liveRecommendations && (await deps.liveRecommendations(userId, batch, Date.now()));
+    const live = deps.liveRecommendations && (await liveOrBatch(deps.liveRecommendations, userId, batch, requestId, deps.logError ?? defaultLogError));
     const recommendations = live ? live.recommendations : batch;
     const body: RecommendationsResponse = {
       user_id: userId,
