@@ -83,6 +83,8 @@ export const REALTIME = {
     resumeSlots: 1,
     /** The API Lambda's environment variable naming the table; unset: no live lists, the batch list only. */
     tableEnv: 'LIVE_TABLE',
+    /** The live view lists this many customers with the newest interactions (the Live page's "changed just now"). */
+    customersListed: 5,
   },
   lake: {
     /** Spark's checkpoint: Kafka offsets and the commit log. */
@@ -170,6 +172,11 @@ export interface LiveView {
     /** `buy_probability`: P(purchase in the session); `cart_value`: the cart events' prices summed (decimal string). */
     open_carts: { session_id: string; user_id: string | null; buy_probability: number; cart_value: string; events: number; last_event: string }[];
   };
+  /**
+   * The `liveRecommendations.customersListed` customers with the newest interactions of an open session, newest first
+   * (issue 24): whose recommendations a live list may have changed just now. Absent from older jobs' views.
+   */
+  live_customers?: { user_id: string; at: string; kind: LiveInteraction['kind']; product_id: string }[];
   /** Events of the last `enrichment.minutes` that carried a user agent, by its device class, most first. */
   by_device: { device: DeviceClass; events: number }[];
   /** Events of the last `enrichment.minutes` that carried an address, by its country, most first. */

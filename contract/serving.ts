@@ -90,4 +90,6 @@ export interface RecommendationsResponse {
    * activity (ISO-8601 UTC). Absent: the batch list.
    */
   as_of?: string;
+  /** Present on a live list: the batch list's product ids in order, the top-3 the session changed. */
+  batch_product_ids?: string[];
 }

@@ -57,3 +57,9 @@ def item(user, held, written_ms, iso):
         "written_at": iso(written_ms),
         SETTINGS["ttlAttribute"]: written_ms // 1000 + ACTIVE_MS // 1000,
     }
+
+
+def recent(state, top, iso):
+    """The `top` customers with the newest interactions, newest first: the Live page's "changed just now" list."""
+    held = sorted(state.get("activity", {}).items(), key=lambda ua: (-ua[1]["last"], ua[0]))[:top]
+    return [{"user_id": u, "at": iso(a["interactions"][0][0]), "kind": a["interactions"][0][1], "product_id": a["interactions"][0][2]} for u, a in held if a["interactions"]]

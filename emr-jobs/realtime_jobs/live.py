@@ -264,4 +264,5 @@ def view(state, written_ms, scores=NOT_SCORED):
         **enrich.view(state, as_of),
         "intent": _likely_buyers(state, scores),
         "abandonment": intent_state.at_risk(state, scores.get("abandonment", NOT_SCORED), REALTIME["likelyBuyersTop"], iso),
+        "live_customers": activity.recent(state, REALTIME["liveRecommendations"]["customersListed"], iso),
     }

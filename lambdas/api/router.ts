@@ -156,7 +156,7 @@ const route = async (method: string, path: string, requestId: string, deps: ApiD
       known: own !== undefined,
       personalized: recommendations.some((item) => item.source !== undefined && PERSONAL_SOURCES.includes(item.source)),
       recommendations,
-      ...(live ? { as_of: live.as_of } : {}),
+      ...(live ? { as_of: live.as_of, batch_product_ids: batch.map((item) => item.product_id) } : {}),
     };
     // With live lists a customer's list can change within seconds: no copy may be reused.
     return json(200, body, deps.liveRecommendations ? CACHE.none : CACHE.recommendations);

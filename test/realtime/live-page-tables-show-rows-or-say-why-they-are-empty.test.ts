@@ -4,7 +4,8 @@
 // out); a view without them (nothing posted with a user agent or address, or a job from before the enrichment)
 // says so instead. Screenshots at 1440 and 390 px. A customer with a live session (an item in the twin's
 // DynamoDB-protocol server, as the streaming job writes it) sees their live list on the Recommendations page, each
-// "just now" card with the contract's reason for its evidence.
+// "just now" card with the contract's reason for its evidence; the Live page lists them under "changed just now",
+// before -> after, linking to their page.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -151,6 +152,20 @@ test('a customer with a live session sees their live list: the "just now" cards 
       await page.screenshot({ path: screenshotPath(`recommendations-live-${width}`), fullPage: true });
       await page.close();
     }
+    // The Live page lists the customer under "changed just now", before -> after, and links to their page.
+    writeView({ ...VIEW, live_customers: [{ user_id: customer.user_id, at, kind: 'view', product_id: '1515966223509089906' }] });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+    await page.goto(`${live.url}/#/live`);
+    const row = page.getByRole('table', { name: /Customers whose top-3 their session changed/ }).locator('tbody tr');
+    await row.first().waitFor();
+    const before = customer.recommendations.slice(0, 3).map((c) => c.product_id).join('\n');
+    assert.deepEqual((await row.allInnerTexts()).map((r) => r.split('\t').map((cell) => cell.trim())), [
+      [customer.user_id, `viewed 1515966223509089906 at ${at.replace('T', ' ').replace('Z', ' UTC')}`, before, `1515966223509089906\n1515966223509089282\n${customer.recommendations[1].product_id}`],
+    ]);
+    await page.screenshot({ path: screenshotPath('live-changed-just-now'), fullPage: true });
+    await row.getByRole('link', { name: customer.user_id }).click();
+    await page.getByTestId('live-list').waitFor();
+    assert.match(await page.getByRole('heading', { level: 2 }).first().textContent() ?? '', new RegExp(`Top 3 for ${customer.user_id}`));
   } finally {
     await browser.close();
   }

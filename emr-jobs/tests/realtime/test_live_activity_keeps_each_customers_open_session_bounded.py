@@ -46,6 +46,7 @@ def test_the_fold_of_a_partial_reports_the_changed_customers_and_the_item_carrie
     partial = {"batch_id": 0, "offsets": {}, "produced_ms": None, "unreadable": 0, "minutes": [[T0, "view", 1, "9.99"]], "orders": [], "sessions": [], "products": [], "events": [event("a", T0, "view", "1")]}
     live.fold(state, partial)
     assert state["activity_changed"] == ["7"]
+    assert live.view(state, T0)["live_customers"] == [{"user_id": "7", "at": "2019-11-01T00:00:00Z", "kind": "view", "product_id": "1"}]
     written = T0 + 3 * S
     item = activity.item("7", state["activity"]["7"], written, live.iso)
     assert item == {

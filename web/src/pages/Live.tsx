@@ -4,7 +4,7 @@
  * seen on the events topic, the orders' at the latest on the purchases topic.
  */
 import { useEffect, useState } from 'react';
-import { REALTIME, type LiveView } from '../../../contract';
+import { REALTIME, type LiveView, type RecommendationsResponse } from '../../../contract';
 import type { ApiClient, Failure } from '../api';
 import { LiveCard, LiveTable } from '../components/LiveTable';
 import { formatCategory, formatCount, formatMoney, formatNumber } from '../format';
@@ -215,6 +215,54 @@ const OpenCarts = ({ view }: { view: LiveView }) => {
   );
 };
 
+const KIND_DONE: Record<string, string> = { view: 'viewed', cart: 'carted', purchase: 'bought' };
+
+/**
+ * Issue 24: the customers who did something just now, and how it changed their top-3 (their live list against the
+ * batch list), each linking to their page. The lists are asked of the API as the Recommendations page asks them.
+ */
+const ChangedJustNow = ({ view, api }: { view: LiveView; api: ApiClient }) => {
+  const customers = view.live_customers;
+  const [answers, setAnswers] = useState<Record<string, RecommendationsResponse | undefined>>({});
+  const key = (customers ?? []).map((c) => `${c.user_id}@${c.at}`).join(',');
+  useEffect(() => {
+    let stopped = false;
+    void Promise.all((customers ?? []).map(async (c) => [c.user_id, await api.recommendations(c.user_id)] as const)).then((results) => {
+      if (!stopped) setAnswers(Object.fromEntries(results.map(([user, r]) => [user, r.ok ? r.data : undefined])));
+    });
+    return () => {
+      stopped = true;
+    };
+    // The customers' newest interactions name what to ask again; the same ones are not asked twice.
+  }, [api, key]);
+  if (!customers) return null; // a job that predates live recommendations lists none
+  const changed = customers.filter((c) => answers[c.user_id]?.source === 'live');
+  // One id a line: three 19-digit ids side by side do not fit a card.
+  const ids = (list: string[]) => list.map((id, i) => <div key={i}>{id}</div>);
+  return (
+    <LiveCard id="live-changed" title="Recommendations changed just now">
+      <LiveTable
+        caption="Customers whose top-3 their session changed (newest first)"
+        columns={['Customer', 'Did', 'Before (batch)', 'After (live)']}
+        rows={changed.map((c) => ({
+          key: c.user_id,
+          cells: [
+            <a href={`#/?user=${encodeURIComponent(c.user_id)}`}>{c.user_id}</a>,
+            `${KIND_DONE[c.kind] ?? c.kind} ${c.product_id} at ${clock(c.at)}`,
+            ids(answers[c.user_id]!.batch_product_ids ?? []),
+            ids(answers[c.user_id]!.recommendations.map((r) => r.product_id)),
+          ],
+        }))}
+        empty={
+          customers.length === 0
+            ? `No customer interacted in the ${REALTIME.liveRecommendations.activeMinutes} minutes before ${clock(view.as_of)}.`
+            : 'The API serves none of the newest customers a live list (live recommendations are off, their session changed nothing, or the API did not answer).'
+        }
+      />
+    </LiveCard>
+  );
+};
+
 /** Countries listed by name; the rest are summed in one row, so no event drops out of the table. */
 const COUNTRY_ROWS = 10;
 
@@ -281,6 +329,7 @@ export const LivePage = ({ api }: { api: ApiClient }) => {
           <NotRunning view={view} checkedAt={checkedAt} />
           <Totals view={view} checkedAt={checkedAt} />
           <Funnel view={view} />
+          <ChangedJustNow view={view} api={api} />
           <LikelyBuyers view={view} />
           <OpenCarts view={view} />
           <Trending view={view} />

@@ -53,6 +53,16 @@ export const RecommendationsPage = ({ api }: { api: ApiClient }) => {
     setInput(id);
     void search(id);
   };
+  // `#/?user=ID` (the Live page links a customer so): that customer's list, on arrival and on every such link.
+  useEffect(() => {
+    const fromHash = () => {
+      const user = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('user');
+      if (user) tryExample(user);
+    };
+    fromHash();
+    window.addEventListener('hashchange', fromHash);
+    return () => window.removeEventListener('hashchange', fromHash);
+  }, [api]);
   const badInput = view.state === 'error' && view.kind === 'bad-input';
 
   return (
