@@ -41,7 +41,7 @@ import { createStages, formatBytes, formatCount, formatReasons, formatSeconds, p
 import { Resources } from './resources';
 import { REPO_ROOT, runSparkJob, SMALL_INPUT_BYTES, SPARK_SUBMIT } from './spark';
 import { behaviourOutputs, eventsDataSet, loadBehaviourOnly, type BehaviourSummary } from './behaviour';
-import { SPARK_KAFKA_LIB, startRealtimeJob } from '../realtime/job';
+import { createLiveStateTable, SPARK_KAFKA_LIB, startRealtimeJob, TWIN_LIVE_TABLE } from '../realtime/job';
 import { mirrorLiveView } from '../realtime/live-mirror';
 
 /** The bundled data set: big enough for ALS to find structure, small enough for a few minutes on 2 cores. */
@@ -249,8 +249,11 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
         Object.assign(process.env, awsEnv(s3Server, dynamoServer), {
           [LAMBDA_ENV.tableName]: TWIN_AWS.tableName,
           [LAMBDA_ENV.lakeBucket]: TWIN_AWS.lakeBucket,
+          [REALTIME.liveRecommendations.tableEnv]: TWIN_LIVE_TABLE,
         });
         await createServingTable(new DynamoDBClient({}));
+        // The streaming job writes each active customer's open session here; the API blends it into their list.
+        await createLiveStateTable(new DynamoDBClient({}));
         return { s3: s3Server.endpoint, dynamodb: dynamoServer.endpoint };
       },
       (a) => `S3 ${a.s3} (buckets ${TWIN_AWS.landingBucket}, ${TWIN_AWS.lakeBucket} in ${bucketsDir}), DynamoDB ${a.dynamodb} (table ${TWIN_AWS.tableName})`,
@@ -368,7 +371,7 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
         'realtime',
         async () => {
           const logFile = join(logs, 'spark-realtime.log');
-          const job = startRealtimeJob({ bootstrap: broker.bootstrap, lake, logFile });
+          const job = startRealtimeJob({ bootstrap: broker.bootstrap, lake, logFile, liveState: { endpoint: aws.dynamodb, table: TWIN_LIVE_TABLE } });
           resources.add('streaming job', job.stop);
           await job.ready;
           // The job writes the live view into the lake folder; the deployed API reads the lake bucket.
