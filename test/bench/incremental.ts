@@ -27,7 +27,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { FULL_FLAG, LAKE } from '../../contract';
 import { DEFAULT_SEED } from '../../local/generator/generate';
 import { writePurchasesFirehose } from '../../local/generator/purchases-firehose';
-import { EMR_JOBS, ROOT, spawnSparkSubmit } from './spark-submit';
+import { EMR_JOBS, printTable, ROOT, spawnSparkSubmit, treeRssKiB } from './spark-submit';
 
 const option = (name: string): string | undefined => {
   const at = process.argv.indexOf(name);
@@ -87,22 +87,7 @@ const pipeline = (label: string, lake: string, extra: string[] = []): Promise<Ru
   });
 
 /** The resident set of the largest process under `root` (the driver JVM), in KiB. */
-const largestRssKiB = (root: number): number => {
-  try {
-    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .map((l) => l.trim().split(/\s+/).map(Number));
-    const tree = new Set([root]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const [pid, ppid] of rows) if (tree.has(ppid) && !tree.has(pid)) (tree.add(pid), (grew = true));
-    }
-    return Math.max(0, ...rows.filter(([pid]) => tree.has(pid)).map(([, , rss]) => rss));
-  } catch {
-    return 0;
-  }
-};
+const largestRssKiB = (root: number): number => Math.max(0, ...treeRssKiB(root));
 
 const DATE = /"event_time":"(\d{4}-\d{2}-\d{2})/g;
 const shiftDate = (date: string, days: number): string => (date.startsWith('1970') ? date : new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10));
@@ -155,15 +140,6 @@ const measure = async (history: string, historyFolders: string[], nightFolders: 
   return { history, incremental, alone: nightAlone, full, firstFull };
 };
 
-const table = (title: string, header: string[], rows: string[][]) => {
-  const cells = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  console.log(`\n${title}`);
-  for (const [i, r] of cells.entries()) {
-    console.log('  ' + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
-    if (i === 0) console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
-  }
-};
 
 const main = async () => {
   if (SIZES.some((n) => !Number.isInteger(n) || n < BLOCK_ROWS || n % BLOCK_ROWS !== 0)) throw new Error(`--sizes takes whole millions, e.g. 1000000,4000000; got ${option('--sizes')}`);
@@ -189,7 +165,7 @@ const main = async () => {
   } else console.log(`\nreal data absent (${REAL}): the real-data point is skipped`);
 
   const stage = (r: Run, job: string) => r.stages[job] ?? 0;
-  table(
+  printTable(
     'A night of new rows: wall seconds (fresh spark-submit, JVM start included) and ratios',
     ['history', 'incremental s', '(a) night alone s', '(b) full s', 'incr / (a)', 'incr / (b)', 'incr clean+analyse s', 'incr recommend s', '(a) recommend s', 'peak MiB incr', 'peak MiB (b)'],
     points.map((p) => [
@@ -197,7 +173,7 @@ const main = async () => {
       fmt(p.incremental.seconds - stage(p.incremental, 'recommend')), fmt(stage(p.incremental, 'recommend')), fmt(stage(p.alone, 'recommend')), fmt(p.incremental.peakMiB, 0), fmt(p.full.peakMiB, 0),
     ]),
   );
-  table('Inside each run: seconds per job (clean includes the JVM start)', ['history', 'run', 'clean', 'recommend', 'analyse', 'total'], points.flatMap((p) =>
+  printTable('Inside each run: seconds per job (clean includes the JVM start)', ['history', 'run', 'clean', 'recommend', 'analyse', 'total'], points.flatMap((p) =>
     ([['history once (full)', p.firstFull], ['incremental', p.incremental], ['(a) night alone', p.alone], ['(b) full', p.full]] as const).map(([name, r]) => [
       p.history, name, fmt(stage(r, 'clean')), fmt(stage(r, 'recommend')), fmt(stage(r, 'analyse')), fmt(r.seconds)])));
   for (const p of points) {

@@ -21,12 +21,11 @@
  * scan and the pipeline on it (the script anchor only with --with-script), and one table of time,
  * peak memory, seconds per million rows and the clean / recommend / analyse split.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { EMR_JOBS, ROOT, spawnSparkSubmit } from './spark-submit';
+import { EMR_JOBS, printTable, ROOT, spawnSparkSubmit, treeRssKiB } from './spark-submit';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Estimate, LAKE, type RecommenderRun } from '../../contract';
 import { DEFAULT_SEED } from '../../local/generator/generate';
@@ -55,22 +54,7 @@ const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 type Run = { seconds: number; peakMiB: number; marks: Record<string, { first: number; last: number }> };
 
 /** Resident memory of a process and all its descendants (the JVM and its Python workers), in MiB. */
-const treeRssMiB = (root: number): number => {
-  try {
-    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .map((l) => l.trim().split(/\s+/).map(Number));
-    const tree = new Set([root]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const [pid, ppid] of rows) if (tree.has(ppid) && !tree.has(pid)) (tree.add(pid), (grew = true));
-    }
-    return rows.filter(([pid]) => tree.has(pid)).reduce((sum, [, , rss]) => sum + rss, 0) / 1024;
-  } catch {
-    return 0;
-  }
-};
+const treeRssMiB = (root: number): number => treeRssKiB(root).reduce((sum, kib) => sum + kib, 0) / 1024;
 
 /** Runs one spark-submit, echoing the jobs' own progress lines as they come; resolves to wall seconds and peak memory. */
 const sparkSubmit = (label: string, script: string, args: string[], conf: string[] = []): Promise<Run> =>
@@ -123,15 +107,6 @@ const smallInput = (folder: string, lines: string[]): string => {
   return folder;
 };
 
-const table = (title: string, header: string[], rows: string[][]) => {
-  const cells = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  console.log(`\n${title}`);
-  for (const [i, r] of cells.entries()) {
-    console.log('  ' + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
-    if (i === 0) console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
-  }
-};
 
 /** The Firehose objects of `rows` generated rows (seed SEED), written on first use and reused after; resolves to their raw/purchases/ folder. */
 const generatedInput = async (rows: number): Promise<string> => {
@@ -184,7 +159,7 @@ const costCurve = async () => {
       rows.push([String(size), ...Array(9).fill('failed')]);
     }
   }
-  table(
+  printTable(
     `Cost curve (${MASTER}, each a fresh spark-submit incl. JVM start; clean includes the start, each stage ends at its job's last progress line)`,
     ['rows', 'raw scan s', 'pipeline s', 'x raw scan', 'x script', 'peak MiB', 's per M rows', 'clean s', 'recommend s', 'analyse s'],
     rows,
@@ -202,7 +177,7 @@ const smallTarget = async (scan: Run, pipeline: Run, small: { input: string; row
   const quickScan = await sparkSubmit('anchor: raw read + count, quick compiler (as the twin runs a small upload)', join(EMR_JOBS, 'bench', 'raw_scan.py'), [small.input], SMALL_INPUT_CONF);
   const twin = await twinOnce(csvOfJsonLines(small.rows, lake), lake);
   const verdict = (ratio: number) => `${fmt(ratio, 2)} (target <= 3: ${ratio <= 3 ? 'met' : 'NOT met'})`;
-  table(`${SMALL_ROWS} rows: wall seconds against the raw scan`, ['run', 'seconds', 'x raw scan', 'x quick raw scan'], [
+  printTable(`${SMALL_ROWS} rows: wall seconds against the raw scan`, ['run', 'seconds', 'x raw scan', 'x quick raw scan'], [
     ['raw read + count (anchor)', fmt(scan.seconds), '1.00', fmt(scan.seconds / quickScan.seconds, 2)],
     ['raw read + count, quick compiler', fmt(quickScan.seconds), fmt(quickScan.seconds / scan.seconds, 2), '1.00'],
     ['recstream pipeline (spark-submit)', fmt(pipeline.seconds), fmt(pipeline.seconds / scan.seconds, 2), fmt(pipeline.seconds / quickScan.seconds, 2)],
@@ -232,7 +207,7 @@ const main = async () => {
   const script = SKIP_SCRIPT ? undefined : await runSeedScript(input, lake);
   const pipeline = await sparkSubmit('recstream pipeline (clean, recommend, analyse: one application)', join(EMR_JOBS, 'main.py'), ['pipeline', '--lake', lake, '--input', input]);
   const row = (name: string, r: Run) => [name, fmt(r.seconds), fmt(r.seconds / scan.seconds), script ? fmt(r.seconds / script.seconds, 2) : '-', fmt(r.peakMiB, 0)];
-  table(
+  printTable(
     `Wall time (${MASTER}, each a fresh spark-submit incl. JVM start) and peak resident memory of its process tree`,
     ['run', 'seconds', 'x raw scan', 'x script', 'peak MiB'],
     [row('raw read + count (anchor)', scan), ...(script ? [row("the seed's ml-count.py (anchor)", script)] : []), row('recstream pipeline', pipeline)],
@@ -246,7 +221,7 @@ const main = async () => {
     [`Rolling windows (${run.windows.length} judged, ${run.windows.reduce((n, w) => n + w.users, 0)} customer-windows), 95 % intervals`, run.window_mean],
     [`Holdout ${run.holdout.start} .. ${run.holdout.end}: ${run.holdout.users} customers who bought before and in it`, run.holdout.models],
   ] as const)
-    table(title, ['model', 'recall@3', 'ndcg@3'], Object.entries(models).map(([name, m]) => [name, interval(m?.recall), interval(m?.ndcg)]));
+    printTable(title, ['model', 'recall@3', 'ndcg@3'], Object.entries(models).map(([name, m]) => [name, interval(m?.recall), interval(m?.ndcg)]));
   for (const [where, rivals] of [['windows', run.ranker_vs], ['holdout', run.holdout.ranker_vs]] as const)
     for (const v of rivals) console.log(`ranker - ${v.rival} NDCG@3 on the ${where}: ${interval(v.ndcg_difference)}${v.wins ? ' (wins)' : ' (inside the interval)'}`);
   console.log(`\nserved: ${run.served.model}. ${run.served.reason}`);
