@@ -39,7 +39,7 @@ export class SqlInterrupted extends Error {}
 
 export interface TableState {
   table: LakeTable;
-  /** False when the lake has no file of it yet (its job has not run): the table is then not defined. */
+  /** False when the lake has no file of it yet (its job has not run, or wrote no such rows): the table is then empty. */
   present: boolean;
 }
 
@@ -87,6 +87,11 @@ const viewSql = (lake: string, table: LakeTable): string => {
   return `CREATE VIEW ${ident(table.name)} AS SELECT ${columns.join(', ')}, ${ident(partition.column)} FROM ${source} WHERE regexp_full_match(${ident(partition.column)}, '[0-9]{4}-[0-9]{2}')`;
 };
 
+const emptyViewSql = (table: LakeTable): string => {
+  const columns = [...table.columns.map((c) => `CAST(NULL AS ${duckdbType(c.type)}) AS ${ident(c.name)}`), ...(table.partition ? [`CAST(NULL AS VARCHAR) AS ${ident(table.partition.column)}`] : [])];
+  return `CREATE VIEW ${ident(table.name)} AS SELECT ${columns.join(', ')} WHERE false`;
+};
+
 /** `LINE 3: ...` and the caret under it, as DuckDB prints them, to a line and column of the query. */
 export const errorPosition = (message: string, sql: string): { line: number; column: number } | undefined => {
   const match = /\nLINE (\d+): (.*)\n(\s*)\^/.exec(message);
@@ -127,7 +132,8 @@ export const openLakeSql = async (lakeFolder: string): Promise<LakeSql> => {
     'SET enable_progress_bar = true',
     'SET enable_progress_bar_print = false',
     ...DUCKDB_MACROS,
-    ...tables.filter((t) => t.present).map((t) => viewSql(lake, t.table)),
+    // A table whose files the jobs have not written (no undated line items, no rejects) is empty, as on Athena.
+    ...tables.map((t) => (t.present ? viewSql(lake, t.table) : emptyViewSql(t.table))),
     `SET allowed_directories = [${quote(lake + sep)}]`,
     'SET enable_external_access = false',
     'SET lock_configuration = true',

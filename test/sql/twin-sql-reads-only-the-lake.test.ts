@@ -54,6 +54,9 @@ describe('the twin SQL reads only the lake and writes nothing', () => {
     const answer = await sql.query('SELECT count(*) AS sessions, sum(purchases) AS purchases FROM sessions');
     assert.ok(Number(answer.rows[0][0]) > 1000);
     assert.deepEqual(sql.tables.filter((t) => t.present).map((t) => t.table.name), ['sessions', 'top_categories']);
+    // A table without files is empty, with its columns, as on Athena (a lake without undated line items has no month=undated folder).
+    const empty = await sql.query('SELECT * FROM purchases_undated');
+    assert.deepEqual([empty.rows.length, empty.columns.length], [0, 9]);
   });
 
   for (const [statement, type] of [
