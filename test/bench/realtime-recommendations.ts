@@ -28,20 +28,11 @@ import { startRealtimeTwin, waitFor } from '../realtime/twin';
 import { WEB_DIST } from '../web/site';
 import { liveHitRate } from './realtime-live-hit-rate';
 import { sessionLists, type Event } from './session-lists';
+import { arg, JOB_LOG, percentile, RATE, SECONDS, sleep, TICK_MS } from './realtime-options';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const RATE = arg('rate', 2000);
-const SECONDS = arg('seconds', 60);
 const TRACK_EVERY = arg('track-every', 25);
-const JOB_LOG = process.argv.includes('--job-log') ? process.argv[process.argv.indexOf('--job-log') + 1] : undefined;
-const TICK_MS = 100;
 const POLL_MS = 100;
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? 'none' : `p50 ${percentile(s, 50).toFixed(2)} s, p95 ${percentile(s, 95).toFixed(2)} s, p99 ${percentile(s, 99).toFixed(2)} s, max ${s[s.length - 1].toFixed(2)} s (n=${s.length})`;

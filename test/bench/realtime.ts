@@ -32,20 +32,11 @@ import { serveIntentModel, trainIntentModel } from '../realtime/intent-model';
 import { startRealtimeTwin, waitFor } from '../realtime/twin';
 import { WEB_DIST } from '../web/site';
 import { benchRecommendations } from './realtime-recommendations';
+import { arg, JOB_LOG, percentile, RATE, SECONDS, sleep, TICK_MS } from './realtime-options';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const RATE = arg('rate', 2000);
-const SECONDS = arg('seconds', 60);
 const BACKLOG = arg('backlog', 200_000);
 const SERVED_MODEL = process.argv.includes('--served-model');
-const JOB_LOG = process.argv.includes('--job-log') ? process.argv[process.argv.indexOf('--job-log') + 1] : undefined;
-const TICK_MS = 100;
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Events as the replay would produce them (JSON values), cycled for as long as the run needs. */
 const eventValues = async (dir: string, n: number): Promise<string[]> => {
