@@ -3,16 +3,10 @@ import type { CustomerBehaviourResponse } from '../../../contract';
 import type { ApiClient, Failure } from '../api';
 import { formatDuration } from '../behaviour-text';
 import { formatCategory, formatCount, formatMoney, formatNumber } from '../format';
+import { saveFile } from './DownloadCsv';
 
 type View = { state: 'loading' } | { state: 'done'; data: CustomerBehaviourResponse } | ({ state: 'error' } & Failure);
 
-/** Hands the browser a file to save (the customer's history on request). */
-const download = (name: string, type: string, text: string) => {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = Object.assign(document.createElement('a'), { href: url, download: name });
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-};
 
 const sessionsText = (d: CustomerBehaviourResponse): string =>
   d.sessions_total === 0
@@ -38,7 +32,7 @@ export const CustomerBehaviour = ({ api, userId }: { api: ApiClient; userId: str
     const r = await api.behaviour.customerCsv(userId);
     if (!r.ok) return setExportError(r.message);
     setExportError(null);
-    download(`customer-${userId}-behaviour.csv`, 'text/csv', r.data);
+    saveFile(`customer-${userId}-behaviour.csv`, 'text/csv', r.data);
   };
 
   if (view.state === 'loading') return <p className="notice" role="status">Loading this customer's behaviour…</p>;
@@ -103,7 +97,7 @@ export const CustomerBehaviour = ({ api, userId }: { api: ApiClient; userId: str
       {/* Nothing to export for a customer without events: no buttons that would download an empty file. */}
       {d.known && (
         <div className="export-row">
-          <button type="button" className="chip" onClick={() => download(`customer-${d.user_id}-behaviour.json`, 'application/json', JSON.stringify(d, null, 2))}>
+          <button type="button" className="chip" onClick={() => saveFile(`customer-${d.user_id}-behaviour.json`, 'application/json', JSON.stringify(d, null, 2))}>
             Export as JSON
           </button>
           <button type="button" className="chip" onClick={() => void exportCsv()}>
