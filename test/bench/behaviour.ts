@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { EMR_JOBS, ROOT, spawnSparkSubmit } from './spark-submit';
+import { EMR_JOBS, ROOT, spawnSparkSubmit, stderrErrors } from './spark-submit';
 import { parseArgs } from 'node:util';
 import { BEHAVIOUR_LAKE } from '../../contract';
 import { writeBehaviourFirehose } from '../../local/generator/behaviour-write';
@@ -39,14 +39,11 @@ const sparkSubmit = (label: string, script: string, args: string[]): Promise<{ w
       const timed = JOB_SECONDS.exec(line.trim());
       if (timed) jobs.push([timed[1], Number(timed[2])]);
     });
-    const errors: string[] = [];
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      if (!/^\s+at |WARN|INFO/.test(line)) errors.push(line);
-    });
+    const stderr = stderrErrors(child);
     child.on('error', fail);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) return fail(new Error(`${label} failed with exit code ${code}:\n${errors.slice(-30).join('\n')}`));
+      if (code !== 0) return fail(stderr.failure(label, code));
       console.log(`  ${fmt(seconds)} s`);
       done({ wall: seconds, jobs });
     });

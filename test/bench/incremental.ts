@@ -27,7 +27,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { FULL_FLAG, LAKE } from '../../contract';
 import { DEFAULT_SEED } from '../../local/generator/generate';
 import { writePurchasesFirehose } from '../../local/generator/purchases-firehose';
-import { EMR_JOBS, printTable, ROOT, spawnSparkSubmit, treeRssKiB } from './spark-submit';
+import { EMR_JOBS, printTable, ROOT, spawnSparkSubmit, stderrErrors, treeRssKiB } from './spark-submit';
 
 const option = (name: string): string | undefined => {
   const at = process.argv.indexOf(name);
@@ -63,17 +63,14 @@ const pipeline = (label: string, lake: string, extra: string[] = []): Promise<Ru
       last[job] = elapsed();
       console.log(`  +${fmt(elapsed())}s ${line.trim().slice(0, 200)}`);
     });
-    const errors: string[] = [];
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      if (!/^\s+at |WARN|INFO/.test(line)) errors.push(line);
-    });
+    const stderr = stderrErrors(child);
     let peakKiB = 0;
     const sampler = setInterval(() => (peakKiB = Math.max(peakKiB, largestRssKiB(child.pid ?? 0))), 500);
     child.on('error', fail);
     child.on('close', (code) => {
       clearInterval(sampler);
       const seconds = elapsed();
-      if (code !== 0) return fail(new Error(`${label} failed (exit ${code}):\n${errors.slice(-30).join('\n')}`));
+      if (code !== 0) return fail(stderr.failure(label, code));
       let before = 0;
       const stages: Record<string, number> = {};
       for (const job of ['clean', 'recommend', 'analyse']) {

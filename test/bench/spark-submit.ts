@@ -4,6 +4,7 @@
  */
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 
 export const ROOT = resolve(__dirname, '..', '..');
 const VENV_BIN = join(ROOT, '.venv', 'bin');
@@ -44,4 +45,13 @@ export const printTable = (title: string, header: string[], rows: string[][]) =>
     console.log('  ' + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
     if (i === 0) console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
   }
+};
+
+/** Keeps a spark-submit's stderr lines that are neither log noise nor stack frames; `failure` turns the last 30 into the error a failed run raises. */
+export const stderrErrors = (child: ChildProcessWithoutNullStreams) => {
+  const errors: string[] = [];
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (!/^\s+at |WARN|INFO/.test(line)) errors.push(line);
+  });
+  return { failure: (label: string, code: number | null) => new Error(`${label} failed with exit code ${code}:\n${errors.slice(-30).join('\n')}`) };
 };

@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { EMR_JOBS, printTable, ROOT, spawnSparkSubmit, treeRssKiB } from './spark-submit';
+import { EMR_JOBS, printTable, ROOT, spawnSparkSubmit, stderrErrors, treeRssKiB } from './spark-submit';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Estimate, LAKE, type RecommenderRun } from '../../contract';
 import { DEFAULT_SEED } from '../../local/generator/generate';
@@ -71,15 +71,12 @@ const sparkSubmit = (label: string, script: string, args: string[], conf: string
     });
     let peakMiB = 0;
     const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, treeRssMiB(child.pid ?? 0))), 500);
-    const errors: string[] = [];
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      if (!/^\s+at |WARN|INFO/.test(line)) errors.push(line);
-    });
+    const stderr = stderrErrors(child);
     child.on('error', fail);
     child.on('close', (code) => {
       clearInterval(sampler);
       const seconds = elapsed();
-      if (code !== 0) return fail(new Error(`${label} failed with exit code ${code}:\n${errors.slice(-30).join('\n')}`));
+      if (code !== 0) return fail(stderr.failure(label, code));
       console.log(`  ${fmt(seconds)} s, peak ${fmt(peakMiB, 0)} MiB`);
       done({ seconds, peakMiB, marks });
     });

@@ -33,7 +33,7 @@ import {
   readFunnel,
   type Expected,
 } from '../sql/documents';
-import { EMR_JOBS, ROOT, spawnSparkSubmit } from './spark-submit';
+import { EMR_JOBS, ROOT, spawnSparkSubmit, stderrErrors } from './spark-submit';
 
 const { values } = parseArgs({
   options: {
@@ -60,15 +60,12 @@ const sparkJob = (label: string, args: string[]): Promise<number> =>
   new Promise((done, fail) => {
     const started = process.hrtime.bigint();
     const child = spawnSparkSubmit(MASTER, join(EMR_JOBS, 'main.py'), args);
-    const errors: string[] = [];
     createInterface({ input: child.stdout }).on('line', () => undefined);
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      if (!/^\s+at |WARN|INFO/.test(line)) errors.push(line);
-    });
+    const stderr = stderrErrors(child);
     child.on('error', fail);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) return fail(new Error(`${label} failed with exit code ${code}:\n${errors.slice(-30).join('\n')}`));
+      if (code !== 0) return fail(stderr.failure(label, code));
       console.log(`  ${label}: ${fmt(seconds)} s (load ${load()})`);
       done(seconds);
     });
