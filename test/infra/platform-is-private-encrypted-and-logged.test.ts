@@ -62,7 +62,10 @@ test('security groups admit no traffic from the internet', () => {
 
 test('every bucket is private, encrypted, TLS-only, access-logged, and emptied on destroy', () => {
   const buckets = resourcesOfType(s, 'AWS::S3::Bucket');
-  assert.equal(buckets.length, 5);
+  assert.deepEqual(
+    buckets.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort(),
+    ['AnalystSqlQueryResults', 'IngestLanding', 'Lake', 'LogsCdn', 'LogsServerAccess', 'WebSite'],
+  );
   const policies = resourcesOfType(s, 'AWS::S3::BucketPolicy');
   for (const [id, bucket] of buckets) {
     const p = bucket.Properties!;
