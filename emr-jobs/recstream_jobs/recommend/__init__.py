@@ -20,9 +20,9 @@ from ..io import write_json
 from ..progress import progress
 from . import history as runs
 from .candidates import collect_purchases
-from .evaluation import choose, evaluate
+from .evaluation import als_model, choose, evaluate, fit_pool
 from .report import run_record
-from .serving import cards_by_source, fallback_line, product_details, serve_all, serving_path, write_served
+from .serving import cards_by_source, fallback_line, needs_als, product_details, serve_all, serving_path, write_served
 from .similar import similar_lists, write_similar
 
 log = progress("recommend")
@@ -39,13 +39,17 @@ def recommend(spark: SparkSession, curated, args):
     bought = collect_purchases(curated)
     dated = [p for p in bought if p.ts is not None]
     log("%d line items of known customers collected, %d of them dated" % (len(bought), len(dated)))
-    evaluation, fitted = evaluate(spark, dated, args)
-    history = runs.read_history(spark, args.output)
-    served, reason = choose(evaluation, runs.served_before(history), args.pin, fitted is not None)
-    log("serving %s: %s" % (served, reason))
+    with fit_pool() as pool:
+        # ALS on every purchase, for serving: fitted first, beside the evaluation, unless a pin rules ALS out.
+        serving_als = pool.submit(als_model, spark, bought, args) if args.pin is None or needs_als(args.pin) else None
+        evaluation, fitted = evaluate(spark, dated, args, pool)
+        history = runs.read_history(spark, args.output)
+        served, reason = choose(evaluation, runs.served_before(history), args.pin, fitted is not None)
+        log("serving %s: %s" % (served, reason))
+        model = serving_als.result() if needs_als(served) else None
 
     details = product_details(curated)
-    serving_history, lines, als_fit = serve_all(spark, bought, details, served, fitted, args)
+    serving_history, lines, als_fit = serve_all(bought, details, served, fitted, model)
     fallback = fallback_line(details, serving_history)
     write_served(spark, lines, fallback, args.output)
     similar = write_similar(spark, serving_path(args.output, "similarPrefix"), similar_lists(bought, serving_history, details))

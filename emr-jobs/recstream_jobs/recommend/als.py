@@ -84,14 +84,12 @@ class Model:
         self.item_index = item_index
         self.fit_seconds = round(time.time() - started, 1)
 
-    def scores(self, pairs):
-        """[(user_id, product_id)] -> the model's preference for each (0 where it knows either not)."""
-        item_index = self.item_index
-        known = [(self.user_index.get(u), item_index.get(p)) for u, p in pairs]
-        rows = np.array([(u, i) for u, i in known if u is not None and i is not None], dtype=np.int64).reshape(-1, 2)
-        found = np.einsum("ij,ij->i", self.user_matrix[rows[:, 0]], self.item_matrix[rows[:, 1]])
-        out = np.zeros(len(pairs), dtype=np.float64)
-        out[[n for n, (u, i) in enumerate(known) if u is not None and i is not None]] = found
+    def scores_at(self, rows):
+        """An (n, 2) array of (user row, item row) of the factor matrices, -1 where the model knows either
+        not -> the model's preference for each (0 there)."""
+        known = (rows[:, 0] >= 0) & (rows[:, 1] >= 0)
+        out = np.zeros(len(rows), dtype=np.float64)
+        out[known] = np.einsum("ij,ij->i", self.user_matrix[rows[known, 0]], self.item_matrix[rows[known, 1]])
         return out
 
     def candidates(self, users):

@@ -33,9 +33,14 @@ RULE = (
 
 # One period's candidates: the history at its start, truth after it, the candidate table and the ALS fit time.
 Period = namedtuple("Period", "start end history truth keys x y lists fit_seconds")
-# The periods' ALS fits run this many at a time: each fit is a chain of small Spark jobs and a Python
-# build of its ratings, so one fit alone leaves a core idle between them.
-ALS_AT_ONCE = 2
+# The Spark fits (ALS, the ranker) run this many at a time in a pool beside the driver's Python work
+# (candidate tables, lists), which holds one core: a fit is a chain of small Spark jobs that leaves
+# cores idle between them, so fits and the driver's work overlap instead of taking turns.
+FITS_AT_ONCE = 2
+
+
+def fit_pool():
+    return ThreadPoolExecutor(max_workers=FITS_AT_ONCE)
 
 
 def time_split(dated, holdout_days, validation_days, windows):
@@ -79,7 +84,7 @@ def span(p):
 
 def ranked_lists(keys, x, fitted):
     """user -> the ranker's top-k Items from a candidate table (features.candidate_table)."""
-    scores = fitted.score(x) if len(keys) else np.zeros(0)
+    scores = fitted.score(x).tolist() if len(keys) else []
     per_user = {}
     for (user, product, generators), score in zip(keys, scores):
         per_user.setdefault(user, []).append((product, score, generators))
@@ -128,19 +133,24 @@ def stack(periods):
     return np.vstack([p.x for p in periods]), np.concatenate([p.y for p in periods])
 
 
-def evaluate(spark, dated, args):
-    """Every model on every judged window and the holdout; returns (evaluation dict, the ranker to serve)."""
+def evaluate(spark, dated, args, pool):
+    """Every model on every judged window and the holdout; returns (evaluation dict, the ranker to serve).
+    `pool` (fit_pool) fits each period's ALS and the rankers while the driver builds the periods' candidates."""
     windows, holdout = time_split(dated, args.holdout_days, args.validation_days, args.selection_windows)
     bounds = windows + [holdout]
-    with ThreadPoolExecutor(max_workers=ALS_AT_ONCE) as pool:
-        models = list(pool.map(lambda bound: period_model(spark, dated, *bound, args), bounds))
-    periods = [period(spark, dated, start, end, model) for (start, end), model in zip(bounds, models)]
+    models = [pool.submit(period_model, spark, dated, start, end, args) for start, end in bounds]
+    periods, rankers = [], {}
+    for i, ((start, end), model) in enumerate(zip(bounds, models)):
+        periods.append(period(spark, dated, start, end, model.result()))
+        if i > 0 and periods[-1].truth:
+            rankers[i] = pool.submit(ranker.fit, spark, *stack(periods[:i]), seed=args.seed)
+    serving_ranker = pool.submit(ranker.fit, spark, *stack(periods), seed=args.seed)
     judged, pooled = [], {}
     holdout_entry = {**span(periods[-1]), "users": 0, "models": {}, "ranker_vs": [], "by_source": {}}
     for i, p in enumerate(periods[1:], start=1):
         if not p.truth:
             continue
-        fitted = ranker.fit(spark, *stack(periods[:i]), seed=args.seed)
+        fitted = rankers[i].result()
         lists = model_lists(p, fitted)
         values = {name: per_customer(lists[name], p.truth) for name in lists}
         entry = {**span(p), "users": len(p.truth), "models": {name: score(v) for name, v in values.items()}}
@@ -153,7 +163,6 @@ def evaluate(spark, dated, args):
                 pooled[name] = (np.concatenate([old[0], recall]), np.concatenate([old[1], ndcg]))
     # A model missing from a window (no ranker without earlier positives) is not pooled against the others.
     complete = {name: v for name, v in pooled.items() if len(v[0]) == sum(w["users"] for w in judged)}
-    serving_ranker = ranker.fit(spark, *stack(periods), seed=args.seed)
     return {
         "windows": judged,
         "window_mean": {name: score(v) for name, v in complete.items()},
@@ -161,7 +170,7 @@ def evaluate(spark, dated, args):
         "pooled": complete,
         "holdout": holdout_entry,
         "als_fit_seconds": [p.fit_seconds for p in periods],
-    }, serving_ranker
+    }, serving_ranker.result()
 
 
 def choose(evaluation, previous, pin, ranker_available):

@@ -42,18 +42,16 @@ def product_columns(history, product):
     ]
 
 
-def row_columns(history, user, product, generators, als_rank, together):
-    """The PER_ROW values and FLAGS of one customer's candidate."""
-    mine = history.own.get(user, {}).get(product)
-    lines = history.user_lines[user] or 1
-    label = history.label.get(product)
-    return [
-        mine.units if mine else 0, mine.line_items if mine else 0,
-        _days(history, mine.last_ts) if mine else NEVER_DAYS, _days(history, mine.first_ts) if mine else NEVER_DAYS,
-        history.user_lines[user], len(history.own.get(user, ())), _days(history, history.user_last.get(user)),
-        als_rank.get(product, UNRANKED), together.get(product, 0.0),
-        history.user_labels.get(user, {}).get(label, 0) / lines,
-    ], [1.0 if g in generators else 0.0 for g in G.SOURCE_ORDER]
+def customer_columns(history, user):
+    """The per-customer values of PER_ROW: its line items, its distinct products, days since it last bought."""
+    return [history.user_lines[user], len(history.own.get(user, ())), _days(history, history.user_last.get(user))]
+
+
+def own_columns(history, mine):
+    """The own-purchase values of PER_ROW for the customer's Own record of a product (None: never bought)."""
+    if mine is None:
+        return [0, 0, NEVER_DAYS, NEVER_DAYS]
+    return [mine.units, mine.line_items, _days(history, mine.last_ts), _days(history, mine.first_ts)]
 
 
 def matrix(per_row, als_scores, per_product, flags):
@@ -67,20 +65,28 @@ def matrix(per_row, als_scores, per_product, flags):
 
 
 def candidate_table(history, users, als_model, als_lists):
-    """Every given customer's proposals: (keys [(user, product, generators)], design matrix, {user: generator lists})."""
-    keys, per_row, flags, product_at, by_user = [], [], [], [], {}
+    """Every given customer's proposals: (keys [(user, product, generators)], design matrix, {user: generator lists}).
+    One pass over ~1.5M candidates on the real data: what depends on the customer only is computed once per
+    customer, and the ALS scores are gathered from the (user, item) factor rows noted on the way."""
+    keys, per_row, flags, product_at, factor_rows, by_user = [], [], [], [], [], {}
     products = {}
+    user_index, item_index = (als_model.user_index, als_model.item_index) if als_model else ({}, {})
     for user in users:
         proposed, lists, together = G.proposals(history, user, als_lists)
         by_user[user] = lists
         rank = {p: r for r, (p, _) in enumerate(als_lists.get(user, []), start=1)}
+        own = history.own.get(user, {})
+        customer = customer_columns(history, user)
+        labels, lines = history.user_labels.get(user, {}), history.user_lines[user] or 1
+        factor_row = user_index.get(user, -1)
         for product, generators in proposed.items():
             keys.append((user, product, frozenset(generators)))
-            values, flagged = row_columns(history, user, product, generators, rank, together)
-            per_row.append(values)
-            flags.append(flagged)
+            share = labels.get(history.label.get(product), 0) / lines
+            per_row.append(own_columns(history, own.get(product)) + customer + [rank.get(product, UNRANKED), together.get(product, 0.0), share])
+            flags.append([1.0 if g in generators else 0.0 for g in G.SOURCE_ORDER])
             product_at.append(products.setdefault(product, len(products)))
+            factor_rows.append((factor_row, item_index.get(product, -1)))
     table = np.array([product_columns(history, p) for p in products], dtype=np.float64).reshape(-1, len(PER_PRODUCT))
     per_product = table[np.asarray(product_at, dtype=np.int64)] if keys else np.zeros((0, len(PER_PRODUCT)))
-    scores = als_model.scores([(u, p) for u, p, _ in keys]) if als_model else np.zeros(len(keys))
+    scores = als_model.scores_at(np.array(factor_rows, dtype=np.int64).reshape(-1, 2)) if als_model else np.zeros(len(keys))
     return keys, matrix(per_row, scores, per_product, flags), by_user

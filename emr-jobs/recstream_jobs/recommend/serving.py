@@ -15,7 +15,7 @@ from ..contract import FALLBACK_USER_ID, LAKE, TOP_K
 from ..progress import progress
 from . import features
 from . import generators as G
-from .evaluation import als_model, ranked_lists
+from .evaluation import ranked_lists
 
 log = progress("recommend")
 SERVING_PREFIX = LAKE["servingPrefix"]
@@ -55,13 +55,17 @@ def served_line(user_id, items, details, history):
     return {"user_id": user_id, "recommendations": cards, "source": cards[0]["source"] if cards else None}
 
 
-def serve_all(spark, bought, details, served, fitted, args):
-    """Every known customer's served line under the served model; the serving history (for item-to-item)."""
+def needs_als(model):
+    """Whether serving `model` reads ALS candidates."""
+    return model == "ranker" or "als" in ranking.POLICIES[model]
+
+
+def serve_all(bought, details, served, fitted, model):
+    """Every known customer's served line under the served model (`model`: ALS on every purchase, when it
+    needs one); the serving history (for item-to-item)."""
     dated = [p for p in bought if p.ts is not None]
     history = G.History(dated, max(p.ts for p in dated) + 1, undated=[p for p in bought if p.ts is None])
     users = sorted(history.own)
-    needs_als = served == "ranker" or "als" in ranking.POLICIES[served]
-    model = als_model(spark, bought, args) if needs_als else None
     als_lists = model.candidates(users) if model else {}
     if served == "ranker":
         keys, x, _ = features.candidate_table(history, users, model, als_lists)
