@@ -8,13 +8,14 @@
  * GET /users/{id}/recommendations (p50/p95/p99), beside the anchor of the same run: the time from the same events to
  * being counted in GET /live (the counts path); the share of active customers whose list changed.
  * Options: --rate N events/s (default 2000), --seconds S (default 60), --track-every K (every K-th new customer
- * is followed, default 25), --job-log FILE keeps the streaming job's log.
+ * is followed, default 100), --probes P (at most P list requests every 100 ms, default 20: the probes share the
+ * two cores with the job; their rate is printed), --job-log FILE keeps the streaming job's log.
  */
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { EVENTS_TOPIC, LAKE, similarShardFor, type LiveView, type ProductSimilar, type RecommendationsResponse, type UserRecommendations } from '../../contract';
+import { LAKE, similarShardFor, type ProductSimilar, type RecommendationsResponse, type UserRecommendations } from '../../contract';
 import { lakeLiveStore } from '../../lambdas/api/live';
 import { liveRecommendations } from '../../lambdas/api/live-recommendations';
 import { lakeRecommenderDocuments } from '../../lambdas/shared/serving/recommender-documents';
@@ -29,14 +30,12 @@ import { WEB_DIST } from '../web/site';
 import { liveHitRate } from './realtime-live-hit-rate';
 import { sessionLists, type Event } from './session-lists';
 import { arg, JOB_LOG, percentile, RATE, SECONDS, sleep, TICK_MS } from './realtime-options';
+import { batchPhases, countedLatencies, steadyLoad, summary, warmUp, watchCounted, type Send } from './realtime-load';
 
-const TRACK_EVERY = arg('track-every', 25);
-const POLL_MS = 100;
+const TRACK_EVERY = arg('track-every', 100);
+/** At most this many GET /users/{id}/recommendations probes a round (every TICK_MS). */
+const PROBES = arg('probes', 20);
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 'none' : `p50 ${percentile(s, 50).toFixed(2)} s, p95 ${percentile(s, 95).toFixed(2)} s, p99 ${percentile(s, 99).toFixed(2)} s, max ${s[s.length - 1].toFixed(2)} s (n=${s.length})`;
-};
 
 export const benchRecommendations = async (): Promise<void> => {
   console.log(`bench:realtime --recommendations on ${cpus().length} cores, load ${load()}; rate ${RATE}/s for ${SECONDS}s, every ${TRACK_EVERY}th new customer followed`);
@@ -73,78 +72,61 @@ export const benchRecommendations = async (): Promise<void> => {
     try {
       await twin.startJob();
       const stamp = (e: Event) => JSON.stringify({ ...e, event_time: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000', '') });
-      // Warm-up, not measured: the job's first micro-batches compile and plan what later ones reuse.
-      const warm = events.slice(-500);
-      for (let round = 0; round < 3; round++) {
-        await producer.send({ topic: EVENTS_TOPIC.name, messages: warm.slice(round * 100, round * 100 + 100).map((e) => ({ value: stamp(e), key: e.user_session })), acks: -1 });
-        await twin.caughtUp(10 * 60_000);
-      }
+      const warm = events.slice(-300);
+      await warmUp(producer, twin, (round) => warm.slice(round * 100, round * 100 + 100).map(stamp));
       const top3 = (r: RecommendationsResponse) => r.recommendations.map((c) => c.product_id).join(',');
       const batchTop3 = best.map((c) => c.product_id).join(',');
       const get = async (user: string) => (await (await fetch(`${server.url}/users/${user}/recommendations`)).json()) as RecommendationsResponse;
-      // Followed customers: first event sent -> first changed top-3 seen; and each send's offsets -> counted in /live.
-      const followed = new Map<string, { sentAt: number; changedAt?: number }>();
-      const sends: { partition: number; lastOffset: number; sentAt: number; seenAt?: number }[] = [];
+      // Followed customers: first event sent -> first changed top-3 seen. The probes are bounded (PROBES a round,
+      // the least recently probed first) so that a job falling behind does not also get more requests to answer.
+      const followed = new Map<string, { sentAt: number; probedAt: number; changedAt?: number }>();
       const seenUsers = new Set<string>();
+      let probes = 0;
       let polling = true;
-      const pollers = [
-        (async () => {
-          while (polling) {
-            const waiting = [...followed].filter(([, f]) => f.changedAt === undefined && Date.now() - f.sentAt < 60_000);
-            await Promise.all(
-              waiting.map(async ([user, f]) => {
-                if (top3(await get(user)) !== batchTop3) f.changedAt ??= Date.now();
-              }),
-            );
-            await sleep(POLL_MS);
-          }
-        })(),
-        (async () => {
-          while (polling) {
-            const response = await fetch(`${server.url}/live`);
-            const now = Date.now();
-            if (response.ok) {
-              const processed = ((await response.json()) as LiveView).offsets[EVENTS_TOPIC.name] ?? {};
-              for (const s of sends) if (s.seenAt === undefined && (processed[String(s.partition)] ?? 0) > s.lastOffset) s.seenAt = now;
-            }
-            await sleep(POLL_MS);
-          }
-        })(),
-      ];
+      const prober = (async () => {
+        while (polling) {
+          const now = Date.now();
+          const waiting = [...followed].filter(([, f]) => f.changedAt === undefined && now - f.sentAt < 60_000).sort((a, b) => a[1].probedAt - b[1].probedAt);
+          await Promise.all(
+            waiting.slice(0, PROBES).map(async ([user, f]) => {
+              f.probedAt = Date.now();
+              probes++;
+              if (top3(await get(user)) !== batchTop3) f.changedAt ??= Date.now();
+            }),
+          );
+          await sleep(TICK_MS);
+        }
+      })();
+      const sends: Send[] = [];
+      const counted = watchCounted(server.url, sends);
+      const firstBatch = ((await twin.view())?.batch_id ?? -1) + 1;
       const startLoad = load();
-      const perTick = Math.round((RATE * TICK_MS) / 1000);
-      const loadStart = Date.now();
       let next = 0;
-      for (let tick = 0; tick < (SECONDS * 1000) / TICK_MS; tick++) {
-        const due = loadStart + tick * TICK_MS;
-        if (Date.now() < due) await sleep(due - Date.now());
-        const partition = tick % EVENTS_TOPIC.partitions;
-        const batch = events.slice(next, next + perTick);
-        next += perTick;
-        const sentAt = Date.now();
-        const [meta] = await producer.send({ topic: EVENTS_TOPIC.name, messages: batch.map((e) => ({ value: stamp(e), partition })), acks: -1 });
-        sends.push({ partition, lastOffset: Number(meta.baseOffset) + batch.length - 1, sentAt });
+      const seconds = await steadyLoad(producer, (n) => events.slice(next, (next += n)), stamp, sends, (send, batch) => {
         for (const e of batch) {
           if (seenUsers.has(e.user_id)) continue;
           seenUsers.add(e.user_id);
-          if (seenUsers.size % TRACK_EVERY === 0) followed.set(e.user_id, { sentAt });
+          if (seenUsers.size % TRACK_EVERY === 0) followed.set(e.user_id, { sentAt: send.sentAt, probedAt: 0 });
         }
-      }
-      const loadSeconds = (Date.now() - loadStart) / 1000;
+      });
+      const probesDuringLoad = probes;
       await waitFor('every event counted in /live', async () => (sends.every((s) => s.seenAt !== undefined) ? true : undefined), 30 * 60_000, 500);
       await waitFor('the followed customers settled', async () => ([...followed.values()].every((f) => f.changedAt !== undefined || Date.now() - f.sentAt > 60_000) ? true : undefined), 5 * 60_000, 500);
       polling = false;
-      await Promise.all(pollers);
-      const produced = next;
-      console.log(`\n${produced} events for ${seenUsers.size} customers at ${(produced / loadSeconds).toFixed(0)} events/s for ${loadSeconds.toFixed(0)} s, load ${startLoad} -> ${load()}`);
+      await Promise.all([prober, counted.stop()]);
+      const produced = sends.reduce((a, s) => a + s.count, 0);
+      const phases = batchPhases(readFileSync(twin.logFile, 'utf8'), firstBatch, (await twin.view())?.batch_id ?? firstBatch);
+      console.log(`\n${produced} events for ${seenUsers.size} customers at ${(produced / seconds).toFixed(0)} events/s for ${seconds.toFixed(0)} s, load ${startLoad} -> ${load()}`);
+      console.log(`probes of the followed customers' lists during the load: ${(probesDuringLoad / seconds).toFixed(0)} GET/s (at most ${PROBES} every ${TICK_MS} ms)`);
       const changed = [...followed.values()].filter((f) => f.changedAt !== undefined);
       const toTop3 = changed.map((f) => (f.changedAt! - f.sentAt) / 1000);
-      const toLive = sends.map((s) => (s.seenAt! - s.sentAt) / 1000);
-      console.log(`first event -> changed top-3 through GET /users/{id}/recommendations: ${stats(toTop3)} (target p95 <= 5 s)`);
-      console.log(`anchor, same run: sent -> counted in GET /live: ${stats(toLive)}`);
+      const toLive = countedLatencies(sends);
+      console.log(`first event -> changed top-3 through GET /users/{id}/recommendations: ${summary(toTop3)} (target p95 <= 5 s)`);
+      console.log(`anchor, same run: sent -> counted in GET /live: ${summary(toLive)}`);
       const p95 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 95);
       if (toTop3.length > 0) console.log(`ratio p95 top-3 / p95 counts: ${(p95(toTop3) / p95(toLive)).toFixed(2)}`);
       console.log(`followed customers whose top-3 changed within 60 s: ${changed.length} of ${followed.size}`);
+      for (const line of phases) console.log(line);
       // Every active customer once, at the end: is their list the live one?
       let live = 0;
       const users = [...seenUsers];

@@ -14,11 +14,11 @@
  * recommendations loop instead (test/bench/realtime-recommendations.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
-import { EVENTS_TOPIC, type LiveView } from '../../contract';
+import { EVENTS_TOPIC } from '../../contract';
 import { lakeLiveStore } from '../../lambdas/api/live';
 import { writeBehaviourCsv } from '../../local/generator/behaviour-write';
 import { KAFKA_CLASSPATH } from '../../local/kafka/broker';
@@ -32,11 +32,11 @@ import { serveIntentModel, trainIntentModel } from '../realtime/intent-model';
 import { startRealtimeTwin, waitFor } from '../realtime/twin';
 import { WEB_DIST } from '../web/site';
 import { benchRecommendations } from './realtime-recommendations';
-import { arg, JOB_LOG, percentile, RATE, SECONDS, sleep, TICK_MS } from './realtime-options';
+import { arg, JOB_LOG, RATE, SECONDS } from './realtime-options';
+import { batchPhases, countedLatencies, steadyLoad, summary, warmUp, watchCounted, type Send } from './realtime-load';
 
 const BACKLOG = arg('backlog', 200_000);
 const SERVED_MODEL = process.argv.includes('--served-model');
-
 
 /** Events as the replay would produce them (JSON values), cycled for as long as the run needs. */
 const eventValues = async (dir: string, n: number): Promise<string[]> => {
@@ -44,14 +44,6 @@ const eventValues = async (dir: string, n: number): Promise<string[]> => {
   await writeBehaviourCsv({ events: n, seed: 16 }, csv);
   return (await readReplayFile(csv)).records.map((r) => r.value);
 };
-
-interface Sent {
-  partition: number;
-  lastOffset: number;
-  count: number;
-  sentAt: number;
-  seenAt?: number;
-}
 
 const main = async () => {
   console.log(`bench:realtime on ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; rate ${RATE}/s for ${SECONDS}s, backlog ${BACKLOG}`);
@@ -73,48 +65,21 @@ const main = async () => {
     await twin.startJob();
     console.log(`streaming job up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    // Warm-up, not measured: a job's first micro-batches compile and plan what later ones reuse.
-    for (let round = 0; round < 3; round++) {
-      const [meta] = await producer.send({ topic: EVENTS_TOPIC.name, messages: values.slice(0, 100).map((value) => ({ value, partition: 0 })), acks: -1 });
-      const last = Number(meta.baseOffset) + 99;
-      await waitFor('the warm-up events', async () => (((await twin.view())?.offsets[EVENTS_TOPIC.name]?.['0'] ?? 0) > last ? true : undefined), 10 * 60_000, 200);
-    }
+    await warmUp(producer, twin, (round) => values.slice(round * 100, round * 100 + 100));
 
     // 1. Latency at a steady rate.
-    const sent: Sent[] = [];
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        const response = await fetch(`${server.url}/live`);
-        const now = Date.now();
-        if (response.ok) {
-          const view = (await response.json()) as LiveView;
-          const processed = view.offsets[EVENTS_TOPIC.name] ?? {};
-          for (const s of sent) if (s.seenAt === undefined && (processed[String(s.partition)] ?? 0) > s.lastOffset) s.seenAt = now;
-        }
-        await sleep(TICK_MS);
-      }
-    })();
-    const perTick = Math.round((RATE * TICK_MS) / 1000);
-    const loadStart = Date.now();
     let next = 0;
-    for (let tick = 0; tick < (SECONDS * 1000) / TICK_MS; tick++) {
-      const due = loadStart + tick * TICK_MS;
-      if (Date.now() < due) await sleep(due - Date.now());
-      const partition = tick % EVENTS_TOPIC.partitions;
-      const messages = Array.from({ length: perTick }, () => ({ value: values[next++ % values.length] }));
-      const sentAt = Date.now();
-      const [meta] = await producer.send({ topic: EVENTS_TOPIC.name, messages: messages.map((m) => ({ ...m, partition })), acks: -1 });
-      sent.push({ partition, lastOffset: Number(meta.baseOffset) + perTick - 1, count: perTick, sentAt });
-    }
-    const loadSeconds = (Date.now() - loadStart) / 1000;
-    await waitFor('every steady-rate event to be visible', async () => (sent.every((s) => s.seenAt !== undefined) ? true : undefined), 30 * 60_000, 500);
-    polling = false;
-    await poller;
-    const latencies = sent.flatMap((s) => Array<number>(s.count).fill((s.seenAt! - s.sentAt) / 1000)).sort((a, b) => a - b);
-    const produced = sent.reduce((a, s) => a + s.count, 0);
-    console.log(`\n1. latency, produced -> visible through GET /live, ${produced} events at ${(produced / loadSeconds).toFixed(0)} events/s for ${loadSeconds.toFixed(0)} s:`);
-    console.log(`   p50 ${percentile(latencies, 50).toFixed(2)} s, p95 ${percentile(latencies, 95).toFixed(2)} s, p99 ${percentile(latencies, 99).toFixed(2)} s, max ${latencies[latencies.length - 1].toFixed(2)} s (target p95 <= 5 s)`);
+    const sends: Send[] = [];
+    const counted = watchCounted(server.url, sends);
+    const firstBatch = ((await twin.view())?.batch_id ?? -1) + 1;
+    const seconds = await steadyLoad(producer, (n) => Array.from({ length: n }, () => values[next++ % values.length]), (v) => v, sends);
+    await waitFor('every steady-rate event to be visible', async () => (sends.every((s) => s.seenAt !== undefined) ? true : undefined), 30 * 60_000, 500);
+    await counted.stop();
+    const produced = sends.reduce((a, s) => a + s.count, 0);
+    const phases = batchPhases(readFileSync(twin.logFile, 'utf8'), firstBatch, (await twin.view())?.batch_id ?? firstBatch);
+    console.log(`\n1. latency, produced -> visible through GET /live, ${produced} events at ${(produced / seconds).toFixed(0)} events/s for ${seconds.toFixed(0)} s:`);
+    console.log(`   ${summary(countedLatencies(sends))} (target p95 <= 5 s)`);
+    for (const line of phases) console.log(`   ${line}`);
     const intent = (await twin.view())?.intent;
     console.log(`   intent: ${intent?.model_run ? `run ${intent.model_run}, ${intent.scored_sessions} open sessions scored` : `no scores (${intent?.unavailable})`}`);
 
