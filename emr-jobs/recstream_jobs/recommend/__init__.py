@@ -40,15 +40,17 @@ def recommend(spark: SparkSession, curated, args):
     dated = [p for p in bought if p.ts is not None]
     log("%d line items of known customers collected, %d of them dated" % (len(bought), len(dated)))
     with fit_pool() as pool:
-        # ALS on every purchase, for serving: fitted first, beside the evaluation, unless a pin rules ALS out.
+        # The Spark work serving needs starts first and runs beside the evaluation: ALS on every purchase
+        # (unless a pin rules ALS out) and each product's details.
         serving_als = pool.submit(als_model, spark, bought, args) if args.pin is None or needs_als(args.pin) else None
+        details = pool.submit(product_details, curated)
         evaluation, fitted = evaluate(spark, dated, args, pool)
         history = runs.read_history(spark, args.output)
         served, reason = choose(evaluation, runs.served_before(history), args.pin, fitted is not None)
         log("serving %s: %s" % (served, reason))
         model = serving_als.result() if needs_als(served) else None
+        details = details.result()
 
-    details = product_details(curated)
     serving_history, lines, als_fit = serve_all(bought, details, served, fitted, model)
     fallback = fallback_line(details, serving_history)
     write_served(spark, lines, fallback, args.output)
