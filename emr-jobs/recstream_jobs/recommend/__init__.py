@@ -11,6 +11,7 @@ Every run:
 4. Serving (serving.py): every known customer's line, the fallback, item-to-item lists (similar.py), the run
    record (serving/metrics.json and serving/recommender/runs/<id>.json) and the history.
 """
+import gc
 import time
 
 from pyspark.sql import SparkSession
@@ -35,6 +36,17 @@ def run(spark: SparkSession, args):
 
 def recommend(spark: SparkSession, curated, args):
     """The run on curated line items already read (the pipeline job hands over clean's cached ones)."""
+    # The run builds millions of small tuples and lists (~2M candidates on the real data) and frees them by
+    # reference counting; none form cycles, so Python's cycle collector only re-scans them, again and again:
+    # off, the serving's candidate table took 37 s instead of 56 s on the real data.
+    gc.disable()
+    try:
+        return _recommend(spark, curated, args)
+    finally:
+        gc.enable()
+
+
+def _recommend(spark: SparkSession, curated, args):
     started = time.time()
     bought = collect_purchases(curated)
     dated = [p for p in bought if p.ts is not None]
