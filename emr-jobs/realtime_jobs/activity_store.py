@@ -1,29 +1,101 @@
 """Where the job writes each changed customer's live-state item (activity.item): a DynamoDB table with a TTL on
 AWS (lib/live-state.ts), the twin's DynamoDB-protocol server locally (`--dynamodb-endpoint`), through the same
-boto3 calls. Idempotent by key: a batch run again after a restart writes the same items again."""
+boto3 calls. Idempotent by key: a batch run again after a restart writes the same items again.
+
+The writes run on a thread of their own, beside the micro-batches: a batch hands its changed customers' items over
+and goes on (its counts wait for no write). Items waiting for the writer are kept per customer, the newest only, so
+a writer that falls behind writes each customer once with what the job holds now instead of every version between:
+what it has to write is bounded by the active customers, not by the events. A failed write fails the next batch
+(the job stops and is restarted, and a restarted job writes every held customer again)."""
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
-# BatchWriteItem's limit; boto3's batch_writer sends 25 at a time and resends unprocessed items.
+from .contract import REALTIME
+
+KEY = REALTIME["liveRecommendations"]["partitionKey"]
+# BatchWriteItem's limit.
 _CHUNK = 25
+
+
+def wire(value):
+    """A value in DynamoDB's JSON, as boto3's TypeSerializer makes it of these types (none of its cost: a tenth of
+    the writer's time at 2,000 events/s); a float has no exact DynamoDB number, so it is refused as there."""
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, int):
+        return {"N": str(value)}
+    if isinstance(value, list):
+        return {"L": [wire(v) for v in value]}
+    if isinstance(value, dict):
+        return {"M": {k: wire(v) for k, v in value.items()}}
+    raise TypeError("no DynamoDB type for %r" % (value,))
 
 
 class DynamoActivityStore:
     def __init__(self, table_name, region=None, endpoint=None, threads=4):
         import boto3  # only a job that writes live state needs it
+        from botocore.config import Config
 
-        self.table = boto3.resource("dynamodb", region_name=region or "us-east-1", endpoint_url=endpoint).Table(table_name)
+        # The items are made here, of known types: botocore's check of every attribute would cost as much as the call.
+        config = Config(parameter_validation=False, max_pool_connections=threads)
+        self.client = boto3.client("dynamodb", region_name=region or "us-east-1", endpoint_url=endpoint, config=config)
+        self.table = table_name
         self.pool = ThreadPoolExecutor(max_workers=threads)
-
-    def _write(self, items):
-        with self.table.batch_writer(overwrite_by_pkeys=[]) as batch:
-            for item in items:
-                batch.put_item(Item=item)
+        self.changed = threading.Condition()
+        self.waiting = {}
+        self.failure = None
+        self.written, self.busy_s = 0, 0.0
+        threading.Thread(target=self._write_forever, name="live-state-writer", daemon=True).start()
 
     def put_all(self, items):
-        """Writes every item (chunks in parallel); returns once all are stored, raising the first failure."""
-        chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-        for done in [self.pool.submit(self._write, chunk) for chunk in chunks]:
-            done.result()
+        """Hands the items to the writer (a newer item of a customer replaces one still waiting) and returns at once;
+        raises when an earlier write failed."""
+        with self.changed:
+            if self.failure is not None:
+                raise RuntimeError("writing the live-state items failed: %s" % self.failure) from self.failure
+            for item in items:
+                self.waiting[item[KEY]] = item
+            self.changed.notify()
+
+    def report(self):
+        """Items written and seconds spent writing since the last report, and how many wait: for the batch log line."""
+        with self.changed:
+            written, busy, self.written, self.busy_s = self.written, self.busy_s, 0, 0.0
+            return "live state %d items written in %.2f s, %d waiting" % (written, busy, len(self.waiting))
+
+    def _write_forever(self):
+        while True:
+            with self.changed:
+                while not self.waiting:
+                    self.changed.wait()
+                items, self.waiting = list(self.waiting.values()), {}
+            started = time.time()
+            try:
+                requests = [{"PutRequest": {"Item": {k: wire(v) for k, v in item.items()}}} for item in items]
+                for done in [self.pool.submit(self._write, requests[i : i + _CHUNK]) for i in range(0, len(requests), _CHUNK)]:
+                    done.result()
+            except Exception as error:  # noqa: BLE001 - any failure is the next batch's to raise
+                with self.changed:
+                    self.failure = error
+                return
+            with self.changed:
+                self.written += len(items)
+                self.busy_s += time.time() - started
+
+    def _write(self, requests):
+        """One BatchWriteItem of at most 25 puts, sending again what the table left unprocessed (with a growing pause)."""
+        pause = 0.05
+        while requests:
+            answer = self.client.batch_write_item(RequestItems={self.table: requests})
+            requests = answer.get("UnprocessedItems", {}).get(self.table, [])
+            if requests:
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
 
 
 class NoActivityStore:
@@ -31,6 +103,9 @@ class NoActivityStore:
 
     def put_all(self, items):
         pass
+
+    def report(self):
+        return "no live-state table"
 
 
 def open_activity_store(args):

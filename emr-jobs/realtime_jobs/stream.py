@@ -80,8 +80,8 @@ class LiveSink:
         self.last_view = store.get(LAKE["liveKey"])
         self.last_write_ms = 0
         self.state = restore(store)
-        # A batch folded from its file on restore may have died before its live-state items were written:
-        # every held customer's item is written again (idempotent by key), so none is lost to a crash.
+        # A batch folded from its file on restore may have died before its live-state items were written (or while
+        # they waited for the writer): every held customer's item is written again (idempotent by key), so none is lost.
         self._put_activity(sorted(self.state.get("activity", {})))
         scorer.refresh_model()
         log("restored through batch %d (%d events so far)" % (self.state["batch_id"], sum(self.state["totals"]["events"].values())))
@@ -119,7 +119,7 @@ class LiveSink:
         self._put_view(live.view(self.state, int(time.time() * 1000), previous))
         clock.lap("view")
         self._put_activity()
-        clock.lap("activity")
+        clock.lap("live state")
         scores = self.scorer.update(self.state, as_of, live.ACTIVE_MS)
         clock.lap("scores")
         if scores != previous:
@@ -129,10 +129,12 @@ class LiveSink:
             self.compact()
             clock.lap("compaction")
         records_in = sum(n for _, _, n, _ in partial["minutes"]) + partial["unreadable"]
-        self.log("batch %d: %d records in %.2f s (%s)" % (batch_id, records_in, clock.total(), clock.laps()))
+        changed = len(self.state.get("activity_changed", []))
+        self.log("batch %d: %d records in %.2f s (%s); %d customers changed; %s" % (batch_id, records_in, clock.total(), clock.laps(), changed, self.activity_store.report()))
 
     def _put_activity(self, users=None):
-        """The live-state items of `users`, default the customers this batch changed (live recommendations read them)."""
+        """Hands the live-state items of `users`, default the customers this batch changed, to the writer (live
+        recommendations read them); it writes them beside the next batches (activity_store.py)."""
         held = self.state.get("activity", {})
         written_ms = int(time.time() * 1000)
         changed = self.state.get("activity_changed", []) if users is None else users
