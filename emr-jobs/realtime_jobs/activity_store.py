@@ -19,8 +19,8 @@ _CHUNK = 25
 
 
 def wire(value):
-    """A value in DynamoDB's JSON, as boto3's TypeSerializer makes it of these types (none of its cost: a tenth of
-    the writer's time at 2,000 events/s); a float has no exact DynamoDB number, so it is refused as there."""
+    """A value in DynamoDB's JSON, as boto3's TypeSerializer makes it of these types, at less than half its cost
+    (0.048 against 0.108 ms an item of four interactions, here); a float is refused, as TypeSerializer does."""
     if value is None:
         return {"NULL": True}
     if isinstance(value, bool):
