@@ -39,7 +39,7 @@ import { writeGenerated } from '../generator/write';
 import { type SinkTotals, startSink } from '../sink/sink';
 import { createStages, formatBytes, formatCount, formatReasons, formatSeconds, plural, rate, type StageTiming } from './progress';
 import { Resources } from './resources';
-import { REPO_ROOT, runSparkJob, SMALL_INPUT_BYTES, SPARK_SUBMIT } from './spark';
+import { REPO_ROOT, runSparkJob, SMALL_INPUT_BYTES, SPARK_SUBMIT, stopSparkJob } from './spark';
 import { behaviourOutputs, eventsDataSet, loadBehaviourOnly, type BehaviourSummary } from './behaviour';
 import { createLiveStateTable, SPARK_KAFKA_LIB, startRealtimeJob, TWIN_LIVE_TABLE } from '../realtime/job';
 import { mirrorLiveView } from '../realtime/live-mirror';
@@ -234,7 +234,7 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
     // Awaited at its stage; until then a failure must not go unhandled (the stage reports it).
     firstStep?.catch(() => {});
     resources.add('spark', async () => {
-      sparkChild?.kill('SIGTERM');
+      if (sparkChild) await stopSparkJob(sparkChild);
     });
 
     let trigger: LandingTrigger | undefined;

@@ -60,6 +60,31 @@ const COMBINED: readonly string[] = ['pipeline', 'behaviour'];
 
 const tailOf = (lines: string[]) => lines.slice(-15).join('\n');
 
+/** A job that does not exit this long after SIGTERM (its JVM's shutdown hooks hang) is killed. */
+const STOP_GRACE_MS = 10_000;
+
+/** Signals a job's process group: spark-submit's JVM and the Python driver it started (spawned detached, so it leads its group). */
+const signalJob = (child: ChildProcess, signal: NodeJS.Signals) => {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group is gone already.
+  }
+};
+
+/**
+ * Stops a running job, resolved once its JVM has exited. The whole group is signalled: a Python driver in
+ * the middle of its own work (a recommender's candidate tables) would otherwise run on until its next call
+ * into the gone JVM, seconds or minutes after the twin said it stopped.
+ */
+export const stopSparkJob = (child: ChildProcess): Promise<void> => {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  signalJob(child, 'SIGTERM');
+  const kill = setTimeout(() => signalJob(child, 'SIGKILL'), STOP_GRACE_MS);
+  return closed.finally(() => clearTimeout(kill));
+};
+
 export const runSparkJob = (options: SparkJobOptions): Promise<void> => {
   if (!existsSync(SPARK_SUBMIT)) throw new Error(`${SPARK_SUBMIT} is missing: run bash local/setup.sh`);
   // Waiting on a marker file: spark-submit does not pass its stdin on to the Python driver.
@@ -71,6 +96,8 @@ export const runSparkJob = (options: SparkJobOptions): Promise<void> => {
   log.write(`\n$ spark-submit ${args.join(' ')}\n`);
   const child = spawn(SPARK_SUBMIT, args, {
     cwd: REPO_ROOT,
+    // Its own process group, so stopSparkJob reaches the Python driver too.
+    detached: true,
     env: {
       ...process.env,
       PYSPARK_PYTHON: join(REPO_ROOT, '.venv', 'bin', 'python'),
@@ -89,7 +116,7 @@ export const runSparkJob = (options: SparkJobOptions): Promise<void> => {
       started = Date.now();
       waiting = false;
     },
-    () => child.kill('SIGTERM'),
+    () => void stopSparkJob(child),
   );
   const recent: string[] = [];
   let lastNote = Date.now();
@@ -116,6 +143,8 @@ export const runSparkJob = (options: SparkJobOptions): Promise<void> => {
     child.once('error', reject);
     child.once('close', (code, signal) => {
       clearInterval(heartbeat);
+      // A JVM that died (a signal, a crash) may leave its Python driver behind.
+      if (code !== 0) signalJob(child, 'SIGTERM');
       options.onChild?.(null);
       log.end();
       if (code === 0) resolve();
