@@ -18,6 +18,12 @@ type TopicAdmin = Pick<Admin, 'createTopics' | 'fetchTopicMetadata' | 'createPar
 /** Kafka's UNKNOWN_TOPIC_OR_PARTITION: a just-created topic not yet in the metadata the broker serves. */
 const isUnknownTopic = (error: unknown): boolean => (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
 
+/**
+ * Kafka's INVALID_PARTITIONS from a growth to a count the topic has already: the metadata read before it
+ * lagged (seen on a loaded twin, where kafkajs retried a slow CreateTopics and found the topic it had made).
+ */
+const isInvalidPartitions = (error: unknown): boolean => (error as { type?: string }).type === 'INVALID_PARTITIONS';
+
 const METADATA_TIMEOUT_MS = 30_000;
 
 async function partitionCount(admin: TopicAdmin, name: string): Promise<number> {
@@ -58,7 +64,14 @@ export async function ensureTopic(admin: TopicAdmin, spec: TopicSpec): Promise<T
     return 'created';
   }
   if ((await partitionCount(admin, spec.name)) >= spec.partitions) return 'exists';
-  await admin.createPartitions({ topicPartitions: [{ topic: spec.name, count: spec.partitions }] });
+  try {
+    await admin.createPartitions({ topicPartitions: [{ topic: spec.name, count: spec.partitions }] });
+  } catch (error) {
+    if (!isInvalidPartitions(error)) throw error;
+    // Already that big: the metadata catches up, or the wait says how many partitions it shows.
+    await awaitPartitions(admin, spec);
+    return 'exists';
+  }
   await awaitPartitions(admin, spec);
   return 'grown';
 }

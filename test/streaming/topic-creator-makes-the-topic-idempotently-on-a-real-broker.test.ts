@@ -51,6 +51,25 @@ test("the twin's ensureTopic is the custom resource's: it creates, finds and gro
   assert.equal(await partitionsOf(name), 3);
 });
 
+test('a topic the metadata shows smaller than it is (a lagging read) is found, not failed, when the broker refuses to grow it', async () => {
+  const name = 'lagging-metadata';
+  assert.equal(await ensureTopic(admin, { name, partitions: 3 }), 'created');
+  // The real broker, seen through one stale metadata read: 1 partition where it has 3.
+  let stale = true;
+  const lagging = {
+    createTopics: admin.createTopics.bind(admin),
+    createPartitions: admin.createPartitions.bind(admin),
+    fetchTopicMetadata: async (request: Parameters<Admin['fetchTopicMetadata']>[0]) => {
+      const metadata = await admin.fetchTopicMetadata(request);
+      if (!stale) return metadata;
+      stale = false;
+      return { topics: metadata.topics.map((t) => ({ ...t, partitions: t.partitions.slice(0, 1) })) };
+    },
+  };
+  assert.equal(await ensureTopic(lagging, { name, partitions: 3 }), 'exists');
+  assert.equal(await partitionsOf(name), 3);
+});
+
 test('rejects a nonsense partition count before touching the cluster', async () => {
   await assert.rejects(ensureTopic(admin, { name: 'bad', partitions: 0 }), /partitions must be a positive integer/);
 });
