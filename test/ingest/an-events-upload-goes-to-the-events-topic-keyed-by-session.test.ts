@@ -7,7 +7,10 @@
  * (../shared/data/behaviour/, 10,996 rows; skipped when absent) arrives exactly once, equal to an
  * independent parse (csv-parse), on the partition Java's partitioner picks for its key, in file order
  * within each partition. Nothing of an events upload reaches the purchases topic, and it carries no
- * completion record (the behaviour jobs read none).
+ * completion record (the behaviour jobs read none). Each corpus file's report gets the twin's verdict
+ * (local/pipeline/ingest-verdict.ts, what `npm run local -- --events FILE --once` does after ingest):
+ * go on to Spark, or end with expected.json's exit code and one line; the twin suite
+ * (test/local/malformed-events-files-run-through-the-twin.test.ts) runs one file of each ending through the CLI.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -20,30 +23,12 @@ import { parse } from 'csv-parse';
 import { BEHAVIOUR_CSV_COLUMNS, BEHAVIOUR_EVENT_VERSION, EVENTS_TOPIC, TOPIC, quarantineKeyFor, type BehaviourEventV1 } from '../../contract';
 import type { QuarantinedRow } from '../../lambdas/ingest/ingest';
 import { partitionFor } from '../../lambdas/ingest/partitioner';
+import { ingestVerdict } from '../../local/pipeline/ingest-verdict';
 import { ingestFile } from '../../local/ingest/ingest-file';
 import { ensureTopic } from '../../local/kafka/broker';
+import { assertEndedAtIngest, CORPUS, endsAtIngest, expectedEvents as expected } from './events-corpus';
 import { brokerForSuite, consumeToEnd, type Consumed } from './helpers';
 
-interface Expected {
-  status: 'ok' | 'file_rejected';
-  error?: string;
-  produced: number[];
-  quarantined: Record<string, string>;
-  /** line → the Kafka key its event must have. */
-  keys?: Record<string, string>;
-  /** line → the brand its event must have. */
-  brands?: Record<string, string>;
-  blankLines?: number;
-  /** A truncated gzip: the rows decoded before the damage were produced; which ones depends on zlib's buffering. */
-  partial?: boolean;
-  /** The file ends inside a line: that line, right after the last produced one, is quarantined `incomplete_line`. */
-  incompleteLine?: boolean;
-  /** What `npm run local -- --events FILE --once` exits with (test/local/malformed-events-files-run-through-the-twin.test.ts). */
-  exit: number;
-}
-
-const CORPUS = join(__dirname, '..', 'fixtures', 'malformed-events');
-const expected: Record<string, Expected> = JSON.parse(readFileSync(join(CORPUS, 'expected.json'), 'utf8'));
 const SAMPLE = resolve(__dirname, '..', '..', '..', 'shared', 'data', 'behaviour', 'events-2019-10-01-sample.csv.gz');
 
 describe('an events upload goes to the events topic, keyed by session', () => {
@@ -68,7 +53,7 @@ describe('an events upload goes to the events topic, keyed by session', () => {
   });
 
   for (const [name, want] of Object.entries(expected)) {
-    test(`${name}: ${want.status}, quarantined ${JSON.stringify(want.quarantined)}`, async () => {
+    test(`${name}: ${want.status}, quarantined ${JSON.stringify(want.quarantined)}, ${endsAtIngest(want) ? `a twin run ends at ingest with exit ${want.exit}` : 'a twin run goes on to Spark'}`, async () => {
       const path = join(work, name);
       copyFileSync(join(CORPUS, name), path);
       const report = await ingestFile(path, conn(), { bucket: 'corpus', key: name });
@@ -84,6 +69,10 @@ describe('an events upload goes to the events topic, keyed by session', () => {
       const rows: QuarantinedRow[] = quarantine.map((l) => JSON.parse(l));
       assert.deepEqual(Object.fromEntries(rows.map((r) => [String(r.line), r.reason])), { ...want.quarantined, ...incomplete });
       for (const row of rows) assert.ok(row.message.length > 0 && row.raw.length > 0, `line ${row.line} is explained and kept`);
+      // The twin's verdict on this report, for the file uploaded as the CLI uploads it.
+      const ending = ingestVerdict(name, { bucket: 'landing', key: `uploads/${name}` }, report);
+      if (endsAtIngest(want)) assertEndedAtIngest(name, want, ending?.code ?? null, ending?.line ?? 'the twin goes on to Spark');
+      else assert.equal(ending, undefined, `the twin goes on to Spark: ${ending?.line}`);
     });
   }
 

@@ -3,15 +3,19 @@
  * through `npm run local -- --events FILE --once`, the real CLI: S3 and DynamoDB servers, broker, the
  * deployed ingest handler, the sinks, the behaviour Spark steps and the publish.
  *
- * Every file's exact per-line outcome (which lines are produced, each rejected line's code) is proved
- * by the ingest suite on a real broker (test/ingest/an-events-upload-goes-to-the-events-topic-keyed-by-session.test.ts);
- * here the whole run is: a file ingest does not take (a header neither kind has, an empty or truncated
- * file, every row rejected) ends with its reason in one line and exit 3, before Spark; a header-only file
- * ends with exit 0 and "nothing to process"; and the files whose good rows reach Spark run in one twin run
- * (the CLI takes one events file, and a behaviour run is minutes on 2 cores), their rows appended after
- * one header, which must end with exit 0, the counts of every file summed in the console's ingest line, and
- * the behaviour outputs published; a tiny valid file (4 events, 2 sessions) runs alone, exit 0 too: too
- * little data for an intent model is a normal case.
+ * Every file's exact per-line outcome (which lines are produced, each rejected line's code) and how a
+ * twin run on it ends after ingest (the twin's verdict on its report: go on to Spark, or end with its
+ * exit code and one line) are proved by the ingest suite on a real broker
+ * (test/ingest/an-events-upload-goes-to-the-events-topic-keyed-by-session.test.ts). Here the whole run
+ * is: a run that ends at ingest ends with its reason in one line and its exit code, before Spark, for one
+ * file of each way to end there (a header neither kind has, a truncated gzip, every row rejected: exit 3;
+ * a header-only file: exit 0 and "nothing to process"; after ingest the CLI's path depends only on the
+ * verdict, so the other such files would run the same code); the files whose good rows reach Spark run in
+ * one twin run (the CLI takes one events file, and a behaviour run is minutes on 2 cores), their rows
+ * appended after one header, which must end with exit 0, the counts of every file summed in the console's
+ * ingest line, and the behaviour outputs published; a tiny valid file (4 events, 2 sessions) runs alone,
+ * exit 0 too: too little data for an intent model is a normal case. The two Spark runs start first, so the
+ * short runs that end at ingest go on beside them.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,19 +24,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { BEHAVIOUR_LAKE } from '../../contract';
-import { ROOT, runOnce } from './run-once';
-
-const CORPUS = join(ROOT, 'test', 'fixtures', 'malformed-events');
-
-interface Expected {
-  status: 'ok' | 'file_rejected';
-  error?: string;
-  produced: number[];
-  quarantined: Record<string, string>;
-  partial?: boolean;
-  exit: number;
-}
-const expected: Record<string, Expected> = JSON.parse(readFileSync(join(CORPUS, 'expected.json'), 'utf8'));
+import { assertEndedAtIngest, byReasonOf, CORPUS, endingKind, endsAtIngest, expectedEvents as expected } from '../ingest/events-corpus';
+import { runOnce } from './run-once';
 
 const runEvents = (events: string) => runOnce(['--events', events]);
 
@@ -47,17 +40,15 @@ const ingestLine = (stdout: string) => {
   return { read: count(m[1]), produced: count(m[2]), rejected: m[3] ? count(m[3]) : 0, byReason };
 };
 
-const byReasonOf = (quarantined: Record<string, string>) =>
-  Object.values(quarantined).reduce<Record<string, number>>((acc, reason) => ({ ...acc, [reason]: (acc[reason] ?? 0) + 1 }), {});
-
 const outputsPublished = (workDir: string) => {
   const lake = join(workDir, 'lake');
   assert.ok(existsSync(join(lake, BEHAVIOUR_LAKE.sessionsReportKey)), 'the sessions report is written');
   assert.ok(existsSync(join(lake, BEHAVIOUR_LAKE.funnelKey)), 'the funnel is written');
 };
 
-/** Files whose run ends at ingest: a whole-file rejection, every row rejected, or no data rows. */
-const endsAtIngest = Object.entries(expected).filter(([, e]) => e.exit !== 0 || e.produced.length === 0);
+/** Files whose run ends at ingest; the CLI runs one of each ending (the ingest suite gives every one its verdict). */
+const endsHere = Object.entries(expected).filter(([, e]) => endsAtIngest(e));
+const THROUGH_THE_CLI = ['wrong-header.csv', 'truncated.csv.gz', 'only-bad-rows.csv', 'header-only.csv'];
 /** Files whose good rows reach Spark, but the tiny one, which runs alone. */
 const reachSpark = Object.entries(expected).filter(([name, e]) => e.exit === 0 && e.produced.length > 0 && name !== 'tiny-valid.csv');
 
@@ -73,24 +64,11 @@ describe('the malformed-events corpus through `npm run local -- --events FILE --
   test('the corpus has at least 25 files, each with an expected exit code', () => {
     assert.ok(Object.keys(expected).length >= 25, `${Object.keys(expected).length} files`);
     for (const [name, e] of Object.entries(expected)) assert.ok([0, 3].includes(e.exit), name);
-    assert.equal(endsAtIngest.length + reachSpark.length + 1, Object.keys(expected).length);
+    assert.equal(endsHere.length + reachSpark.length + 1, Object.keys(expected).length);
+    const kinds = (names: string[]) => [...new Set(names.map((name) => endingKind(expected[name])))].sort();
+    assert.ok(THROUGH_THE_CLI.every((name) => endsAtIngest(expected[name])), 'each file through the CLI ends at ingest');
+    assert.deepEqual(kinds(THROUGH_THE_CLI), kinds(endsHere.map(([name]) => name)), 'one file of each way a run ends at ingest');
   });
-
-  for (const [name, want] of endsAtIngest)
-    test(`${name}: exit ${want.exit}, ended at ingest with its reason in one line`, { timeout: 5 * 60_000 }, async () => {
-      const run = await runEvents(join(CORPUS, name));
-      assert.equal(run.code, want.exit, run.stdout + run.stderr);
-      const line = lastLine(want.exit === 0 ? run.stdout : run.stderr);
-      if (want.exit === 0) assert.match(line, /nothing to process/);
-      else if (want.status === 'file_rejected') assert.ok(line.startsWith(`ingest: ${name} rejected: `) && line.includes(want.error!), line);
-      else {
-        const rejected = Object.keys(want.quarantined).length;
-        assert.match(line, new RegExp(`^ingest: ${name.replace('.', '\\.')} rejected: all ${rejected} rows were rejected \\(`));
-        for (const [reason, n] of Object.entries(byReasonOf(want.quarantined))) assert.ok(line.includes(`${reason} ${n}`), line);
-      }
-      assert.ok(!existsSync(join(run.workDir, 'lake', BEHAVIOUR_LAKE.sessionsReportKey)), 'no Spark step ran');
-      assert.doesNotMatch(run.stdout + run.stderr, /Traceback|    at /);
-    });
 
   test(`the ${reachSpark.length} files whose good rows reach Spark, in one run: exit 0, every file's counts, outputs published`, { timeout: 20 * 60_000 }, async () => {
     const header = readFileSync(join(CORPUS, 'tiny-valid.csv'), 'latin1').split('\n')[0];
@@ -114,4 +92,13 @@ describe('the malformed-events corpus through `npm run local -- --events FILE --
     outputsPublished(run.workDir);
     assert.doesNotMatch(run.stdout + run.stderr, /Traceback|    at /);
   });
+
+  for (const name of THROUGH_THE_CLI)
+    test(`${name}: exit ${expected[name].exit}, ended at ingest with its reason in one line`, { timeout: 5 * 60_000 }, async () => {
+      const want = expected[name];
+      const run = await runEvents(join(CORPUS, name));
+      assertEndedAtIngest(name, want, run.code, lastLine(want.exit === 0 ? run.stdout : run.stderr), run.stdout + run.stderr);
+      assert.ok(!existsSync(join(run.workDir, 'lake', BEHAVIOUR_LAKE.sessionsReportKey)), 'no Spark step ran');
+      assert.doesNotMatch(run.stdout + run.stderr, /Traceback|    at /);
+    });
 });
