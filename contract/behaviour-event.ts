@@ -140,4 +140,12 @@ export const BEHAVIOUR_LAKE = {
   /** Top-3 categories per user (JSON lines). */
   topCategoriesPrefix: 'serving/top-categories/',
   topCategoriesMetricsKey: 'serving/top-categories-metrics.json',
+  /**
+   * What the nightly sessions run keeps (README-behaviour.md "Incremental runs"): the raw objects processed and
+   * per-day counts; the events as landed with their session, one folder per session start day; per tracker
+   * session id, the users it named and the days its events sit in.
+   */
+  eventsManifestKey: 'state/behaviour/manifest.json',
+  eventsStatePrefix: 'state/behaviour/events/',
+  trackersStatePrefix: 'state/behaviour/trackers/',
 } as const;

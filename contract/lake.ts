@@ -37,6 +37,8 @@ export const LAKE = {
   pendingMonthsKey: 'state/purchases/pending-months.json',
   purchaseRowsPrefix: 'state/purchases/rows/',
   purchaseCombosPrefix: 'state/purchases/combos/',
+  /** What a clean run writes before the manifest commits it (`<run id>/`), swapped into the tables after. */
+  purchaseRunsPrefix: 'state/purchases/runs/',
   analyticsPartialsPrefix: 'state/purchases/analytics/',
 } as const;
 

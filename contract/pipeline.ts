@@ -95,9 +95,10 @@ export interface BehaviourStep {
  * once and partitioned by user for the three jobs; emr-jobs/README-behaviour.md "One step, not four" says why).
  * A separate list from sparkSteps(): the deployed pipeline runs both in one execution, while the
  * twin and the purchases jobs' tests run the purchases plan alone until events reach them.
+ * Nightly, sessions reads only new raw objects; `full`: every one (README-behaviour.md "Incremental runs").
  */
-export function behaviourSteps(lakeUrl: (key: string) => string): BehaviourStep[] {
-  return [{ job: 'behaviour', args: ['--lake', lakeUrl(''), '--input', lakeUrl(BEHAVIOUR_LAKE.rawPrefix)] }];
+export function behaviourSteps(lakeUrl: (key: string) => string, full = false): BehaviourStep[] {
+  return [{ job: 'behaviour', args: ['--lake', lakeUrl(''), '--input', lakeUrl(BEHAVIOUR_LAKE.rawPrefix), ...(full ? [FULL_FLAG] : [])] }];
 }
 
 /** The placeholder the JSON copy of the plan puts where the lake root goes (the Spark tests substitute a folder). */

@@ -18,7 +18,7 @@ from .contract import LAKE
 log = progress("behaviour")
 
 
-def run(spark: SparkSession, lake: str, raw_path: str, grid="small", seed=42, promote_anyway=False):
+def run(spark: SparkSession, lake: str, raw_path: str, grid="small", seed=42, promote_anyway=False, full=False):
     seconds = {}
 
     def timed(name, job):
@@ -28,7 +28,11 @@ def run(spark: SparkSession, lake: str, raw_path: str, grid="small", seed=42, pr
         log("%s: %.1f s" % (name, seconds[name]))
         return result
 
-    timed("sessions", lambda: sessions.run(spark, raw_path, lake))
+    report = timed("sessions", lambda: sessions.run(spark, raw_path, lake, full))
+    if not report["days_rewritten"]:
+        log("no session changed: funnel, intent and categories are not recomputed")
+        return seconds
+    # Funnel, intent and categories still read every day (README-behaviour.md "Incremental runs" says why).
     # Partitioned by user once for the three jobs (common.by_user): their groupings then need no shuffle of events.
     events = by_user(spark.read.parquet(at(lake, LAKE["eventsPrefix"]))).persist()
     session_rows = spark.read.parquet(at(lake, LAKE["sessionsPrefix"])).persist()
@@ -49,4 +53,4 @@ def add_arguments(parser):
 
 
 def main(spark: SparkSession, args):
-    return run(spark, args.lake, args.input or at(args.lake, LAKE["rawPrefix"]), args.grid, args.seed, args.promote_anyway)
+    return run(spark, args.lake, args.input or at(args.lake, LAKE["rawPrefix"]), args.grid, args.seed, args.promote_anyway, args.full)

@@ -14,12 +14,18 @@ partitions they change (emr-jobs/README.md "Incremental runs").
 5. The recomputed months' rows become line items (rules 6-7). Rule 8 decides fills on the combinations of
    every month (kept per month, LAKE purchaseCombosPrefix): a month whose line items would now be filled
    differently (a product's most frequent brand changed) is recomputed as well.
-6. Only those months' curated partitions are replaced (partitions.replace). The manifest is written last.
+6. Only those months' curated partitions are replaced. Everything the run changes (curated months,
+   combinations, stored rows, quarantine) is first written under LAKE purchaseRunsPrefix/<run id>/; the
+   manifest naming the run is the commit; then the months are swapped in (manifest.py says why: a run dying
+   at any point neither loses nor double-counts a row, and the next run finishes or discards it).
 
 A `full` run empties everything the nightly runs keep, then runs the same code on every raw object: the
 two cannot drift apart, and test_clean_incremental_equals_full checks that several nights give, partition
 by partition, what one full run gives.
 """
+import time
+import uuid
+
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -31,7 +37,8 @@ from .schema import CORRUPT
 log = progress("clean")
 NEW = "new_tonight"
 # The state a full run deletes; the curated line items and the quarantine go with it.
-KEPT = ("curatedPrefix", "purchaseRowsPrefix", "purchaseCombosPrefix", "analyticsPartialsPrefix", "quarantinePrefix", "purchasesManifestKey", "pendingMonthsKey")
+KEPT = ("curatedPrefix", "purchaseRowsPrefix", "purchaseCombosPrefix", "analyticsPartialsPrefix", "quarantinePrefix", "purchasesManifestKey", "pendingMonthsKey", "purchaseRunsPrefix")
+QUARANTINE = "quarantine"
 COMBO_KEY = clean.COMBO_FIELDS
 COMBO_COUNTS = ("n", "units", "undated", "guests")
 
@@ -66,6 +73,41 @@ def counted_items(rows: DataFrame, held) -> DataFrame:
     return clean.merge_quantities(rows.filter(uploads.held_reason(held).isNull()))
 
 
+def _publish(spark: SparkSession, paths: dict, publishing: dict) -> None:
+    """Swap a committed run's staged months into the tables and move its quarantine files; then drop its folder.
+    Each step is skipped when already done, so it can run again after dying half way."""
+    folder = io.join(paths["purchaseRunsPrefix"], publishing["run"])
+    for key, months in publishing["tables"].items():
+        partitions.publish(spark, io.join(folder, key), paths[key], months)
+    hpath, fs = io.filesystem(spark, io.join(folder, QUARANTINE))
+    jvm_path = spark.sparkContext._jvm.org.apache.hadoop.fs.Path
+    if fs.exists(hpath):
+        fs.mkdirs(jvm_path(paths["quarantinePrefix"]))
+        for status in fs.listStatus(hpath):
+            if status.getPath().getName().startswith("part-"):
+                fs.rename(status.getPath(), jvm_path(io.join(paths["quarantinePrefix"], status.getPath().getName())))
+    fs.delete(jvm_path(folder), True)
+
+
+def recover(spark: SparkSession, paths: dict, state: manifest.Manifest) -> list:
+    """Before a run: finish the run the manifest commits if its folder is still there (it died while swapping
+    months in), and delete every other run folder (runs that died before their manifest: their objects are
+    not in the manifest, so this run reads them again). Returns the curated months the finished run replaced."""
+    committed = state.publishing["run"] if state.publishing else None
+    hpath, fs = io.filesystem(spark, paths["purchaseRunsPrefix"])
+    left = [s.getPath().getName() for s in fs.listStatus(hpath)] if fs.exists(hpath) else []
+    months = []
+    for name in left:
+        if name == committed:
+            log("run %s died after its manifest: swapping its months in now" % name)
+            _publish(spark, paths, state.publishing)
+            months = state.publishing["tables"]["curatedPrefix"]
+        else:
+            log("run %s died before its manifest: its writes are discarded, its objects read again" % name)
+            fs.delete(spark.sparkContext._jvm.org.apache.hadoop.fs.Path(io.join(paths["purchaseRunsPrefix"], name)), True)
+    return months
+
+
 def run(spark: SparkSession, raw_root: str, lake: str, full=False, report_path=None, quarantine_path=None, curated_path=None):
     """Cleans what is new under `raw_root` into the lake at `lake` (the curated line items, report and quarantine
     where given, else at their LAKE keys); returns the clean report, whose `months_rewritten` are the curated
@@ -81,10 +123,14 @@ def run(spark: SparkSession, raw_root: str, lake: str, full=False, report_path=N
         for path in paths.values():
             io.delete(spark, path)
         state = manifest.EMPTY
+    recovered = recover(spark, paths, state)
+    if state.publishing:
+        state = state._replace(publishing=None)
+        manifest.write(spark, paths["purchasesManifestKey"], state)
     listed = manifest.list_objects(spark, raw_root)
     new = sorted(k for k in listed if k not in state.objects)
     if not new:
-        report = {**(io.read_json(spark, report_path) or {}), "mode": mode, "new_objects": 0, "new_uploads": 0, "input_rows": 0, "months_rewritten": []}
+        report = {**(io.read_json(spark, report_path) or {}), "mode": mode, "new_objects": 0, "new_uploads": 0, "input_rows": 0, "months_rewritten": recovered}
         io.write_json(spark, report_path, report)
         log("no new raw objects under %s: the curated data is unchanged" % raw_root)
         return report
@@ -130,8 +176,10 @@ def run(spark: SparkSession, raw_root: str, lake: str, full=False, report_path=N
     if fill_months:
         items = items.unionByName(counted_items(partitions.read_months(spark, paths["purchaseRowsPrefix"], fill_months), held))
     rewritten = sorted(set(recomputed) | set(fill_months))
-    partitions.replace(spark, clean.apply_fills(spark, items, table).select(*clean.CURATED_COLUMNS), paths["curatedPrefix"], rewritten)
-    partitions.replace(spark, combos, combos_path, recomputed)
+    run_folder = io.join(paths["purchaseRunsPrefix"], "%d-%s" % (time.time(), uuid.uuid4().hex[:8]))
+    tables = {"curatedPrefix": rewritten, "purchaseCombosPrefix": recomputed, "purchaseRowsPrefix": new_months}
+    partitions.stage(spark, clean.apply_fills(spark, items, table).select(*clean.CURATED_COLUMNS), io.join(run_folder, "curatedPrefix"), rewritten)
+    partitions.stage(spark, combos, io.join(run_folder, "purchaseCombosPrefix"), recomputed)
     log("%s of line items rewritten (%s): %s new, %s whose uploads' verdict changed, %s whose fills changed" % (
         _plural(len(rewritten), "month partition"), ", ".join(rewritten), len(new_months), len(verdict_months), len(fill_months)))
 
@@ -143,9 +191,8 @@ def run(spark: SparkSession, raw_root: str, lake: str, full=False, report_path=N
     rejects = rows.filter(F.col("reject_reason").isNotNull()).drop("repaired_shift").unionByName(held_rows, allowMissingColumns=True).drop(NEW, "event_ts", "month")
     if not quarantined:
         rejects = rejects.limit(0)
-    rejects.coalesce(1).write.mode("append").json(paths["quarantinePrefix"])
-    # Last of the data: the rows the months above were computed from.
-    partitions.replace(spark, stored.drop(NEW), paths["purchaseRowsPrefix"], new_months)
+    rejects.coalesce(1).write.mode("overwrite").json(io.join(run_folder, QUARANTINE))
+    partitions.stage(spark, stored.drop(NEW), io.join(run_folder, "purchaseRowsPrefix"), new_months)
 
     report = clean.build_report(seen.input_rows, quarantined, seen.repaired, stats["units"], stats)
     run_rows = seen.input_rows - sum(seen.quarantined.values())
@@ -157,9 +204,15 @@ def run(spark: SparkSession, raw_root: str, lake: str, full=False, report_path=N
             "describe the whole curated data"
         )
     new_uploads = {c[0] for c in seen.completions if c[0] is not None} - {c[0] for c in state.completions}
+    rewritten = sorted(set(rewritten) | set(recovered))
     report.update(mode=mode, new_objects=len(new), new_uploads=len(new_uploads), new_rows_stored=stored_tonight, months_rewritten=rewritten, quarantine_path=paths["quarantinePrefix"])
     io.write_json(spark, report_path, report)
-    manifest.write(spark, paths["purchasesManifestKey"], manifest.Manifest({**state.objects, **{k: listed[k] for k in new}}, completions, lines))
+    # The commit: from here on the run counts, and a run after a failure finishes the swap (recover).
+    publishing = {"run": run_folder.rstrip("/").rsplit("/", 1)[1], "tables": tables}
+    committed = manifest.Manifest({**state.objects, **{k: listed[k] for k in new}}, completions, lines)
+    manifest.write(spark, paths["purchasesManifestKey"], committed._replace(publishing=publishing))
+    _publish(spark, paths, publishing)
+    manifest.write(spark, paths["purchasesManifestKey"], committed)
     for frame in (checked, stored, items, combos):
         frame.unpersist()
     log("processed %s, %s; %s rewritten" % (_plural(len(new_uploads), "new upload"), _plural(seen.input_rows, "row"), _plural(len(rewritten), "month partition")))

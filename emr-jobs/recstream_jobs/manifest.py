@@ -10,16 +10,20 @@ One small JSON document, rewritten at the end of every run after everything else
   reads only new objects: an upload whose rows land over several nights counts once its record and all its
   rows are there, and a complete re-upload replaces the older one even when that one was counted nights ago.
 
-A run that fails before writing the manifest leaves its objects unrecorded: the next run reads them again.
-Rows of uploads (with source and line) de-duplicate against what the failed run stored; rows without an
-origin (the real data's own Firehose objects) would count twice, so after a failed run that got as far as
-rewriting partitions, run once with --full (docs/operations.md).
+- `publishing`: the run whose writes this manifest commits (its id and the months of each table it
+  replaces), until they are all in place.
+
+Writing the manifest is the commit: a run writes everything it changes under its own folder
+(LAKE purchaseRunsPrefix/<run id>/) first, then the manifest naming that run, then swaps its months into
+the tables. A run that fails before the manifest leaves the tables and the manifest as they were (the next
+run deletes the folder and reads the same objects again: no row counts twice, whether it has an origin or
+not); a run that fails after it is finished by the next run (incremental.recover) before anything else.
 """
 from collections import namedtuple
 
 from . import io
 
-Manifest = namedtuple("Manifest", "objects completions lines")
+Manifest = namedtuple("Manifest", "objects completions lines publishing", defaults=(None,))
 EMPTY = Manifest({}, [], {})
 
 
@@ -28,11 +32,11 @@ def read(spark, path) -> Manifest:
     document = io.read_json(spark, path)
     if document is None:
         return None
-    return Manifest(document["objects"], [tuple(c) for c in document["completions"]], document["lines"])
+    return Manifest(document["objects"], [tuple(c) for c in document["completions"]], document["lines"], document.get("publishing"))
 
 
 def write(spark, path, manifest: Manifest) -> None:
-    io.write_json(spark, path, {"objects": manifest.objects, "completions": [list(c) for c in manifest.completions], "lines": manifest.lines})
+    io.write_json(spark, path, {"objects": manifest.objects, "completions": [list(c) for c in manifest.completions], "lines": manifest.lines, "publishing": manifest.publishing})
 
 
 def list_objects(spark, root) -> dict:

@@ -2,14 +2,16 @@
 rewrites only the months they change, yet three nights give, month partition by month partition, the curated
 line items and analytics documents one full run over the same objects gives: late data (an object landing in
 an old hour's folder), an upload completed a night after its rows, a re-upload replacing an upload counted
-nights before, a re-delivery nights later, and a fill that changes a month no new row falls in."""
+nights before, a re-delivery nights later, and a fill that changes a month no new row falls in. The second
+night's first run dies just before its manifest (the commit), the third's just after it, half way through
+swapping months in: the runs after them give the same lake, with no row counted twice."""
 import gzip
 import json
 import os
 
 import pytest
 
-from recstream_jobs import analyse, incremental, io, manifest
+from recstream_jobs import analyse, incremental, io, manifest, partitions
 from recstream_jobs.contract import LAKE
 
 P1, P2, P3 = "1515966223509089906", "2273948319057183658", "1515966223509353669"
@@ -88,21 +90,58 @@ def files_of(lake, month):
     return {f: os.path.getmtime(os.path.join(folder, f)) for f in os.listdir(folder)}
 
 
+class Died(Exception):
+    """A run killed at an injected point."""
+
+
+def dies_once(patch, module, name, when):
+    """`module.name` raises Died the first time `when(*its arguments)` holds."""
+    real, died = getattr(module, name), []
+
+    def dying(*args, **kwargs):
+        if not died and when(*args):
+            died.append(name)
+            raise Died(name)
+        return real(*args, **kwargs)
+
+    patch.setattr(module, name, dying)
+
+
+def runs_left(lake):
+    folder = os.path.join(lake, LAKE["purchaseRunsPrefix"])
+    return os.listdir(folder) if os.path.isdir(folder) else []
+
+
+# Night 2 dies before its commit (the late object's row has no origin: re-read, it would count twice if the
+# stored rows had been replaced); night 3 after its commit, once the curated months are swapped in.
+DEATHS = {
+    1: (manifest, "write", lambda spark, path, m: m.publishing is not None),
+    2: (partitions, "publish", lambda spark, staging, path, months, *rest: "combos" in path),
+}
+
+
 @pytest.fixture(scope="module")
 def lakes(spark, tmp_path_factory):
     nightly, full = str(tmp_path_factory.mktemp("nightly")), str(tmp_path_factory.mktemp("full"))
-    reports, after = [], []
-    for objects in NIGHTS:
+    reports, after, deaths = [], [], {}
+    for i, objects in enumerate(NIGHTS):
         deliver(nightly, objects)
+        if i in DEATHS:
+            with pytest.MonkeyPatch.context() as patch:
+                dies_once(patch, *DEATHS[i])
+                with pytest.raises(Died):
+                    night(spark, nightly)
+            deaths[i] = {"curated": partitions_of(spark, nightly), "runs_left": runs_left(nightly)}
         reports.append(night(spark, nightly))
-        after.append({"curated": partitions_of(spark, nightly), "december_files": files_of(nightly, "2019-12")})
+        after.append({"curated": partitions_of(spark, nightly), "december_files": files_of(nightly, "2019-12"), "runs_left": runs_left(nightly)})
         deliver(full, objects)
     full_report = night(spark, full, full=True)
-    return {"nightly": nightly, "full": full, "reports": reports, "after": after, "full_report": full_report}
+    return {"nightly": nightly, "full": full, "reports": reports, "after": after, "deaths": deaths, "full_report": full_report}
 
 
 def test_each_night_reads_only_the_objects_no_run_has_read(lakes):
-    assert [r["new_objects"] for r in lakes["reports"]] == [4, 2, 1]
+    # Night 3's object was committed by the run that died after its manifest: the next run reads nothing new.
+    assert [r["new_objects"] for r in lakes["reports"]] == [4, 2, 0]
     assert [r["mode"] for r in lakes["reports"]] == ["full", "incremental", "incremental"]
     kept = json.load(open(os.path.join(lakes["nightly"], LAKE["purchasesManifestKey"])))
     assert sorted(kept["objects"]) == sorted("%s/%s.gz" % (folder, name) for objects in NIGHTS for folder, name, _ in objects)
@@ -162,3 +201,21 @@ def test_a_night_without_new_objects_changes_nothing(spark, lakes):
     report = night(spark, lakes["nightly"])
     assert (report["new_objects"], report["months_rewritten"]) == (0, [])
     assert partitions_of(spark, lakes["nightly"]) == before
+
+
+def test_a_run_dying_before_its_manifest_changes_nothing_and_the_next_reads_its_objects_again(lakes):
+    died = lakes["deaths"][1]
+    assert died["curated"] == lakes["after"][0]["curated"], "the tables are as the night before"
+    assert len(died["runs_left"]) == 1, "its writes sit in its own run folder"
+    january = lakes["after"][1]["curated"]["month=2020-01"]
+    assert [r["order_id"] for r in january].count("6") == 1, "the late row without an origin counts once"
+    assert lakes["after"][1]["runs_left"] == []
+
+
+def test_a_run_dying_after_its_manifest_is_finished_by_the_next(lakes):
+    died, finished = lakes["deaths"][2], lakes["reports"][2]
+    assert died["curated"] != lakes["after"][1]["curated"], "it died after swapping the curated months in"
+    assert finished["months_rewritten"] == ["2020-01", "2020-02", "2020-03"]
+    assert lakes["after"][2]["runs_left"] == []
+    kept = json.load(open(os.path.join(lakes["nightly"], LAKE["purchasesManifestKey"])))
+    assert kept["publishing"] is None

@@ -37,7 +37,7 @@ export interface PipelineProps {
    * Run after `jobs` only when `rawPrefix` holds an object: a store that uploads purchases only
    * (no events yet) keeps a green pipeline instead of failing in the sessions step on missing input.
    */
-  behaviour: { jobs: Job[]; rawPrefix: string };
+  behaviour: { jobs: Job[]; fullJobs: Job[]; rawPrefix: string };
   bundle: SparkBundle;
   lake: s3.IBucket;
   loader: lambda.IFunction;
@@ -73,9 +73,10 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
   const purchases = inOrder(jobs.map((job) => emrStep(job)));
   const purchasesFull = inOrder(fullJobs.map((job) => emrStep(job, true)));
   // The scheduled execution has no input: nightly. `{"full": true}` as the input of a started execution rebuilds.
+  const fullInput = sfn.Condition.and(sfn.Condition.isPresent('$.full'), sfn.Condition.booleanEquals('$.full', true));
   createCluster.next(
     new sfn.Choice(scope, 'FullRebuild', { stateName: 'Full rebuild?' })
-      .when(sfn.Condition.and(sfn.Condition.isPresent('$.full'), sfn.Condition.booleanEquals('$.full', true)), purchasesFull[0])
+      .when(fullInput, purchasesFull[0])
       .otherwise(purchases[0]),
   );
   const terminate = new tasks.EmrTerminateCluster(scope, 'TerminateCluster', { clusterId, resultPath: sfn.JsonPath.DISCARD });
@@ -83,11 +84,14 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
   const findEvents = findObjects(scope, 'FindEvents', 'Look for behaviour events', lake, behaviour.rawPrefix, '$.events');
   findEvents.addCatch(terminateAfterFailure, { resultPath: '$.error' });
   const behaviourSteps = inOrder(behaviour.jobs.map((job) => emrStep(job)));
+  const behaviourFull = inOrder(behaviour.fullJobs.map((job) => emrStep(job, true)));
   behaviourSteps[behaviourSteps.length - 1].next(terminate);
+  behaviourFull[behaviourFull.length - 1].next(terminate);
   purchases[purchases.length - 1].next(findEvents);
   purchasesFull[purchasesFull.length - 1].next(findEvents);
   findEvents.next(
     new sfn.Choice(scope, 'AnyEvents', { stateName: 'Any behaviour events?' })
+      .when(sfn.Condition.and(sfn.Condition.numberGreaterThan('$.events.count', 0), fullInput), behaviourFull[0])
       .when(sfn.Condition.numberGreaterThan('$.events.count', 0), behaviourSteps[0])
       .otherwise(terminate),
   );
@@ -103,7 +107,7 @@ export function pipelineStateMachine(scope: Construct, { config, createCluster, 
   load.addCatch(failed, { resultPath: '$.error' });
   terminate.next(load).next(new sfn.Succeed(scope, 'Done'));
 
-  for (const task of [terminateAfterFailure, terminate, ...purchases, ...purchasesFull, ...behaviourSteps]) onlyTaggedClusters(task, config);
+  for (const task of [terminateAfterFailure, terminate, ...purchases, ...purchasesFull, ...behaviourSteps, ...behaviourFull]) onlyTaggedClusters(task, config);
   const stateMachine = new sfn.StateMachine(scope, 'Pipeline', {
     stateMachineName: `${config.name}-spark-pipeline`,
     definitionBody: sfn.DefinitionBody.fromChainable(onlyWithPurchases(scope, lake, createCluster)),

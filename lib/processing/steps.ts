@@ -8,8 +8,9 @@ import { BEHAVIOUR_LAKE, behaviourSteps, sparkSteps, type AlsSettings, type Beha
 /** `main.py <job>` arguments with the deployment's ALS settings and recommender pin; keys resolved by `lakeUrl`; `full`: rebuild from every raw object. */
 export const sparkJobs = (lakeUrl: (key: string) => string, als: AlsSettings, pin: RecommenderModel | null, full = false): SparkStep[] => sparkSteps(lakeUrl, als, pin, full);
 
-/** The behaviour jobs and the raw prefix whose objects they need. */
-export const behaviourJobs = (lakeUrl: (key: string) => string): { jobs: BehaviourStep[]; rawPrefix: string } => ({
+/** The behaviour jobs (nightly, and rebuilding from every raw object) and the raw prefix whose objects they need. */
+export const behaviourJobs = (lakeUrl: (key: string) => string): { jobs: BehaviourStep[]; fullJobs: BehaviourStep[]; rawPrefix: string } => ({
   jobs: behaviourSteps(lakeUrl),
+  fullJobs: behaviourSteps(lakeUrl, true),
   rawPrefix: BEHAVIOUR_LAKE.rawPrefix,
 });

@@ -134,10 +134,14 @@ export interface TwinRun {
   stop(): Promise<void>;
 }
 
-/** Raw objects earlier runs processed, from the lake's manifest (0 for a new lake). */
+/** Raw objects earlier runs processed, from the lake's manifests of purchases and behaviour events (0 for a new lake). */
 const processedBefore = async (lake: string): Promise<number> => {
-  const manifest = await readJson(join(lake, LAKE.purchasesManifestKey));
-  return manifest ? Object.keys(manifest.objects as Record<string, unknown>).length : 0;
+  let objects = 0;
+  for (const key of [LAKE.purchasesManifestKey, BEHAVIOUR_LAKE.eventsManifestKey]) {
+    const manifest = await readJson(join(lake, key));
+    objects += manifest ? Object.keys(manifest.objects as Record<string, unknown>).length : 0;
+  }
+  return objects;
 };
 
 const readJson = async (path: string): Promise<Record<string, unknown> | undefined> =>
@@ -218,7 +222,7 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
     const at = (key: string) => join(lake, key);
     const steps: { job: SparkJob | BehaviourJob; args: string[] }[] = [
       ...(runsPurchases ? sparkSteps(at, undefined, options.pin ?? null, options.full ?? false).map(({ job, args }) => ({ job, args: job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args })) : []),
-      ...(eventsCsv !== undefined ? behaviourSteps(at) : []),
+      ...(eventsCsv !== undefined ? behaviourSteps(at, options.full ?? false) : []),
     ];
     const sparkLog = (job: string) => join(logs, `spark-${job}.log`);
     let sparkChild: ChildProcess | null = null;

@@ -1,6 +1,7 @@
 // Issue 26.4: the nightly execution (the schedule starts it without input) processes only new raw objects; an
 // execution started with the input {"full": true} runs the same purchases step with --full, which rebuilds the
-// curated data, documents and recommendations from every raw object. Both continue to the behaviour check.
+// curated data, documents and recommendations from every raw object. Both continue to the behaviour check,
+// where the same input picks the behaviour step with or without --full (sessions from every raw event object).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FULL_FLAG } from '../../contract';
@@ -28,4 +29,16 @@ test('the two runs differ only by the flag and lead to the same next state, each
   assert.equal(States[full].Next, States[nightly].Next);
   assert.equal(States[full].Next, 'Look for behaviour events');
   for (const state of [full, nightly]) assert.match(States[States[state].Catch[0].Next].Resource, /terminateCluster/);
+});
+
+test('the behaviour step runs with --full when the input says full and events have landed, else nightly', () => {
+  const { Choices, Default } = States['Any behaviour events?'];
+  const [fullRule, nightlyRule] = Choices;
+  assert.deepEqual(fullRule.And, [{ Variable: '$.events.count', NumericGreaterThan: 0 }, { And: choice.Choices[0].And }]);
+  assert.deepEqual(nightlyRule, { Variable: '$.events.count', NumericGreaterThan: 0, Next: nightlyRule.Next });
+  assert.ok(argsOf(fullRule.Next).includes(FULL_FLAG));
+  assert.deepEqual(argsOf(fullRule.Next).filter((a) => a !== FULL_FLAG), argsOf(nightlyRule.Next));
+  assert.equal(States[fullRule.Next].Parameters.Step.Name, 'behaviour');
+  assert.equal(States[fullRule.Next].Next, States[nightlyRule.Next].Next);
+  assert.equal(States[Default].Type, States[States[nightlyRule.Next].Next].Type);
 });

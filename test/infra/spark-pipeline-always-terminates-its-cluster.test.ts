@@ -45,7 +45,7 @@ test('clean, recommend and analyse run as one spark-submit step (main.py pipelin
 
 test('every EMR step catches all errors into a terminate-then-fail path', () => {
   const steps = byResource('addStep.sync');
-  assert.equal(steps.length, 2 + 1, 'pipeline (clean, recommend, analyse) nightly or as a full rebuild, then behaviour (sessions, funnel, intent, categories)');
+  assert.equal(steps.length, 2 + 2, 'pipeline (clean, recommend, analyse), then behaviour (sessions, funnel, intent, categories), each nightly or as a full rebuild');
   for (const [name, st] of steps) {
     assert.deepEqual(st.Catch.map((c: any) => c.ErrorEquals), [['States.ALL']], name);
     const target = States[st.Catch[0].Next];

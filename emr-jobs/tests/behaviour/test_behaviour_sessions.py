@@ -69,10 +69,10 @@ def test_missing_session_id_falls_back_to_the_inactivity_rule_per_user(spark):
     rows = [event(0, session=None), event(100, session=None), event(100 + 1801, session=None), event(50, user="200", session=None)]
     got = session_of(sessionized(spark, rows))
     assert got == {
-        (0, "view", "100"): "user:100#1",
-        (100, "view", "100"): "user:100#1",
-        (1901, "view", "100"): "user:100#2",
-        (50, "view", "200"): "user:200#1",
+        (0, "view", "100"): "user:100#2019-10-01T10:00:00Z",
+        (100, "view", "100"): "user:100#2019-10-01T10:00:00Z",
+        (1901, "view", "100"): "user:100#2019-10-01T10:31:41Z",
+        (50, "view", "200"): "user:200#2019-10-01T10:00:50Z",
     }
 
 
@@ -80,7 +80,7 @@ def test_a_session_id_shared_by_two_users_is_not_trusted(spark):
     rows = [event(0, user="100", session="shared"), event(5, user="200", session="shared"), event(10, user="100", session="shared")]
     df = sessionized(spark, rows)
     got = {(r["user_id"], r["session_id"], r["session_rule"]) for r in df.collect()}
-    assert got == {("100", "user:100#1", "inactivity"), ("200", "user:200#1", "inactivity")}
+    assert got == {("100", "user:100#2019-10-01T10:00:00Z", "inactivity"), ("200", "user:200#2019-10-01T10:00:05Z", "inactivity")}
 
 
 def test_same_second_events_order_view_before_cart_before_purchase(spark):
@@ -111,5 +111,5 @@ def test_the_job_quarantines_bad_lines_with_their_reason_and_accounts_for_every_
     reasons = sorted(json.loads(line)["reject_reason"] for name in os.listdir(quarantine) if name.endswith(".json") for line in open(os.path.join(quarantine, name)))
     assert reasons == sorted(report["quarantined"])
     table = spark.read.parquet(os.path.join(lake, LAKE["sessionsPrefix"])).orderBy("session_id").select("session_id", "events", "carts").collect()
-    assert [tuple(r) for r in table] == [("s1", 2, 1), ("user:300#1", 1, 0)]
+    assert [tuple(r) for r in table] == [("s1", 2, 1), ("user:300#2019-10-01T10:00:00Z", 1, 0)]
     assert spark.read.parquet(os.path.join(lake, LAKE["eventsPrefix"])).filter(F.col("session_id") == "s1").count() == 2
