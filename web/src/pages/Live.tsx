@@ -9,7 +9,8 @@ import type { ApiClient, Failure } from '../api';
 import { LiveCard, LiveTable } from '../components/LiveTable';
 import { formatCategory, formatCount, formatMoney, formatNumber } from '../format';
 
-const POLL_MS = 2_000;
+// As often as the job may write a view (its micro-batch trigger): a slower poll only shows each batch later.
+const POLL_MS = REALTIME.triggerSeconds * 1000;
 const HOUR_MINUTES = Math.max(...REALTIME.funnelWindowsMinutes);
 
 const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
