@@ -147,7 +147,7 @@ describe('the real upload arrives in Kafka exactly once, field for field', () =>
     assert.equal(completion?.rows, report.produced, 'the completion record counts every row');
   });
 
-  test(`${real ? `the first ${BROKER_ROWS.toLocaleString('en')} rows` : 'every row'} of ${upload.split('/').pop()} reach the topic exactly once, on their key's partition, in file order`, async () => {
+  test(`${real ? `the first ${BROKER_ROWS.toLocaleString('en')} rows of ${upload.split('/').pop()} reach` : `every row of ${upload.split('/').pop()} reaches`} the topic exactly once, on their key's partition, in file order`, async () => {
     const path = real ? await firstRows(real, BROKER_ROWS, join(work, 'purchases-2020H1-first-rows.csv.gz')) : join(work, 'purchases-slice.csv.gz');
     if (!real) copyFileSync(upload, path);
     const key = `uploads/${path.split('/').pop()}`;
