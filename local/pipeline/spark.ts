@@ -72,17 +72,28 @@ const signalJob = (child: ChildProcess, signal: NodeJS.Signals) => {
   }
 };
 
+/** Whether any process of the job's group is left (the JVM, or a Python driver it started). */
+const jobAlive = (child: ChildProcess): boolean => {
+  try {
+    process.kill(-child.pid!, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * Stops a running job, resolved once its JVM has exited. The whole group is signalled: a Python driver in
- * the middle of its own work (a recommender's candidate tables) would otherwise run on until its next call
- * into the gone JVM, seconds or minutes after the twin said it stopped.
+ * Stops a running job, resolved once no process of its group is left. The whole group is signalled: a
+ * Python driver in the middle of its own work (a recommender's candidate tables) would otherwise run on
+ * until its next call into the gone JVM, seconds or minutes after the twin said it stopped.
  */
-export const stopSparkJob = (child: ChildProcess): Promise<void> => {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+export const stopSparkJob = async (child: ChildProcess): Promise<void> => {
+  const closed = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('close', () => resolve()));
   signalJob(child, 'SIGTERM');
-  const kill = setTimeout(() => signalJob(child, 'SIGKILL'), STOP_GRACE_MS);
-  return closed.finally(() => clearTimeout(kill));
+  const deadline = Date.now() + STOP_GRACE_MS;
+  while (jobAlive(child) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (jobAlive(child)) signalJob(child, 'SIGKILL');
+  await closed;
 };
 
 export const runSparkJob = (options: SparkJobOptions): Promise<void> => {
