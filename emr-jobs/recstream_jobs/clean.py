@@ -35,7 +35,6 @@ LINE_ITEM_KEY = ("event_ts", "order_id", "product_id", "category_id", "category_
 log = progress("clean")
 COMBO_FIELDS = fills.Combo._fields[:-1]
 # The broadcast table of fills.Fill rows, the combination's fields renamed `from_` so both sides of the join keep theirs.
-TIME_PROBLEM = "event_time_problem"
 FILL_SCHEMA = ", ".join(["from_%s string" % c for c in COMBO_FIELDS] + ["%s string" % c for c in fills.Fill._fields[len(COMBO_FIELDS):]])
 
 
@@ -72,15 +71,12 @@ def normalise(raw: DataFrame) -> DataFrame:
 
 def with_reject_reason(df: DataFrame) -> DataFrame:
     """Rule 4: the first failing check names the row's quarantine reason (null = good row)."""
-    # The time's verdict is a column of its own, read by the parse and both time checks: Spark keeps an
-    # expensive expression used three times as one column instead of inlining it thrice.
-    problem = F.col(TIME_PROBLEM)
-    with_time = df.withColumn(TIME_PROBLEM, rules.event_time_problem("event_time")).withColumn("event_ts", rules.parse_event_time("event_time", problem=problem))
-    checks = [(F.col(CORRUPT).isNotNull(), rules.MALFORMED_JSON)] + rules.field_checks(rules.RULES, time_problem=problem)
+    with_time = rules.with_event_time(df)
+    checks = [(F.col(CORRUPT).isNotNull(), rules.MALFORMED_JSON)] + rules.field_checks(rules.RULES, time_problem=F.col(rules.TIME_PROBLEM))
     reason = F.lit(None).cast("string")
     for failed, name in reversed(checks):
         reason = F.when(failed, F.lit(name)).otherwise(reason)
-    return with_time.withColumn("reject_reason", reason).drop(TIME_PROBLEM)
+    return with_time.withColumn("reject_reason", reason).drop(rules.TIME_PROBLEM)
 
 
 def drop_redeliveries(good: DataFrame) -> DataFrame:

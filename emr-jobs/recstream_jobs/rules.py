@@ -66,13 +66,24 @@ def _seconds(text) -> Column:
     return F.substring(text, 1, 19).cast("timestamp")
 
 
-def parse_event_time(column, now=None, problem=None) -> Column:
+def parse_event_time(column, now=None) -> Column:
     """The Spark side's one event-time parser (purchases clean, behaviour clean, the streaming job):
     a timestamp to the whole second (fractions cut, as every batch output keeps it) for a time the
-    contract accepts, null otherwise (event_time_problem says why; pass it as `problem` when the
-    caller has it as a column already, so it is computed once per row)."""
+    contract accepts, null otherwise (event_time_problem says why)."""
     text = _column(column)
-    return F.when((event_time_problem(text, now) if problem is None else problem).isNull(), _seconds(text))
+    return F.when(event_time_problem(text, now).isNull(), _seconds(text))
+
+
+TIME_PROBLEM = "event_time_problem"
+
+
+def with_event_time(df, now=None):
+    """`df` with `event_ts` (as parse_event_time gives it) and the time's verdict as column TIME_PROBLEM,
+    computed once per row: pass F.col(TIME_PROBLEM) to field_checks, whose two time checks then read it too
+    (Spark keeps an expensive expression used three times as one column instead of inlining it thrice), and
+    drop the column after the checks."""
+    problem = F.col(TIME_PROBLEM)
+    return df.withColumn(TIME_PROBLEM, event_time_problem("event_time", now)).withColumn("event_ts", F.when(problem.isNull(), _seconds(F.col("event_time"))))
 
 
 def field_checks(product, extra=None, now=None, time_problem=None):
