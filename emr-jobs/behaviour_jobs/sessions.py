@@ -168,13 +168,7 @@ def run(spark: SparkSession, raw_path: str, lake: str, full=False):
     "Incremental runs"); `full`: forget what earlier runs kept and process every object. Returns the report,
     whose `days_rewritten` are the session start days whose rows this run replaced."""
     paths = {key: at(lake, LAKE[key]) for key in KEPT}
-    state = None if full else night_state.read_manifest(spark, paths["eventsManifestKey"])
-    mode = "incremental"
-    if state is None:
-        mode = "full"
-        for path in paths.values():
-            io.delete(spark, path)
-        state = night_state.EMPTY
+    state, mode = manifest.night_start(spark, paths.values(), lambda: night_state.read_manifest(spark, paths["eventsManifestKey"]), night_state.EMPTY, full)
     listed = manifest.list_objects(spark, raw_path)
     new = sorted(k for k in listed if k not in state.objects)
     report_path = at(lake, LAKE["sessionsReportKey"])

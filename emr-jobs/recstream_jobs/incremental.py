@@ -116,13 +116,7 @@ def run(spark: SparkSession, raw_root: str, lake: str, full=False, report_path=N
     paths = {key: at(key) for key in KEPT}
     paths.update({k: v for k, v in (("quarantinePrefix", quarantine_path), ("curatedPrefix", curated_path)) if v})
     report_path = report_path or at("cleanReportKey")
-    state = None if full else manifest.read(spark, paths["purchasesManifestKey"])
-    mode = "incremental"
-    if state is None:
-        mode = "full"
-        for path in paths.values():
-            io.delete(spark, path)
-        state = manifest.EMPTY
+    state, mode = manifest.night_start(spark, paths.values(), lambda: manifest.read(spark, paths["purchasesManifestKey"]), manifest.EMPTY, full)
     recovered = recover(spark, paths, state)
     if state.publishing:
         state = state._replace(publishing=None)

@@ -35,6 +35,18 @@ def read(spark, path) -> Manifest:
     return Manifest(document["objects"], [tuple(c) for c in document["completions"]], document["lines"], document.get("publishing"))
 
 
+def night_start(spark, kept_paths, read, empty, full):
+    """(what earlier nights kept, "incremental"), or on a full run or a first night (`empty`, "full") once
+    every path of `kept_paths` is deleted: a full run is the same code on an emptied lake. `read()` reads
+    the job's manifest (None when there is none)."""
+    state = None if full else read()
+    if state is not None:
+        return state, "incremental"
+    for path in kept_paths:
+        io.delete(spark, path)
+    return empty, "full"
+
+
 def write(spark, path, manifest: Manifest) -> None:
     io.write_json(spark, path, {"objects": manifest.objects, "completions": [list(c) for c in manifest.completions], "lines": manifest.lines, "publishing": manifest.publishing})
 
