@@ -17,10 +17,16 @@
  * the history's last day: a night rewrites July, whose size is the same at every history size.
  * The generator's own data is not the real store's; the real data (1M rows, 2020-01..07, nothing from Aug 2020
  * on) runs as one more point when ../shared is present: its first 40 Firehose objects as the history, the
- * last 5 as the night. Run under `flock /tmp/recstream-bench.lock`; `uptime` is printed at start and end.
+ * last 5 as the night (`--no-real` leaves it out). Run under `flock /tmp/recstream-bench.lock`; `uptime` is printed at start and end.
+ *
+ * Step 1 is setup, not a measurement: its lake is kept under .work/incremental-bench/history-… keyed by the
+ * Spark jobs' code (a hash of emr-jobs/recstream_jobs), and a later bench run of the same code starts from a
+ * copy of it (the table says when and at what load it was made). `--prepare` only builds these lakes, so
+ * they can be made outside the lock (under nice) and the locked run measures only the night and its anchors.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -37,6 +43,9 @@ const SIZES = (option('--sizes') ?? '1000000,4000000,16000000').split(',').map(N
 const NIGHT_ROWS = Number(option('--night') ?? 100_000);
 const SEED = option('--seed') ?? String(DEFAULT_SEED);
 const MASTER = option('--master') ?? 'local[2]';
+const PREPARE = process.argv.includes('--prepare');
+/** `--no-real`: leave out the real-data point even when ../shared is present (a shorter locked run). */
+const REAL_POINT = !process.argv.includes('--no-real');
 const BLOCK_ROWS = 1_000_000;
 /** 2020-01-01..2020-07-31: the generator's window, the step between history blocks. */
 const BLOCK_DAYS = 213;
@@ -117,15 +126,44 @@ const land = (lake: string, folders: string[], hour: string) => {
   for (const [i, folder] of folders.entries()) for (const name of readdirSync(folder)) copyFileSync(join(folder, name), join(target, `${i}-${name}`));
 };
 
-type Point = { history: string; incremental: Run; alone: Run; full: Run; firstFull: Run };
+type Point = { history: string; incremental: Run; alone: Run; full: Run; firstFull: Run & { made: string } };
+
+/** A hash of every file of the Spark jobs' package: a kept history lake is reused only by the code that made it. */
+const codeKey = (): string => {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, name.name);
+      if (name.isDirectory()) { if (name.name !== '__pycache__') walk(path); } else if (/\.(py|json)$/.test(name.name)) hash.update(path.slice(ROOT.length)).update(readFileSync(path));
+    }
+  };
+  walk(join(EMR_JOBS, 'recstream_jobs'));
+  return hash.digest('hex').slice(0, 12);
+};
+
+/** The history processed once by `--full`: made on first use and kept; resolves to its run and the kept lake. */
+const processedHistory = async (history: string, historyFolders: string[]): Promise<{ firstFull: Point['firstFull']; kept: string }> => {
+  const kept = join(WORK, `history-${history.replace(/\W+/g, '-')}-${SEED}-code-${codeKey()}`);
+  const record = join(kept, 'made.json');
+  if (!existsSync(record)) {
+    rmSync(kept, { recursive: true, force: true });
+    const made = `${new Date().toISOString().slice(0, 16)}Z, ${uptime().replace(/.*load/, 'load')}`;
+    const lakeDir = join(kept, 'lake');
+    land(lakeDir, historyFolders, '2020/08/01/00');
+    const run = await pipeline(`history ${history}: processed once (full), kept for later bench runs`, lakeDir, [FULL_FLAG]);
+    writeFileSync(record, JSON.stringify({ ...run, made }) + '\n');
+  }
+  return { firstFull: JSON.parse(readFileSync(record, 'utf8')) as Point['firstFull'], kept: join(kept, 'lake') };
+};
 
 const measure = async (history: string, historyFolders: string[], nightFolders: string[]): Promise<Point> => {
   const lake = join(WORK, `lake-${history}`);
   const alone = join(WORK, `lake-${history}-night-alone`);
   for (const dir of [lake, alone]) rmSync(dir, { recursive: true, force: true });
+  const { firstFull, kept } = await processedHistory(history, historyFolders);
+  cpSync(kept, lake, { recursive: true });
   console.log(`\n=== history ${history}: ${uptime()}`);
-  land(lake, historyFolders, '2020/08/01/00');
-  const firstFull = await pipeline(`history ${history}: processed once (full)`, lake, [FULL_FLAG]);
+  console.log(`  the lake: a copy of the history processed once (full) at ${firstFull.made} in ${fmt(firstFull.seconds)} s`);
   land(lake, nightFolders, '2020/08/01/01');
   const incremental = await pipeline(`history ${history}: the night, incremental`, lake);
   land(alone, nightFolders, '2020/08/01/01');
@@ -148,9 +186,11 @@ const main = async () => {
   for (const size of SIZES) {
     const blocks: string[] = [];
     for (let k = 0; k < size / BLOCK_ROWS; k++) blocks.push(await historyBlock(k));
-    points.push(await measure(`${size / 1e6}M generated`, blocks, [nightRaw]));
+    if (PREPARE) await processedHistory(`${size / 1e6}M generated`, blocks);
+    else points.push(await measure(`${size / 1e6}M generated`, blocks, [nightRaw]));
   }
-  if (existsSync(REAL)) {
+  if (PREPARE) return console.log(`history lakes ready under ${WORK}; end: ${uptime()}`);
+  if (existsSync(REAL) && REAL_POINT) {
     const objects = readdirSync(REAL).filter((f) => f.endsWith('.gz')).sort();
     const split = (names: string[], folder: string) => {
       rmSync(folder, { recursive: true, force: true });
@@ -159,7 +199,7 @@ const main = async () => {
       return folder;
     };
     points.push(await measure('1M real', [split(objects.slice(0, -5), join(WORK, 'real-history'))], [split(objects.slice(-5), join(WORK, 'real-night'))]));
-  } else console.log(`\nreal data absent (${REAL}): the real-data point is skipped`);
+  } else console.log(`\n${REAL_POINT ? `real data absent (${REAL})` : '--no-real'}: the real-data point is skipped`);
 
   const stage = (r: Run, job: string) => r.stages[job] ?? 0;
   printTable(
