@@ -143,9 +143,11 @@ export const BEHAVIOUR_LAKE = {
   /**
    * What the nightly sessions run keeps (README-behaviour.md "Incremental runs"): the raw objects processed and
    * per-day counts; the events as landed with their session, one folder per session start day; per tracker
-   * session id, the users it named and the days its events sit in.
+   * session id, the users it named and the days its events sit in; the funnel's per-day partials.
    */
   eventsManifestKey: 'state/behaviour/manifest.json',
   eventsStatePrefix: 'state/behaviour/events/',
   trackersStatePrefix: 'state/behaviour/trackers/',
+  /** The funnel's partials: per funnel unit and event day, the times its steps merge from (README-behaviour.md "Incremental runs"). */
+  funnelStatePrefix: 'state/behaviour/funnel/',
 } as const;

@@ -19,7 +19,7 @@ const WRITTEN_KEYS = [
   LAKE.curatedPrefix, LAKE.cleanReportKey, LAKE.servingPrefix, LAKE.analyticsPrefix, LAKE.quarantinePrefix, EMR_LOG_PREFIX,
   // What the incremental runs keep (manifest, rows, combinations, partial aggregates), all under state/.
   LAKE.purchasesManifestKey, LAKE.purchaseRowsPrefix, LAKE.purchaseCombosPrefix, LAKE.analyticsPartialsPrefix,
-  BEHAVIOUR_LAKE.eventsManifestKey, BEHAVIOUR_LAKE.eventsStatePrefix, BEHAVIOUR_LAKE.trackersStatePrefix,
+  BEHAVIOUR_LAKE.eventsManifestKey, BEHAVIOUR_LAKE.eventsStatePrefix, BEHAVIOUR_LAKE.trackersStatePrefix, BEHAVIOUR_LAKE.funnelStatePrefix,
   BEHAVIOUR_LAKE.eventsPrefix, BEHAVIOUR_LAKE.sessionsPrefix, BEHAVIOUR_LAKE.sessionsReportKey, BEHAVIOUR_LAKE.funnelKey,
   BEHAVIOUR_LAKE.intentModelsPrefix, BEHAVIOUR_LAKE.topCategoriesPrefix,
 ];

@@ -19,10 +19,10 @@
  * on) runs as one more point when ../shared is present: its first 40 Firehose objects as the history, the
  * last 5 as the night (`--no-real` leaves it out). Run under `flock /tmp/recstream-bench.lock`; `uptime` is printed at start and end.
  *
- * Step 1 is setup, not a measurement: its lake is kept under .work/incremental-bench/history-… keyed by the
- * Spark jobs' code (a hash of emr-jobs/recstream_jobs), and a later bench run of the same code starts from a
- * copy of it (the table says when and at what load it was made). `--prepare` only builds these lakes, so
- * they can be made outside the lock (under nice) and the locked run measures only the night and its anchors.
+ * Step 1 is setup, not a measurement: its lake is kept under .work/incremental-bench/history-<size>-<seed>/,
+ * and later bench runs start from a copy of it (printed: when and at what load it was made, and which files
+ * of emr-jobs/recstream_jobs changed since). `--prepare` only builds these lakes, so they can be made outside
+ * the lock (under nice) and the locked run measures only the night and its anchors.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -128,32 +128,41 @@ const land = (lake: string, folders: string[], hour: string) => {
 
 type Point = { history: string; incremental: Run; alone: Run; full: Run; firstFull: Run & { made: string } };
 
-/** A hash of every file of the Spark jobs' package: a kept history lake is reused only by the code that made it. */
-const codeKey = (): string => {
-  const hash = createHash('sha256');
+/** Each file of the Spark jobs' package by its hash: what a kept history lake was made by. */
+const codeFiles = (): Record<string, string> => {
+  const files: Record<string, string> = {};
   const walk = (dir: string) => {
-    for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const name of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, name.name);
-      if (name.isDirectory()) { if (name.name !== '__pycache__') walk(path); } else if (/\.(py|json)$/.test(name.name)) hash.update(path.slice(ROOT.length)).update(readFileSync(path));
+      if (name.isDirectory()) { if (name.name !== '__pycache__') walk(path); } else if (/\.(py|json)$/.test(name.name)) files[path.slice(EMR_JOBS.length + 1)] = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 12);
     }
   };
   walk(join(EMR_JOBS, 'recstream_jobs'));
-  return hash.digest('hex').slice(0, 12);
+  return files;
 };
 
-/** The history processed once by `--full`: made on first use and kept; resolves to its run and the kept lake. */
+/**
+ * The history processed once by `--full`: made on first use and kept; resolves to its run and the kept lake.
+ * A kept lake is reused however the jobs changed since (`--rebuild-history` makes it again): the files that
+ * changed are printed, so a reader knows which code made the history and which measured the night.
+ */
 const processedHistory = async (history: string, historyFolders: string[]): Promise<{ firstFull: Point['firstFull']; kept: string }> => {
-  const kept = join(WORK, `history-${history.replace(/\W+/g, '-')}-${SEED}-code-${codeKey()}`);
+  const kept = join(WORK, `history-${history.replace(/\W+/g, '-')}-${SEED}`);
   const record = join(kept, 'made.json');
-  if (!existsSync(record)) {
+  if (!existsSync(record) || process.argv.includes('--rebuild-history')) {
     rmSync(kept, { recursive: true, force: true });
     const made = `${new Date().toISOString().slice(0, 16)}Z, ${uptime().replace(/.*load/, 'load')}`;
     const lakeDir = join(kept, 'lake');
     land(lakeDir, historyFolders, '2020/08/01/00');
+    const code = codeFiles();
     const run = await pipeline(`history ${history}: processed once (full), kept for later bench runs`, lakeDir, [FULL_FLAG]);
-    writeFileSync(record, JSON.stringify({ ...run, made }) + '\n');
+    writeFileSync(record, JSON.stringify({ ...run, made, code }) + '\n');
   }
-  return { firstFull: JSON.parse(readFileSync(record, 'utf8')) as Point['firstFull'], kept: join(kept, 'lake') };
+  const { code, ...firstFull } = JSON.parse(readFileSync(record, 'utf8')) as Point['firstFull'] & { code: Record<string, string> };
+  const now = codeFiles();
+  const changed = [...new Set([...Object.keys(code), ...Object.keys(now)])].filter((f) => code[f] !== now[f]).sort();
+  console.log(`  history ${history}: kept lake made at ${firstFull.made}; ${changed.length ? `jobs' files changed since: ${changed.join(', ')}` : 'the same jobs code'}`);
+  return { firstFull, kept: join(kept, 'lake') };
 };
 
 const measure = async (history: string, historyFolders: string[], nightFolders: string[]): Promise<Point> => {
