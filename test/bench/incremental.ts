@@ -44,6 +44,8 @@ const NIGHT_ROWS = Number(option('--night') ?? 100_000);
 const SEED = option('--seed') ?? String(DEFAULT_SEED);
 const MASTER = option('--master') ?? 'local[2]';
 const PREPARE = process.argv.includes('--prepare');
+/** `--no-full-at 4000000`: history sizes whose anchor (b) is not run (a full run of 4M takes ~20 min: a bench run stays ~15 min). */
+const NO_FULL_AT = (option('--no-full-at') ?? '').split(',').filter(Boolean).map(Number);
 /** `--no-real`: leave out the real-data point even when ../shared is present (a shorter locked run). */
 const REAL_POINT = !process.argv.includes('--no-real');
 const BLOCK_ROWS = 1_000_000;
@@ -126,7 +128,7 @@ const land = (lake: string, folders: string[], hour: string) => {
   for (const [i, folder] of folders.entries()) for (const name of readdirSync(folder)) copyFileSync(join(folder, name), join(target, `${i}-${name}`));
 };
 
-type Point = { history: string; incremental: Run; alone: Run; full: Run; firstFull: Run & { made: string } };
+type Point = { history: string; incremental: Run; alone: Run; full?: Run; firstFull: Run & { made: string } };
 
 /** Each file of the Spark jobs' package by its hash: what a kept history lake was made by. */
 const codeFiles = (): Record<string, string> => {
@@ -165,7 +167,7 @@ const processedHistory = async (history: string, historyFolders: string[]): Prom
   return { firstFull, kept: join(kept, 'lake') };
 };
 
-const measure = async (history: string, historyFolders: string[], nightFolders: string[]): Promise<Point> => {
+const measure = async (history: string, historyRows: number, historyFolders: string[], nightFolders: string[]): Promise<Point> => {
   const lake = join(WORK, `lake-${history}`);
   const alone = join(WORK, `lake-${history}-night-alone`);
   for (const dir of [lake, alone]) rmSync(dir, { recursive: true, force: true });
@@ -177,9 +179,9 @@ const measure = async (history: string, historyFolders: string[], nightFolders: 
   const incremental = await pipeline(`history ${history}: the night, incremental`, lake);
   land(alone, nightFolders, '2020/08/01/01');
   const nightAlone = await pipeline(`anchor (a): the night's rows alone, empty lake`, alone);
-  const full = await pipeline(`anchor (b): history ${history} + the night, full`, lake, [FULL_FLAG]);
+  const full = NO_FULL_AT.includes(historyRows) ? undefined : await pipeline(`anchor (b): history ${history} + the night, full`, lake, [FULL_FLAG]);
   const report = JSON.parse(readFileSync(join(lake, LAKE.cleanReportKey), 'utf8')) as { output: { line_items: number } };
-  console.log(`  ${report.output.line_items} line items after the full run`);
+  console.log(full ? `  ${report.output.line_items} line items after the full run` : `  anchor (b) not run on ${history} (--no-full-at)`);
   rmSync(alone, { recursive: true, force: true });
   return { history, incremental, alone: nightAlone, full, firstFull };
 };
@@ -196,7 +198,7 @@ const main = async () => {
     const blocks: string[] = [];
     for (let k = 0; k < size / BLOCK_ROWS; k++) blocks.push(await historyBlock(k));
     if (PREPARE) await processedHistory(`${size / 1e6}M generated`, blocks);
-    else points.push(await measure(`${size / 1e6}M generated`, blocks, [nightRaw]));
+    else points.push(await measure(`${size / 1e6}M generated`, size, blocks, [nightRaw]));
   }
   if (PREPARE) return console.log(`history lakes ready under ${WORK}; end: ${uptime()}`);
   if (existsSync(REAL) && REAL_POINT) {
@@ -207,7 +209,7 @@ const main = async () => {
       for (const name of names) copyFileSync(join(REAL, name), join(folder, name));
       return folder;
     };
-    points.push(await measure('1M real', [split(objects.slice(0, -5), join(WORK, 'real-history'))], [split(objects.slice(-5), join(WORK, 'real-night'))]));
+    points.push(await measure('1M real', 1e6, [split(objects.slice(0, -5), join(WORK, 'real-history'))], [split(objects.slice(-5), join(WORK, 'real-night'))]));
   } else console.log(`\n${REAL_POINT ? `real data absent (${REAL})` : '--no-real'}: the real-data point is skipped`);
 
   const stage = (r: Run, job: string) => r.stages[job] ?? 0;
@@ -215,12 +217,12 @@ const main = async () => {
     'A night of new rows: wall seconds (fresh spark-submit, JVM start included) and ratios',
     ['history', 'incremental s', '(a) night alone s', '(b) full s', 'incr / (a)', 'incr / (b)', 'incr clean+analyse s', 'incr recommend s', '(a) recommend s', 'peak MiB incr', 'peak MiB (b)'],
     points.map((p) => [
-      p.history, fmt(p.incremental.seconds), fmt(p.alone.seconds), fmt(p.full.seconds), fmt(p.incremental.seconds / p.alone.seconds, 2), fmt(p.incremental.seconds / p.full.seconds, 2),
-      fmt(p.incremental.seconds - stage(p.incremental, 'recommend')), fmt(stage(p.incremental, 'recommend')), fmt(stage(p.alone, 'recommend')), fmt(p.incremental.peakMiB, 0), fmt(p.full.peakMiB, 0),
+      p.history, fmt(p.incremental.seconds), fmt(p.alone.seconds), p.full ? fmt(p.full.seconds) : 'not run', fmt(p.incremental.seconds / p.alone.seconds, 2), p.full ? fmt(p.incremental.seconds / p.full.seconds, 2) : '-',
+      fmt(p.incremental.seconds - stage(p.incremental, 'recommend')), fmt(stage(p.incremental, 'recommend')), fmt(stage(p.alone, 'recommend')), fmt(p.incremental.peakMiB, 0), p.full ? fmt(p.full.peakMiB, 0) : '-',
     ]),
   );
   printTable('Inside each run: seconds per job (clean includes the JVM start)', ['history', 'run', 'clean', 'recommend', 'analyse', 'total'], points.flatMap((p) =>
-    ([['history once (full)', p.firstFull], ['incremental', p.incremental], ['(a) night alone', p.alone], ['(b) full', p.full]] as const).map(([name, r]) => [
+    ([['history once (full, kept)', p.firstFull], ['incremental', p.incremental], ['(a) night alone', p.alone], ...(p.full ? [['(b) full', p.full]] : [])] as [string, Run][]).map(([name, r]) => [
       p.history, name, fmt(stage(r, 'clean')), fmt(stage(r, 'recommend')), fmt(stage(r, 'analyse')), fmt(r.seconds)])));
   for (const p of points) {
     const fit = stage(p.incremental, 'recommend');
@@ -231,7 +233,8 @@ const main = async () => {
   if (generatedPoints.length > 1) {
     const [first, lastPoint] = [generatedPoints[0], generatedPoints[generatedPoints.length - 1]];
     const noFit = (r: Run) => r.seconds - stage(r, 'recommend');
-    console.log(`flat in history: the night without the model fit ${fmt(noFit(first.incremental))} s at ${first.history}, ${fmt(noFit(lastPoint.incremental))} s at ${lastPoint.history} (x${fmt(noFit(lastPoint.incremental) / noFit(first.incremental), 2)}); the full run x${fmt(lastPoint.full.seconds / first.full.seconds, 2)}`);
+    const fullGrowth = first.full && lastPoint.full ? `; the full run x${fmt(lastPoint.full.seconds / first.full.seconds, 2)}` : '';
+    console.log(`flat in history: the night without the model fit ${fmt(noFit(first.incremental))} s at ${first.history}, ${fmt(noFit(lastPoint.incremental))} s at ${lastPoint.history} (x${fmt(noFit(lastPoint.incremental) / noFit(first.incremental), 2)})${fullGrowth}`);
   }
   console.log(`end: ${uptime()}`);
 };
