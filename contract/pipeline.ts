@@ -22,6 +22,11 @@ export interface AlsSettings {
   holdoutDays: number;
   /** Days of each rolling window. */
   validationDays: number;
+  /**
+   * Last days of the second unseen split, the latest months: models trained on what was bought before them, judged
+   * on what customers bought in them, as a store meets the months after a run (reported, never used to choose).
+   */
+  latestMonthsDays: number;
   /** Rolling windows, back to back before the holdout; the first only trains the ranker, the others judge every model. */
   selectionWindows: number;
 }
@@ -38,6 +43,7 @@ export const ALS_DEFAULTS: Readonly<AlsSettings> = {
   maxIter: 5,
   holdoutDays: 30,
   validationDays: 30,
+  latestMonthsDays: 90,
   selectionWindows: 4,
 };
 
@@ -69,6 +75,7 @@ export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = 
         '--max-iter', String(als.maxIter),
         '--holdout-days', String(als.holdoutDays),
         '--validation-days', String(als.validationDays),
+        '--latest-months-days', String(als.latestMonthsDays),
         '--selection-windows', String(als.selectionWindows),
         // An operator's pin serves that model whatever the promotion rule says (CDK recommender.pin, the twin's --pin).
         ...(pin === null ? [] : ['--pin', pin]),

@@ -50,6 +50,9 @@ export interface EvaluationPeriod {
   models: Partial<Record<RecommenderModel, ModelScore>>;
 }
 
+/** A period no model saw: every model's score, the ranker against each rival, and the served model's cards by source. */
+export type UnseenSplit = EvaluationPeriod & { ranker_vs: PairedDifference[]; by_source: Partial<Record<RecommenderGenerator, SourceCount>> };
+
 /** One run of the recommend job: `serving/recommender/runs/<run_id>.json`. */
 export interface RecommenderRun {
   run_id: string;
@@ -66,7 +69,13 @@ export interface RecommenderRun {
   windows: EvaluationPeriod[];
   window_mean: Partial<Record<RecommenderModel, ModelScore>>;
   /** The latest period of the data, never used to train or choose. */
-  holdout: EvaluationPeriod & { ranker_vs: PairedDifference[]; by_source: Partial<Record<RecommenderGenerator, SourceCount>> };
+  holdout: UnseenSplit;
+  /**
+   * The latest months (AlsSettings.latestMonthsDays): every model trained on what was bought before them (the ranker
+   * on the windows before them) and judged on what customers bought in them, as a store meets the months after a run.
+   * It overlaps the holdout and the last windows; reported, never used to choose. Absent in runs older than it.
+   */
+  latest_months?: UnseenSplit;
   /** The ranker against each rival on the rolling windows (customers of every window pooled). */
   ranker_vs: PairedDifference[];
   als: { rank: number; reg_param: number; alpha: number; max_iter: number; fit_seconds: number[] };

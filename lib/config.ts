@@ -194,7 +194,7 @@ export function validateConfig(config: RecstreamConfig): RecstreamConfig {
   positiveInt(config.emr.idleTimeoutMinutes, 'emr.idleTimeoutMinutes');
   positiveInt(config.emr.stepTimeoutMinutes, 'emr.stepTimeoutMinutes');
   positiveInt(config.logRetentionDays, 'logRetentionDays');
-  for (const key of ['rank', 'maxIter', 'holdoutDays', 'validationDays'] as const) positiveInt(config.als[key], `als.${key}`);
+  for (const key of ['rank', 'maxIter', 'holdoutDays', 'validationDays', 'latestMonthsDays'] as const) positiveInt(config.als[key], `als.${key}`);
   const pin = config.recommender.pin;
   if (pin !== null && !RECOMMENDER_MODELS.includes(pin)) throw new Error(`recstream config: recommender.pin must be null or one of ${RECOMMENDER_MODELS.join(', ')}, got ${JSON.stringify(pin)}`);
   positiveInt(config.api.rateLimit, 'api.rateLimit');

@@ -80,11 +80,11 @@ def test_the_step_plan_is_one_pipeline_step_with_the_contract_defaults():
     pipeline = steps["pipeline"]
     als = CONTRACT["als_defaults"]
     assert (pipeline.rank, pipeline.reg_param, pipeline.alpha, pipeline.pin) == (als["rank"], als["regParam"], als["alpha"], None)
-    assert (pipeline.max_iter, pipeline.holdout_days, pipeline.validation_days, pipeline.selection_windows) == (
-        als["maxIter"], als["holdoutDays"], als["validationDays"], als["selectionWindows"])
+    assert (pipeline.max_iter, pipeline.holdout_days, pipeline.validation_days, pipeline.selection_windows, pipeline.latest_months_days) == (
+        als["maxIter"], als["holdoutDays"], als["validationDays"], als["selectionWindows"], als["latestMonthsDays"])
     # Without flags recommend runs with the same settings: the defaults are the contract's too.
     bare = cli.parse_args(["recommend", "--input", "i", "--output", "o"])
-    keys = ("rank", "reg_param", "alpha", "max_iter", "holdout_days", "validation_days", "selection_windows")
+    keys = ("rank", "reg_param", "alpha", "max_iter", "holdout_days", "validation_days", "selection_windows", "latest_months_days")
     assert all(getattr(bare, k) == getattr(pipeline, k) for k in keys)
     assert pipeline.lake.rstrip("/") == "/lake" and pipeline.input is None  # raw input: the lake's raw prefix
 
@@ -187,6 +187,10 @@ def test_the_run_record_judges_every_model_on_later_data_with_intervals(lake):
     served = document["holdout"]["by_source"]
     assert sum(s["served"] for s in served.values()) == TOP_K * document["holdout"]["users"]
     assert all(0 <= s["hits"] <= s["served"] for s in served.values())
+    # The latest months: a longer unseen split ending where the holdout ends, its models trained before it.
+    latest = document["latest_months"]
+    assert latest["end"] == document["holdout"]["end"] and latest["start"] < document["holdout"]["start"]
+    assert sum(s["served"] for s in latest["by_source"].values()) == TOP_K * latest["users"]
     history = read_json(os.path.join(lake, LAKE["recommenderHistoryKey"]))
     assert history["runs"][-1]["run_id"] == document["run_id"]
     assert "rmse" not in json.dumps(document).lower()

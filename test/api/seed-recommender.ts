@@ -1,6 +1,7 @@
 /**
  * The recommend job's model card, run history and item-to-item shards as a seed lake holds them (shapes in
- * contract/recommender.ts): two runs (a hand-written policy served, then the ranker promoted) and the lists
+ * contract/recommender.ts): two runs (a hand-written policy served by a run older than the latest-months split,
+ * then the ranker promoted) and the lists
  * of the products the seed users' cards show, so the API, the site and their tests read the job's layout.
  */
 import {
@@ -85,6 +86,11 @@ export const SEED_RECOMMENDER_RUNS: RecommenderRun[] = [
       ...window('2020-07-01', '2020-07-31', 503, 0),
       ranker_vs: rankerVs(),
       by_source: { repeat: { served: 640, hits: 30 }, copurchase: { served: 212, hits: 6 }, als: { served: 318, hits: 7 }, category: { served: 220, hits: 3 }, popular: { served: 119, hits: 1 } },
+    },
+    latest_months: {
+      ...window('2020-05-02', '2020-07-31', 1204, -0.012),
+      ranker_vs: rankerVs(),
+      by_source: { repeat: { served: 1830, hits: 58 }, copurchase: { served: 402, hits: 9 }, als: { served: 921, hits: 11 }, category: { served: 311, hits: 2 }, popular: { served: 148, hits: 1 } },
     },
     ranker_vs: rankerVs(),
     als: { rank: 48, reg_param: 0.5, alpha: 40, max_iter: 5, fit_seconds: [6.2, 5.9, 6.4] },

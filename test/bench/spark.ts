@@ -214,17 +214,21 @@ const main = async () => {
 
   const run = JSON.parse(readFileSync(at(LAKE.metricsKey), 'utf8')) as RecommenderRun;
   const interval = (e: Estimate | undefined) => (e ? `${fmt(e.mean, 4)} [${fmt(e.low, 4)}, ${fmt(e.high, 4)}]` : '-');
+  const latest = run.latest_months;
   for (const [title, models] of [
     [`Rolling windows (${run.windows.length} judged, ${run.windows.reduce((n, w) => n + w.users, 0)} customer-windows), 95 % intervals`, run.window_mean],
     [`Holdout ${run.holdout.start} .. ${run.holdout.end}: ${run.holdout.users} customers who bought before and in it`, run.holdout.models],
+    ...(latest ? [[`Latest months ${latest.start} .. ${latest.end}: ${latest.users} customers who bought before and in them`, latest.models] as const] : []),
   ] as const)
     printTable(title, ['model', 'recall@3', 'ndcg@3'], Object.entries(models).map(([name, m]) => [name, interval(m?.recall), interval(m?.ndcg)]));
-  for (const [where, rivals] of [['windows', run.ranker_vs], ['holdout', run.holdout.ranker_vs]] as const)
+  for (const [where, rivals] of [['windows', run.ranker_vs], ['holdout', run.holdout.ranker_vs], ['latest months', latest?.ranker_vs ?? []]] as const)
     for (const v of rivals) console.log(`ranker - ${v.rival} NDCG@3 on the ${where}: ${interval(v.ndcg_difference)}${v.wins ? ' (wins)' : ' (inside the interval)'}`);
+  for (const [where, split] of [['holdout', run.holdout], ['latest months', latest]] as const)
+    if (split) console.log(`served model's cards on the ${where} by source (cards/bought): ${Object.entries(split.by_source).map(([s, c]) => `${s} ${c.served}/${c.hits}`).join(', ')}`);
   console.log(`\nserved: ${run.served.model}. ${run.served.reason}`);
   console.log(`serving: ${run.serving.users} customers, cards by source ${JSON.stringify(run.serving.cards_by_source)}, ${run.serving.users_with_collaborative} with a collaborative card`);
-  const beatsAll = run.ranker_vs.every((v) => v.wins) && run.holdout.ranker_vs.every((v) => v.wins);
-  console.log(`target (issue 21): the ranker beats every single policy by more than the interval on the windows and the holdout: ${beatsAll ? 'yes' : 'NO'}`);
+  const wins = (rivals: { wins: boolean }[] | undefined) => !!rivals?.length && rivals.every((v) => v.wins);
+  console.log(`target (issue 21): the ranker beats every single policy by more than the interval on the windows: ${wins(run.ranker_vs) ? 'yes' : 'NO'}; on the latest months: ${wins(latest?.ranker_vs) ? 'yes' : 'NO'} (on the last month, the holdout: ${wins(run.holdout.ranker_vs) ? 'yes' : 'no'})`);
   console.log(`load average at end: ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
 };
 

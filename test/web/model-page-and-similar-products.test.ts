@@ -52,13 +52,16 @@ describe('the Model page and similar products in Chromium', { skip }, () => {
     assert.equal(await page.title(), 'Model · recstream');
   });
 
-  it('each model’s recall@3 and NDCG@3 with 95 % intervals, on the holdout and the windows’ mean, "just repeats" and "popular" among them', async () => {
+  it('each model’s recall@3 and NDCG@3 with 95 % intervals, on the holdout, the latest months and the windows’ mean, "just repeats" and "popular" among them', async () => {
     for (const [model, name] of [['ranker', 'Learned ranker (served)'], ['repeat', 'Just repeats'], ['popular', 'Popular'], ['repeat_then_als', 'Repeats, then ALS']] as const) {
       const row = page.getByRole('table', { name: 'Recall and NDCG at 3 by model' }).locator(`tr[data-model="${model}"]`);
       assert.equal(await row.locator('th').innerText(), name);
       const h = LATEST.holdout.models[model]!;
+      const l = LATEST.latest_months!.models[model]!;
       const w = LATEST.window_mean[model]!;
-      assert.deepEqual(await cells(page, 'Recall and NDCG at 3 by model', `data-model="${model}"`), [interval(h.recall), interval(h.ndcg), interval(w.recall), interval(w.ndcg)]);
+      assert.deepEqual(await cells(page, 'Recall and NDCG at 3 by model', `data-model="${model}"`), [
+        interval(h.recall), interval(h.ndcg), interval(l.recall), interval(l.ndcg), interval(w.recall), interval(w.ndcg),
+      ]);
     }
   });
 
@@ -72,7 +75,7 @@ describe('the Model page and similar products in Chromium', { skip }, () => {
   });
 
   it('cards by source, the collaborative share, and the run history newest first', async () => {
-    assert.deepEqual(await cells(page, 'Cards by source', 'data-source="copurchase"'), ['4,120', '212', '6']);
+    assert.deepEqual(await cells(page, 'Cards by source', 'data-source="copurchase"'), ['4,120', '212', '6', '402', '9']);
     assert.match(await page.locator('[data-sentence="collaborative"]').innerText(), /^5,402 of 8,160 customers’ lists hold at least one collaborative card/);
     const runs = page.getByRole('table', { name: 'Recommender runs' }).locator('tbody tr');
     assert.deepEqual(await runs.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run'))), [...SEED_RECOMMENDER_RUNS].reverse().map((r) => r.run_id));

@@ -94,6 +94,7 @@ def add_model_arguments(parser):
     als = ALS_DEFAULTS
     parser.add_argument("--holdout-days", type=int, default=als["holdoutDays"], help="last days held out, never used to train or choose (default %(default)s)")
     parser.add_argument("--validation-days", type=int, default=als["validationDays"], help="days of each rolling window (default %(default)s)")
+    parser.add_argument("--latest-months-days", type=int, default=als["latestMonthsDays"], help="last days of the latest-months split: models trained before them, judged on them, reported only (default %(default)s)")
     parser.add_argument("--selection-windows", type=int, default=als["selectionWindows"], help="rolling windows before the holdout; the first only trains the ranker (default %(default)s)")
     parser.add_argument("--rank", type=int, default=als["rank"], help="ALS rank (default %(default)s)")
     parser.add_argument("--reg-param", type=float, default=float(als["regParam"]), help="ALS regParam (default %(default)s)")

@@ -5,6 +5,10 @@ holdout (the last `--holdout-days`, never used to train or choose). In each peri
 see only what was bought before it, and the truth is what customers who had bought before bought in it.
 The ranker judged on a period is trained on the periods before it only, so the first window trains and
 is not judged. Scores are pooled over the judged windows, each customer of each window once.
+
+The latest months (`--latest-months-days`) are a second unseen split on the same time line: the models of
+its last period are built from what was bought before it (its ranker on the windows before it) and judged on
+what customers bought in it. It overlaps the holdout, so it is reported and never used to choose.
 """
 import datetime
 from collections import namedtuple
@@ -59,11 +63,19 @@ def als_model(spark, purchases, args):
     return Model(spark, purchases, args.rank, args.reg_param, args.alpha, args.max_iter, args.seed) if purchases else None
 
 
-def period_model(spark, dated, start, end, args):
-    """ALS on what was bought before the period, or None when no customer bought both before and in it."""
-    earlier = before(dated, epoch(start))
-    truth = truth_after(dated, {p.user_id for p in earlier}, epoch(start), epoch(end))
-    return als_model(spark, earlier, args) if truth else None
+def period_models(spark, dated, bounds, args, pool):
+    """(start, end) -> the future of the ALS model fitted on what was bought before `start`, or None when no
+    customer bought both before and in the period. Periods sharing a start share one fit."""
+    fits, models = {}, {}
+    for start, end in bounds:
+        earlier = before(dated, epoch(start))
+        if truth_after(dated, {p.user_id for p in earlier}, epoch(start), epoch(end)):
+            if start not in fits:
+                fits[start] = pool.submit(als_model, spark, earlier, args)
+            models[(start, end)] = fits[start]
+        else:
+            models[(start, end)] = None
+    return models
 
 
 def period(spark, dated, start, end, model):
@@ -133,43 +145,75 @@ def stack(periods):
     return np.vstack([p.x for p in periods]), np.concatenate([p.y for p in periods])
 
 
+def judged(p, fitted):
+    """One unseen period: every model's score, the ranker against each rival, and cards by source per model."""
+    lists = model_lists(p, fitted)
+    values = {name: per_customer(lists[name], p.truth) for name in lists}
+    entry = {**span(p), "users": len(p.truth), "models": {name: score(v) for name, v in values.items()},
+             "ranker_vs": versus(values), "by_source": {name: by_source(l, p.truth) for name, l in lists.items()}}
+    return entry, values
+
+
+def empty_split(p):
+    return {**span(p), "users": 0, "models": {}, "ranker_vs": [], "by_source": {}}
+
+
 def evaluate(spark, dated, args, pool):
-    """Every model on every judged window and the holdout; returns (evaluation dict, the ranker to serve).
-    `pool` (fit_pool) fits each period's ALS and the rankers while the driver builds the periods' candidates."""
+    """Every model on every judged window, the holdout and the latest months; returns (evaluation dict, the
+    ranker to serve). `pool` (fit_pool) fits each period's ALS and the rankers while the driver builds the
+    periods' candidates."""
     windows, holdout = time_split(dated, args.holdout_days, args.validation_days, args.selection_windows)
     bounds = windows + [holdout]
-    models = [pool.submit(period_model, spark, dated, start, end, args) for start, end in bounds]
-    periods, rankers = [], {}
-    for i, ((start, end), model) in enumerate(zip(bounds, models)):
-        periods.append(period(spark, dated, start, end, model.result()))
-        if i > 0 and periods[-1].truth:
-            rankers[i] = pool.submit(ranker.fit, spark, *stack(periods[:i]), seed=args.seed)
-    serving_ranker = pool.submit(ranker.fit, spark, *stack(periods), seed=args.seed)
-    judged, pooled = [], {}
-    holdout_entry = {**span(periods[-1]), "users": 0, "models": {}, "ranker_vs": [], "by_source": {}}
-    for i, p in enumerate(periods[1:], start=1):
+    # The latest months: the last --latest-months-days, with rankers trained on the windows before them, as a
+    # store meets the months after its last run. Its windows mostly coincide with the others (same bounds,
+    # same period) and its last period starts where a window does (same ALS fit).
+    latest_windows, latest = time_split(dated, args.latest_months_days, args.validation_days, args.selection_windows)
+    latest_bounds = latest_windows + [latest]
+    models = period_models(spark, dated, bounds + [b for b in latest_bounds if b not in bounds], args, pool)
+    built, rankers = {}, {}
+
+    def periods_of(chain):
+        for start, end in chain:
+            if (start, end) not in built:
+                model = models[(start, end)]
+                built[(start, end)] = period(spark, dated, start, end, model.result() if model else None)
+        return [built[b] for b in chain]
+
+    def ranker_before(chain, i):
+        """The ranker for the i-th period of a chain: trained on the chain's periods before it."""
+        earlier = tuple(chain[:i])
+        if earlier not in rankers:
+            rankers[earlier] = pool.submit(ranker.fit, spark, *stack([built[b] for b in earlier]), seed=args.seed)
+        return rankers[earlier]
+
+    for i in range(1, len(bounds)):
+        if periods_of(bounds[: i + 1])[-1].truth:
+            ranker_before(bounds, i)
+    serving_ranker = pool.submit(ranker.fit, spark, *stack(periods_of(bounds)), seed=args.seed)
+    last = periods_of(latest_bounds)[-1]
+    latest_ranker = ranker_before(latest_bounds, len(latest_bounds) - 1) if last.truth else None
+    judged_windows, pooled = [], {}
+    for i, p in enumerate(periods_of(bounds)[1:-1], start=1):
         if not p.truth:
             continue
-        fitted = rankers[i].result()
-        lists = model_lists(p, fitted)
-        values = {name: per_customer(lists[name], p.truth) for name in lists}
-        entry = {**span(p), "users": len(p.truth), "models": {name: score(v) for name, v in values.items()}}
-        if p is periods[-1]:
-            holdout_entry = {**entry, "ranker_vs": versus(values), "by_source": {name: by_source(l, p.truth) for name, l in lists.items()}}
-        else:
-            judged.append(entry)
-            for name, (recall, ndcg) in values.items():
-                old = pooled.get(name, (np.zeros(0), np.zeros(0)))
-                pooled[name] = (np.concatenate([old[0], recall]), np.concatenate([old[1], ndcg]))
+        entry, values = judged(p, rankers[tuple(bounds[:i])].result())
+        judged_windows.append({k: entry[k] for k in ("start", "end", "users", "models")})
+        for name, (recall, ndcg) in values.items():
+            old = pooled.get(name, (np.zeros(0), np.zeros(0)))
+            pooled[name] = (np.concatenate([old[0], recall]), np.concatenate([old[1], ndcg]))
+    held = built[holdout]
+    holdout_entry = judged(held, rankers[tuple(bounds[:-1])].result())[0] if held.truth else empty_split(held)
+    latest_entry = judged(last, latest_ranker.result())[0] if latest_ranker else empty_split(last)
     # A model missing from a window (no ranker without earlier positives) is not pooled against the others.
-    complete = {name: v for name, v in pooled.items() if len(v[0]) == sum(w["users"] for w in judged)}
+    complete = {name: v for name, v in pooled.items() if len(v[0]) == sum(w["users"] for w in judged_windows)}
     return {
-        "windows": judged,
+        "windows": judged_windows,
         "window_mean": {name: score(v) for name, v in complete.items()},
         "ranker_vs": versus(complete),
         "pooled": complete,
         "holdout": holdout_entry,
-        "als_fit_seconds": [p.fit_seconds for p in periods],
+        "latest_months": latest_entry,
+        "als_fit_seconds": [built[b].fit_seconds for b in bounds],
     }, serving_ranker.result()
 
 

@@ -5,7 +5,8 @@ from .evaluation import RULE
 
 def run_record(args, bought, evaluation, served, reason, fitted, serving, seconds):
     dated = [p.ts for p in bought if p.ts is not None]
-    holdout = evaluation["holdout"]
+    # Per generator: the cards the served model showed each unseen split's customers and how many they bought.
+    unseen = {key: {**evaluation[key], "by_source": evaluation[key]["by_source"].get(served, {})} for key in ("holdout", "latest_months")}
     return {
         "data_span": {"first": iso(min(dated)) if dated else None, "last": iso(max(dated)) if dated else None,
                       "customers": len({p.user_id for p in bought}), "line_items": len(bought)},
@@ -14,8 +15,7 @@ def run_record(args, bought, evaluation, served, reason, fitted, serving, second
         "windows": evaluation["windows"],
         "window_mean": evaluation["window_mean"],
         "ranker_vs": evaluation["ranker_vs"],
-        # Per generator: the cards the served model showed the holdout's customers and how many they bought.
-        "holdout": {**holdout, "by_source": holdout["by_source"].get(served, {})},
+        **unseen,
         "als": {"rank": args.rank, "reg_param": args.reg_param, "alpha": args.alpha, "max_iter": args.max_iter,
                 "fit_seconds": evaluation["als_fit_seconds"] + ([serving["als_fit_seconds"]] if serving["als_fit_seconds"] else [])},
         "ranker": None if fitted is None else {"family": fitted.family, "params": fitted.params, "features": list(fitted.names),

@@ -1,4 +1,4 @@
-import { RECOMMENDER_MODELS, type RecommenderGenerator, type RecommenderModelResponse, type RecommenderRun } from '../../../contract';
+import { RECOMMENDER_MODELS, type RecommenderGenerator, type RecommenderModelResponse, type RecommenderRun, type UnseenSplit } from '../../../contract';
 import { formatCount, formatNumber } from '../format';
 import {
   collaborativeLine,
@@ -26,24 +26,32 @@ const EstimateCell = ({ value }: { value: { mean: string; interval: string } | u
     </td>
   );
 
-/** Recall@3 and NDCG@3 with their intervals, on the holdout and on the mean of the rolling windows, per model. */
+/** The periods no model saw, as the card's columns name them: the holdout, then the latest months (absent in older runs). */
+const unseenSplits = (run: RecommenderRun): Array<{ label: string; split: UnseenSplit }> => [
+  { label: 'Holdout', split: run.holdout },
+  ...(run.latest_months ? [{ label: 'Latest months', split: run.latest_months }] : []),
+];
+
+/** Recall@3 and NDCG@3 with their intervals, on each unseen split and on the mean of the rolling windows, per model. */
 const Quality = ({ run }: { run: RecommenderRun }) => {
-  const models = scoredModels({ ...run.window_mean, ...run.holdout.models }, RECOMMENDER_MODELS);
+  const splits = unseenSplits(run);
+  const models = scoredModels(Object.assign({}, run.window_mean, ...splits.map((s) => s.split.models)), RECOMMENDER_MODELS);
   return (
     <div className="table-scroll">
       <table aria-label="Recall and NDCG at 3 by model">
         <thead>
           <tr>
             <th scope="col">Model</th>
-            <th scope="col">Holdout recall@3</th>
-            <th scope="col">Holdout NDCG@3</th>
+            {splits.map(({ label }) => [
+              <th scope="col" key={`${label}-recall`}>{label} recall@3</th>,
+              <th scope="col" key={`${label}-ndcg`}>{label} NDCG@3</th>,
+            ])}
             <th scope="col">Window mean recall@3</th>
             <th scope="col">Window mean NDCG@3</th>
           </tr>
         </thead>
         <tbody>
           {models.map((m) => {
-            const holdout = run.holdout.models[m];
             const windows = run.window_mean[m];
             return (
               <tr key={m} data-model={m}>
@@ -51,8 +59,10 @@ const Quality = ({ run }: { run: RecommenderRun }) => {
                   {MODEL_NAMES[m]}
                   {m === run.served.model ? ' (served)' : ''}
                 </th>
-                <EstimateCell value={holdout && formatEstimate(holdout.recall)} />
-                <EstimateCell value={holdout && formatEstimate(holdout.ndcg)} />
+                {splits.map(({ label, split }) => [
+                  <EstimateCell key={`${label}-recall`} value={split.models[m] && formatEstimate(split.models[m]!.recall)} />,
+                  <EstimateCell key={`${label}-ndcg`} value={split.models[m] && formatEstimate(split.models[m]!.ndcg)} />,
+                ])}
                 <EstimateCell value={windows && formatEstimate(windows.recall)} />
                 <EstimateCell value={windows && formatEstimate(windows.ndcg)} />
               </tr>
@@ -64,10 +74,10 @@ const Quality = ({ run }: { run: RecommenderRun }) => {
   );
 };
 
-/** The ranker's paired NDCG@3 differences against each rival, pooled over the windows and on the holdout. */
+/** The ranker's paired NDCG@3 differences against each rival, pooled over the windows and on each unseen split. */
 const Comparisons = ({ run }: { run: RecommenderRun }) => {
   if (run.ranker_vs.length === 0) return <p className="hint">This run compared the ranker with no rival.</p>;
-  const onHoldout = new Map(run.holdout.ranker_vs.map((d) => [d.rival, d]));
+  const splits = unseenSplits(run).map(({ label, split }) => ({ label, by: new Map(split.ranker_vs.map((d) => [d.rival, d])) }));
   return (
     <div className="table-scroll">
       <table aria-label="The ranker against each rival">
@@ -76,23 +86,27 @@ const Comparisons = ({ run }: { run: RecommenderRun }) => {
             <th scope="col">Rival</th>
             <th scope="col">Windows: difference</th>
             <th scope="col">Windows</th>
-            <th scope="col">Holdout: difference</th>
-            <th scope="col">Holdout</th>
+            {splits.map(({ label }) => [
+              <th scope="col" key={`${label}-d`}>{label}: difference</th>,
+              <th scope="col" key={`${label}-v`}>{label}</th>,
+            ])}
           </tr>
         </thead>
         <tbody>
-          {run.ranker_vs.map((d) => {
-            const h = onHoldout.get(d.rival);
-            return (
-              <tr key={d.rival} data-rival={d.rival}>
-                <th scope="row">{MODEL_NAMES[d.rival]}</th>
-                <EstimateCell value={formatDifference(d.ndcg_difference)} />
-                <td>{verdict(d.wins)}</td>
-                <EstimateCell value={h && formatDifference(h.ndcg_difference)} />
-                <td>{h ? verdict(h.wins) : dash}</td>
-              </tr>
-            );
-          })}
+          {run.ranker_vs.map((d) => (
+            <tr key={d.rival} data-rival={d.rival}>
+              <th scope="row">{MODEL_NAMES[d.rival]}</th>
+              <EstimateCell value={formatDifference(d.ndcg_difference)} />
+              <td>{verdict(d.wins)}</td>
+              {splits.map(({ label, by }) => {
+                const h = by.get(d.rival);
+                return [
+                  <EstimateCell key={`${label}-d`} value={h && formatDifference(h.ndcg_difference)} />,
+                  <td key={`${label}-v`}>{h ? verdict(h.wins) : dash}</td>,
+                ];
+              })}
+            </tr>
+          ))}
         </tbody>
       </table>
     </div>
@@ -100,11 +114,12 @@ const Comparisons = ({ run }: { run: RecommenderRun }) => {
 };
 
 const SOURCES = Object.keys(SOURCE_NAMES) as (RecommenderGenerator | 'fallback')[];
+type SourceCounts = Partial<Record<RecommenderGenerator | 'fallback', { served: number; hits: number }>>;
 
-/** Cards per generator: over every served list, and on the holdout with how many the customers then bought. */
+/** Cards per generator: over every served list, and on each unseen split with how many the customers then bought. */
 const BySource = ({ run }: { run: RecommenderRun }) => {
-  const holdout = run.holdout.by_source as Partial<Record<RecommenderGenerator | 'fallback', { served: number; hits: number }>>;
-  const sources = SOURCES.filter((s) => run.serving.cards_by_source[s] !== undefined || holdout[s] !== undefined);
+  const splits = unseenSplits(run).map(({ label, split }) => ({ label, counts: split.by_source as SourceCounts }));
+  const sources = SOURCES.filter((s) => run.serving.cards_by_source[s] !== undefined || splits.some(({ counts }) => counts[s] !== undefined));
   return (
     <div className="table-scroll">
       <table aria-label="Cards by source">
@@ -112,8 +127,10 @@ const BySource = ({ run }: { run: RecommenderRun }) => {
           <tr>
             <th scope="col">Source</th>
             <th scope="col">Cards served</th>
-            <th scope="col">Holdout cards</th>
-            <th scope="col">Holdout cards then bought</th>
+            {splits.map(({ label }) => [
+              <th scope="col" key={`${label}-c`}>{label} cards</th>,
+              <th scope="col" key={`${label}-h`}>{label} cards then bought</th>,
+            ])}
           </tr>
         </thead>
         <tbody>
@@ -121,8 +138,10 @@ const BySource = ({ run }: { run: RecommenderRun }) => {
             <tr key={s} data-source={s}>
               <th scope="row">{SOURCE_NAMES[s]}</th>
               <td>{formatNumber(run.serving.cards_by_source[s] ?? 0)}</td>
-              <td>{holdout[s] ? formatNumber(holdout[s].served) : dash}</td>
-              <td>{holdout[s] ? formatNumber(holdout[s].hits) : dash}</td>
+              {splits.map(({ label, counts }) => [
+                <td key={`${label}-c`}>{counts[s] ? formatNumber(counts[s]!.served) : dash}</td>,
+                <td key={`${label}-h`}>{counts[s] ? formatNumber(counts[s]!.hits) : dash}</td>,
+              ])}
             </tr>
           ))}
         </tbody>
@@ -199,7 +218,9 @@ export const RecommenderCard = ({ model }: { model: RecommenderModelResponse }) 
         <dd data-sentence="rule">{run.rule}</dd>
       </dl>
       <h3>
-        Quality: holdout {run.holdout.start} to {run.holdout.end} ({formatNumber(run.holdout.users)} customers), and the mean of {formatCount(run.windows.length, 'rolling window')}
+        Quality: holdout {run.holdout.start} to {run.holdout.end} ({formatNumber(run.holdout.users)} customers)
+        {run.latest_months ? `, latest months ${run.latest_months.start} to ${run.latest_months.end} (${formatNumber(run.latest_months.users)} customers)` : ''}, and the mean of{' '}
+        {formatCount(run.windows.length, 'rolling window')}
       </h3>
       <p className="hint">Each figure is the mean over customers with its 95 % bootstrap interval (customers resampled).</p>
       <Quality run={run} />
