@@ -32,6 +32,17 @@ const unseenSplits = (run: RecommenderRun): Array<{ label: string; split: Unseen
   ...(run.latest_months ? [{ label: 'Latest months', split: run.latest_months }] : []),
 ];
 
+/** Column headers, one per name. */
+const Heads = ({ names }: { names: string[] }) => (
+  <>
+    {names.map((name) => (
+      <th scope="col" key={name}>
+        {name}
+      </th>
+    ))}
+  </>
+);
+
 /** Recall@3 and NDCG@3 with their intervals, on each unseen split and on the mean of the rolling windows, per model. */
 const Quality = ({ run }: { run: RecommenderRun }) => {
   const splits = unseenSplits(run);
@@ -41,13 +52,7 @@ const Quality = ({ run }: { run: RecommenderRun }) => {
       <table aria-label="Recall and NDCG at 3 by model">
         <thead>
           <tr>
-            <th scope="col">Model</th>
-            {splits.map(({ label }) => [
-              <th scope="col" key={`${label}-recall`}>{label} recall@3</th>,
-              <th scope="col" key={`${label}-ndcg`}>{label} NDCG@3</th>,
-            ])}
-            <th scope="col">Window mean recall@3</th>
-            <th scope="col">Window mean NDCG@3</th>
+            <Heads names={['Model', ...splits.flatMap(({ label }) => [`${label} recall@3`, `${label} NDCG@3`]), 'Window mean recall@3', 'Window mean NDCG@3']} />
           </tr>
         </thead>
         <tbody>
@@ -83,13 +88,7 @@ const Comparisons = ({ run }: { run: RecommenderRun }) => {
       <table aria-label="The ranker against each rival">
         <thead>
           <tr>
-            <th scope="col">Rival</th>
-            <th scope="col">Windows: difference</th>
-            <th scope="col">Windows</th>
-            {splits.map(({ label }) => [
-              <th scope="col" key={`${label}-d`}>{label}: difference</th>,
-              <th scope="col" key={`${label}-v`}>{label}</th>,
-            ])}
+            <Heads names={['Rival', 'Windows: difference', 'Windows', ...splits.flatMap(({ label }) => [`${label}: difference`, label])]} />
           </tr>
         </thead>
         <tbody>
@@ -125,12 +124,7 @@ const BySource = ({ run }: { run: RecommenderRun }) => {
       <table aria-label="Cards by source">
         <thead>
           <tr>
-            <th scope="col">Source</th>
-            <th scope="col">Cards served</th>
-            {splits.map(({ label }) => [
-              <th scope="col" key={`${label}-c`}>{label} cards</th>,
-              <th scope="col" key={`${label}-h`}>{label} cards then bought</th>,
-            ])}
+            <Heads names={['Source', 'Cards served', ...splits.flatMap(({ label }) => [`${label} cards`, `${label} cards then bought`])]} />
           </tr>
         </thead>
         <tbody>
