@@ -94,6 +94,8 @@ export interface TwinOptions {
 /** The purchases fields are absent when only an events file ran (`--events` without `--csv`). */
 export interface TwinSummary {
   csv?: string;
+  /** The purchases are the bundled generated set (no --csv): quality figures then describe the generator. */
+  generated?: boolean;
   lake: string;
   /** Where the CSV was uploaded; the ingest report and rejected rows lie beside it. */
   upload?: { endpoint: string; bucket: string; key: string };
@@ -435,6 +437,7 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
       stop: () => resources.closeAll(),
       summary: {
         csv,
+        generated: csv !== undefined && options.csv === undefined,
         lake,
         upload,
         ingest,

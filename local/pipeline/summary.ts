@@ -1,6 +1,7 @@
 /** The end-of-run summary: what went in, what landed, who got recommendations, how good they are. */
 import { API_ROUTES, type Estimate, type RecommendationSource, type RecommenderRun } from '../../contract';
 import { reasonFor, type Reason } from '../../web/src/reason';
+import { GENERATED_DATA_NOTE } from '../../web/src/recommender-text';
 import type { LoadReport } from '../../lambdas/load-recommendations/load';
 import { UPLOADS_PREFIX } from '../aws/servers';
 import { formatBytes, formatCount, formatReasons, formatSeconds, plural } from './progress';
@@ -8,7 +9,7 @@ import type { TwinSummary } from './run';
 import { behaviourSummaryLines } from './behaviour';
 
 /** What recommend's run record (serving/metrics.json) says, the parts a person reads. */
-export type MetricsDocument = Partial<Pick<RecommenderRun, 'served' | 'serving' | 'holdout' | 'window_mean'>>;
+export type MetricsDocument = Partial<Pick<RecommenderRun, 'served' | 'serving' | 'holdout' | 'latest_months' | 'window_mean'>>;
 
 /** The loader's word on the best-seller list served to unknown ids. */
 export const describeFallback = (fallback: LoadReport['fallback']): string =>
@@ -35,12 +36,25 @@ export const describeMetrics = (metrics: MetricsDocument | undefined): string[] 
   const measured = Object.entries(holdout?.models ?? {});
   if (!holdout?.users || measured.length === 0) {
     lines.push('  holdout: nothing measured (no customer bought both before and during the last days held out)');
-    return lines;
+  } else {
+    lines.push(`  holdout ${holdout.start.slice(0, 10)} to ${holdout.end.slice(0, 10)}: ${plural(holdout.users, 'customer')} who bought before and during it; top 3, 95 % intervals:`);
+    lines.push(`    ${'model'.padEnd(22)} ${'ndcg@3'.padEnd(22)} recall@3`);
+    for (const [model, s] of measured) lines.push(`    ${model.padEnd(22)} ${estimate(s?.ndcg).padEnd(22)} ${estimate(s?.recall)}`);
   }
-  lines.push(`  holdout ${holdout.start.slice(0, 10)} to ${holdout.end.slice(0, 10)}: ${plural(holdout.users, 'customer')} who bought before and during it; top 3, 95 % intervals:`);
-  lines.push(`    ${'model'.padEnd(22)} ${'ndcg@3'.padEnd(22)} recall@3`);
-  for (const [model, s] of measured) lines.push(`    ${model.padEnd(22)} ${estimate(s?.ndcg).padEnd(22)} ${estimate(s?.recall)}`);
-  return lines;
+  return [...lines, ...describeLatestMonths(metrics.latest_months)];
+};
+
+/** A paired difference to 4 decimals (differences of NDCG@3 are a few thousandths), signed. */
+const difference = (e: Estimate) => `${e.mean >= 0 ? '+' : ''}${e.mean.toFixed(4)} [${e.low.toFixed(4)}, ${e.high.toFixed(4)}]`;
+
+/** The ranker against just repeats on the latest months, in one line; nothing when no customer was judged there. */
+const describeLatestMonths = (latest: MetricsDocument['latest_months']): string[] => {
+  const vsRepeat = latest?.ranker_vs.find((v) => v.rival === 'repeat');
+  if (!latest?.users || !vsRepeat) return [];
+  const verdict = vsRepeat.wins ? 'the ranker wins' : 'inside the interval: no clear winner';
+  return [
+    `  latest months ${latest.start.slice(0, 10)} to ${latest.end.slice(0, 10)} (models built before them): ${plural(latest.users, 'customer')}; ranker minus just repeats, ndcg@3 ${difference(vsRepeat.ndcg_difference)}, ${verdict}`,
+  ];
 };
 
 /** The parts of the clean report (emr-jobs/recstream_jobs/incremental.py) that say what this run processed. */
@@ -78,6 +92,7 @@ const purchasesLines = (summary: TwinSummary): string[] => {
     ...describeClean(summary.clean as CleanRun | undefined),
     `  serving table: ${plural(load.loaded, 'customer')} loaded${load.invalid ? `, ${plural(load.invalid, 'invalid line')} skipped` : ''}, ${describeFallback(load.fallback)}`,
     ...describeMetrics(summary.metrics as MetricsDocument | undefined),
+    ...(summary.generated && summary.metrics ? [`  ${GENERATED_DATA_NOTE}`] : []),
   ];
 };
 

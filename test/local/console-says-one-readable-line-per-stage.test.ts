@@ -74,6 +74,30 @@ test('metrics: cards counted by source without the fallback row, the served mode
   for (const line of lines) assert.doesNotMatch(line, /[{}"]/);
 });
 
+test('the latest months: the ranker against just repeats in one line, its verdict from the interval, nothing when none was judged', () => {
+  const split = (low: number, users = 120) => ({
+    start: '2020-04-15T00:00:00Z',
+    end: '2020-07-14T17:47:38Z',
+    users,
+    models: {},
+    ranker_vs: [{ rival: 'repeat' as const, ndcg_difference: estimate(0.0048, low, 0.0075), wins: low > 0 }],
+    by_source: {},
+  });
+  assert.equal(
+    describeMetrics({ ...REAL_METRICS, latest_months: split(0.0024) }).at(-1),
+    '  latest months 2020-04-15 to 2020-07-14 (models built before them): 120 customers; ranker minus just repeats, ndcg@3 +0.0048 [0.0024, 0.0075], the ranker wins',
+  );
+  assert.match(describeMetrics({ ...REAL_METRICS, latest_months: split(-0.001) }).at(-1)!, /ndcg@3 \+0\.0048 \[-0\.0010, 0\.0075\], inside the interval: no clear winner$/);
+  for (const latest of [split(0.0024, 0), undefined]) assert.ok(!describeMetrics({ ...REAL_METRICS, latest_months: latest }).some((l) => l.includes('latest months')));
+});
+
+test('quality figures of the bundled generated data say they describe the generator; a store’s own CSV does not get the note', () => {
+  const note = (s: TwinSummary) => summaryLines(s).filter((l) => l.includes('describe the data generator')).length;
+  assert.equal(note(summary({ generated: true })), 1);
+  assert.equal(note(summary({ generated: false })), 0);
+  assert.equal(note(summary({ generated: true, metrics: undefined })), 0);
+});
+
 test('an empty holdout says so in one line instead of a header with no rows', () => {
   for (const holdout of [{ ...REAL_METRICS.holdout!, users: 0, models: {} }, { ...REAL_METRICS.holdout!, models: {} }, undefined]) {
     const lines = describeMetrics({ ...REAL_METRICS, holdout });
