@@ -1,8 +1,8 @@
 """behaviour: sessions, funnel, intent and categories in sequence in one Spark application.
 
-The same four jobs as their own steps, with the same outputs, but one JVM start-up, and the
-curated events and sessions the sessions job wrote are read once and cached for the three jobs
-after it instead of once per job. Each job's wall time is printed as `<job>: N.N s` (the bench
+The same four jobs as their own steps, with the same outputs, but one JVM start-up; the funnel
+merges its kept per-day partials (funnel_days.py), and the curated events and sessions the sessions
+job wrote are read once and cached for intent and categories instead of once per job. Each job's wall time is printed as `<job>: N.N s` (the bench
 reads these lines).
 """
 import time
@@ -11,7 +11,7 @@ from pyspark.sql import SparkSession
 
 from recstream_jobs.progress import progress
 
-from . import categories, funnel, intent, sessions
+from . import categories, funnel, funnel_days, intent, sessions
 from .common import at, by_user
 from .contract import LAKE
 
@@ -29,15 +29,17 @@ def run(spark: SparkSession, lake: str, raw_path: str, grid="small", seed=42, pr
         return result
 
     report = timed("sessions", lambda: sessions.run(spark, raw_path, lake, full))
-    if not report["days_rewritten"]:
+    pending = funnel_days.pending(spark, lake)
+    if not (report["days_rewritten"] or pending):
         log("no session changed: funnel, intent and categories are not recomputed")
         return seconds
-    # Funnel, intent and categories still read every day (README-behaviour.md "Incremental runs" says why).
-    # Partitioned by user once for the three jobs (common.by_user): their groupings then need no shuffle of events.
+    # The funnel merges per-day partials, recomputing only the event days the sessions runs changed.
+    timed("funnel", lambda: funnel.night(spark, lake, pending))
+    # Intent and categories still read every day (README-behaviour.md "Incremental runs" says why).
+    # Partitioned by user once for both (common.by_user): their groupings then need no shuffle of events.
     events = by_user(spark.read.parquet(at(lake, LAKE["eventsPrefix"]))).persist()
     session_rows = spark.read.parquet(at(lake, LAKE["sessionsPrefix"])).persist()
     try:
-        timed("funnel", lambda: funnel.run(spark, lake, events))
         timed("intent", lambda: intent.run(spark, lake, grid, seed, promote_anyway, events, session_rows))
         timed("categories", lambda: categories.run(spark, lake, events))
     finally:

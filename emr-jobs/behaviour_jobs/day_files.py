@@ -19,6 +19,17 @@ def _prefix(day):
     return "part-%s-" % day
 
 
+def read(spark: SparkSession, path: str, days):
+    """The rows of `path`'s files of `days` (without the day they are filed under), or None when it has none."""
+    _, fs = io.filesystem(spark, path)
+    jvm_path = spark.sparkContext._jvm.org.apache.hadoop.fs.Path
+    if not fs.exists(jvm_path(path)):
+        return None
+    prefixes = tuple(_prefix(day) for day in days)
+    files = sorted(s.getPath().toString() for s in fs.listStatus(jvm_path(path)) if s.getPath().getName().startswith(prefixes) and s.getPath().getName().endswith(".parquet"))
+    return spark.read.parquet(*files) if files else None
+
+
 def replace(spark: SparkSession, rows: DataFrame, path: str, days, column: str) -> None:
     """Make `path`'s files of `days` hold exactly `rows` (without `column`, the day they are filed under)."""
     days = sorted(set(days))

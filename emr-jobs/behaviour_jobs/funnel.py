@@ -18,7 +18,8 @@ from pyspark.sql import functions as F
 from recstream_jobs import io
 from recstream_jobs.progress import progress
 
-from .common import at, by_user, rounded
+from . import funnel_days, night_state
+from .common import at, plural, rounded
 from .contract import LAKE
 
 log = progress("funnel")
@@ -26,64 +27,70 @@ STEPS = ("view", "cart", "purchase")
 TOP_GROUPS = 100
 
 
-def _times(event_type):
-    return F.collect_list(F.when(F.col("event_type") == event_type, F.col("event_ts").cast("long")))
-
-
-def unit_steps(events: DataFrame, unit_cols) -> DataFrame:
-    """Per unit: start, first view, first cart after it, first purchase after that, first cart at all,
-    and whether a purchase follows that first cart (epoch seconds)."""
-    per_unit = events.groupBy(*unit_cols).agg(
-        F.min(F.col("event_ts").cast("long")).alias("start"),
-        F.min(F.when(F.col("event_type") == "view", F.col("event_ts").cast("long"))).alias("viewed_at"),
-        _times("cart").alias("carts"),
-        _times("purchase").alias("purchases"),
-    )
-    first_after = lambda times, after: F.array_min(F.filter(times, lambda t: t >= after))  # noqa: E731
-    return (
-        per_unit.withColumn("carted_at", first_after(F.col("carts"), F.col("viewed_at")))
-        .withColumn("bought_at", first_after(F.col("purchases"), F.col("carted_at")))
-        .withColumn("first_cart", F.array_min("carts"))
-        .withColumn("first_purchase", F.array_min("purchases"))
-        .withColumn("abandoned", F.col("first_cart").isNotNull() & F.isnull(first_after(F.col("purchases"), F.col("first_cart"))))
-        .drop("carts", "purchases")
-    )
-
-
 def _reached(column):
     return F.count(F.col(column)).cast("long")
 
 
-def funnel_rows(steps: DataFrame, group_cols) -> list:
-    """Funnel numbers per group (one row without groups): counts, conversion, drop-off, abandonment, medians."""
-    rows = (
-        steps.groupBy(*group_cols)
-        .agg(
-            F.count(F.lit(1)).alias("units"),
-            _reached("viewed_at").alias("view"),
-            _reached("carted_at").alias("cart"),
-            _reached("bought_at").alias("purchase"),
-            _reached("first_cart").alias("with_cart"),
-            _reached("first_purchase").alias("with_purchase"),
-            F.sum(F.col("abandoned").cast("int")).alias("abandoned"),
-            F.percentile(F.col("carted_at") - F.col("viewed_at"), 0.5).alias("median_view_to_cart_seconds"),
-            F.percentile(F.col("bought_at") - F.col("carted_at"), 0.5).alias("median_cart_to_purchase_seconds"),
-        )
-        .orderBy(F.desc("view"), *group_cols)
-        .collect()
-    )
-    return [_document(r, group_cols) for r in rows]
+def _started(fmt):
+    return lambda: F.date_format(F.col("start").cast("timestamp"), fmt)
+
+
+# Per document section: the unit kind (funnel_days.KINDS) its units are, and what groups them (None: nothing).
+_GRP = lambda: F.col("grp")  # noqa: E731
+SECTIONS = {
+    ("session", "overall"): ("session", None),
+    ("session", "by_day"): ("session", _started("yyyy-MM-dd")),
+    ("session", "by_hour"): ("session", lambda: F.hour(F.col("start").cast("timestamp")).cast("string")),
+    ("session", "by_category"): ("session_category", _GRP),
+    ("session", "by_brand"): ("session_brand", _GRP),
+    ("user", "overall"): ("user", None),
+    ("user", "by_day"): ("user_day", _GRP),
+    ("user", "by_hour"): ("user_hour", _GRP),
+    ("user", "by_category"): ("user_category", _GRP),
+    ("user", "by_brand"): ("user_brand", _GRP),
+}
+GROUP_NAMES = {"overall": None, "by_day": "day", "by_hour": "hour", "by_category": "category_id", "by_brand": "brand"}
+STEP_COLUMNS = ("start", "viewed_at", "carted_at", "bought_at", "first_cart", "first_purchase", "abandoned")
+NO_UNITS = {"group": None, "units": 0, "view": 0, "cart": 0, "purchase": 0, "with_cart": 0, "with_purchase": 0, "abandoned": None,
+            "median_view_to_cart_seconds": None, "median_cart_to_purchase_seconds": None}
+
+
+def section_rows(units: DataFrame) -> dict:
+    """Funnel numbers of every section's groups, in one aggregation over the merged units:
+    {(level, section): [row dict with `group`, counts and medians]}."""
+    frames = [
+        units.filter(F.col("kind") == kind).select(F.lit("%s/%s" % key).alias("section"), (group() if group else F.lit(None).cast("string")).alias("group"), *STEP_COLUMNS)
+        for key, (kind, group) in SECTIONS.items()
+    ]
+    union = frames[0]
+    for frame in frames[1:]:
+        union = union.unionByName(frame)
+    rows = union.groupBy("section", "group").agg(
+        F.count(F.lit(1)).alias("units"),
+        _reached("viewed_at").alias("view"),
+        _reached("carted_at").alias("cart"),
+        _reached("bought_at").alias("purchase"),
+        _reached("first_cart").alias("with_cart"),
+        _reached("first_purchase").alias("with_purchase"),
+        F.sum(F.col("abandoned").cast("int")).alias("abandoned"),
+        F.percentile(F.col("carted_at") - F.col("viewed_at"), 0.5).alias("median_view_to_cart_seconds"),
+        F.percentile(F.col("bought_at") - F.col("carted_at"), 0.5).alias("median_cart_to_purchase_seconds"),
+    ).collect()
+    found = {key: [] for key in SECTIONS}
+    for row in rows:
+        found[tuple(row["section"].split("/"))].append(row.asDict())
+    return found
 
 
 def _ratio(a, b):
     return rounded(a / b) if b else None
 
 
-def _document(row, group_cols):
+def _document(row, group):
     counts = {step: int(row[step]) for step in STEPS}
     conversion = {"view_to_cart": _ratio(counts["cart"], counts["view"]), "cart_to_purchase": _ratio(counts["purchase"], counts["cart"]), "view_to_purchase": _ratio(counts["purchase"], counts["view"])}
     return {
-        **{c: (str(row[c]) if row[c] is not None else None) for c in group_cols},
+        **({group: row["group"]} if group else {}),
         "units": int(row["units"]),
         "reached": counts,
         "conversion": conversion,
@@ -96,56 +103,63 @@ def _document(row, group_cols):
     }
 
 
-def level(events: DataFrame, unit: str, top=TOP_GROUPS) -> dict:
-    """The whole funnel for one unit kind ('session_id' or 'user_id'). Every unit is grouped with its user
-    (a session has one): on events partitioned by user (common.by_user) no unit needs a shuffle of events."""
-    dated = events.withColumn("day", F.to_date("event_ts")).withColumn("hour", F.hour("event_ts"))
-    unit = ["user_id"] + ([unit] if unit != "user_id" else [])
-    whole = unit_steps(events, unit).persist()
-    started = F.col("start").cast("timestamp")
-    if "session_id" in unit:
-        by_day = funnel_rows(whole.withColumn("day", F.to_date(started)), ["day"])
-        by_hour = funnel_rows(whole.withColumn("hour", F.hour(started)), ["hour"])
-    else:
-        by_day = funnel_rows(unit_steps(dated, [*unit, "day"]), ["day"])
-        by_hour = funnel_rows(unit_steps(dated, [*unit, "hour"]), ["hour"])
-    document = {
-        "overall": funnel_rows(whole, [])[0],
-        "by_category": funnel_rows(unit_steps(events.filter(F.col("category_id").isNotNull()), [*unit, "category_id"]), ["category_id"])[:top],
-        "by_brand": funnel_rows(unit_steps(events.filter(F.col("brand").isNotNull()), [*unit, "brand"]), ["brand"])[:top],
-        "by_day": sorted(by_day, key=lambda r: r["day"]),
-        "by_hour": sorted(by_hour, key=lambda r: int(r["hour"])),
+def level(sections: dict, name: str, top=TOP_GROUPS) -> dict:
+    """One level's document ('session' or 'user') from section_rows: groups by most viewing units, then by
+    group (the top `top` categories and brands), days and hours in their order."""
+    rows = lambda section: [_document(r, GROUP_NAMES[section]) for r in sorted(sections[name, section], key=lambda r: (-r["view"], r["group"] or ""))]  # noqa: E731
+    return {
+        "overall": (rows("overall") or [_document(NO_UNITS, None)])[0],
+        "by_category": rows("by_category")[:top],
+        "by_brand": rows("by_brand")[:top],
+        "by_day": sorted(rows("by_day"), key=lambda r: r["day"]),
+        "by_hour": sorted(rows("by_hour"), key=lambda r: int(r["hour"])),
     }
-    whole.unpersist()
-    return document
 
 
-def category_codes(events: DataFrame) -> dict:
-    rows = events.filter(F.col("category_code").isNotNull()).groupBy("category_id").agg(F.max("category_code").alias("code")).collect()
-    return {r["category_id"]: r["code"] for r in rows}
+def category_codes(partial: DataFrame) -> dict:
+    rows = partial.filter((F.col("kind") == "session_category") & F.col("code").isNotNull()).groupBy("grp").agg(F.max("code").alias("code")).collect()
+    return {r["grp"]: r["code"] for r in rows}
+
+
+def document(partial: DataFrame, top=TOP_GROUPS) -> dict:
+    """The funnel document from per-day partials (funnel_days.partials; None: no events)."""
+    partial = partial.persist() if partial is not None else None
+    sections = section_rows(funnel_days.merge(partial)) if partial is not None else {key: [] for key in SECTIONS}
+    result = {"session": level(sections, "session", top), "user": level(sections, "user", top)}
+    codes = category_codes(partial) if partial is not None else {}
+    if partial is not None:
+        partial.unpersist()
+    for kind in result.values():
+        for row in kind["by_category"]:
+            row["category_code"] = codes.get(row["category_id"])
+    result["definition"] = __doc__.split("\n\n", 1)[1].strip()
+    result["groups_listed"] = "by_category and by_brand: the %d groups with most viewing units" % top
+    return result
 
 
 def funnel(events: DataFrame, top=TOP_GROUPS) -> dict:
-    events = events.select("session_id", "user_id", "event_ts", "event_type", "category_id", "category_code", "brand")
-    users = events.filter(F.col("user_id").isNotNull())
-    document = {"session": level(events, "session_id", top), "user": level(users, "user_id", top)}
-    codes = category_codes(events)
-    for kind in document.values():
-        for row in kind["by_category"]:
-            row["category_code"] = codes.get(row["category_id"])
-    document["definition"] = __doc__.split("\n\n", 1)[1].strip()
-    document["groups_listed"] = "by_category and by_brand: the %d groups with most viewing units" % top
-    return document
+    """The funnel document of `events`, through the same per-day partials a nightly run keeps."""
+    return document(funnel_days.partials(events), top)
 
 
-def run(spark: SparkSession, lake: str, events: DataFrame = None):
-    """`events`: the curated events partitioned by user when the caller already holds them (the one-application run)."""
-    own = events is None
-    if own:
-        events = by_user(spark.read.parquet(at(lake, LAKE["eventsPrefix"]))).persist()
-    document = funnel(events)
-    if own:
-        events.unpersist()
+def night(spark: SparkSession, lake: str, days) -> dict:
+    """The nightly funnel: the kept partials of event days `days` (funnel_days.pending: what the sessions runs
+    changed) are recomputed, then every day's partials are merged into the document."""
+    state = at(lake, LAKE["funnelStatePrefix"])
+    starts = night_state.read_manifest(spark, at(lake, LAKE["eventsManifestKey"])).days
+    funnel_days.update(spark, at(lake, LAKE["eventsPrefix"]), state, days, starts)
+    log("partials of %s recomputed, every kept day merged" % plural(len(days), "event day"))
+    written = _written(spark, lake, document(funnel_days.kept(spark, state)))
+    funnel_days.done(spark, lake)
+    return written
+
+
+def run(spark: SparkSession, lake: str):
+    """The funnel of every curated event, computed whole (no partials are kept: the nightly run's are `night`'s)."""
+    return _written(spark, lake, funnel(spark.read.parquet(at(lake, LAKE["eventsPrefix"]))))
+
+
+def _written(spark: SparkSession, lake: str, document: dict) -> dict:
     io.write_json(spark, at(lake, LAKE["funnelKey"]), document)
     for kind in ("session", "user"):
         o = document[kind]["overall"]

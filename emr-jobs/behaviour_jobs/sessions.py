@@ -22,14 +22,14 @@ from pyspark.sql import functions as F
 from recstream_jobs import incremental, io, manifest, partitions
 from recstream_jobs.progress import progress
 
-from . import day_files, night_state, session_window
+from . import day_files, funnel_days, night_state, session_window
 from . import events as ev
 from .common import at, plural
 from .contract import LAKE, SESSION_INACTIVITY_SECONDS
 
 log = progress("sessions")
 # Everything a full run deletes before it starts.
-KEPT = ("eventsPrefix", "sessionsPrefix", "quarantinePrefix", "eventsManifestKey", "eventsStatePrefix", "trackersStatePrefix")
+KEPT = ("eventsPrefix", "sessionsPrefix", "quarantinePrefix", "eventsManifestKey", "eventsStatePrefix", "trackersStatePrefix", "funnelStatePrefix")
 
 
 def untrusted_trackers(good: DataFrame) -> DataFrame:
@@ -228,6 +228,7 @@ def run(spark: SparkSession, raw_path: str, lake: str, full=False):
         "days_rewritten": days,
     }
     io.write_json(spark, report_path, report)
+    funnel_days.add_pending(spark, lake, funnel_days.changed_days(days, state.days, kept_days))
     # Last: what the next night starts from.
     night_state.write_manifest(spark, paths["eventsManifestKey"], night_state.Manifest({**state.objects, **{k: listed[k] for k in new}}, input_events, quarantined, dict(sorted(kept_days.items()))))
     for frame in (checked, tonight, tonight_index, placed, changed, rows, table, untrusted):

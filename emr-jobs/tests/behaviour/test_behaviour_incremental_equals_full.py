@@ -1,12 +1,13 @@
-"""Events delivered over several nights give, file by file, the sessions, events, quarantine, report and
-documents that one --full run over the same raw objects gives (README-behaviour.md "Incremental runs")."""
+"""Events delivered over several nights give, file by file, the sessions, events, quarantine, report, the
+funnel's per-day partials and its document that one --full run over the same raw objects gives
+(README-behaviour.md "Incremental runs")."""
 import datetime
 import glob
 import gzip
 import json
 import os
 
-from behaviour_jobs import funnel, sessions
+from behaviour_jobs import funnel, funnel_days, sessions
 from behaviour_jobs.contract import LAKE
 from events_fixture import event
 
@@ -79,19 +80,32 @@ def lake_rows(spark, lake):
     return tables, quarantine, {k: v for k, v in report.items() if k not in ("mode", "new_objects", "new_events", "days_rewritten")}
 
 
+def partial_rows(spark, lake):
+    """The funnel's kept partials, per event day folder."""
+    folders = sorted(glob.glob(os.path.join(lake, LAKE["funnelStatePrefix"], "day=*")))
+    assert folders, "no funnel partials"
+    return {os.path.basename(f): sorted(json.dumps(r.asDict(), sort_keys=True) for r in spark.read.parquet(f).collect()) for f in folders}
+
+
 def test_nights_give_what_one_full_run_gives(spark, tmp_path):
     nightly, full = str(tmp_path / "nightly"), str(tmp_path / "full")
     raw = lambda lake: os.path.join(lake, LAKE["rawPrefix"])  # noqa: E731
-    reports = []
+    reports, pending = [], []
     for night in NIGHTS:
         for key, *content in night:
             land(nightly, key, *content)
             land(full, key, *content)
         reports.append(sessions.run(spark, raw(nightly), nightly))
+        pending.append(funnel_days.pending(spark, nightly))
+        if pending[-1]:
+            funnel.night(spark, nightly, pending[-1])
     assert [r["mode"] for r in reports] == ["full", "incremental", "incremental"]
     assert reports[1]["days_rewritten"] == ["2019-10-01", "2019-10-02", "2019-10-03"]
     assert reports[2]["days_rewritten"] == [] and reports[2]["new_objects"] == 0
+    # Night 1's sessions reach day 2 (t2 from 23:50, t6 on day 2); the empty night leaves nothing to redo.
+    assert pending == [["2019-10-01", "2019-10-02"], ["2019-10-01", "2019-10-02", "2019-10-03"], []]
     sessions.run(spark, raw(full), full, full=True)
+    funnel.night(spark, full, funnel_days.pending(spark, full))
 
     tables, quarantine, report = lake_rows(spark, nightly)
     assert (tables, quarantine, report) == lake_rows(spark, full)
@@ -101,5 +115,7 @@ def test_nights_give_what_one_full_run_gives(spark, tmp_path):
     assert {"t2", "t5", "t5#2", "t5#3", "t6", "t6#2", "s9", "user:100#2019-10-01T11:00:00Z", "user:100#2019-10-01T10:00:00Z", "user:300#2019-10-01T10:20:00Z"} == ids
     assert sorted(k[1] for k in tables if k[0] == "sessionsPrefix") == ["part-2019-10-0%d-00000.c000.snappy.parquet" % d for d in (1, 2, 3)]
 
-    # Funnel, intent and categories read these tables whole: the same tables give the same documents.
-    assert funnel.run(spark, nightly) == funnel.run(spark, full)
+    # The funnel merged from per-day partials kept over the nights = from the full run's = from all events at once.
+    document = json.load(open(os.path.join(nightly, LAKE["funnelKey"])))
+    assert (document, partial_rows(spark, nightly)) == (json.load(open(os.path.join(full, LAKE["funnelKey"]))), partial_rows(spark, full))
+    assert document == json.loads(json.dumps(funnel.funnel(spark.read.parquet(os.path.join(full, LAKE["eventsPrefix"])))))
