@@ -39,20 +39,20 @@ def checked(raw: DataFrame, now=None) -> DataFrame:
     (contract/behaviour-event.ts, purchases' patterns, event-time parser and range, judged by `now`,
     default the query's time) in its order, the first failing check naming it. Trimmed as ingest trims."""
     df = raw.select(*[rules.blank_to_null(c).alias(c) if c in STRING_FIELDS else F.col(c) for c in raw.columns])
-    df = df.withColumn("event_ts", rules.parse_event_time("event_time", now))
+    df = rules.with_event_time(df, now)
     own = {
         "invalid_event_type": ~F.col("event_type").isin(*EVENT_TYPES),
         # Neither a person nor a visit to attach it to: no session rule can place it.
         BEHAVIOUR["no_user_and_no_session"]: F.col("user_id").isNull() & F.col("user_session").isNull(),
     }
-    checks = [(F.col(CORRUPT).isNotNull(), rules.MALFORMED_JSON)] + rules.field_checks(BEHAVIOUR, own, now)
+    checks = [(F.col(CORRUPT).isNotNull(), rules.MALFORMED_JSON)] + rules.field_checks(BEHAVIOUR, own, now, F.col(rules.TIME_PROBLEM))
     reason = F.lit(None).cast("string")
     for failed, name in reversed(checks):
         reason = F.when(failed, F.lit(name)).otherwise(reason)
     type_rank = F.lit(None).cast("int")
     for name, rank in TYPE_ORDER.items():
         type_rank = F.when(F.col("event_type") == name, F.lit(rank)).otherwise(type_rank)
-    return df.withColumn("reject_reason", reason).withColumn("type_rank", type_rank)
+    return df.withColumn("reject_reason", reason).withColumn("type_rank", type_rank).drop(rules.TIME_PROBLEM)
 
 
 def good_events(checked_events: DataFrame) -> DataFrame:
