@@ -6,6 +6,8 @@ newest event and that session's distinct interactions, newest first, at most `in
 session of the newest event); one of another session no newer than that is left out. A user whose newest interaction is `activeMinutes` older
 than the events' clock leaves the state. Each fold reports the users it changed: the job writes their items.
 """
+import heapq
+
 from .contract import REALTIME
 
 SETTINGS = REALTIME["liveRecommendations"]
@@ -33,10 +35,19 @@ def fold(state, events, outside):
         interaction = [row[TS], row[KIND], row[PRODUCT], row[CODE], row[BRAND], row[PRICE]]
         if interaction in held["interactions"]:
             continue
-        held["interactions"] = sorted(held["interactions"] + [interaction], key=lambda i: -i[0])[:KEPT]
+        _insert(held["interactions"], interaction)
         held["last"] = max(held["last"], row[TS])
         changed.add(user)
     return changed
+
+
+def _insert(interactions, interaction):
+    """Newest first, after those as new as it (as a stable sort by time would place it), at most KEPT."""
+    at = 0
+    while at < len(interactions) and interactions[at][0] >= interaction[0]:
+        at += 1
+    interactions.insert(at, interaction)
+    del interactions[KEPT:]
 
 
 def evict(state, as_of_ms):
@@ -61,5 +72,6 @@ def item(user, held, written_ms, iso):
 
 def recent(state, top, iso):
     """The `top` customers with the newest interactions, newest first: the Live page's "changed just now" list."""
-    held = sorted(state.get("activity", {}).items(), key=lambda ua: (-ua[1]["last"], ua[0]))[:top]
+    # nsmallest, not a sort of every held customer: this runs for every batch's view.
+    held = heapq.nsmallest(top, state.get("activity", {}).items(), key=lambda ua: (-ua[1]["last"], ua[0]))
     return [{"user_id": u, "at": iso(a["interactions"][0][0]), "kind": a["interactions"][0][1], "product_id": a["interactions"][0][2]} for u, a in held if a["interactions"]]

@@ -127,6 +127,8 @@ class LiveScorer:
     def update(self, state, as_of_ms, active_ms):
         """Scores the candidate sessions whose inputs changed, features computed once for both models."""
         self.refresh_model()
+        if all(served.model is None for served in self.models.values()):
+            return self._views({task: served.view({}) for task, served in self.models.items()})  # nothing to score: no pass over the state
         history = intent_state.history(state)
         stale = {task: served.stale(state, as_of_ms, active_ms, history) for task, served in self.models.items()}
         union = {s: p for parts, _ in stale.values() for s, p in parts.items()}

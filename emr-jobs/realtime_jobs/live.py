@@ -11,6 +11,8 @@ of the job's clock by more than `clockAheadSeconds` (the batch's `processed_ms`)
 in the all-time totals and in `ahead_events`, never in a window, and never moves `as_of`, so one
 event stamped 9999 cannot make every later event late."""
 import datetime
+import functools
+import heapq
 from decimal import Decimal
 
 from . import activity, intent_state
@@ -29,7 +31,9 @@ AHEAD_MS = REALTIME["clockAheadSeconds"] * 1000
 ORDER_MEMORY_MS = 60 * 60 * 1000
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def iso(ms):
+    # Cached: a batch's items and views name the same few seconds many times over.
     return None if ms is None else datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -178,11 +182,31 @@ def _ratio(part, whole):
     return None if whole == 0 else round(part / whole, 4)
 
 
-def _funnel(sessions, as_of, minutes):
-    since = as_of - minutes * MINUTE_MS
-    did = lambda kind: sum(1 for s in sessions.values() if s.get(kind, -1) > since)  # noqa: E731
-    viewed, carted, bought = did("view"), did("cart"), did("purchase")
-    return {"minutes": minutes, "viewed": viewed, "carted": carted, "bought": bought, "view_to_cart": _ratio(carted, viewed), "cart_to_purchase": _ratio(bought, carted)}
+FUNNEL_KINDS = ("view", "cart", "purchase")
+
+
+def _funnels(sessions, as_of):
+    """The funnel of every window and the active sessions, in one pass over the sessions (the view is made every
+    batch, and the sessions are the state's biggest table)."""
+    windows = REALTIME["funnelWindowsMinutes"]
+    sinces = [as_of - minutes * MINUTE_MS for minutes in windows]
+    active_since = as_of - ACTIVE_MS
+    counts = [[0, 0, 0] for _ in windows]
+    active = 0
+    for seen in sessions.values():
+        if max(seen.values()) > active_since:
+            active += 1
+        for k, kind in enumerate(FUNNEL_KINDS):
+            last = seen.get(kind)
+            if last is not None:
+                for w, since in enumerate(sinces):
+                    if last > since:
+                        counts[w][k] += 1
+    funnels = [
+        {"minutes": minutes, "viewed": viewed, "carted": carted, "bought": bought, "view_to_cart": _ratio(carted, viewed), "cart_to_purchase": _ratio(bought, carted)}
+        for minutes, (viewed, carted, bought) in zip(windows, counts)
+    ]
+    return funnels, active
 
 
 def _trending(state, as_of):
@@ -202,7 +226,7 @@ def _trending(state, as_of):
             total[0] += views
             total[1] += carts
     top = REALTIME["trendingTop"]
-    ranked = lambda table: sorted(table.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:top]  # noqa: E731
+    ranked = lambda table: heapq.nsmallest(top, table.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))  # noqa: E731
     return {
         "products": [
             {"product_id": p, "brand": state["catalogue"][p][0], "category_path": (state["catalogue"][p][1] or "").split(".") if state["catalogue"][p][1] else [], "views": v, "carts": c}
@@ -244,7 +268,7 @@ def view(state, written_ms, scores=NOT_SCORED):
         for minute, bucket in sorted(state.get("order_minutes", {}).items(), key=lambda mb: int(mb[0]))
         if orders_as_of is not None and int(minute) > orders_as_of - HORIZON_MS
     ]
-    sessions = state["sessions"]
+    funnels, active = _funnels(state["sessions"], as_of) if as_of is not None else ([], 0)
     return {
         "v": 1,
         "as_of": iso(as_of),
@@ -258,8 +282,8 @@ def view(state, written_ms, scores=NOT_SCORED):
         "totals": state["totals"],
         "per_minute": per_minute,
         "orders_per_minute": orders_per_minute,
-        "funnel": [_funnel(sessions, as_of, m) for m in REALTIME["funnelWindowsMinutes"]] if as_of is not None else [],
-        "active_sessions": 0 if as_of is None else sum(1 for s in sessions.values() if max(s.values()) > as_of - ACTIVE_MS),
+        "funnel": funnels,
+        "active_sessions": active,
         "trending": _trending(state, as_of) if as_of is not None else {"products": [], "categories": []},
         **enrich.view(state, as_of),
         "intent": _likely_buyers(state, scores),

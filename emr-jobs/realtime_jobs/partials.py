@@ -1,9 +1,11 @@
-"""One micro-batch -> its partial: small aggregates computed by Spark in one shuffle and collected.
+"""One micro-batch -> its partial: small aggregates computed by Spark in one aggregation and collected.
 
 Each record contributes a few keyed rows (its topic-partition offset, its minute, its session, its
-product, its order); one groupBy folds them all. The partial is all the live view needs from a
-batch, and it is what is stored per batch id, so a batch that Spark runs again after a restart
-(same id, same offsets) is recognised and counted once. Times are epoch ms; amounts exact decimals."""
+product, its order): `keyed_rows`, defined once on the stream (stream.py), so a micro-batch neither
+builds nor analyses those expressions again; one groupBy per batch folds them all (`collect`). The
+partial is all the live view needs from a batch, and it is what is stored per batch id, so a batch
+that Spark runs again after a restart (same id, same offsets) is recognised and counted once. Times
+are epoch ms; amounts exact decimals."""
 import json
 import time
 
@@ -12,7 +14,7 @@ from pyspark.sql import functions as F
 
 from behaviour_jobs.events import PRICE_TYPE
 
-from . import enrich
+from . import enrich, records
 from .records import PRICE
 
 
@@ -34,14 +36,15 @@ def _contribution(when, part, k1=None, k2=None, g=None, t=None, amount=None, v=N
     return F.when(when, row)
 
 
-def aggregates(rows: DataFrame) -> DataFrame:
-    """part, k1, k2, g (the group's minute), n (records), amount (sum), t_max, t_min, v (max offset), brand, code."""
+def keyed_rows(kafka: DataFrame) -> DataFrame:
+    """Rows of the Kafka source (a stream or one batch) -> every record's keyed rows: part, k1, k2, g, t, amount, v,
+    brand, code."""
+    rows = records.parse(kafka)
     ms = F.expr("CAST(unix_millis(event_ts) AS BIGINT)")
     minute = F.expr("CAST(unix_millis(date_trunc('minute', event_ts)) AS BIGINT)")
     produced = F.expr("CAST(unix_millis(produced_at) AS BIGINT)")
     # As the batch's clean step types an event (fractions of a second cut, price to cents), so the intent features match.
     second = F.expr("CAST(unix_millis(date_trunc('second', event_ts)) AS BIGINT)")
-    event_fields = F.to_json(F.array("kind", "product_id", "category_id", "category_code", "brand", F.col("price").cast(PRICE_TYPE).cast("string"), "user_id"))
     ok = F.col("readable")
     is_event = ok & (F.col("kind") != "order_line")
     contributions = F.array(
@@ -51,26 +54,33 @@ def aggregates(rows: DataFrame) -> DataFrame:
         _contribution(ok & (F.col("kind") == "order_line"), "order", k1=F.col("order_id"), t=minute, v=produced),
         _contribution(is_event & F.col("session").isNotNull(), "session", k1=F.col("session"), k2=F.col("kind"), t=ms),
         # Every distinct event of a session (a re-delivered one once): the intent features need the events themselves.
-        _contribution(is_event & F.col("session").isNotNull(), "event", k1=F.col("session"), k2=event_fields, g=second),
+        _contribution(is_event & F.col("session").isNotNull(), "event", k1=F.col("session"), k2=F.col("event_fields"), g=second),
         _contribution(is_event & F.col("kind").isin("view", "cart"), "product", k1=F.col("product_id"), k2=F.col("kind"), g=minute, brand=F.col("brand"), code=F.col("category_code")),
         # Distinct user agents and addresses per minute: the driver classifies each once (enrich.py).
         _contribution(is_event & F.col("user_agent").isNotNull(), enrich.AGENT, k1=F.col("user_agent"), g=minute),
         _contribution(is_event & F.col("ip").isNotNull(), enrich.ADDRESS, k1=F.col("ip"), g=minute),
     )
-    keyed = rows.select(F.explode(contributions).alias("c")).filter(F.col("c").isNotNull()).select("c.*")
-    return keyed.groupBy("part", "k1", "k2", "g").agg(
+    # to_json has no generated code: computed before the explode, it leaves the explode and the aggregation to
+    # Spark's generated code (with it inside, every contribution of every record was evaluated interpreted).
+    event_fields = F.to_json(F.array("kind", "product_id", "category_id", "category_code", "brand", F.col("price").cast(PRICE_TYPE).cast("string"), "user_id"))
+    return rows.withColumn("event_fields", event_fields).select(F.explode(contributions).alias("c")).filter(F.col("c").isNotNull()).select("c.*")
+
+
+def aggregates(keyed: DataFrame) -> DataFrame:
+    """part, k1, k2, g (the group's minute), brand, code, n (records), amount (sum), t_max, t_min, v (max offset)."""
+    # Brand and code are keys, not max(): a string in an aggregate's buffer makes Spark sort every row instead of
+    # hashing it (SortAggregate); collect() folds a product's rows with different brands or codes into one.
+    return keyed.groupBy("part", "k1", "k2", "g", "brand", "code").agg(
         F.count(F.lit(1)).alias("n"),
         F.sum("amount").alias("amount"),
         F.max("t").alias("t_max"),
         F.min("t").alias("t_min"),
         F.max("v").alias("v"),
-        F.max("brand").alias("brand"),
-        F.max("code").alias("code"),
     )
 
 
-def collect(rows: DataFrame, batch_id: int, processed_ms=None) -> dict:
-    """The batch's partial as a JSON-ready dict:
+def collect(keyed: DataFrame, batch_id: int, processed_ms=None) -> dict:
+    """The partial of a batch's keyed rows (`keyed_rows`) as a JSON-ready dict:
     offsets {topic: {partition: next offset}}, produced_ms (newest record timestamp), processed_ms (the job's
     clock, default now: it caps how far ahead an event may move the live clock), unreadable,
     minutes [[minute, kind, count, amount]], orders [[order_id, minute, newest line's produce ms]],
@@ -79,7 +89,8 @@ def collect(rows: DataFrame, batch_id: int, processed_ms=None) -> dict:
     processed_ms = int(time.time() * 1000) if processed_ms is None else processed_ms
     partial = {"batch_id": batch_id, "offsets": {}, "produced_ms": None, "processed_ms": processed_ms, "unreadable": 0, "minutes": [], "orders": [], "sessions": [], "products": [], "events": []}
     enrichment = enrich.BatchEnrichment()
-    for r in aggregates(rows).collect():
+    products = {}
+    for r in aggregates(keyed).collect():
         if r.part == "offset":
             partial["offsets"].setdefault(r.k1, {})[r.k2] = r.v + 1
             partial["produced_ms"] = max(partial["produced_ms"] or 0, r.t_max)
@@ -96,7 +107,19 @@ def collect(rows: DataFrame, batch_id: int, processed_ms=None) -> dict:
         elif r.part in enrich.PARTS:
             enrichment.add(r.part, r.g, r.k1, r.n)
         else:
-            partial["products"].append([r.g, r.k1, r.k2, r.n, r.brand, r.code])
+            _add_product(products, r)
+    partial["products"] = list(products.values())
     # devices [[minute, device, count]], countries [[minute, country, count]]
     partial.update(enrichment.partial())
     return partial
+
+
+def _add_product(products, r):
+    """One (minute, product, kind) row per product, its counts summed and its greatest brand and code, as max() gives them."""
+    row = products.get((r.g, r.k1, r.k2))
+    if row is None:
+        products[(r.g, r.k1, r.k2)] = [r.g, r.k1, r.k2, r.n, r.brand, r.code]
+        return
+    row[3] += r.n
+    row[4] = max((b for b in (row[4], r.brand) if b is not None), default=None)
+    row[5] = max((c for c in (row[5], r.code) if c is not None), default=None)

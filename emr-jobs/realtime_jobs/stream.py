@@ -4,10 +4,11 @@ Exactly once across restarts, by two mechanisms working together: Spark's checkp
 micro-batch's Kafka offsets before the batch runs (so a batch run again after a crash has the same
 id and the same records), and the sink keys everything by batch id (a batch id already folded is
 skipped; its partial file is rewritten whole at most). Nothing commits offsets to Kafka."""
+import os
 import threading
 import time
 
-from . import activity, live, partials, records
+from . import activity, live, partials
 from .activity_store import open_activity_store
 from .intent_scores import LiveScorer
 from .contract import LAKE, REALTIME
@@ -44,12 +45,30 @@ def restore(store):
     return state
 
 
-class _Clock:
-    """Where a micro-batch's time goes, for its log line: seconds per phase."""
+def _jvm_cpu(pid):
+    """CPU seconds the JVM of `pid` has used (Linux /proc), or None where that cannot be read."""
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
-    def __init__(self):
+
+class _Clock:
+    """Where a micro-batch's time goes, for its log line: seconds per phase, and the CPU seconds the driver's JVM and
+    Python used meanwhile (on shared cores a batch's seconds say little without them)."""
+
+    def __init__(self, jvm_pid=None):
         self.started = self.last = time.time()
         self.phases = []
+        self.jvm_pid = jvm_pid
+        self.cpu_started = (time.process_time(), _jvm_cpu(jvm_pid) if jvm_pid else None)
+
+    def cpu(self):
+        python = time.process_time() - self.cpu_started[0]
+        jvm = _jvm_cpu(self.jvm_pid) if self.cpu_started[1] is not None else None
+        return "cpu python %.2f s" % python + ("" if jvm is None else ", jvm %.2f s" % (jvm - self.cpu_started[1]))
 
     def lap(self, name):
         now = time.time()
@@ -64,12 +83,13 @@ class _Clock:
 
 
 class LiveSink:
-    """foreachBatch target: partial -> batch file -> fold -> live view -> intent scores -> live view with them, and now
-    and then a compaction.
+    """foreachBatch target (a batch of keyed rows, partials.keyed_rows): partial -> batch file -> fold -> live view ->
+    intent scores -> live view with them, and now and then a compaction.
     The scores are not state: they are computed again from the restored state and the served model."""
 
-    def __init__(self, store, log, scorer, partitions=0, activity_store=None):
+    def __init__(self, store, log, scorer, partitions=0, activity_store=None, jvm_pid=None):
         self.store = store
+        self.jvm_pid = jvm_pid
         self.activity_store = activity_store or open_activity_store(None)
         self.log = log
         self.scorer = scorer
@@ -105,8 +125,8 @@ class LiveSink:
         if batch_id <= self.state["batch_id"]:
             self.log("batch %d was folded before the restart; skipped" % batch_id)
             return
-        clock = _Clock()
-        partial = partials.collect(records.parse(batch.coalesce(self.partitions) if self.partitions else batch), batch_id)
+        clock = _Clock(self.jvm_pid)
+        partial = partials.collect(batch.coalesce(self.partitions) if self.partitions else batch, batch_id)
         clock.lap("partial")
         self.store.put(batch_key(batch_id), partial)
         clock.lap("batch file")
@@ -130,7 +150,7 @@ class LiveSink:
             clock.lap("compaction")
         records_in = sum(n for _, _, n, _ in partial["minutes"]) + partial["unreadable"]
         changed = len(self.state.get("activity_changed", []))
-        self.log("batch %d: %d records in %.2f s (%s); %d customers changed; %s" % (batch_id, records_in, clock.total(), clock.laps(), changed, self.activity_store.report()))
+        self.log("batch %d: %d records in %.2f s (%s); %d customers changed; %s; %s" % (batch_id, records_in, clock.total(), clock.laps(), changed, self.activity_store.report(), clock.cpu()))
 
     def _put_activity(self, users=None):
         """Hands the live-state items of `users`, default the customers this batch changed, to the writer (live
@@ -166,9 +186,12 @@ def start(spark, args, log):
     """Starts the query; returns it (running) and its sink."""
     store = open_store(spark, args.lake)
     source = spark.readStream.format("kafka").options(**kafka_options(args.bootstrap, args.auth)).load()
-    sink = LiveSink(store, log, LiveScorer(spark, args.lake, store, log), args.batch_partitions, open_activity_store(args))
+    jvm_pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+    sink = LiveSink(store, log, LiveScorer(spark, args.lake, store, log), args.batch_partitions, open_activity_store(args), jvm_pid)
+    # The records' parse and keyed rows are part of the query, built and analysed once; each batch only aggregates.
     query = (
-        source.writeStream.queryName("recstream-realtime")
+        partials.keyed_rows(source)
+        .writeStream.queryName("recstream-realtime")
         .foreachBatch(sink)
         .option("checkpointLocation", args.lake.rstrip("/") + "/" + LAKE["checkpointPrefix"])
         .trigger(processingTime="%d seconds" % REALTIME["triggerSeconds"])

@@ -87,14 +87,17 @@ interface BatchLine {
   written?: number;
   writing?: number;
   waiting?: number;
+  /** CPU seconds of the job's Python driver and (where it can be read) its JVM during the batch. */
+  cpuPython?: number;
+  cpuJvm?: number;
 }
 
 const parseBatch = (line: string): BatchLine | undefined => {
-  const m = /\] batch (\d+): (\d+) records in ([\d.]+) s \(([^)]*)\)(?:; (\d+) customers changed; live state (\d+) items written in ([\d.]+) s, (\d+) waiting)?/.exec(line);
+  const m = /\] batch (\d+): (\d+) records in ([\d.]+) s \(([^)]*)\)(?:; (\d+) customers changed; live state (\d+) items written in ([\d.]+) s, (\d+) waiting)?(?:.*; cpu python ([\d.]+) s(?:, jvm ([\d.]+) s)?)?/.exec(line);
   if (!m) return undefined;
   const phases = Object.fromEntries(m[4].split(', ').map((p) => [p.slice(0, p.lastIndexOf(' ')), Number(p.slice(p.lastIndexOf(' ') + 1))]));
   const n = (i: number) => (m[i] === undefined ? undefined : Number(m[i]));
-  return { id: Number(m[1]), records: Number(m[2]), seconds: Number(m[3]), phases, changed: n(5), written: n(6), writing: n(7), waiting: n(8) };
+  return { id: Number(m[1]), records: Number(m[2]), seconds: Number(m[3]), phases, changed: n(5), written: n(6), writing: n(7), waiting: n(8), cpuPython: n(9), cpuJvm: n(10) };
 };
 
 /**
@@ -112,6 +115,12 @@ export const batchPhases = (log: string, from: number, to: number): string[] => 
     `the job's batches ${from}..${to} (${batches.length}), 10th percentile–median–90th: ${spread(batches.map((b) => b.records), 0)} records in ${spread(batches.map((b) => b.seconds))} s`,
     `   phases (s): ${Object.keys(batches[0].phases).map((name) => `${name} ${spread(batches.map((b) => b.phases[name] ?? 0))}`).join(', ')}`,
   ];
+  const timed = batches.filter((b) => b.cpuJvm !== undefined);
+  if (timed.length > 0) {
+    const records = timed.reduce((a, b) => a + b.records, 0);
+    const cpu = timed.reduce((a, b) => a + b.cpuPython! + b.cpuJvm!, 0);
+    lines.push(`   CPU per batch (s), Python ${spread(timed.map((b) => b.cpuPython!))}, JVM ${spread(timed.map((b) => b.cpuJvm!))}; ${((1000 * cpu) / Math.max(records, 1)).toFixed(3)} ms of CPU a record over ${records} records`);
+  }
   const written = batches.filter((b) => b.written !== undefined);
   if (written.length > 0) {
     const items = written.reduce((a, b) => a + b.written!, 0);

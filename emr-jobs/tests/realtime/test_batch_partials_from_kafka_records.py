@@ -3,7 +3,7 @@ topics, both event-time formats, ids beyond 2^53 kept exact, unreadable records 
 import datetime
 import json
 
-from realtime_jobs import partials, records
+from realtime_jobs import partials
 
 T = datetime.datetime(2019, 11, 1, 0, 0, 30)
 MINUTE_MS = 1_572_566_400_000
@@ -37,7 +37,7 @@ def test_a_batch_of_both_topics_becomes_its_partial(spark):
             ("events", event("wave", "5", "s2")),
         ],
     )
-    partial = partials.collect(records.parse(batch), 4)
+    partial = partials.collect(partials.keyed_rows(batch), 4)
     assert partial["batch_id"] == 4
     assert partial["offsets"] == {"events": {"0": 8}, "purchases": {"0": 6}}
     assert partial["unreadable"] == 2
@@ -70,6 +70,6 @@ def test_the_contract_rules_decide_what_is_readable_as_ingest_and_the_collector_
             ("purchases", line("3", "9999999.999999")),
         ],
     )
-    partial = partials.collect(records.parse(batch), 1)
+    partial = partials.collect(partials.keyed_rows(batch), 1)
     assert partial["unreadable"] == 5
     assert sorted((m[1], m[2], m[3]) for m in partial["minutes"]) == [("order_line", 1, "9999999.999999"), ("view", 1, "10.500000")]

@@ -3,7 +3,7 @@ per-minute counts by device class and country, next to events that carry neither
 import datetime
 import json
 
-from realtime_jobs import partials, records
+from realtime_jobs import partials
 
 T = datetime.datetime(2026, 11, 27, 10, 0, 30)
 MINUTE_MS = 1_795_773_600_000  # 2026-11-27 10:00 UTC
@@ -24,7 +24,7 @@ def test_events_with_a_user_agent_or_address_are_counted_by_device_and_country_p
     ]
     rows = [("events", 0, offset, T, json.dumps(v).encode()) for offset, v in enumerate(values)]
     batch = spark.createDataFrame(rows, "topic string, partition int, offset long, timestamp timestamp, value binary")
-    partial = partials.collect(records.parse(batch), 0)
+    partial = partials.collect(partials.keyed_rows(batch), 0)
     assert partial["devices"] == [[MINUTE_MS, "bot", 1], [MINUTE_MS, "mobile", 2]]
     assert partial["countries"] == [[MINUTE_MS, "JP", 1], [MINUTE_MS, "NL", 2], [MINUTE_MS + 60_000, "unknown", 1]]
     assert sum(n for _, kind, n, _ in partial["minutes"] if kind == "view") == 5

@@ -14,7 +14,7 @@ from pyspark.sql import functions as F
 from behaviour_jobs import intent, intent_registry, sessions
 from behaviour_jobs.contract import LAKE as BEHAVIOUR_LAKE
 from behaviour_jobs.intent_features import FEATURES, positioned, prefix_features, task_dataset, with_user_history
-from realtime_jobs import intent_scores, intent_state, live, partials, records, stream
+from realtime_jobs import intent_scores, intent_state, live, partials, stream
 from realtime_jobs.contract import LAKE, REALTIME
 from realtime_jobs.store import LocalStore
 
@@ -86,7 +86,7 @@ def live_state(spark, rows, batches=3):
     size = -(-len(rows) // batches)
     for b in range(batches):
         chunk = rows[b * size : (b + 1) * size]
-        state = json.loads(json.dumps(live.fold(state, partials.collect(records.parse(kafka_batch(spark, chunk, b * size)), b))))
+        state = json.loads(json.dumps(live.fold(state, partials.collect(partials.keyed_rows(kafka_batch(spark, chunk, b * size)), b))))
     return state
 
 
@@ -208,10 +208,10 @@ def test_a_batchs_counts_are_in_the_live_view_before_its_changed_sessions_are_sc
     store = RecordingStore(lake)
     sink = stream.LiveSink(store, lambda _: None, intent_scores.LiveScorer(spark, lake, store, log=lambda _: None))
     half = len(rows) // 2
-    sink(kafka_batch(spark, rows[:half], 0), 0)
+    sink(partials.keyed_rows(kafka_batch(spark, rows[:half], 0)), 0)
     after_first = {b["session_id"]: b["score"] for b in store.views[-1]["intent"]["likely_buyers"]}
     store.views.clear()
-    sink(kafka_batch(spark, rows[half:], half), 1)
+    sink(partials.keyed_rows(kafka_batch(spark, rows[half:], half)), 1)
 
     # Two writes: the counts with the scores as they stood, then the changed sessions scored.
     counts_first, scored = store.views
