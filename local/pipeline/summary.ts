@@ -15,7 +15,7 @@ export type MetricsDocument = Partial<Pick<RecommenderRun, 'served' | 'serving' 
 export const describeFallback = (fallback: LoadReport['fallback']): string =>
   typeof fallback === 'string' ? `best-seller list ${fallback}` : `best-seller list invalid (${fallback.invalid})`;
 
-const estimate = (e: Estimate | undefined) => (e === undefined ? '-' : `${e.mean.toFixed(3)} [${e.low.toFixed(3)}, ${e.high.toFixed(3)}]`);
+const estimate = (e: Estimate | undefined, digits = 3) => (e === undefined ? '-' : `${e.mean.toFixed(digits)} [${e.low.toFixed(digits)}, ${e.high.toFixed(digits)}]`);
 
 /** Cards per source, the fallback list (a row for unknown ids, not a customer's) named apart. */
 const bySource = (sources: Record<string, number>): string =>
@@ -44,8 +44,8 @@ export const describeMetrics = (metrics: MetricsDocument | undefined): string[] 
   return [...lines, ...describeLatestMonths(metrics.latest_months)];
 };
 
-/** A paired difference to 4 decimals (differences of NDCG@3 are a few thousandths), signed. */
-const difference = (e: Estimate) => `${e.mean >= 0 ? '+' : ''}${e.mean.toFixed(4)} [${e.low.toFixed(4)}, ${e.high.toFixed(4)}]`;
+/** A paired difference, signed, to 4 decimals: differences of NDCG@3 are a few thousandths. */
+const difference = (e: Estimate) => `${e.mean >= 0 ? '+' : ''}${estimate(e, 4)}`;
 
 /** The ranker against just repeats on the latest months, in one line; nothing when no customer was judged there. */
 const describeLatestMonths = (latest: MetricsDocument['latest_months']): string[] => {

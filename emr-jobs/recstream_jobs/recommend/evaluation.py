@@ -146,16 +146,19 @@ def stack(periods):
 
 
 def judged(p, fitted):
-    """One unseen period: every model's score, the ranker against each rival, and cards by source per model."""
+    """One period's (entry with every model's score, per-customer values, each model's lists)."""
     lists = model_lists(p, fitted)
     values = {name: per_customer(lists[name], p.truth) for name in lists}
-    entry = {**span(p), "users": len(p.truth), "models": {name: score(v) for name, v in values.items()},
-             "ranker_vs": versus(values), "by_source": {name: by_source(l, p.truth) for name, l in lists.items()}}
-    return entry, values
+    return {**span(p), "users": len(p.truth), "models": {name: score(v) for name, v in values.items()}}, values, lists
 
 
-def empty_split(p):
-    return {**span(p), "users": 0, "models": {}, "ranker_vs": [], "by_source": {}}
+def unseen(p, fitted):
+    """A split no model saw: every model's score, the ranker against each rival and cards by source per model
+    (a window's are pooled instead); empty when no customer bought both before and in it."""
+    if not p.truth:
+        return {**span(p), "users": 0, "models": {}, "ranker_vs": [], "by_source": {}}
+    entry, values, lists = judged(p, fitted.result())
+    return {**entry, "ranker_vs": versus(values), "by_source": {name: by_source(l, p.truth) for name, l in lists.items()}}
 
 
 def evaluate(spark, dated, args, pool):
@@ -186,8 +189,9 @@ def evaluate(spark, dated, args, pool):
             rankers[earlier] = pool.submit(ranker.fit, spark, *stack([built[b] for b in earlier]), seed=args.seed)
         return rankers[earlier]
 
-    for i in range(1, len(bounds)):
-        if periods_of(bounds[: i + 1])[-1].truth:
+    for i, bound in enumerate(bounds):
+        # Each ranker is submitted as soon as its periods are built, so it fits while the next tables are built.
+        if periods_of([bound])[0].truth and i > 0:
             ranker_before(bounds, i)
     serving_ranker = pool.submit(ranker.fit, spark, *stack(periods_of(bounds)), seed=args.seed)
     last = periods_of(latest_bounds)[-1]
@@ -196,14 +200,12 @@ def evaluate(spark, dated, args, pool):
     for i, p in enumerate(periods_of(bounds)[1:-1], start=1):
         if not p.truth:
             continue
-        entry, values = judged(p, rankers[tuple(bounds[:i])].result())
-        judged_windows.append({k: entry[k] for k in ("start", "end", "users", "models")})
+        entry, values, _ = judged(p, rankers[tuple(bounds[:i])].result())
+        judged_windows.append(entry)
         for name, (recall, ndcg) in values.items():
             old = pooled.get(name, (np.zeros(0), np.zeros(0)))
             pooled[name] = (np.concatenate([old[0], recall]), np.concatenate([old[1], ndcg]))
     held = built[holdout]
-    holdout_entry = judged(held, rankers[tuple(bounds[:-1])].result())[0] if held.truth else empty_split(held)
-    latest_entry = judged(last, latest_ranker.result())[0] if latest_ranker else empty_split(last)
     # A model missing from a window (no ranker without earlier positives) is not pooled against the others.
     complete = {name: v for name, v in pooled.items() if len(v[0]) == sum(w["users"] for w in judged_windows)}
     return {
@@ -211,8 +213,8 @@ def evaluate(spark, dated, args, pool):
         "window_mean": {name: score(v) for name, v in complete.items()},
         "ranker_vs": versus(complete),
         "pooled": complete,
-        "holdout": holdout_entry,
-        "latest_months": latest_entry,
+        "holdout": unseen(held, rankers.get(tuple(bounds[:-1]))),
+        "latest_months": unseen(last, latest_ranker),
         "als_fit_seconds": [built[b].fit_seconds for b in bounds],
     }, serving_ranker.result()
 
