@@ -14,14 +14,24 @@ import { CURATED_PARTITION, LAKE } from './lake';
 /**
  * The curated purchases' month partitions as the catalog sees them: the column, format and undated value are
  * contract/lake.ts CURATED_PARTITION (what clean writes, `<prefix>month=yyyy-MM/` and `month=undated/`), so a
- * change there moves the jobs and both catalogs. Athena projects the dated months from `firstMonth` to the
- * current month (no crawler, no MSCK REPAIR: a month is queryable as soon as clean writes it); partition
+ * change there moves the jobs and both catalogs. Athena projects the dated months from `firstMonth` to
+ * `lastMonth` (no crawler, no MSCK REPAIR: a month is queryable as soon as clean writes it); partition
  * projection has no type for a date range plus one literal, so the undated folder is its own table.
+ *
+ * A month outside the projected range is not an error on Athena: its rows are silently absent. So the range
+ * holds every month clean can write: clean keeps times from contract/rules.ts EVENT_TIME_RANGE.earliest (1970)
+ * and files 1970 ones as undated (emr-jobs/recstream_jobs/partitions.py month_of), so the first dated month
+ * is 1971-01; it keeps times up to maxAheadSeconds (24 h) after its run, so a row may sit in the month after
+ * the current one. The price: an unfiltered query also lists the empty months (AWS advises traditional
+ * partitions when more than half are empty, for speed; docs/costs.md "Analysts' SQL"). test/sql/ runs clean
+ * on a 1971-01-01 00:00:01 line item and compares monthly revenue with the dashboard's.
  */
 export const PURCHASES_PARTITION = {
   ...CURATED_PARTITION,
-  /** The first month Athena projects: older data is not seen by `purchases` (REES46's electronics data starts 2020-01). */
-  firstMonth: '2000-01',
+  /** The first month Athena projects: the first month clean dates (a year after 1970). */
+  firstMonth: '1971-01',
+  /** The last month Athena projects, relative to the query's time (UTC): clean keeps times up to 24 h ahead. */
+  lastMonth: 'NOW+1MONTH',
 } as const;
 
 /** A column: its name, its Hive type (`string`, `bigint`, `decimal(12,2)`, `array<struct<a:string>>` ...), what it holds. */

@@ -190,6 +190,18 @@ ORDER BY viewing_sessions DESC, product_id
 LIMIT 100`,
   },
   {
+    name: 'viewers_who_never_bought',
+    description: 'Shoppers who viewed products in the most sessions and never bought, with their views, carts and last event.',
+    shownOn: null,
+    sql: `SELECT user_id, count(DISTINCT session_id) AS sessions, count_if(event_type = 'view') AS views, count_if(event_type = 'cart') AS carts, max(event_ts) AS last_event
+FROM events
+WHERE user_id IS NOT NULL
+GROUP BY user_id
+HAVING count_if(event_type = 'view') > 0 AND count_if(event_type = 'purchase') = 0
+ORDER BY sessions DESC, views DESC, user_id
+LIMIT 100`,
+  },
+  {
     name: 'repeat_customers',
     description: 'Known customers with one order and with two or more, and the share and revenue of the repeat ones.',
     shownOn: null,

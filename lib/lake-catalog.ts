@@ -6,7 +6,7 @@
  *
  * Facts checked against the AWS docs:
  * - projection parameters `projection.enabled`, `projection.<col>.type` = date, `.format` (Java date pattern),
- *   `.range` (`<start>,NOW`), `.interval`, `.interval.unit` (MONTHS) and `storage.location.template`:
+ *   `.range` (`<start>,NOW+1MONTH`: relative ends `NOW[+-]<n><unit>`), `.interval`, `.interval.unit` (MONTHS) and `storage.location.template`:
  *   https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html and
  *   https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html
  * - Parquet through ParquetHiveSerDe (https://docs.aws.amazon.com/athena/latest/ug/parquet-serde.html); JSON lines
@@ -39,7 +39,7 @@ const FORMATS = {
 
 export const catalogDatabaseName = (config: RecstreamConfig): string => config.name.replace(/-/g, '_');
 
-/** A date projection over `<prefix><column>=<value>/` folders, months from the contract's first to the current one. */
+/** A date projection over `<prefix><column>=<value>/` folders, months from the contract's first to its last (relative to now). */
 const projection = (table: LakeTable, location: string): Record<string, string> => {
   const partition = table.partition;
   if (!partition) return {};
@@ -48,7 +48,7 @@ const projection = (table: LakeTable, location: string): Record<string, string> 
     'projection.enabled': 'true',
     [`projection.${column}.type`]: 'date',
     [`projection.${column}.format`]: partition.format,
-    [`projection.${column}.range`]: `${partition.firstMonth},NOW`,
+    [`projection.${column}.range`]: `${partition.firstMonth},${partition.lastMonth}`,
     [`projection.${column}.interval`]: '1',
     [`projection.${column}.interval.unit`]: 'MONTHS',
     'storage.location.template': `${location}${column}=\${${column}}/`,

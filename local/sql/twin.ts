@@ -9,7 +9,7 @@
  * 2. DuckDB itself reads files only under the lake folder: `allowed_directories` is the lake,
  *    `enable_external_access` is off (no other file, no URL, no extension download or load), and
  *    `lock_configuration` stops a query from changing either back.
- * test/sql/sql-over-the-lake-is-read-only.test.ts tries the ways around both.
+ * test/sql/twin-sql-reads-only-the-lake.test.ts tries the ways around both.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
@@ -82,9 +82,12 @@ const viewSql = (lake: string, table: LakeTable): string => {
   }
   const partition = table.partition;
   if (!partition) return `CREATE VIEW ${ident(table.name)} AS SELECT ${columns.join(', ')} FROM read_parquet(${quote(join(folder, '*.parquet'))})`;
-  // Athena projects `yyyy-MM` months only: the undated folder is the purchases_undated table, not this one.
+  // Athena projects `yyyy-MM` months from firstMonth only: the undated folder is the purchases_undated table, not
+  // this one, and an earlier month would be absent there too. (Its last month, one after now, is past any month
+  // clean writes: it keeps times at most 24 h ahead.)
   const source = `read_parquet(${quote(join(folder, `${partition.column}=*`, '*.parquet'))}, hive_partitioning = true, hive_types = {${quote(partition.column)}: 'VARCHAR'})`;
-  return `CREATE VIEW ${ident(table.name)} AS SELECT ${columns.join(', ')}, ${ident(partition.column)} FROM ${source} WHERE regexp_full_match(${ident(partition.column)}, '[0-9]{4}-[0-9]{2}')`;
+  const month = ident(partition.column);
+  return `CREATE VIEW ${ident(table.name)} AS SELECT ${columns.join(', ')}, ${month} FROM ${source} WHERE regexp_full_match(${month}, '[0-9]{4}-[0-9]{2}') AND ${month} >= ${quote(partition.firstMonth)}`;
 };
 
 const emptyViewSql = (table: LakeTable): string => {

@@ -1,7 +1,9 @@
 // Issue 25: the lake in the Glue catalog with the month partitions projected, an Athena workgroup whose settings
 // every query gets, the named queries in it, and the analyst policy. Facts checked against the AWS docs:
 // - partition projection table parameters (projection.enabled, projection.<col>.type/format/range/interval/interval.unit,
-//   storage.location.template): https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html
+//   storage.location.template; a range end may be relative, `NOW+1MONTH`; a month outside the range returns no rows,
+//   no error): https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html,
+//   https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html
 // - AWS::Athena::WorkGroup WorkGroupConfiguration (EnforceWorkGroupConfiguration, BytesScannedCutoffPerQuery >= 10,000,000,
 //   EngineVersion.SelectedEngineVersion, ResultConfiguration.EncryptionConfiguration.EncryptionOption):
 //   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-athena-workgroup-workgroupconfiguration.html,
@@ -37,7 +39,7 @@ test('one Glue table per catalogued dataset, over its lake prefix, with the cont
   }
 });
 
-test('purchases projects its month=yyyy-MM folders from 2000-01 to now (no crawler), and only purchases is partitioned', () => {
+test('purchases projects its month=yyyy-MM folders from the first month clean dates (1971-01) to the month after now (no crawler), and only purchases is partitioned', () => {
   const purchases = table('purchases');
   assert.deepEqual(purchases.PartitionKeys.map((k: any) => [k.Name, k.Type]), [['month', 'string']]);
   const { classification, EXTERNAL, 'storage.location.template': template, ...projection } = purchases.Parameters;
@@ -46,7 +48,7 @@ test('purchases projects its month=yyyy-MM folders from 2000-01 to now (no crawl
     'projection.enabled': 'true',
     'projection.month.type': 'date',
     'projection.month.format': 'yyyy-MM',
-    'projection.month.range': '2000-01,NOW',
+    'projection.month.range': '1971-01,NOW+1MONTH',
     'projection.month.interval': '1',
     'projection.month.interval.unit': 'MONTHS',
   });

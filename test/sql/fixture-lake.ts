@@ -1,6 +1,7 @@
 /**
  * A lake folder as the real Spark jobs leave it, made once per test process: the committed purchases
- * Firehose fixture (real REES46 rows) plus an object of refused rows, and 4,000 generated behaviour events over 8 days
+ * Firehose fixture (real REES46 rows) plus an object of refused rows and one of a line item at the earliest time clean
+ * dates, and 4,000 generated behaviour events over 8 days
  * plus an object of refused events, through clean, analyse, recommend, sessions, funnel and categories in
  * one Spark application (test/sql/jobs_in_one_application.py). About a minute on 2 cores.
  */
@@ -22,6 +23,12 @@ const BAD_PURCHASES = [
   'not json at all',
   JSON.stringify({ event_time: '2020-04-24 11:50:39 UTC', order_id: '2294359932054536986', product_id: '1515966223509089906', category_id: '2268105426648170900', category_code: 'electronics.tablet', brand: 'samsung', price: 'abc', user_id: '1515915625441993984' }),
 ];
+/**
+ * A line item one second after 1970 (clean files 1970 times as undated): the earliest month clean can date, 1971-01,
+ * which Athena's projection must reach (contract/catalog.ts PURCHASES_PARTITION) or its rows would silently vanish.
+ */
+export const EARLIEST_DATED_PURCHASE = { event_time: '1971-01-01 00:00:01 UTC', order_id: '1971000000000000001', product_id: '1515966223509089906', category_id: '2268105426648170900', category_code: 'electronics.tablet', brand: 'samsung', price: '199.99', user_id: '1515915625400000001' };
+
 const BAD_EVENTS = [
   JSON.stringify({ v: 1, event_time: '2019-11-01 10:00:00 UTC', event_type: 'zoom', product_id: '1004856', category_id: null, category_code: null, brand: null, price: '10.00', user_id: '512000001', user_session: 'bad-1', source: 'test/bad.csv', line: 2 }),
   JSON.stringify({ v: 1, event_time: '2019-11-01 10:00:01 UTC', event_type: 'view', product_id: '1004856', category_id: null, category_code: null, brand: null, price: 'ten', user_id: '512000001', user_session: 'bad-1', source: 'test/bad.csv', line: 3 }),
@@ -50,6 +57,7 @@ export const buildFixtureLake = async (): Promise<string> => {
   const lake = mkdtempSync(join(tmpdir(), 'recstream-sql-lake-'));
   cpSync(PURCHASES_FIXTURE, join(lake, LAKE.rawPrefix), { recursive: true });
   gzLines(join(lake, LAKE.rawPrefix, '2026', '11', '22', '13', 'purchases-refused.gz'), BAD_PURCHASES);
+  gzLines(join(lake, LAKE.rawPrefix, '2026', '11', '22', '13', 'purchases-earliest.gz'), [JSON.stringify(EARLIEST_DATED_PURCHASE)]);
   // 500 a day: the events span 8 days and every hour, so the by-day and by-hour funnels have many rows.
   await writeBehaviourFirehose({ events: FIXTURE_EVENTS, seed: 25, eventsPerDay: 500 }, lake);
   gzLines(join(lake, BEHAVIOUR_LAKE.rawPrefix, '2019', '11', '01', '10', 'events-refused.gz'), BAD_EVENTS);

@@ -13,13 +13,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { LAKE, LAKE_TABLES, NAMED_QUERIES, type AnalyticsDocuments, type FunnelDocument, type LakeTable } from '../../contract';
+import { LAKE, LAKE_TABLES, NAMED_QUERIES, PURCHASES_PARTITION, type AnalyticsDocuments, type FunnelDocument, type LakeTable } from '../../contract';
 import { REPO_ROOT } from '../../local/pipeline/spark';
 import { WORK_DIR } from '../../local/pipeline/run';
 import { TWIN_LAKE } from '../../local/sql/command';
 import { openLakeSql, type LakeSql, type SqlAnswer } from '../../local/sql/twin';
 import { answerObjects, comparable, expectedFromAnalytics, expectedFromFunnel, FUNNEL_DOCUMENT_QUERIES, PURCHASE_DOCUMENT_QUERIES, readAnalytics, readFunnel } from './documents';
-import { fixtureLake } from './fixture-lake';
+import { EARLIEST_DATED_PURCHASE, fixtureLake } from './fixture-lake';
 
 const objects = (answer: SqlAnswer) => answerObjects(answer.columns, answer.rows);
 
@@ -123,6 +123,14 @@ describe('the twin answers SQL over the jobs output with the catalog and the das
       assert.equal(await count('SELECT count(*) FROM purchases WHERE event_time IS NULL'), 0);
       assert.equal(await count("SELECT count(*) FROM purchases WHERE month <> substr(CAST(event_time AS varchar), 1, 7)"), 0);
     });
+
+    it(`the earliest month clean dates is the first month Athena projects (${PURCHASES_PARTITION.firstMonth}), so none of its rows vanish from purchases`, async () => {
+      const month = EARLIEST_DATED_PURCHASE.event_time.slice(0, 7);
+      assert.equal(month, PURCHASES_PARTITION.firstMonth);
+      assert.equal(documents.monthly_sales[0].month, month, 'clean dated the line item and the dashboard shows its month');
+      const shown = (await sql.query(`SELECT count(*), sum(price) FROM purchases WHERE month = '${month}'`)).rows[0];
+      assert.deepEqual(shown.map(String), ['1', EARLIEST_DATED_PURCHASE.price]);
+    });
   });
 
   describe('each named query equals what the site shows', () => {
@@ -167,6 +175,27 @@ describe('the twin answers SQL over the jobs output with the catalog and the das
       assert.deepEqual(rows.filter((r) => bought.has(r.product_id)), []);
       const counts = rows.map((r) => r.viewing_sessions as number);
       assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+    });
+
+    check('viewers_who_never_bought', 'lists shoppers with views and no purchase event, most sessions first, each counted as a recount of their events', async (rows) => {
+      const events = objects(await sql.query('SELECT user_id, session_id, event_type, event_ts FROM events WHERE user_id IS NOT NULL'));
+      const byUser = new Map<string, { sessions: Set<unknown>; views: number; carts: number; purchases: number; last: string }>();
+      for (const e of events) {
+        const u = byUser.get(e.user_id as string) ?? { sessions: new Set(), views: 0, carts: 0, purchases: 0, last: '' };
+        u.sessions.add(e.session_id);
+        if ((e.event_ts as string) > u.last) u.last = e.event_ts as string;
+        if (e.event_type === 'view') u.views++;
+        if (e.event_type === 'cart') u.carts++;
+        if (e.event_type === 'purchase') u.purchases++;
+        byUser.set(e.user_id as string, u);
+      }
+      const expected = [...byUser.entries()]
+        .filter(([, u]) => u.views > 0 && u.purchases === 0)
+        .map(([user_id, u]) => ({ user_id, sessions: u.sessions.size, views: u.views, carts: u.carts, last_event: u.last }))
+        .sort((a, b) => b.sessions - a.sessions || b.views - a.views || (a.user_id < b.user_id ? -1 : 1))
+        .slice(0, 100);
+      assert.ok(byUser.size > expected.length, 'the fixture has buyers too');
+      assert.deepEqual(rows, expected);
     });
 
     it('every named query has a check above', () => assert.deepEqual([...checked].sort(), NAMED_QUERIES.map((q) => q.name).sort()));
