@@ -12,7 +12,8 @@
  * times are per query in one process (first run cold, second warm) plus opening the lake. Peak memory: the
  * DuckDB process's peak resident set (its ru_maxrss) beside what Node alone held before DuckDB opened.
  * Run it under `flock /tmp/recstream-bench.lock`; the load average is printed beside every figure.
- * Options: --events N (default 5000000), --small-events N (default 50000), --seed S, --master M (default local[2]), --keep.
+ * Options: --events N (default 5000000), --small-events N (default 50000), --no-events (the real purchases only, ~5 min),
+ * --seed S, --master M (default local[2]), --keep.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '25' },
     master: { type: 'string', default: 'local[2]' },
     keep: { type: 'boolean', default: false },
+    'no-events': { type: 'boolean', default: false },
   },
 });
 const MASTER = values.master!;
@@ -161,8 +163,11 @@ const main = async () => {
     await purchases(objects.slice(0, 1), 'real purchases, 1 object');
     await purchases(objects, 'real purchases, all');
   } else console.log(`\n(skipped the real purchases: ${FIREHOSE_OBJECTS} is absent)`);
-  await events(Number(values['small-events']));
-  await events(Number(values.events));
+  if (values['no-events']) console.log('\n(left out the generated events: --no-events)');
+  else {
+    await events(Number(values['small-events']));
+    await events(Number(values.events));
+  }
 
   console.log('\nSpark job (spark-submit wall, JVM start included) beside DuckDB (open + every query, first run; then the warm total):');
   console.log(`  ${'data'.padEnd(34)} ${'rows'.padEnd(30)} ${'Spark s'.padStart(8)} ${'DuckDB s'.padStart(9)} ${'warm s'.padStart(7)} ${'ratio'.padStart(7)} ${'peak MiB'.padStart(9)}  answers`);
