@@ -2,7 +2,8 @@
  * Athena for analysts (issue 25): a workgroup whose settings every query gets (its own results bucket, SSE-S3
  * encrypted results, a per-query bytes-scanned cutoff, engine version 3), the named queries of
  * contract/named-queries.ts in it, and a managed policy an admin attaches to an analyst's role: read the
- * catalog and the catalogued lake prefixes, run queries in this workgroup, read its results: nothing else.
+ * catalog and the catalogued lake prefixes, run queries in this workgroup, read its results (plus the Region's
+ * `default` database, which Athena requires): nothing else.
  *
  * Facts checked against the AWS docs:
  * - AWS::Athena::WorkGroup WorkGroupConfiguration: EnforceWorkGroupConfiguration (workgroup settings override
@@ -13,6 +14,10 @@
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-athena-workgroup-engineversion.html
  * - AWS::Athena::NamedQuery: Database and QueryString required, Name up to 128, Description up to 1,024,
  *   WorkGroup by name: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-namedquery.html
+ * - A policy that limits Glue access to one database must also allow glue:GetDatabase and glue:CreateDatabase on the
+ *   catalog and the `default` database of the Region, "for Athena to work with the AWS Glue Data Catalog":
+ *   https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html (section on the default
+ *   database and catalog per Region).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
@@ -117,6 +122,13 @@ export class AnalystSql extends Construct {
           sid: 'SeeTheCatalogThroughAthena',
           actions: ['athena:GetDataCatalog', 'athena:GetDatabase', 'athena:ListDatabases', 'athena:GetTableMetadata', 'athena:ListTableMetadata'],
           resources: [arn('athena', 'datacatalog', 'AwsDataCatalog')],
+        }),
+        new iam.PolicyStatement({
+          // Athena's own need (AWS docs above): it reads, and creates if missing, the Region's `default` database;
+          // the database ARN names only `default`, so no other database can be created.
+          sid: 'AthenaNeedsTheDefaultDatabase',
+          actions: ['glue:GetDatabase', 'glue:CreateDatabase'],
+          resources: [arn('glue', 'catalog'), arn('glue', 'database', 'default')],
         }),
         new iam.PolicyStatement({
           sid: 'ReadTheRecstreamCatalog',

@@ -12,6 +12,8 @@
 //   https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html
 // - AWS::Athena::NamedQuery (Database and QueryString required, WorkGroup by name):
 //   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-namedquery.html
+// - a policy limited to one Glue database also needs glue:GetDatabase/CreateDatabase on the catalog and `default`:
+//   https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LAKE_TABLES, NAMED_QUERIES } from '../../contract';
@@ -87,7 +89,7 @@ test('every named query of the contract is saved in the workgroup, against the c
   }
 });
 
-test('the analyst policy runs queries in that workgroup only, reads the catalog and the catalogued prefixes only, and writes only results', () => {
+test('the analyst policy runs queries in that workgroup only, reads the catalog and the catalogued prefixes only, and writes only results (and may create the Region\'s default database, as Athena needs)', () => {
   const [, policy] = single(s, 'AWS::IAM::ManagedPolicy');
   const statements: any[] = policy.Properties!.PolicyDocument.Statement;
   const text = (v: unknown) => JSON.stringify(v);
@@ -100,8 +102,13 @@ test('the analyst policy runs queries in that workgroup only, reads the catalog 
     assert.ok(actionsOf(st).every((a) => !a.endsWith('*')), `${st.Sid}: no wildcard actions`);
   }
   const written = statements.filter((st) => actionsOf(st).some((a) => /Put|Delete|Create|Update/.test(a)));
-  assert.deepEqual(written.map((st) => st.Sid), ['WriteAndReadQueryResults']);
-  assert.match(text(written[0].Resource), /AnalystSqlQueryResults.*\/results\/\*/);
+  assert.deepEqual(written.map((st) => st.Sid), ['AthenaNeedsTheDefaultDatabase', 'WriteAndReadQueryResults']);
+  // Athena needs GetDatabase/CreateDatabase on the Region's `default` database; the ARN allows creating that one only.
+  assert.deepEqual(actionsOf(written[0]).sort(), ['glue:CreateDatabase', 'glue:GetDatabase']);
+  const defaultDb = [written[0].Resource].flat().map((r: any) => text(r));
+  assert.equal(defaultDb.length, 2);
+  assert.ok(defaultDb.some((r) => r.endsWith(':catalog"]]}')) && defaultDb.some((r) => r.endsWith(':database/default"]]}')), defaultDb.join(' '));
+  assert.match(text(written[1].Resource), /AnalystSqlQueryResults.*\/results\/\*/);
   const readObjects = [bySid.ReadTheCataloguedLakePrefixes.Resource].flat().map((r: any) => text(r));
   assert.equal(readObjects.length, LAKE_TABLES.length);
   for (const spec of LAKE_TABLES) assert.ok(readObjects.some((r) => r.includes(`"${lakeId}","Arn"]},"/${spec.prefix}*"`)), spec.prefix);
