@@ -95,6 +95,7 @@ const schemas: Record<string, Schema> = {
         code_version: str,
         data_span: object({ first: nullable(str), last: nullable(str), customers: int, line_items: int }),
         served: object({ model: { enum: [...RECOMMENDER_MODELS] }, reason: str, pinned: { type: 'boolean' } }),
+        evaluation: object({ run_id: str, data_last: nullable(str), fresh: { type: 'boolean' }, reason: str }),
         rule: str,
         window_mean: { type: 'object', additionalProperties: ref('ModelScore') },
         holdout: object({ start: str, end: str, users: int, models: { type: 'object', additionalProperties: ref('ModelScore') }, ranker_vs: list(ref('PairedDifference')) }, ['start', 'end', 'models']),

@@ -29,6 +29,12 @@ export interface AlsSettings {
   latestMonthsDays: number;
   /** Rolling windows, back to back before the holdout; the first only trains the ranker, the others judge every model. */
   selectionWindows: number;
+  /**
+   * Days of new purchases a run may serve with the last run's evaluation (its chosen model and fitted ranker) instead
+   * of judging every model again: the windows, splits and fits of an evaluation are most of a night's work, and a
+   * week of new data barely moves them. 0 judges every run. A full rebuild and `--evaluate` always judge.
+   */
+  evaluateEveryDays: number;
 }
 
 /**
@@ -45,10 +51,14 @@ export const ALS_DEFAULTS: Readonly<AlsSettings> = {
   validationDays: 30,
   latestMonthsDays: 90,
   selectionWindows: 4,
+  evaluateEveryDays: 7,
 };
 
 /** The pipeline's flag that deletes what incremental runs keep and rebuilds everything from the raw objects. */
 export const FULL_FLAG = '--full';
+
+/** The recommend step's flag that judges every model tonight whatever AlsSettings.evaluateEveryDays allows. */
+export const EVALUATE_FLAG = '--evaluate';
 
 export interface SparkStep {
   job: SparkJob;
@@ -61,9 +71,16 @@ export interface SparkStep {
  * one JVM and driver start-up instead of three, the curated Parquet read once; emr-jobs/README.md
  * "One EMR step, not three" says why). `lakeUrl('')` is the lake root; the
  * job finds every LAKE key under it. The single jobs stay in main.py for re-running one part by hand.
- * `full`: rebuild from every raw object instead of only the new ones (the twin's --full, the state machine's `full` input).
+ * `full`: rebuild from every raw object instead of only the new ones (the twin's --full, the state machine's `full`
+ * input); `evaluate` (always with `full`): judge every recommender model tonight (the twin's --evaluate).
  */
-export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = ALS_DEFAULTS, pin: RecommenderModel | null = null, full = false): SparkStep[] {
+export function sparkSteps(
+  lakeUrl: (key: string) => string,
+  als: AlsSettings = ALS_DEFAULTS,
+  pin: RecommenderModel | null = null,
+  full = false,
+  evaluate = full,
+): SparkStep[] {
   return [
     {
       job: 'pipeline',
@@ -77,10 +94,13 @@ export function sparkSteps(lakeUrl: (key: string) => string, als: AlsSettings = 
         '--validation-days', String(als.validationDays),
         '--latest-months-days', String(als.latestMonthsDays),
         '--selection-windows', String(als.selectionWindows),
+        '--evaluate-every-days', String(als.evaluateEveryDays),
         // An operator's pin serves that model whatever the promotion rule says (CDK recommender.pin, the twin's --pin).
         ...(pin === null ? [] : ['--pin', pin]),
         // Without it the step processes only the raw objects its manifest has not seen (LAKE.purchasesManifestKey).
         ...(full ? [FULL_FLAG] : []),
+        // Without it a run within als.evaluateEveryDays of the last evaluation keeps it; a rebuild always judges.
+        ...(evaluate ? [EVALUATE_FLAG] : []),
       ],
     },
   ];

@@ -53,6 +53,17 @@ export interface EvaluationPeriod {
 /** A period no model saw: every model's score, the ranker against each rival, and the served model's cards by source. */
 export type UnseenSplit = EvaluationPeriod & { ranker_vs: PairedDifference[]; by_source: Partial<Record<RecommenderGenerator, SourceCount>> };
 
+/** Which run's evaluation a run serves with, and why it judged again or kept it. */
+export interface Evaluation {
+  run_id: string;
+  /** The last dated purchase the judging run saw. */
+  data_last: string | null;
+  fresh: boolean;
+  reason: string;
+  /** The options the judgment rests on (ALS, time split, seed): a run with other settings judges again. */
+  settings: Record<string, number>;
+}
+
 /** One run of the recommend job: `serving/recommender/runs/<run_id>.json`. */
 export interface RecommenderRun {
   run_id: string;
@@ -63,6 +74,12 @@ export interface RecommenderRun {
   data_span: { first: string | null; last: string | null; customers: number; line_items: number };
   /** What this run serves and why, in one sentence that is true of the numbers below. */
   served: { model: RecommenderModel; reason: string; pinned: boolean };
+  /**
+   * Which run judged the models whose figures this record carries: this one (`fresh`), or an earlier one whose
+   * evaluation, choice and ranker this run kept (AlsSettings.evaluateEveryDays); `reason` says why, true of the data.
+   * Absent in runs older than it (each judged itself).
+   */
+  evaluation?: Evaluation;
   /** The promotion rule, stated once, as applied. */
   rule: string;
   /** Rolling windows (the ranker of each window is trained only on earlier windows) and their mean. */
@@ -79,7 +96,16 @@ export interface RecommenderRun {
   /** The ranker against each rival on the rolling windows (customers of every window pooled). */
   ranker_vs: PairedDifference[];
   als: { rank: number; reg_param: number; alpha: number; max_iter: number; fit_seconds: number[] };
-  ranker: { family: string; params: Record<string, number | string>; features: string[]; train_rows: number; fit_seconds: number } | null;
+  /** The served ranker: its coefficients over `features` and intercept, which a run keeping this evaluation scores with. */
+  ranker: {
+    family: string;
+    params: Record<string, number | string>;
+    features: string[];
+    train_rows: number;
+    fit_seconds: number;
+    coefficients: number[];
+    intercept: number;
+  } | null;
   /** Served lists: customers, cards per generator, customers with at least one collaborative card (als or copurchase). */
   serving: { users: number; cards_by_source: Partial<Record<RecommenderGenerator | 'fallback', number>>; users_with_collaborative: number };
   seconds: number;
@@ -87,7 +113,13 @@ export interface RecommenderRun {
 
 /** `serving/recommender/history.json`: every run, newest last. */
 export interface RecommenderHistory {
-  runs: Array<Pick<RecommenderRun, 'run_id' | 'created' | 'code_version' | 'served'> & { holdout_ndcg: Partial<Record<RecommenderModel, number>>; users: number }>;
+  runs: Array<
+    Pick<RecommenderRun, 'run_id' | 'created' | 'code_version' | 'served'> & {
+      evaluation?: Omit<Evaluation, 'settings'>;
+      holdout_ndcg: Partial<Record<RecommenderModel, number>>;
+      users: number;
+    }
+  >;
 }
 
 /** What `GET /model/recommendations` answers: the latest run in full and the history. */

@@ -195,6 +195,8 @@ export function validateConfig(config: RecstreamConfig): RecstreamConfig {
   positiveInt(config.emr.stepTimeoutMinutes, 'emr.stepTimeoutMinutes');
   positiveInt(config.logRetentionDays, 'logRetentionDays');
   for (const key of ['rank', 'maxIter', 'holdoutDays', 'validationDays', 'latestMonthsDays'] as const) positiveInt(config.als[key], `als.${key}`);
+  const every = config.als.evaluateEveryDays;
+  if (!Number.isInteger(every) || every < 0) throw new Error(`recstream config: als.evaluateEveryDays must be a whole number of days >= 0 (0 judges every run), got ${JSON.stringify(every)}`);
   const pin = config.recommender.pin;
   if (pin !== null && !RECOMMENDER_MODELS.includes(pin)) throw new Error(`recstream config: recommender.pin must be null or one of ${RECOMMENDER_MODELS.join(', ')}, got ${JSON.stringify(pin)}`);
   positiveInt(config.api.rateLimit, 'api.rateLimit');

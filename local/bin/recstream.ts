@@ -126,6 +126,7 @@ const runCommand = async (args: string[]): Promise<number> => {
       seed: { type: 'string' },
       keep: { type: 'boolean' },
       full: { type: 'boolean' },
+      evaluate: { type: 'boolean' },
       'no-realtime': { type: 'boolean' },
       'work-dir': { type: 'string' },
       pin: { type: 'string' },
@@ -151,6 +152,7 @@ const runCommand = async (args: string[]): Promise<number> => {
     seed: values.seed,
     keep: values.keep ?? false,
     full: values.full ?? false,
+    evaluate: values.evaluate ?? false,
     realtime: !values['no-realtime'],
     pin: (values.pin as RecommenderModel | undefined) ?? null,
   };

@@ -4,7 +4,7 @@
  * and exit 2 for anything it cannot run. Never a stack trace for a typo.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { RECOMMENDER_MODELS } from '../../contract';
+import { ALS_DEFAULTS, RECOMMENDER_MODELS } from '../../contract';
 import { EXIT } from '../pipeline/exit-codes';
 
 export const COMMANDS_USAGE = `usage: recstream <command> [options]      (npm run local -- [run options], npm run generate -- [options])
@@ -38,6 +38,9 @@ options:
   --keep            keep the previous run's buckets and broker data (the lake is always kept:
                     a run processes only the raw objects no earlier run processed)
   --full            process every raw object in the lake again and rebuild everything from them
+                    (and judge every recommender model, as --evaluate)
+  --evaluate        judge every recommender model on this run; without it a run whose purchases
+                    reach at most ${ALS_DEFAULTS.evaluateEveryDays} days past the last evaluation keeps it (its choice and ranker)
   --no-realtime     serve without the streaming job (the Live page then says it has not
                     started); without this flag the job starts after the batch jobs while
                     serving (never with --once) and reads both topics from their start

@@ -86,6 +86,8 @@ export interface TwinOptions {
   recommendArgs?: string[];
   /** Issue 21: serve this recommender model whatever the promotion rule says (`--pin`, as CDK's recommender.pin). */
   pin?: RecommenderModel | null;
+  /** Issue 21: judge every recommender model this run, whatever als.evaluateEveryDays allows (`--evaluate`; `--full` implies it). */
+  evaluate?: boolean;
   print?: (line: string) => void;
   /** Started services, so the caller can stop them on a signal. */
   resources?: Resources;
@@ -223,7 +225,7 @@ export async function runPipeline(options: TwinOptions = {}): Promise<TwinRun> {
     // the purchases ones, as the deployed state machine orders them.
     const at = (key: string) => join(lake, key);
     const steps: { job: SparkJob | BehaviourJob; args: string[] }[] = [
-      ...(runsPurchases ? sparkSteps(at, undefined, options.pin ?? null, options.full ?? false).map(({ job, args }) => ({ job, args: job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args })) : []),
+      ...(runsPurchases ? sparkSteps(at, undefined, options.pin ?? null, options.full ?? false, (options.full ?? false) || (options.evaluate ?? false)).map(({ job, args }) => ({ job, args: job === 'recommend' || job === 'pipeline' ? [...args, ...(options.recommendArgs ?? [])] : args })) : []),
       ...(eventsCsv !== undefined ? behaviourSteps(at, options.full ?? false) : []),
     ];
     const sparkLog = (job: string) => join(logs, `spark-${job}.log`);

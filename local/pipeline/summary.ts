@@ -9,7 +9,7 @@ import type { TwinSummary } from './run';
 import { behaviourSummaryLines } from './behaviour';
 
 /** What recommend's run record (serving/metrics.json) says, the parts a person reads. */
-export type MetricsDocument = Partial<Pick<RecommenderRun, 'served' | 'serving' | 'holdout' | 'latest_months' | 'window_mean'>>;
+export type MetricsDocument = Partial<Pick<RecommenderRun, 'served' | 'serving' | 'holdout' | 'latest_months' | 'window_mean' | 'evaluation'>>;
 
 /** The loader's word on the best-seller list served to unknown ids. */
 export const describeFallback = (fallback: LoadReport['fallback']): string =>
@@ -33,6 +33,7 @@ export const describeMetrics = (metrics: MetricsDocument | undefined): string[] 
     `  recommendations: ${plural(serving.users, 'customer')}${cards ? `, cards by source: ${cards}` : ''}; anyone else gets the best-seller list`,
   ];
   if (served) lines.push(`  served model: ${served.model} — ${served.reason}`);
+  if (metrics.evaluation) lines.push(`  judged: ${metrics.evaluation.reason}`);
   const measured = Object.entries(holdout?.models ?? {});
   if (!holdout?.users || measured.length === 0) {
     lines.push('  holdout: nothing measured (no customer bought both before and during the last days held out)');

@@ -1,7 +1,7 @@
 /**
  * The recommend job's model card, run history and item-to-item shards as a seed lake holds them (shapes in
- * contract/recommender.ts): two runs (a hand-written policy served by a run older than the latest-months split,
- * then the ranker promoted) and the lists
+ * contract/recommender.ts): three runs (a hand-written policy served by a run older than the latest-months split,
+ * then the ranker promoted, then a night keeping that evaluation) and the lists
  * of the products the seed users' cards show, so the API, the site and their tests read the job's layout.
  */
 import {
@@ -45,7 +45,11 @@ const RANKER: NonNullable<RecommenderRun['ranker']> = {
   features: ['times_bought', 'days_since_bought', 'als_score', 'als_rank', 'copurchase_score', 'category_affinity', 'popularity', 'trend', 'price_band'],
   train_rows: 48210,
   fit_seconds: 9.7,
+  coefficients: [0.91, -0.42, 0.37, -0.18, 0.55, 0.29, 0.12, 0.08, -0.05],
+  intercept: -4.2,
 };
+const SETTINGS = { rank: 48, reg_param: 0.5, alpha: 40, max_iter: 5, holdout_days: 30, validation_days: 30, latest_months_days: 90, selection_windows: 4, seed: 42 };
+const judgedHere = (run_id: string, data_last: string, reason: string): NonNullable<RecommenderRun['evaluation']> => ({ run_id, data_last, fresh: true, reason, settings: SETTINGS });
 
 export const SEED_RECOMMENDER_RUNS: RecommenderRun[] = [
   {
@@ -54,6 +58,7 @@ export const SEED_RECOMMENDER_RUNS: RecommenderRun[] = [
     code_version: '934c3f0',
     data_span: { first: '2020-01-05', last: '2020-07-30', customers: 8114, line_items: 21873 },
     served: { model: 'repeat_then_category', reason: 'Pinned by the operator (recommender.pin).', pinned: true },
+    evaluation: judgedHere('20200801T030000Z-5e1f0a', '2020-07-30T21:14:02Z', 'Judged tonight: the first run.'),
     rule: RULE,
     windows: [window('2020-05-01', '2020-05-31', 412, -0.004), window('2020-05-31', '2020-06-30', 455, -0.002)],
     window_mean: scores(867, -0.003),
@@ -79,6 +84,7 @@ export const SEED_RECOMMENDER_RUNS: RecommenderRun[] = [
         'The learned ranker serves: its NDCG@3 on the mean of the rolling windows beats repeat, repeat then ALS, repeat then category and popular, each by more than the 95 % interval of the paired difference.',
       pinned: false,
     },
+    evaluation: judgedHere('20200802T030000Z-a41c07', '2020-07-31T19:40:55Z', 'Judged tonight: the pin changed (none, was repeat_then_category).'),
     rule: RULE,
     windows: [window('2020-05-02', '2020-06-01', 420, -0.003), window('2020-06-01', '2020-07-01', 461, -0.001)],
     window_mean: scores(881, -0.002),
@@ -99,6 +105,19 @@ export const SEED_RECOMMENDER_RUNS: RecommenderRun[] = [
     seconds: 88.4,
   },
 ];
+// A night that kept the second run's evaluation (contract Evaluation): the same figures and choice, a new ALS fit.
+SEED_RECOMMENDER_RUNS.push({
+  ...SEED_RECOMMENDER_RUNS[1],
+  run_id: '20200803T030000Z-c90b12',
+  created: '2020-08-03T03:02:10Z',
+  evaluation: {
+    ...SEED_RECOMMENDER_RUNS[1].evaluation!,
+    fresh: false,
+    reason: "Kept run 20200802T030000Z-a41c07's evaluation, judged on purchases up to 2020-07-31: tonight's reach 0 days past them (at most 7 before the models are judged again).",
+  },
+  als: { rank: 48, reg_param: 0.5, alpha: 40, max_iter: 5, fit_seconds: [6.3] },
+  seconds: 31.6,
+});
 
 export const SEED_RECOMMENDER_HISTORY: RecommenderHistory = {
   runs: SEED_RECOMMENDER_RUNS.map((r) => ({
@@ -106,6 +125,7 @@ export const SEED_RECOMMENDER_HISTORY: RecommenderHistory = {
     created: r.created,
     code_version: r.code_version,
     served: r.served,
+    evaluation: { run_id: r.evaluation!.run_id, data_last: r.evaluation!.data_last, fresh: r.evaluation!.fresh, reason: r.evaluation!.reason },
     holdout_ndcg: Object.fromEntries(Object.entries(r.holdout.models).map(([m, s]) => [m, s!.ndcg.mean])),
     users: r.holdout.users,
   })),

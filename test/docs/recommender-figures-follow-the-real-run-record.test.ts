@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Estimate, RecommenderRun } from '../../contract';
+import { ALS_DEFAULTS, type Estimate, EVALUATE_FLAG, type RecommenderRun, sparkSteps } from '../../contract';
 
 const ROOT = join(__dirname, '..', '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
@@ -49,4 +49,12 @@ test('the README counts the collaborative cards actually served', () => {
   const s = run.serving;
   assert.ok(readme.includes(`collaborative cards (ALS or co-purchase) for ${count(s.users_with_collaborative)} of ${count(s.users)} customers`));
   assert.ok(s.users_with_collaborative > 0 && (s.cards_by_source.als ?? 0) > 0);
+});
+
+test('the README states the judging cadence the deployment and the twin use', () => {
+  assert.ok(readme.includes(`again once the purchases reach ${ALS_DEFAULTS.evaluateEveryDays} days past the last judgment`));
+  assert.ok(readme.includes('(`--evaluate` or a full rebuild judges at once)'));
+  // A full rebuild judges: the step plan adds --evaluate to --full, and only then.
+  const argsOf = (full: boolean) => sparkSteps((key) => key, ALS_DEFAULTS, null, full)[0].args;
+  assert.ok(argsOf(true).includes(EVALUATE_FLAG) && !argsOf(false).includes(EVALUATE_FLAG));
 });

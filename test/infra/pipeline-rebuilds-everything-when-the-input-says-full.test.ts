@@ -1,10 +1,11 @@
 // Issue 26.4: the nightly execution (the schedule starts it without input) processes only new raw objects; an
 // execution started with the input {"full": true} runs the same purchases step with --full, which rebuilds the
-// curated data, documents and recommendations from every raw object. Both continue to the behaviour check,
+// curated data, documents and recommendations from every raw object and judges every recommender model again
+// (--evaluate; issue 21: nightly runs keep an evaluation younger than als.evaluateEveryDays). Both continue to the behaviour check,
 // where the same input picks the behaviour step with or without --full (sessions from every raw event object).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FULL_FLAG } from '../../contract';
+import { EVALUATE_FLAG, FULL_FLAG } from '../../contract';
 import { defaultStack, single, stateMachineDefinition } from './synth';
 
 const { States } = stateMachineDefinition(single(defaultStack(), 'AWS::StepFunctions::StateMachine')[1]);
@@ -23,9 +24,10 @@ test('after the cluster starts, the execution input decides: {"full": true} runs
   assert.equal(States[choice.Default].Parameters.Step.Name, 'pipeline');
 });
 
-test('the two runs differ only by the flag and lead to the same next state, each catching into terminate', () => {
+test('the two runs differ only by the rebuild and re-judge flags and lead to the same next state, each catching into terminate', () => {
   const [full, nightly] = [choice.Choices[0].Next, choice.Default];
-  assert.deepEqual(argsOf(full).filter((a) => a !== FULL_FLAG), argsOf(nightly));
+  assert.ok(argsOf(full).includes(EVALUATE_FLAG));
+  assert.deepEqual(argsOf(full).filter((a) => a !== FULL_FLAG && a !== EVALUATE_FLAG), argsOf(nightly));
   assert.equal(States[full].Next, States[nightly].Next);
   assert.equal(States[full].Next, 'Look for behaviour events');
   for (const state of [full, nightly]) assert.match(States[States[state].Catch[0].Next].Resource, /terminateCluster/);

@@ -41,6 +41,8 @@ test('clean, recommend and analyse run as one spark-submit step (main.py pipelin
   assert.equal(States[name].Next, 'Look for behaviour events');
   assert.equal(args[args.indexOf('--selection-windows') + 1], String(DEFAULT_CONFIG.als.selectionWindows));
   assert.equal(args[args.indexOf('--rank') + 1], String(DEFAULT_CONFIG.als.rank));
+  assert.equal(args[args.indexOf('--evaluate-every-days') + 1], String(DEFAULT_CONFIG.als.evaluateEveryDays));
+  assert.ok(!args.includes('--evaluate'), 'the nightly step keeps an evaluation younger than evaluateEveryDays');
 });
 
 test('every EMR step catches all errors into a terminate-then-fail path', () => {

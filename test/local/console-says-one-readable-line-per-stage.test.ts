@@ -74,6 +74,14 @@ test('metrics: cards counted by source without the fallback row, the served mode
   for (const line of lines) assert.doesNotMatch(line, /[{}"]/);
 });
 
+test('metrics: a run that kept an earlier evaluation says so under the served model, in the job\'s words', () => {
+  const reason = "Kept run 20261207T2151Z-e1f222's evaluation, judged on purchases up to 2020-07-14: tonight's reach 0 days past them (at most 7 before the models are judged again).";
+  const evaluation = { run_id: '20261207T2151Z-e1f222', data_last: '2020-07-14T17:47:37Z', fresh: false, reason, settings: {} };
+  const lines = describeMetrics({ ...REAL_METRICS, evaluation });
+  assert.equal(lines[2], `  judged: ${reason}`);
+  assert.ok(!describeMetrics(REAL_METRICS).some((l) => l.startsWith('  judged:')), 'a record older than the field prints no line');
+});
+
 test('the latest months: the ranker against just repeats in one line, its verdict from the interval, nothing when none was judged', () => {
   const split = (low: number, users = 120) => ({
     start: '2020-04-15T00:00:00Z',

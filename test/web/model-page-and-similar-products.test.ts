@@ -49,6 +49,13 @@ describe('the Model page and similar products in Chromium', { skip }, () => {
     assert.equal(await page.locator('[data-sentence="served"]').innerText(), 'Serving: Learned ranker, chosen by the promotion rule.');
     assert.equal(await page.locator('[data-sentence="reason"]').innerText(), `Why: ${LATEST.served.reason}`);
     assert.equal(await page.locator('[data-sentence="rule"]').innerText(), LATEST.rule);
+    // The latest seed run kept the run before it's evaluation: the card says whose figures they are.
+    const judged = LATEST.evaluation!;
+    assert.equal(judged.fresh, false);
+    assert.equal(
+      await page.locator('[data-sentence="evaluation"]').innerText(),
+      `Judged: The figures below are run ${judged.run_id}’s evaluation on purchases up to 2020-07-31; this run built its lists with that run’s choice and ranker and a new ALS fit. ${judged.reason}`,
+    );
     assert.equal(await page.title(), 'Model · recstream');
   });
 
@@ -79,7 +86,8 @@ describe('the Model page and similar products in Chromium', { skip }, () => {
     assert.match(await page.locator('[data-sentence="collaborative"]').innerText(), /^5,402 of 8,160 customers’ lists hold at least one collaborative card/);
     const runs = page.getByRole('table', { name: 'Recommender runs' }).locator('tbody tr');
     assert.deepEqual(await runs.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run'))), [...SEED_RECOMMENDER_RUNS].reverse().map((r) => r.run_id));
-    assert.match(await runs.nth(1).innerText(), /Repeats, then category best sellers \(pinned\)/);
+    assert.match(await runs.nth(2).innerText(), /Repeats, then category best sellers \(pinned\)\s+this run/);
+    assert.match(await runs.nth(0).innerText(), new RegExp(`Learned ranker\\s+${SEED_RECOMMENDER_RUNS[1].run_id}`), 'the kept night names the run that judged');
     const note = await page.locator('[data-note="generated-data"]').innerText();
     assert.match(note, /generated demo data.*describe the data generator/);
     await page.screenshot({ path: screenshotPath('model-page'), fullPage: true });

@@ -46,6 +46,22 @@ export const scoredModels = (models: Partial<Record<RecommenderModel, unknown>>,
 export const servedLine = (served: RecommenderRun['served']): string =>
   `${MODEL_NAMES[served.model]}, ${served.pinned ? 'pinned by the operator (recommender.pin or --pin)' : 'chosen by the promotion rule'}.`;
 
+/**
+ * Which run judged the figures on the card: this one, or an earlier one whose evaluation this run kept (its choice and
+ * ranker, with tonight's ALS fit and candidates); then the job's own reason. Runs older than the field judged themselves.
+ */
+export const evaluationLine = (run: Pick<RecommenderRun, 'run_id' | 'evaluation'>): string => {
+  const e = run.evaluation;
+  if (!e) return 'Judged by this run: every model on the windows and splits below.';
+  const on = e.data_last ? ` on purchases up to ${e.data_last.slice(0, 10)}` : '';
+  return e.fresh
+    ? `Judged by this run${on}: every model on the windows and splits below. ${e.reason}`
+    : `The figures below are run ${e.run_id}’s evaluation${on}; this run built its lists with that run’s choice and ranker and a new ALS fit. ${e.reason}`;
+};
+
+/** `this run` or the id of the run whose evaluation a run kept, for the history table. */
+export const judgedBy = (r: { run_id: string; evaluation?: { run_id: string } }): string => (!r.evaluation || r.evaluation.run_id === r.run_id ? 'this run' : r.evaluation.run_id);
+
 /** How many customers' lists hold a collaborative card (ALS or bought together), of all customers served. */
 export const collaborativeLine = (serving: RecommenderRun['serving']): string =>
   `${formatNumber(serving.users_with_collaborative)} of ${formatNumber(serving.users)} customers’ lists hold at least one collaborative card (similar customers or bought together).`;

@@ -7,6 +7,7 @@ Every run:
 2. Evaluation (evaluation.py): rolling windows before a holdout; in each, everything is built from what was
    bought before it; the ranker (ranker.py, Spark ML logistic regression over features.py) judged on a
    window is trained on earlier windows only. Every model gets recall/NDCG@3 with 95 % bootstrap intervals.
+   A run within --evaluate-every-days of the last evaluation keeps it instead (cadence.py).
 3. Choice: the promotion rule (evaluation.RULE) against the last run's served model (history.py), or a pin.
 4. Serving (serving.py): every known customer's line, the fallback, item-to-item lists (similar.py), the run
    record (serving/metrics.json and serving/recommender/runs/<id>.json) and the history.
@@ -19,10 +20,11 @@ from pyspark.sql import SparkSession
 from ..contract import ALS_DEFAULTS, CONTRACT
 from ..io import write_json
 from ..progress import progress
+from . import cadence
 from . import history as runs
 from .candidates import collect_purchases
 from .evaluation import als_model, choose, evaluate, fit_pool
-from .report import run_record
+from .report import data_span, judged_fields, run_record
 from .serving import cards_by_source, fallback_line, needs_als, product_details, serve_all, serving_path, write_served
 from .similar import similar_lists, write_similar
 
@@ -49,17 +51,23 @@ def recommend(spark: SparkSession, curated, args):
 def _recommend(spark: SparkSession, curated, args):
     started = time.time()
     bought = collect_purchases(curated)
-    dated = [p for p in bought if p.ts is not None]
-    log("%d line items of known customers collected, %d of them dated" % (len(bought), len(dated)))
+    log("%d line items of known customers collected, %d of them dated" % (len(bought), sum(1 for p in bought if p.ts is not None)))
+    history = runs.read_history(spark, args.output)
+    span = data_span(bought)
+    kept, why = cadence.kept_evaluation(runs.last_run(spark, args.output, history), args, span, runs.code_version())
+    log(why)
     with fit_pool() as pool:
         # The Spark work serving needs starts first and runs beside the evaluation: ALS on every purchase
-        # (unless a pin rules ALS out) and each product's details.
-        serving_als = pool.submit(als_model, spark, bought, args) if args.pin is None or needs_als(args.pin) else None
+        # (unless the served model or a pin rules ALS out) and each product's details.
+        known = kept["served"]["model"] if kept else args.pin
+        serving_als = pool.submit(als_model, spark, bought, args) if known is None or needs_als(known) else None
         details = pool.submit(product_details, curated)
-        evaluation, fitted = evaluate(spark, dated, args, pool)
-        history = runs.read_history(spark, args.output)
-        served, reason = choose(evaluation, runs.served_before(history), args.pin, fitted is not None)
-        log("serving %s: %s" % (served, reason))
+        if kept is None:
+            judged, fitted, evaluation_fits = judge(spark, bought, args, pool, runs.served_before(history), why, span["last"])
+        else:
+            judged, fitted, evaluation_fits = cadence.kept_judgement(kept, why), cadence.kept_ranker(kept), []
+        served = judged["served"]["model"]
+        log("serving %s: %s" % (served, judged["served"]["reason"]))
         model = serving_als.result() if needs_als(served) else None
         details = details.result()
 
@@ -72,14 +80,22 @@ def _recommend(spark: SparkSession, curated, args):
         "cards_by_source": {**cards_by_source(lines), "fallback": len(fallback["recommendations"])},
         "users_with_collaborative": sum(1 for line in lines if any(i["source"] in COLLABORATIVE for i in line["recommendations"])),
         "products_with_similar": similar,
-        "als_fit_seconds": als_fit,
     }
-    record = run_record(args, bought, evaluation, served, reason, fitted, serving, round(time.time() - started, 1))
+    fit_seconds = evaluation_fits + ([als_fit] if als_fit else [])
+    record = run_record(args, span, judged, fit_seconds, serving, round(time.time() - started, 1))
     run = runs.record_run(spark, args.output, history, record)
     write_json(spark, serving_path(args.output, "metricsKey"), run)
     log("run %s: %d customers' lists (%s), %d products with similar lists, in %.0fs"
         % (run["run_id"], len(lines), ", ".join("%s %d" % kv for kv in sorted(serving["cards_by_source"].items())), similar, run["seconds"]))
     return run
+
+
+def judge(spark, bought, args, pool, incumbent, why, data_last):
+    """Every model judged on the windows and splits: (the run record's judged fields, the ranker to serve, the
+    evaluation's ALS fit seconds)."""
+    evaluation, fitted = evaluate(spark, [p for p in bought if p.ts is not None], args, pool)
+    served, reason = choose(evaluation, incumbent, args.pin, fitted is not None)
+    return judged_fields(evaluation, served, reason, args, fitted, why, data_last), fitted, evaluation["als_fit_seconds"]
 
 
 def add_arguments(parser):
@@ -101,6 +117,9 @@ def add_model_arguments(parser):
     parser.add_argument("--alpha", type=float, default=float(als["alpha"]), help="ALS confidence alpha (default %(default)s)")
     parser.add_argument("--max-iter", type=int, default=als["maxIter"], help="ALS iterations (default %(default)s)")
     parser.add_argument("--pin", choices=CONTRACT["recommender"]["models"], help="serve this model whatever the evaluation says")
+    parser.add_argument("--evaluate-every-days", type=int, default=als["evaluateEveryDays"],
+                        help="serve with the last run's evaluation while the purchases reach at most this many days past it; 0 judges every run (default %(default)s)")
+    parser.add_argument("--evaluate", action="store_true", help="judge every model tonight whatever --evaluate-every-days allows")
     parser.add_argument("--seed", type=int, default=42)
 
 

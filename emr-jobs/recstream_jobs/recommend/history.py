@@ -35,6 +35,14 @@ def served_before(history):
     return history["runs"][-1]["served"]["model"] if history["runs"] else None
 
 
+def last_run(spark, output, history):
+    """The previous run's whole record (None on a first run)."""
+    if not history["runs"]:
+        return None
+    # A record gone missing reads as one without an evaluation: the run then judges.
+    return io.read_json(spark, io.join(serving_path(output, "recommenderRunsPrefix"), history["runs"][-1]["run_id"] + ".json")) or {}
+
+
 def new_run_id(record):
     stamp = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%S%fZ")
     return "%s-%s" % (stamp, hashlib.sha1(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()[:6])
@@ -43,10 +51,13 @@ def new_run_id(record):
 def record_run(spark, output, history, record):
     """Writes the run and appends it to the history; returns the run with its id."""
     run = {"run_id": new_run_id(record), "created": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"), "code_version": code_version(), **record}
+    if run["evaluation"]["run_id"] is None:  # judged tonight: the evaluation is this run's
+        run["evaluation"] = {**run["evaluation"], "run_id": run["run_id"]}
     io.write_json(spark, io.join(serving_path(output, "recommenderRunsPrefix"), run["run_id"] + ".json"), run)
     holdout = run["holdout"]
     history["runs"].append({
         "run_id": run["run_id"], "created": run["created"], "code_version": run["code_version"], "served": run["served"],
+        "evaluation": {k: v for k, v in run["evaluation"].items() if k != "settings"},
         "holdout_ndcg": {name: s["ndcg"]["mean"] for name, s in holdout["models"].items()}, "users": holdout["users"],
     })
     io.write_json(spark, serving_path(output, "recommenderHistoryKey"), history)

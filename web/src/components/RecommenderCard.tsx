@@ -2,9 +2,11 @@ import { RECOMMENDER_MODELS, type RecommenderGenerator, type RecommenderModelRes
 import { formatCount, formatNumber } from '../format';
 import {
   collaborativeLine,
+  evaluationLine,
   formatDifference,
   formatEstimate,
   formatMetric,
+  judgedBy,
   MODEL_NAMES,
   scoredModels,
   servedLine,
@@ -151,6 +153,7 @@ const History = ({ history }: { history: RecommenderModelResponse['history'] }) 
         <tr>
           <th scope="col">Run</th>
           <th scope="col">Served</th>
+          <th scope="col">Judged by</th>
           <th scope="col">NDCG@3 served</th>
           <th scope="col">{MODEL_NAMES.ranker}</th>
           <th scope="col">{MODEL_NAMES.repeat}</th>
@@ -171,6 +174,7 @@ const History = ({ history }: { history: RecommenderModelResponse['history'] }) 
                 {MODEL_NAMES[r.served.model]}
                 {r.served.pinned ? ' (pinned)' : ''}
               </td>
+              <td className="mono">{judgedBy(r)}</td>
               <td>{ndcg(r.served.model)}</td>
               <td>{ndcg('ranker')}</td>
               <td>{ndcg('repeat')}</td>
@@ -196,6 +200,9 @@ export const RecommenderCard = ({ model }: { model: RecommenderModelResponse }) 
       </p>
       <p data-sentence="reason">
         <strong>Why:</strong> {run.served.reason}
+      </p>
+      <p data-sentence="evaluation">
+        <strong>Judged:</strong> {evaluationLine(run)}
       </p>
       <dl className="facts stats">
         <dt>Run</dt>
