@@ -90,36 +90,38 @@ def collect(keyed: DataFrame, batch_id: int, processed_ms=None) -> dict:
     partial = {"batch_id": batch_id, "offsets": {}, "produced_ms": None, "processed_ms": processed_ms, "unreadable": 0, "minutes": [], "orders": [], "sessions": [], "products": [], "events": []}
     enrichment = enrich.BatchEnrichment()
     products = {}
-    for r in aggregates(keyed).collect():
-        if r.part == "offset":
-            partial["offsets"].setdefault(r.k1, {})[r.k2] = r.v + 1
-            partial["produced_ms"] = max(partial["produced_ms"] or 0, r.t_max)
-        elif r.part == "unreadable":
-            partial["unreadable"] = r.n
-        elif r.part == "minute":
-            partial["minutes"].append([r.g, r.k1, r.n, str(r.amount)])
-        elif r.part == "order":
-            partial["orders"].append([r.k1, r.t_min, r.v])
-        elif r.part == "session":
-            partial["sessions"].append([r.k1, r.k2, r.t_max, r.n])
-        elif r.part == "event":
-            partial["events"].append([r.k1, r.g, *json.loads(r.k2)])
-        elif r.part in enrich.PARTS:
-            enrichment.add(r.part, r.g, r.k1, r.n)
+    # A Row's fields unpacked as the tuple it is: by name (r.part) each read searches the field list (a third of the
+    # driver's time in this loop, profiled).
+    for part, k1, k2, g, brand, code, n, amount, t_max, t_min, v in aggregates(keyed).collect():
+        if part == "offset":
+            partial["offsets"].setdefault(k1, {})[k2] = v + 1
+            partial["produced_ms"] = max(partial["produced_ms"] or 0, t_max)
+        elif part == "unreadable":
+            partial["unreadable"] = n
+        elif part == "minute":
+            partial["minutes"].append([g, k1, n, str(amount)])
+        elif part == "order":
+            partial["orders"].append([k1, t_min, v])
+        elif part == "session":
+            partial["sessions"].append([k1, k2, t_max, n])
+        elif part == "event":
+            partial["events"].append([k1, g, *json.loads(k2)])
+        elif part in enrich.PARTS:
+            enrichment.add(part, g, k1, n)
         else:
-            _add_product(products, r)
+            _add_product(products, g, k1, k2, n, brand, code)
     partial["products"] = list(products.values())
     # devices [[minute, device, count]], countries [[minute, country, count]]
     partial.update(enrichment.partial())
     return partial
 
 
-def _add_product(products, r):
+def _add_product(products, minute, product, kind, n, brand, code):
     """One (minute, product, kind) row per product, its counts summed and its greatest brand and code, as max() gives them."""
-    row = products.get((r.g, r.k1, r.k2))
+    row = products.get((minute, product, kind))
     if row is None:
-        products[(r.g, r.k1, r.k2)] = [r.g, r.k1, r.k2, r.n, r.brand, r.code]
+        products[(minute, product, kind)] = [minute, product, kind, n, brand, code]
         return
-    row[3] += r.n
-    row[4] = max((b for b in (row[4], r.brand) if b is not None), default=None)
-    row[5] = max((c for c in (row[5], r.code) if c is not None), default=None)
+    row[3] += n
+    row[4] = max((b for b in (row[4], brand) if b is not None), default=None)
+    row[5] = max((c for c in (row[5], code) if c is not None), default=None)

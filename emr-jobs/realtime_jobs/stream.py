@@ -94,6 +94,8 @@ class LiveSink:
         self.log = log
         self.scorer = scorer
         self.partitions = partitions
+        # The running query (set by start()): its last trigger's durations go on the next batch's log line.
+        self.query = None
         # foreachBatch runs on the query's thread, the heartbeat on the driver's main thread.
         self.lock = threading.Lock()
         # The view last written (a restarted job's predecessor's, until its first batch): what a heartbeat re-dates.
@@ -150,7 +152,14 @@ class LiveSink:
             clock.lap("compaction")
         records_in = sum(n for _, _, n, _ in partial["minutes"]) + partial["unreadable"]
         changed = len(self.state.get("activity_changed", []))
-        self.log("batch %d: %d records in %.2f s (%s); %d customers changed; %s; %s" % (batch_id, records_in, clock.total(), clock.laps(), changed, self.activity_store.report(), clock.cpu()))
+        self.log("batch %d: %d records in %.2f s (%s); %d customers changed; %s; %s%s" % (batch_id, records_in, clock.total(), clock.laps(), changed, self.activity_store.report(), clock.cpu(), self._last_trigger()))
+
+    def _last_trigger(self):
+        """The previous trigger's durations as Spark reports them (ms): what a cycle spends outside this sink."""
+        progress = self.query.lastProgress if self.query is not None else None
+        if not progress:
+            return ""
+        return "; trigger before: " + ", ".join("%s %d" % kv for kv in sorted(progress.get("durationMs", {}).items()))
 
     def _put_activity(self, users=None):
         """Hands the live-state items of `users`, default the customers this batch changed, to the writer (live
@@ -197,6 +206,7 @@ def start(spark, args, log):
         .trigger(processingTime="%d seconds" % REALTIME["triggerSeconds"])
         .start()
     )
+    sink.query = query
     return query, sink
 
 

@@ -33,6 +33,11 @@ const CONF = [
   'spark.driver.bindAddress=127.0.0.1',
   'spark.ui.showConsoleProgress=false',
   'spark.sql.shuffle.partitions=1',
+  // The checkpoint's offset and commit files through Hadoop's FileSystem API instead of FileContext: on a local
+  // folder both end in rename(2) (atomic: a SIGKILL leaves a whole file or none), but FileContext's also resolves
+  // links, which Hadoop without its native library does by starting `readlink` processes. Median walCommit +
+  // commitOffsets of a trigger, 4 runs alternating at load ~10: 193 + 186 ms (FileContext) against 53 + 40 ms.
+  'spark.sql.streaming.checkpointFileManagerClass=org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager',
 ];
 
 export interface RealtimeJob {
