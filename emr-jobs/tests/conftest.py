@@ -8,6 +8,18 @@ EMR_JOBS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, EMR_JOBS)
 
 
+MASTER = "local[2]"
+# Also the settings of a test's own spark-submit whose output is compared with this session's (test_end_to_end.py):
+# ALS blocks and shuffle partitions follow the parallelism, so both must have the same.
+SESSION_CONF = {
+    "spark.ui.enabled": "false",
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.driver.host": "127.0.0.1",
+}
+
+
 @pytest.fixture(scope="session")
 def spark():
     from pyspark.sql import SparkSession
@@ -17,16 +29,10 @@ def spark():
 
     from recstream_jobs import io
 
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("recstream-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1")
-        .getOrCreate()
-    )
+    builder = SparkSession.builder.master(MASTER).appName("recstream-tests")
+    for key, value in SESSION_CONF.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
     # The jobs' own session settings (UTC, time parser policy, shipping the package to workers).
     io.configure(session)
     yield session

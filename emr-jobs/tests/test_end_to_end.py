@@ -1,22 +1,25 @@
 """The step plan (`pipeline`: clean -> recommend -> analyse in one application) on the committed Firehose
-fixture (both producers, a re-delivery), in process on the shared session, then once more as a real
-spark-submit of main.py with the zip EMR gets.
+fixture (both producers, a re-delivery).
 
-The lake is built over two nights, as a store's is (issue 26): the real data's own objects first (clean and
-analyse only: test_clean_incremental_equals_full.py runs many nights of them), the upload - its rows, its
-completion record and a re-delivery - the next night through the step plan. A second lake gets the same
-objects in one `--full` run: its curated partitions, documents and recommendations must be the two nights',
-file by file. Both lakes' recommender has one run in its history, so the promotion rule sees the same."""
+The lake is built over two nights, as a store's is (issue 26), in process on the shared session: the real
+data's own objects first (clean and analyse only: test_clean_incremental_equals_full.py runs many nights of
+them), the upload - its rows, its completion record and a re-delivery - the next night through the step plan.
+A second lake gets the same objects in one `--full` run of the step as EMR runs it: spark-submit of main.py
+alone with the zip the CDK asset ships, in its own JVM (started first, so it runs while the nights run). Its
+curated partitions, documents and recommendations must be the two nights', file by file. Both lakes'
+recommender has one run in its history, so the promotion rule sees the same."""
 import glob
 import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
 import main as cli
+from conftest import MASTER, SESSION_CONF
 from recstream_jobs import analyse, incremental
 from recstream_jobs.contract import ANALYTICS_DOCUMENTS, CONTRACT, FALLBACK_USER_ID, LAKE, TOP_K
 from recstream_jobs.recommend.evaluation import FIRST_SERVED
@@ -52,8 +55,47 @@ def deliver(lake, night):
             shutil.copy(path, target)
 
 
+def emr_bundle(folder):
+    """(main.py alone, the zip of the packages the CDK asset ships and nothing else of emr-jobs/) under folder."""
+    emr_jobs = os.path.dirname(HERE)
+    bundle = os.path.join(folder, "bundle")
+    for package in CONTRACT["spark_packages"]:
+        shutil.copytree(os.path.join(emr_jobs, package), os.path.join(bundle, package), ignore=shutil.ignore_patterns("__pycache__"))
+    archive = shutil.make_archive(os.path.join(folder, "emr-jobs"), "zip", bundle)
+    # As on EMR, main.py sits alone (there it is downloaded from S3): the package must come from the zip.
+    entry = os.path.join(folder, "step", "main.py")
+    os.makedirs(os.path.dirname(entry))
+    shutil.copy(os.path.join(emr_jobs, "main.py"), entry)
+    return entry, archive
+
+
 @pytest.fixture(scope="module")
-def lake(spark, tmp_path_factory):
+def full_rebuild(tmp_path_factory):
+    """The `--full` step plan as a spark-submit of main.py with the EMR zip, started now and awaited by full_lake."""
+    root = str(tmp_path_factory.mktemp("full-lake"))
+    shutil.copytree(RAW, os.path.join(root, LAKE["rawPrefix"]))
+    entry, archive = emr_bundle(str(tmp_path_factory.mktemp("emr")))
+    venv_bin = os.path.dirname(sys.executable)
+    env = {**os.environ, "PATH": venv_bin + os.pathsep + os.environ["PATH"], "PYSPARK_PYTHON": sys.executable}
+    env.pop("PYTHONPATH", None)
+    # The shared session's master and settings: the recommender's ALS blocks follow the parallelism.
+    # A short run on a small input: the JVM's quick compiler only, as the twin runs small uploads (local/pipeline/spark.ts).
+    settings = {**SESSION_CONF, "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"}
+    conf = [arg for key, value in settings.items() for arg in ("--conf", "%s=%s" % (key, value))]
+    (argv,) = plan(root)
+    log = open(os.path.join(root, "spark-submit.log"), "w+")
+    process = subprocess.Popen(
+        [os.path.join(venv_bin, "spark-submit"), "--master", MASTER, *conf, "--py-files", archive, entry, *argv, "--full"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    yield root, process, log
+    if process.poll() is None:
+        os.killpg(process.pid, 9)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def lake(spark, tmp_path_factory, full_rebuild):
     root = str(tmp_path_factory.mktemp("lake"))
     at = lambda key: os.path.join(root, LAKE[key])  # noqa: E731
     deliver(root, 0)
@@ -66,11 +108,13 @@ def lake(spark, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def full_lake(spark, tmp_path_factory):
-    root = str(tmp_path_factory.mktemp("full-lake"))
-    shutil.copytree(RAW, os.path.join(root, LAKE["rawPrefix"]))
-    for argv in plan(root):
-        run_job(spark, argv + ["--full"])
+def full_lake(full_rebuild):
+    root, process, log = full_rebuild
+    deadline = time.time() + 1200
+    while process.poll() is None and time.time() < deadline:
+        time.sleep(1)
+    log.seek(0)
+    assert process.returncode == 0, "spark-submit main.py pipeline --full: exit %s\n%s" % (process.returncode, log.read()[-4000:])
     return root
 
 
@@ -235,28 +279,12 @@ def test_analytics_documents_match_the_committed_samples(lake):
     assert sum(c["orders"] for c in heat) >= sum(m["orders"] for m in monthly)
 
 
-def test_spark_submit_runs_main_py_with_the_emr_zip(lake, tmp_path):
-    emr_jobs = os.path.dirname(HERE)
-    bundle = tmp_path / "bundle"  # the packages the CDK asset ships, nothing else of emr-jobs/
-    for package in CONTRACT["spark_packages"]:
-        shutil.copytree(os.path.join(emr_jobs, package), bundle / package, ignore=shutil.ignore_patterns("__pycache__"))
-    archive = shutil.make_archive(str(tmp_path / "emr-jobs"), "zip", bundle)
-    # As on EMR, main.py sits alone (there it is downloaded from S3): the package must come from the zip.
-    entry = shutil.copy(os.path.join(emr_jobs, "main.py"), tmp_path / "main.py")
-    out = tmp_path / "analytics"
-    venv_bin = os.path.dirname(sys.executable)
-    env = {**os.environ, "PATH": venv_bin + os.pathsep + os.environ["PATH"], "PYSPARK_PYTHON": sys.executable}
-    env.pop("PYTHONPATH", None)
-    subprocess.run(
-        [os.path.join(venv_bin, "spark-submit"), "--master", "local[1]", "--conf", "spark.ui.enabled=false",
-         "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.driver.host=127.0.0.1",
-         "--conf", "spark.sql.shuffle.partitions=2",
-         "--py-files", archive, str(entry),
-         "analyse", "--input", os.path.join(lake, LAKE["curatedPrefix"]), "--output", str(out)],
-        check=True, env=env, timeout=240, capture_output=True,
-    )
-    for name in ANALYTICS_DOCUMENTS:
-        assert read_json(out / (name + ".json")) == read_json(os.path.join(lake, LAKE["analyticsPrefix"], name + ".json"))
+def test_spark_submit_runs_the_emr_step_from_main_py_and_the_zip_alone(full_lake):
+    """full_lake is that run: here, that it ran the step plan's one job to its end in its own application."""
+    with open(os.path.join(full_lake, "spark-submit.log")) as f:
+        log = f.read()
+    assert "[pipeline " in log and "clean, recommend and analyse done on %s" % full_lake in log
+    assert read_json(os.path.join(full_lake, LAKE["cleanReportKey"]))["mode"] == "full"
 
 
 def test_recommend_serves_a_store_too_young_to_measure(spark, tmp_path):
