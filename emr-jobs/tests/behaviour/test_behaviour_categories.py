@@ -37,7 +37,10 @@ def rows():
 
 @pytest.fixture(scope="module")
 def events(spark):
-    return sessions.sessionize(ev.good_events(ev.checked(raw_frame(spark, rows()))))
+    # Kept once computed, as the job has them (read from the curated table): every pass of each test reuses them.
+    table = sessions.sessionize(ev.good_events(ev.checked(raw_frame(spark, rows())))).persist()
+    yield table
+    table.unpersist()
 
 
 def test_recall_at_3_of_affinity_lists_and_of_the_popular_baseline(spark, events):
