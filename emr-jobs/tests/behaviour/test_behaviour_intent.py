@@ -23,10 +23,15 @@ def sessionized(spark, rows):
     return sessions.sessionize(ev.good_events(ev.checked(raw_frame(spark, rows))))
 
 
-def features_at(spark, rows, k):
+def in_sessions(spark, rows):
+    """The rows sessionized, each event with its position in its session; kept once computed, since a test cuts
+    them at several positions."""
+    return positioned(sessionized(spark, rows)).persist()
+
+
+def features_at(events, k):
     """Each session's features after its k-th event (sessions with fewer events: after their last)."""
-    prefix = positioned(sessionized(spark, rows)).filter(F.col("position") <= k)
-    return {r["session_id"]: r.asDict() for r in prefix_features(prefix).collect()}
+    return {r["session_id"]: r.asDict() for r in prefix_features(events.filter(F.col("position") <= k)).collect()}
 
 
 BASE = [
@@ -44,12 +49,13 @@ BASE = [
 
 
 def test_prefix_features_count_what_happened_up_to_the_cut_carts_included(spark):
-    s1 = features_at(spark, BASE, 4)["s1"]
+    events = in_sessions(spark, BASE)
+    s1 = features_at(events, 4)["s1"]
     assert (s1["events"], s1["views"], s1["carts"], s1["removes"]) == (4, 3, 1, 0)
     assert (s1["distinct_products"], s1["distinct_categories"], s1["top_category_events"], s1["repeat_events"]) == (2, 2, 3, 2)
     assert (s1["seconds_so_far"], s1["seconds_per_event"], s1["missing_brand_share"]) == (100, pytest.approx(100 / 3), 0.25)
     assert s1["log_cart_value"] == pytest.approx(__import__("math").log1p(10.0))
-    assert features_at(spark, BASE, 2)["s1"]["carts"] == 0
+    assert features_at(events, 2)["s1"]["carts"] == 0
 
 
 def test_a_feature_at_the_cut_never_changes_when_later_events_are_appended(spark):
@@ -61,8 +67,9 @@ def test_a_feature_at_the_cut_never_changes_when_later_events_are_appended(spark
         event(9100, "cart", "3", session="s2"),
         event(5, "view", "7", user="200", session="s3"),
     ]
+    base, appended = in_sessions(spark, BASE), in_sessions(spark, BASE + later)
     for k in range(1, 6):  # s1 has five events
-        before, after = features_at(spark, BASE, k), features_at(spark, BASE + later, k)
+        before, after = features_at(base, k), features_at(appended, k)
         cut_here = {s: f for s, f in before.items() if f["events"] == k}  # sessions that have a k-th event
         assert cut_here or k > 5
         for session_id, features in cut_here.items():
@@ -76,15 +83,15 @@ def test_cuts_fall_where_the_scorer_meets_a_session_and_the_label_is_a_purchase_
         rows += [event(1000 * s + 50, "cart", "1", session="c%d" % s), event(1000 * s + 60, "view", "9", session="c%d" % s)]
         if s % 2:
             rows.append(event(1000 * s + 70, "purchase", "1", session="c%d" % s))
-    events = sessionized(spark, rows)
-    intent_cuts = {r["session_id"]: (r["cut"], r["bought"]) for r in task_prefixes(positioned(events), "intent", 42).groupBy("session_id").agg(F.max("cut").alias("cut"), F.max("bought").alias("bought")).collect()}
+    events = in_sessions(spark, rows)
+    intent_cuts = {r["session_id"]: (r["cut"], r["bought"]) for r in task_prefixes(events, "intent", 42).groupBy("session_id").agg(F.max("cut").alias("cut"), F.max("bought").alias("bought")).collect()}
     assert len(intent_cuts) == 60
     # A buyer (7 events, purchase 7th) is cut after 1..6 events, a non-buyer (6 events) after 1..6: both classes alike.
     assert {c for c, _ in intent_cuts.values()} <= set(range(1, 7)) and len({c for c, _ in intent_cuts.values()}) >= 4
     assert sum(b for _, b in intent_cuts.values()) == 30
-    abandonment = {r["session_id"]: r["cut"] for r in task_prefixes(positioned(events), "abandonment", 42).select("session_id", "cut").distinct().collect()}
+    abandonment = {r["session_id"]: r["cut"] for r in task_prefixes(events, "abandonment", 42).select("session_id", "cut").distinct().collect()}
     assert set(abandonment.values()) <= {5, 6} and len(abandonment) == 60  # at or after the cart (5th), before the purchase
-    assert {r["session_id"]: r["cut"] for r in task_prefixes(positioned(events), "intent", 42).select("session_id", "cut").distinct().collect()} == {k: c for k, (c, _) in intent_cuts.items()}
+    assert {r["session_id"]: r["cut"] for r in task_prefixes(events, "intent", 42).select("session_id", "cut").distinct().collect()} == {k: c for k, (c, _) in intent_cuts.items()}
 
 
 def synthetic_rows(sessions_count=1200, seed=7):
