@@ -25,7 +25,7 @@ from . import history as runs
 from .candidates import collect_purchases
 from .evaluation import als_model, choose, evaluate, fit_pool
 from .report import data_span, judged_fields, run_record
-from .serving import cards_by_source, fallback_line, needs_als, product_details, serve_all, serving_path, write_served
+from .serving import cards_by_source, fallback_line, needs_als, product_details, serve_all, serving_history, serving_path, write_served
 from .similar import similar_lists, write_similar
 
 log = progress("recommend")
@@ -52,9 +52,9 @@ def _recommend(spark: SparkSession, curated, args):
     started = time.time()
     bought = collect_purchases(curated)
     log("%d line items of known customers collected, %d of them dated" % (len(bought), sum(1 for p in bought if p.ts is not None)))
-    history = runs.read_history(spark, args.output)
+    past_runs = runs.read_history(spark, args.output)
     span = data_span(bought)
-    kept, why = cadence.kept_evaluation(runs.last_run(spark, args.output, history), args, span, runs.code_version())
+    kept, why = cadence.kept_evaluation(runs.last_run(spark, args.output, past_runs), args, span, runs.code_version())
     log(why)
     with fit_pool() as pool:
         # The Spark work serving needs starts first and runs beside the evaluation: ALS on every purchase
@@ -63,18 +63,20 @@ def _recommend(spark: SparkSession, curated, args):
         serving_als = pool.submit(als_model, spark, bought, args) if known is None or needs_als(known) else None
         details = pool.submit(product_details, curated)
         if kept is None:
-            judged, fitted, evaluation_fits = judge(spark, bought, args, pool, runs.served_before(history), why, span["last"])
+            judged, fitted, evaluation_fits = judge(spark, bought, args, pool, runs.served_before(past_runs), why, span["last"])
         else:
             judged, fitted, evaluation_fits = cadence.kept_judgement(kept, why), cadence.kept_ranker(kept), []
         served = judged["served"]["model"]
         log("serving %s: %s" % (served, judged["served"]["reason"]))
+        # What serving needs besides ALS is built while the serving fit runs (a kept evaluation leaves the
+        # driver nothing else to do meanwhile): the serving history and the item-to-item lists.
+        bought_before, details = serving_history(bought), details.result()
+        similar = write_similar(spark, serving_path(args.output, "similarPrefix"), similar_lists(bought, bought_before, details))
         model = serving_als.result() if needs_als(served) else None
-        details = details.result()
 
-    serving_history, lines, als_fit = serve_all(bought, details, served, fitted, model)
-    fallback = fallback_line(details, serving_history)
+    lines, als_fit = serve_all(bought_before, details, served, fitted, model)
+    fallback = fallback_line(details, bought_before)
     write_served(spark, lines, fallback, args.output)
-    similar = write_similar(spark, serving_path(args.output, "similarPrefix"), similar_lists(bought, serving_history, details))
     serving = {
         "users": len(lines),
         "cards_by_source": {**cards_by_source(lines), "fallback": len(fallback["recommendations"])},
@@ -83,7 +85,7 @@ def _recommend(spark: SparkSession, curated, args):
     }
     fit_seconds = evaluation_fits + ([als_fit] if als_fit else [])
     record = run_record(args, span, judged, fit_seconds, serving, round(time.time() - started, 1))
-    run = runs.record_run(spark, args.output, history, record)
+    run = runs.record_run(spark, args.output, past_runs, record)
     write_json(spark, serving_path(args.output, "metricsKey"), run)
     log("run %s: %d customers' lists (%s), %d products with similar lists, in %.0fs"
         % (run["run_id"], len(lines), ", ".join("%s %d" % kv for kv in sorted(serving["cards_by_source"].items())), similar, run["seconds"]))

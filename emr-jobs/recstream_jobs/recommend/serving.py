@@ -60,11 +60,15 @@ def needs_als(model):
     return model == "ranker" or "als" in ranking.POLICIES[model]
 
 
-def serve_all(bought, details, served, fitted, model):
-    """Every known customer's served line under the served model (`model`: ALS on every purchase, when it
-    needs one); the serving history (for item-to-item)."""
+def serving_history(bought):
+    """Every purchase as the generators read them, at a cut just after the last one."""
     dated = [p for p in bought if p.ts is not None]
-    history = G.History(dated, max(p.ts for p in dated) + 1, undated=[p for p in bought if p.ts is None])
+    return G.History(dated, max(p.ts for p in dated) + 1, undated=[p for p in bought if p.ts is None])
+
+
+def serve_all(history, details, served, fitted, model):
+    """Every known customer's served line under the served model (`model`: ALS on every purchase, when it
+    needs one), from the serving history."""
     users = sorted(history.own)
     als_lists = model.candidates(users) if model else {}
     if served == "ranker":
@@ -74,7 +78,7 @@ def serve_all(bought, details, served, fitted, model):
         ranked = {u: ranking.policy_list(served, G.proposals(history, u, als_lists)[1], TOP_K) for u in users}
     log("serving: %d customers' lists by %s%s" % (len(users), served, ", ALS fitted in %.1fs" % model.fit_seconds if model else ""))
     lines = [served_line(user, ranking.top_up(ranked.get(user, []), G.popular(history), TOP_K), details, history) for user in users]
-    return history, [line for line in lines if line["recommendations"]], model.fit_seconds if model else 0.0
+    return [line for line in lines if line["recommendations"]], model.fit_seconds if model else 0.0
 
 
 def fallback_line(details, history):
