@@ -88,3 +88,24 @@ test("the real-time path's fixed cost: its two workers around the clock, the col
   assert.deepEqual([...line.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])), [Math.round(fixed), Math.round(workers)], line);
   assert.match(costs, new RegExp(`adds ≈ \\$${Math.round(fixed)} a month \\(the streaming job ≈ \\$${Math.round(workers)}`));
 });
+
+test('a month of nightly runs, before and after, follows from the measured seconds in docs/costs.md', () => {
+  const start = costs.indexOf('| nightly run | job on `local[2]`');
+  assert.ok(start >= 0, 'docs/costs.md has the month-of-nightly-runs table');
+  const lines = costs.slice(start).split('\n');
+  const rows = lines.slice(2, lines.findIndex((l, i) => i > 0 && !l.startsWith('|'))).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  const seconds = (row: string[]) => Number(/^([\d,.]+) s/.exec(row[1])![1].replace(/,/g, ''));
+  // The cluster: 3 × ($0.192 + $0.048) an hour for 10 minutes of start and overhead plus the job's seconds.
+  const perNight = (s: number) => 3 * (0.192 + 0.048) * ((10 + s / 60) / 60);
+  for (const row of rows) {
+    assert.equal(Number(row[2]), Math.round((10 + seconds(row) / 60) * 10) / 10, row[0]);
+    assert.equal(dollars(row[3]), Math.round(perNight(seconds(row)) * 100) / 100, row[0]);
+  }
+  const find = (start: string) => rows.find((r) => r[0].startsWith(start))!;
+  const [before, kept, judging, mix] = [find('before'), find('after, a night keeping'), find('after, the judging night'), find('**after: the week')];
+  assert.equal(seconds(mix), Math.round(((6 * seconds(kept) + seconds(judging)) / 7) * 10) / 10, '6 kept nights and 1 judging night a week');
+  const month = (row: string[]) => Math.round(30 * perNight(seconds(row)));
+  assert.deepEqual([dollars(before[4]), dollars(mix[4])], [month(before), month(mix)]);
+  const line = readme.split('\n').find((l) => l.startsWith('| a month of nightly runs'))!;
+  assert.match(line, new RegExp(`before ≈ \\$${month(before)}, after ≈ \\$${month(mix)}: .*judges its models once a week`));
+});
