@@ -1,11 +1,12 @@
 """When a run judges every model again, and when it serves with the last evaluation instead.
 
-An evaluation (the rolling windows, the holdout, the latest months: eleven ALS and ranker fits and their candidate
-tables) is most of a night's work, and a few days of new purchases barely move what it found. So a run keeps the
+An evaluation (the rolling windows, the holdout, the latest months: an ALS and a ranker fit per period and their
+candidate tables) is most of a night's work, and a few days of new purchases barely move what it found. So a run keeps the
 last evaluation (its figures, its chosen model and its fitted ranker's coefficients) while the data has grown by at
 most `--evaluate-every-days` days past what that evaluation saw, and nothing else it rests on has changed: the
 code, the settings, the pin. Serving still fits ALS on every purchase and scores every customer's candidates: the
-lists are tonight's, only the judgment is older. `--evaluate` (and a full rebuild) judges again.
+lists are tonight's, only the judgment is older. `--evaluate` judges again; the step plan adds it to a full
+rebuild (`--full` alone keeps the evaluation, as bench:spark's second run does).
 """
 import datetime
 
