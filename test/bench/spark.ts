@@ -220,7 +220,7 @@ const main = async () => {
   const target = (r: Run) => (script ? `${fmt(r.seconds / script.seconds, 2)} (target <= 0.5: ${r.seconds / script.seconds <= 0.5 ? 'met' : 'NOT met'})` : '-');
   if (script) console.log(`\nratio pipeline / the seed's script, a run judging every model (a first run, then one per als.evaluateEveryDays of purchases): ${target(pipeline)}`);
   if (script && kept) console.log(`ratio pipeline / the seed's script, a night keeping the evaluation (every other night): ${target(kept)}`);
-  if (kept) console.log(`what judging costs: ${fmt(pipeline.seconds - kept.seconds)} s of the ${fmt(pipeline.seconds)} s run`);
+  if (kept) console.log(`the judging run minus the kept night (what judging costs, give or take the two runs' clean and load): ${fmt(pipeline.seconds - kept.seconds)} s of the ${fmt(pipeline.seconds)} s run`);
   if (SMALL_ROWS) return smallTarget(scan, pipeline, { input, rows }, lake);
 
   const run = JSON.parse(readFileSync(at(LAKE.metricsKey), 'utf8')) as RecommenderRun;
