@@ -7,17 +7,7 @@ import pytest
 EMR_JOBS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, EMR_JOBS)
 
-
-MASTER = "local[2]"
-# Also the settings of a test's own spark-submit whose output is compared with this session's (test_end_to_end.py):
-# ALS blocks and shuffle partitions follow the parallelism, so both must have the same.
-SESSION_CONF = {
-    "spark.ui.enabled": "false",
-    "spark.sql.shuffle.partitions": "2",
-    "spark.default.parallelism": "2",
-    "spark.driver.bindAddress": "127.0.0.1",
-    "spark.driver.host": "127.0.0.1",
-}
+from spark_settings import MASTER, SESSION_CONF  # noqa: E402
 
 
 @pytest.fixture(scope="session")

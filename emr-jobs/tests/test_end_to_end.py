@@ -19,7 +19,7 @@ import time
 import pytest
 
 import main as cli
-from conftest import MASTER, SESSION_CONF
+from spark_settings import MASTER, SESSION_CONF
 from recstream_jobs import analyse, incremental
 from recstream_jobs.contract import ANALYTICS_DOCUMENTS, CONTRACT, FALLBACK_USER_ID, LAKE, TOP_K
 from recstream_jobs.recommend.evaluation import FIRST_SERVED
