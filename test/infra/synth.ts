@@ -50,6 +50,12 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
     outdir: options.outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'recstream-cdk-out-')),
     // `aws:cdk:bundling-stacks: []` is what `cdk synth --exclusively`-style runs use to skip bundling.
     context: { ...cdkJsonContext(), ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+    // CDK's built-in CloudFormation validation (a WebAssembly rule engine `cdk synth` runs) only in the synths that
+    // check the templates as `cdk synth` does, the cdk-nag ones: it costs ~7 CPU-s on a process's first synth and
+    // ~2 s on each later one (two thirds of an infra test file's CPU), and it can only warn (its errors become
+    // warnings unless cdk.json sets @aws-cdk/core:validateAgainstDefaultRules, which it does not), so no
+    // assertion elsewhere reads it. cdk-synth-works-without-aws-credentials runs the real CLI, with it.
+    builtinCloudFormationValidation: options.nag === true,
   });
   const config = resolveConfig({ webDist: stubWebDist(), ...options.context });
   const { main: stack, edge } = createRecstream(app, config);
