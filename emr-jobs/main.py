@@ -6,6 +6,12 @@ import argparse
 import os
 import sys
 
+# numpy asks the kernel for transparent huge pages on every array over 4 MB. On a VM whose memory the host
+# hands over lazily (Firecracker with free-page reporting, like the 2-core machine the benchmarks run on) each
+# such first touch costs about ten plain ones: a 600 MB design matrix filled in 5.2 s instead of 0.45 s
+# (docs/benchmarks.md, "Huge pages"). Read once, when numpy is first imported: before any job imports it.
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+
 # Locally main.py can run straight from the emr-jobs folder; on EMR the package comes from --py-files.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 

@@ -69,12 +69,10 @@ def _recommend(spark: SparkSession, curated, args):
         served = judged["served"]["model"]
         log("serving %s: %s" % (served, judged["served"]["reason"]))
         # What serving needs besides ALS is built while the serving fit runs (a kept evaluation leaves the
-        # driver nothing else to do meanwhile): the serving history and the item-to-item lists.
+        # driver nothing else to do meanwhile): the serving history, the item-to-item lists and the candidates.
         bought_before, details = serving_history(bought), details.result()
         similar = write_similar(spark, serving_path(args.output, "similarPrefix"), similar_lists(bought, bought_before, details))
-        model = serving_als.result() if needs_als(served) else None
-
-    lines, als_fit = serve_all(bought_before, details, served, fitted, model)
+        lines, als_fit = serve_all(bought_before, details, served, fitted, serving_als if needs_als(served) else None)
     fallback = fallback_line(details, bought_before)
     write_served(spark, lines, fallback, args.output)
     serving = {

@@ -78,11 +78,15 @@ def period_models(spark, dated, bounds, args, pool):
     return models
 
 
-def period(spark, dated, start, end, model):
+def period(spark, dated, start, end, fit):
+    """A period's candidates and truth; `fit` is the future of its ALS model (None: no model), awaited once
+    everything that needs no ALS is built."""
     history = G.History(dated, epoch(start))
     truth = truth_after(dated, set(history.own), epoch(start), epoch(end))
     users = sorted(truth)
-    keys, x, lists = features.candidate_table(history, users, model, model.candidates(users) if model else {})
+    base = features.base_table(history, users)
+    model = fit.result() if fit else None
+    keys, x, lists = features.with_als(base, model, model.candidates(users) if model else {})
     y = np.array([1 if product in truth[user] else 0 for user, product, _ in keys], dtype=np.int8)
     log("period [%s, %s): %d customers bought before and in it, %d candidates (%d bought), ALS fit %.1fs"
         % (start.date(), end.date(), len(users), len(keys), int(y.sum()), model.fit_seconds if model else 0.0))
@@ -178,8 +182,7 @@ def evaluate(spark, dated, args, pool):
     def periods_of(chain):
         for start, end in chain:
             if (start, end) not in built:
-                model = models[(start, end)]
-                built[(start, end)] = period(spark, dated, start, end, model.result() if model else None)
+                built[(start, end)] = period(spark, dated, start, end, models[(start, end)])
         return [built[b] for b in chain]
 
     def ranker_before(chain, i):

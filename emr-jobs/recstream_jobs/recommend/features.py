@@ -7,6 +7,8 @@ model can weigh a strong repeat against a strong unseen candidate. The customer'
 row in Python; the product's columns are looked up once per product and gathered with numpy (serving
 scores ~1.5M candidates on the real data).
 """
+from collections import namedtuple
+
 import numpy as np
 
 from . import generators as G
@@ -64,29 +66,119 @@ def matrix(per_row, als_scores, per_product, flags):
     return np.hstack([logged, seen * pick(SEEN_ONLY), (1.0 - seen) * pick(UNSEEN_ONLY)])
 
 
+# A customer's candidates are in the order the generators first proposed them (SOURCE_ORDER): those of the
+# generators before ALS, then ALS's, then the rest. The table without ALS is built first (base_table) and ALS's
+# are put in their place afterwards (with_als), so both give the rows of one pass in the same order.
+BEFORE_ALS, BY_ALS, AFTER_ALS = 0, 1, 2
+PLACE = {g: BEFORE_ALS if G.SOURCE_ORDER.index(g) < G.SOURCE_ORDER.index("als") else AFTER_ALS for g in G.SOURCE_ORDER if g != "als"}
+ALS_RANK, ALS_FLAG = PER_ROW.index("als_rank"), G.SOURCE_ORDER.index("als")
+
+# Every candidate but ALS's, per row: the customer's index, its key (user, product, generators), its product's
+# index, its features and place; per customer: each product's row, the generator lists and its own feature values.
+Base = namedtuple("Base", "history users row_user keys products product_at per_row flags place row_of lists customer")
+# Rows gathered into the design matrix at a time: numpy's temporaries stay small (the whole table is ~2M rows).
+CHUNK = 1 << 16
+
+
+def _share(history, user, product):
+    """The share of the customer's line items in the product's category label."""
+    return history.user_labels.get(user, {}).get(history.label.get(product), 0) / (history.user_lines[user] or 1)
+
+
+def base_table(history, users):
+    """The candidates of every generator that needs no ALS model, with their features: built while ALS fits."""
+    row_user, keys, generators, per_row, place, row_of, lists_of, customers = [], [], [], [], [], [], [], []
+    for u, user in enumerate(users):
+        lists, together = G.base_lists(history, user)
+        own, customer, rows = history.own.get(user, {}), customer_columns(history, user), {}
+        for generator, proposed in lists.items():
+            for product in proposed:
+                row = rows.get(product)
+                if row is not None:
+                    generators[row].add(generator)
+                    continue
+                rows[product] = len(keys)
+                row_user.append(u)
+                keys.append((user, product))
+                generators.append({generator})
+                place.append(PLACE[generator])
+                per_row.append(own_columns(history, own.get(product)) + customer + [UNRANKED, together.get(product, 0.0), _share(history, user, product)])
+        row_of.append(rows)
+        lists_of.append(lists)
+        customers.append(customer)
+    products = {}
+    product_at = np.array([products.setdefault(product, len(products)) for _, product in keys], dtype=np.int64)
+    flags = np.array([[g in gs for g in G.SOURCE_ORDER] for gs in generators], dtype=np.float64).reshape(-1, len(G.SOURCE_ORDER))
+    keys = [(user, product, frozenset(gs)) for (user, product), gs in zip(keys, generators)]
+    return Base(history, users, np.array(row_user, dtype=np.int64), keys, products, product_at,
+                np.array(per_row, dtype=np.float64).reshape(-1, len(PER_ROW)), flags, np.array(place, dtype=np.int64), row_of, lists_of, customers)
+
+
+def _gather(first, then, rows):
+    """Rows of the two arrays stacked (first's rows, then then's), without stacking them."""
+    out = np.empty((len(rows),) + first.shape[1:], dtype=first.dtype)
+    mine = rows < len(first)
+    out[mine] = first[rows[mine]]
+    out[~mine] = then[rows[~mine] - len(first)]
+    return out
+
+
+def with_als(base, als_model, als_lists):
+    """base_table's candidates with each customer's ALS candidates (als_lists from als.Model.candidates) in their
+    place and every row's ALS rank and score: (keys [(user, product, generators)], design matrix, {user: lists}).
+    Updates `base` in place: it serves one table."""
+    history, n, keys = base.history, len(base.keys), base.keys
+    # Rows the ALS list ranks (row, rank) or proposes (row, position): written into the arrays in one go below,
+    # since numpy's one-element writes cost more than the loop.
+    added, ranked, proposed_again, lists = [], [], [], {}
+    for u, user in enumerate(base.users):
+        rows = base.row_of[u]
+        rank = {p: r for r, (p, _) in enumerate(als_lists.get(user, []), start=1)}
+        ranked.extend((rows[p], r) for p, r in rank.items() if p in rows)
+        proposed = [p for p, _ in G.als(history, user, als_lists)]
+        for position, product in enumerate(proposed):
+            row = rows.get(product)
+            if row is None:
+                added.append((u, position, base.products.setdefault(product, len(base.products)),
+                              [0, 0, NEVER_DAYS, NEVER_DAYS] + base.customer[u] + [rank[product], 0.0, _share(history, user, product)]))
+                keys.append((user, product, frozenset(("als",))))
+            else:
+                keys[row] = (user, product, keys[row][2] | {"als"})
+                proposed_again.append((row, position))
+        lists[user] = G.with_als_list(base.lists[u], proposed)
+    if ranked:
+        rows, ranks = np.array(ranked, dtype=np.int64).T
+        base.per_row[rows, ALS_RANK] = ranks
+    # Within its place a row keeps its first-proposed order; ALS's rows follow ALS's list, and a row first
+    # proposed after ALS (a best seller ALS proposes too) moves into ALS's place.
+    order_in_place = np.arange(n)
+    if proposed_again:
+        rows, positions = np.array(proposed_again, dtype=np.int64).T
+        base.flags[rows, ALS_FLAG] = 1.0
+        moved = base.place[rows] == AFTER_ALS
+        base.place[rows[moved]], order_in_place[rows[moved]] = BY_ALS, positions[moved]
+    row_user = np.concatenate([base.row_user, np.array([a[0] for a in added], dtype=np.int64)])
+    place = np.concatenate([base.place, np.full(len(added), BY_ALS, dtype=np.int64)])
+    order = np.lexsort((np.concatenate([order_in_place, np.array([a[1] for a in added], dtype=np.int64)]), place, row_user))
+    product_at = np.concatenate([base.product_at, np.array([a[2] for a in added], dtype=np.int64)])
+    added_rows = np.array([a[3] for a in added], dtype=np.float64).reshape(-1, len(PER_ROW))
+    added_flags = np.zeros((len(added), len(G.SOURCE_ORDER)))
+    added_flags[:, ALS_FLAG] = 1.0
+    table = np.array([product_columns(history, p) for p in base.products], dtype=np.float64).reshape(-1, len(PER_PRODUCT))
+    if als_model:
+        user_rows = np.array([als_model.user_index.get(u, -1) for u in base.users], dtype=np.int64)
+        item_rows = np.array([als_model.item_index.get(p, -1) for p in base.products], dtype=np.int64)
+    x = np.empty((len(order), len(NAMES)))
+    for start in range(0, len(order), CHUNK):
+        rows = order[start : start + CHUNK]
+        at = product_at[rows]
+        scores = als_model.scores_at(np.stack([user_rows[row_user[rows]], item_rows[at]], axis=1)) if als_model else np.zeros(len(rows))
+        x[start : start + len(rows)] = matrix(_gather(base.per_row, added_rows, rows), scores, table[at], _gather(base.flags, added_flags, rows))
+    return [keys[i] for i in order.tolist()], x, lists
+
+
 def candidate_table(history, users, als_model, als_lists):
     """Every given customer's proposals: (keys [(user, product, generators)], design matrix, {user: generator lists}).
     One pass over ~1.5M candidates on the real data: what depends on the customer only is computed once per
-    customer, and the ALS scores are gathered from the (user, item) factor rows noted on the way."""
-    keys, per_row, flags, product_at, factor_rows, by_user = [], [], [], [], [], {}
-    products = {}
-    user_index, item_index = (als_model.user_index, als_model.item_index) if als_model else ({}, {})
-    for user in users:
-        proposed, lists, together = G.proposals(history, user, als_lists)
-        by_user[user] = lists
-        rank = {p: r for r, (p, _) in enumerate(als_lists.get(user, []), start=1)}
-        own = history.own.get(user, {})
-        customer = customer_columns(history, user)
-        labels, lines = history.user_labels.get(user, {}), history.user_lines[user] or 1
-        factor_row = user_index.get(user, -1)
-        for product, generators in proposed.items():
-            keys.append((user, product, frozenset(generators)))
-            share = labels.get(history.label.get(product), 0) / lines
-            per_row.append(own_columns(history, own.get(product)) + customer + [rank.get(product, UNRANKED), together.get(product, 0.0), share])
-            flags.append([1.0 if g in generators else 0.0 for g in G.SOURCE_ORDER])
-            product_at.append(products.setdefault(product, len(products)))
-            factor_rows.append((factor_row, item_index.get(product, -1)))
-    table = np.array([product_columns(history, p) for p in products], dtype=np.float64).reshape(-1, len(PER_PRODUCT))
-    per_product = table[np.asarray(product_at, dtype=np.int64)] if keys else np.zeros((0, len(PER_PRODUCT)))
-    scores = als_model.scores_at(np.array(factor_rows, dtype=np.int64).reshape(-1, 2)) if als_model else np.zeros(len(keys))
-    return keys, matrix(per_row, scores, per_product, flags), by_user
+    customer, each product's columns once per product."""
+    return with_als(base_table(history, users), als_model, als_lists)

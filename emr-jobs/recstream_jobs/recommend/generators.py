@@ -162,21 +162,32 @@ def popular(history):
     return [product for product, _ in history.popular[: PER_GENERATOR["popular"]]]
 
 
-def proposals(history, user, als_lists):
-    """({product: set of generators that proposed it}, each generator's ranked list, {product: co-purchase score})."""
+def base_lists(history, user):
+    """(every generator's ranked list but ALS's, {product: co-purchase score}): what needs no ALS model."""
     together = copurchase(history, user)
     lists = {
         "repeat": repeat(history, user),
         "copurchase": [p for p, _ in together],
-        "als": [p for p, _ in als(history, user, als_lists)],
         "category": [p for p, _ in category(history, user)],
         "popular": popular(history),
     }
+    return lists, dict(together)
+
+
+def with_als_list(lists, als_list):
+    """The generators' lists with ALS's in its place of SOURCE_ORDER."""
+    return {g: als_list if g == "als" else lists[g] for g in SOURCE_ORDER}
+
+
+def proposals(history, user, als_lists):
+    """({product: set of generators that proposed it}, each generator's ranked list, {product: co-purchase score})."""
+    base, together = base_lists(history, user)
+    lists = with_als_list(base, [p for p, _ in als(history, user, als_lists)])
     proposed = defaultdict(set)
     for generator, products in lists.items():
         for product in products:
             proposed[product].add(generator)
-    return proposed, lists, dict(together)
+    return proposed, lists, together
 
 
 def source_of(generators):

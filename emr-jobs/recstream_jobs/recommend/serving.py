@@ -66,13 +66,16 @@ def serving_history(bought):
     return G.History(dated, max(p.ts for p in dated) + 1, undated=[p for p in bought if p.ts is None])
 
 
-def serve_all(history, details, served, fitted, model):
-    """Every known customer's served line under the served model (`model`: ALS on every purchase, when it
-    needs one), from the serving history."""
+def serve_all(history, details, served, fitted, fit):
+    """Every known customer's served line under the served model, from the serving history. `fit` is the future
+    of ALS on every purchase when the served model needs one: the ranker's candidates that need no ALS are
+    built while it runs."""
     users = sorted(history.own)
+    base = features.base_table(history, users) if served == "ranker" else None
+    model = fit.result() if fit else None
     als_lists = model.candidates(users) if model else {}
     if served == "ranker":
-        keys, x, _ = features.candidate_table(history, users, model, als_lists)
+        keys, x, _ = features.with_als(base, model, als_lists)
         ranked = ranked_lists(keys, x, fitted)
     else:
         ranked = {u: ranking.policy_list(served, G.proposals(history, u, als_lists)[1], TOP_K) for u in users}
