@@ -37,7 +37,7 @@ def run(spark: SparkSession, args):
 
 
 def recommend(spark: SparkSession, curated, args):
-    """The run on curated line items already read (the pipeline job hands over clean's cached ones)."""
+    """The run on curated line items already read (the pipeline job hands over the lake's)."""
     # The run builds millions of small tuples and lists (~2M candidates on the real data) and frees them by
     # reference counting; none form cycles, so Python's cycle collector only re-scans them, again and again:
     # off, the serving's candidate table took 37 s instead of 56 s on the real data.
