@@ -9,6 +9,7 @@ than the events' clock leaves the state. Each fold reports the users it changed:
 import heapq
 
 from .contract import REALTIME
+from .timed import Timed
 
 SETTINGS = REALTIME["liveRecommendations"]
 KEPT = SETTINGS["interactionsKept"]
@@ -21,7 +22,7 @@ INTERACTIONS = ("view", "cart", "purchase")
 def fold(state, events, outside):
     """Adds a batch's distinct events ([session, *row]) to the customers' activity; returns the users it changed.
     `outside(ms)`: late or ahead rows, left out as the live windows leave them out."""
-    activity = state.setdefault("activity", {})
+    activity = held_customers(state)
     changed = set()
     for session, *row in sorted(events, key=lambda e: e[1 + TS]):
         user = row[USER]
@@ -37,8 +38,17 @@ def fold(state, events, outside):
             continue
         _insert(held["interactions"], interaction)
         held["last"] = max(held["last"], row[TS])
+        activity.touch(user, held["last"])
         changed.add(user)
     return changed
+
+
+def held_customers(state):
+    """The state's customers, timed by their newest interaction (a restored or hand-made state's plain dict is
+    indexed once): eviction and the newest customers read only the minutes they need."""
+    if not isinstance(state.get("activity"), Timed):
+        state["activity"] = Timed(state.get("activity") or {}, lambda held: held["last"])
+    return state["activity"]
 
 
 def _insert(interactions, interaction):
@@ -53,7 +63,7 @@ def _insert(interactions, interaction):
 def evict(state, as_of_ms):
     """Customers whose newest interaction is older than the active window before the events' clock leave the state."""
     if as_of_ms is not None:
-        state["activity"] = {u: a for u, a in state.get("activity", {}).items() if a["last"] > as_of_ms - ACTIVE_MS}
+        held_customers(state).expire(as_of_ms - ACTIVE_MS + 1)  # times are whole ms: kept while last > as_of - ACTIVE_MS
 
 
 def item(user, held, written_ms, iso):
@@ -72,6 +82,7 @@ def item(user, held, written_ms, iso):
 
 def recent(state, top, iso):
     """The `top` customers with the newest interactions, newest first: the Live page's "changed just now" list."""
-    # nsmallest, not a sort of every held customer: this runs for every batch's view.
-    held = heapq.nsmallest(top, state.get("activity", {}).items(), key=lambda ua: (-ua[1]["last"], ua[0]))
+    # Among the customers of the newest minutes only, not every held one: this runs for every batch's view.
+    customers = held_customers(state)
+    held = heapq.nsmallest(top, ((u, customers[u]) for u in customers.newest(top)), key=lambda ua: (-ua[1]["last"], ua[0]))
     return [{"user_id": u, "at": iso(a["interactions"][0][0]), "kind": a["interactions"][0][1], "product_id": a["interactions"][0][2]} for u, a in held if a["interactions"]]

@@ -12,6 +12,8 @@ from behaviour_jobs.contract import SESSION_INACTIVITY_SECONDS
 from behaviour_jobs.events import TYPE_ORDER
 from behaviour_jobs.intent_features import DECISION_TYPES
 
+from .timed import Timed
+
 INACTIVITY_MS = SESSION_INACTIVITY_SECONDS * 1000
 # An event row of a partial after its session key: [second ms, kind, product, category id, category code, brand, price, user].
 TS, KIND, USER = 0, 1, 7
@@ -48,7 +50,7 @@ def _add(part, row):
 
 def fold(state, events, late):
     """Adds a batch's distinct events ([session, *row]) to the state; `late(ms)` rows are left out, as the live windows leave them."""
-    sessions = state.setdefault("intent_sessions", {})
+    sessions = _held(state)
     state.setdefault("intent_users", {})
     rows_by_session = {}
     for session, *row in events:
@@ -63,13 +65,21 @@ def fold(state, events, late):
             if part is None:
                 part = sessions[session] = _part(row[TS], row[USER])
             _add(part, row)
+        sessions.touch(session, sessions[session]["last"])
+
+
+def _held(state):
+    """The held sessions, timed by their last event (a restored or hand-made state's plain dict is indexed once)."""
+    if not isinstance(state.get("intent_sessions"), Timed):
+        state["intent_sessions"] = Timed(state.get("intent_sessions") or {}, lambda part: part["last"])
+    return state["intent_sessions"]
 
 
 def evict(state, watermark_ms):
     """Sessions no event can reopen any more (their last event is more than the inactivity gap before the watermark) leave the state."""
-    sessions = state.get("intent_sessions", {})
-    for session in [s for s, part in sessions.items() if part["last"] < watermark_ms - INACTIVITY_MS]:
-        _close(state, sessions.pop(session))
+    state.setdefault("intent_users", {})
+    for _, part in _held(state).expire(watermark_ms - INACTIVITY_MS):
+        _close(state, part)
 
 
 def history(state):

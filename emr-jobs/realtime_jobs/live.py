@@ -12,18 +12,17 @@ in the all-time totals and in `ahead_events`, never in a window, and never moves
 event stamped 9999 cannot make every later event late."""
 import datetime
 import functools
-import heapq
 from decimal import Decimal
 
-from . import activity, intent_state
+from . import activity, intent_state, sessions, trending
 from . import enrich
 from .contract import EVENT_TYPES, REALTIME
+from .timed import Timed
 
 MINUTE_MS = 60_000
 LATENESS_MS = REALTIME["allowedLatenessSeconds"] * 1000
 HORIZON_MS = max(REALTIME["funnelWindowsMinutes"]) * MINUTE_MS
 ACTIVE_MS = REALTIME["activeSessionSeconds"] * 1000
-TRENDING_MS = REALTIME["trendingMinutes"] * MINUTE_MS
 AHEAD_MS = REALTIME["clockAheadSeconds"] * 1000
 # How long an order id is remembered after its newest line was produced: an order's lines are produced
 # by one ingest run, seconds apart, but may sit in different partitions (a line with a user id and one
@@ -121,29 +120,33 @@ def fold(state, partial):
                 _add_amount(bucket, "purchase_revenue", amount)
             newest = max(newest or minute, minute)
         bucket[kind] = bucket.get(kind, 0) + count
+    orders = _orders(state)
     for order_id, minute, *produced in partial["orders"]:
         # A partial stored before produce times were kept: its orders are remembered as of this batch.
         produced_ms = produced[0] if produced else partial["produced_ms"]
-        if order_id in state["orders"]:
-            state["orders"][order_id][1] = max(state["orders"][order_id][1], produced_ms or 0)
+        if order_id in orders:
+            orders[order_id][1] = max(orders[order_id][1], produced_ms or 0)
+            orders.touch(order_id, orders[order_id][1])
             continue
-        state["orders"][order_id] = [minute, produced_ms or 0]
+        orders[order_id] = [minute, produced_ms or 0]
+        orders.touch(order_id, produced_ms or 0)
         totals["orders"] += 1
         bucket = state["order_minutes"].get(str(minute))
         if bucket is not None:
             bucket["orders"] = bucket.get("orders", 0) + 1
+    held_sessions = sessions.held(state)
     for session, kind, last_ms, _count in partial["sessions"]:
         if outside(last_ms):
             continue
         newest = max(newest or last_ms, last_ms)
-        seen = state["sessions"].setdefault(session, {})
-        seen[kind] = max(seen.get(kind, last_ms), last_ms)
+        held_sessions.see(session, kind, last_ms)
+    catalogue, products = _catalogue(state), trending.held(state)
     for minute, product, kind, count, brand, code in partial["products"]:
         if outside(minute + MINUTE_MS - 1):
             continue
-        counts = state["products"].setdefault(str(minute), {}).setdefault(product, [0, 0])
-        counts[0 if kind == "view" else 1] += count
-        state["catalogue"][product] = [brand, code]
+        products.add(minute, product, kind, count)
+        catalogue[product] = [brand, code]
+        catalogue.touch(product, minute)
     # A partial stored before the intent scores existed has no events: those sessions have no features.
     intent_state.fold(state, partial.get("events", []), outside)
     # The customers whose open-session activity this batch changed: the job writes their live-state items.
@@ -155,8 +158,32 @@ def fold(state, partial):
     return state
 
 
+def _orders(state):
+    """The remembered orders, timed by their newest line's produce ms (an order kept as its id alone, from before
+    produce times were kept, is forgotten)."""
+    if not isinstance(state["orders"], Timed):
+        state["orders"] = Timed({o: v for o, v in state["orders"].items() if isinstance(v, list)}, lambda v: v[1])
+    return state["orders"]
+
+
+def _catalogue(state):
+    """product -> [brand, category code], timed by the latest minute the product has counts in (it leaves with
+    that minute)."""
+    if not isinstance(state["catalogue"], Timed):
+        latest = {}
+        for minute, per in state["products"].items():
+            for product in per:
+                latest[product] = max(latest.get(product, int(minute)), int(minute))
+        catalogue = state["catalogue"] = Timed({p: v for p, v in state["catalogue"].items() if p in latest})
+        for product, minute in latest.items():
+            if product in catalogue:
+                catalogue.touch(product, minute)
+    return state["catalogue"]
+
+
 def _evict(state):
-    """Drops what no window can reach any more: older than the watermark minus the longest window."""
+    """Drops what no window can reach any more: older than the watermark minus the longest window. The held
+    sessions, customers and orders are timed (timed.py): only what leaves is read."""
     if state["orders_as_of_ms"] is not None:
         oldest_order = watermark(state, "orders_as_of_ms") - HORIZON_MS
         state["order_minutes"] = {m: v for m, v in state["order_minutes"].items() if int(m) >= oldest_order}
@@ -164,76 +191,17 @@ def _evict(state):
         return
     oldest = watermark(state) - HORIZON_MS
     state["minutes"] = {m: v for m, v in state["minutes"].items() if int(m) >= oldest}
-    state["products"] = {m: v for m, v in state["products"].items() if int(m) >= oldest}
+    trending.held(state).evict(oldest)
     # By produce time, not event time: the lines of one order arrive within ORDER_MEMORY_MS of each other
     # however far apart in event time the job's batches are (an order state keyed by event time lost 21 of
     # the demo data's 105,628 orders between batches and counted them twice).
     produced_since = (state["produced_ms"] or 0) - ORDER_MEMORY_MS
-    state["orders"] = {o: v for o, v in state["orders"].items() if isinstance(v, list) and v[1] >= produced_since}
-    state["sessions"] = {s: v for s, v in state["sessions"].items() if max(v.values()) >= oldest}
-    live_products = {p for per in state["products"].values() for p in per}
-    state["catalogue"] = {p: v for p, v in state["catalogue"].items() if p in live_products}
+    _orders(state).expire(produced_since)
+    sessions.held(state).evict(oldest)
+    _catalogue(state).expire(oldest)
     enrich.evict(state, oldest)
     intent_state.evict(state, watermark(state))
     activity.evict(state, state["as_of_ms"])
-
-
-def _ratio(part, whole):
-    return None if whole == 0 else round(part / whole, 4)
-
-
-FUNNEL_KINDS = ("view", "cart", "purchase")
-
-
-def _funnels(sessions, as_of):
-    """The funnel of every window and the active sessions, in one pass over the sessions (the view is made every
-    batch, and the sessions are the state's biggest table)."""
-    windows = REALTIME["funnelWindowsMinutes"]
-    sinces = [as_of - minutes * MINUTE_MS for minutes in windows]
-    active_since = as_of - ACTIVE_MS
-    counts = [[0, 0, 0] for _ in windows]
-    active = 0
-    for seen in sessions.values():
-        if max(seen.values()) > active_since:
-            active += 1
-        for k, kind in enumerate(FUNNEL_KINDS):
-            last = seen.get(kind)
-            if last is not None:
-                for w, since in enumerate(sinces):
-                    if last > since:
-                        counts[w][k] += 1
-    funnels = [
-        {"minutes": minutes, "viewed": viewed, "carted": carted, "bought": bought, "view_to_cart": _ratio(carted, viewed), "cart_to_purchase": _ratio(bought, carted)}
-        for minutes, (viewed, carted, bought) in zip(windows, counts)
-    ]
-    return funnels, active
-
-
-def _trending(state, as_of):
-    since = as_of - TRENDING_MS
-    products, categories = {}, {}
-    for minute, per in state["products"].items():
-        if int(minute) <= since:
-            continue
-        for product, (views, carts) in per.items():
-            total = products.setdefault(product, [0, 0])
-            total[0] += views
-            total[1] += carts
-    for product, (views, carts) in products.items():
-        code = state["catalogue"][product][1]
-        if code:
-            total = categories.setdefault(code, [0, 0])
-            total[0] += views
-            total[1] += carts
-    top = REALTIME["trendingTop"]
-    ranked = lambda table: heapq.nsmallest(top, table.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))  # noqa: E731
-    return {
-        "products": [
-            {"product_id": p, "brand": state["catalogue"][p][0], "category_path": (state["catalogue"][p][1] or "").split(".") if state["catalogue"][p][1] else [], "views": v, "carts": c}
-            for p, (v, c) in ranked(products)
-        ],
-        "categories": [{"category": k, "views": v, "carts": c} for k, (v, c) in ranked(categories)],
-    }
 
 
 # What view() shows without a scorer (intent_scores.LiveScorer.update gives the real thing).
@@ -268,7 +236,7 @@ def view(state, written_ms, scores=NOT_SCORED):
         for minute, bucket in sorted(state.get("order_minutes", {}).items(), key=lambda mb: int(mb[0]))
         if orders_as_of is not None and int(minute) > orders_as_of - HORIZON_MS
     ]
-    funnels, active = _funnels(state["sessions"], as_of) if as_of is not None else ([], 0)
+    funnels, active = sessions.held(state).funnels(as_of) if as_of is not None else ([], 0)
     return {
         "v": 1,
         "as_of": iso(as_of),
@@ -284,7 +252,7 @@ def view(state, written_ms, scores=NOT_SCORED):
         "orders_per_minute": orders_per_minute,
         "funnel": funnels,
         "active_sessions": active,
-        "trending": _trending(state, as_of) if as_of is not None else {"products": [], "categories": []},
+        "trending": trending.trending(state, as_of) if as_of is not None else {"products": [], "categories": []},
         **enrich.view(state, as_of),
         "intent": _likely_buyers(state, scores),
         "abandonment": intent_state.at_risk(state, scores.get("abandonment", NOT_SCORED), REALTIME["likelyBuyersTop"], iso),

@@ -135,14 +135,15 @@ class LiveSink:
         clock.lap("batch file")
         live.fold(self.state, partial)
         clock.lap("fold")
-        # The batch's counts go out first, with the scores as they stood; then the changed sessions are scored
-        # (a Spark job while a model is served) and the view is written again if any score changed.
+        # The changed customers' live-state items go to the writer first (it writes them beside the view: a live
+        # list waits for no view), then the batch's counts with the scores as they stood; then the changed sessions
+        # are scored (a Spark job while a model is served) and the view is written again if any score changed.
+        self._put_activity()
+        clock.lap("live state")
         as_of = self.state["as_of_ms"]
         previous = self.scorer.current(self.state, as_of, live.ACTIVE_MS)
         self._put_view(live.view(self.state, int(time.time() * 1000), previous))
         clock.lap("view")
-        self._put_activity()
-        clock.lap("live state")
         scores = self.scorer.update(self.state, as_of, live.ACTIVE_MS)
         clock.lap("scores")
         if scores != previous:
