@@ -9,7 +9,7 @@ than the events' clock leaves the state. Each fold reports the users it changed:
 import heapq
 
 from .contract import REALTIME
-from .timed import Timed
+from . import timed
 
 SETTINGS = REALTIME["liveRecommendations"]
 KEPT = SETTINGS["interactionsKept"]
@@ -46,9 +46,7 @@ def fold(state, events, outside):
 def held_customers(state):
     """The state's customers, timed by their newest interaction (a restored or hand-made state's plain dict is
     indexed once): eviction and the newest customers read only the minutes they need."""
-    if not isinstance(state.get("activity"), Timed):
-        state["activity"] = Timed(state.get("activity") or {}, lambda held: held["last"])
-    return state["activity"]
+    return timed.held(state, "activity", lambda held: held["last"])
 
 
 def _insert(interactions, interaction):

@@ -12,7 +12,7 @@ from behaviour_jobs.contract import SESSION_INACTIVITY_SECONDS
 from behaviour_jobs.events import TYPE_ORDER
 from behaviour_jobs.intent_features import DECISION_TYPES
 
-from .timed import Timed
+from . import timed
 
 INACTIVITY_MS = SESSION_INACTIVITY_SECONDS * 1000
 # An event row of a partial after its session key: [second ms, kind, product, category id, category code, brand, price, user].
@@ -70,9 +70,7 @@ def fold(state, events, late):
 
 def _held(state):
     """The held sessions, timed by their last event (a restored or hand-made state's plain dict is indexed once)."""
-    if not isinstance(state.get("intent_sessions"), Timed):
-        state["intent_sessions"] = Timed(state.get("intent_sessions") or {}, lambda part: part["last"])
-    return state["intent_sessions"]
+    return timed.held(state, "intent_sessions", lambda part: part["last"])
 
 
 def evict(state, watermark_ms):

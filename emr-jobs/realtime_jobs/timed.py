@@ -19,11 +19,6 @@ class Timed(dict):
             for key, value in self.items():
                 self.touch(key, time_of(value))
 
-    @classmethod
-    def of(cls, table, time_of):
-        """`table` itself when it is Timed already, else a Timed copy of a plain dict (a restored or hand-made state)."""
-        return table if isinstance(table, cls) else cls(table or {}, time_of)
-
     def touch(self, key, ms):
         """Records that `key` (held in the table) has time `ms`, or keeps its later time."""
         before = self.at.get(key)
@@ -59,6 +54,13 @@ class Timed(dict):
             if len(keys) >= n:
                 break
         return keys
+
+
+def held(state, key, time_of):
+    """`state[key]` as a Timed table: a restored or hand-made state holds a plain dict, indexed once here."""
+    if not isinstance(state.get(key), Timed):
+        state[key] = Timed(state.get(key) or {}, time_of)
+    return state[key]
 
 
 class TimeCounts:
