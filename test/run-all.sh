@@ -5,12 +5,14 @@
 # the Spark jobs under pytest.
 #
 # The node tests and the Spark job tests share nothing (each makes its own
-# temporary folders, ports and Spark session), so they run side by side: the node
-# tests often wait (on a broker starting, a browser, a twin's servers) and the
-# Spark tests fill those waits. The Spark tests run at a lower CPU priority
-# (nice 10): the node tests are the longer group, so they keep the cores when
-# both want them and the Spark tests take what is left. Each group writes its
-# own log, printed whole when the group ends; either group failing fails the run.
+# temporary folders, ports and Spark session), so they run in two groups side by
+# side: the node tests often wait (on a broker starting, a browser, a twin's
+# servers) and the Spark tests fill those waits. The second group runs at a lower
+# CPU priority (nice 10): the node group is the longer one, so it keeps the cores
+# when both want them. The CDK app's tests (test/infra: synthesis on one core,
+# nothing timed) follow the Spark tests in the second group, so the two groups
+# end close together. Each group writes its own log, printed whole when the
+# group ends; any failing part fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -36,11 +38,17 @@ stop_groups() {
 trap 'stop_groups; exit 130' INT
 trap 'stop_groups; exit 143' TERM
 
-start_group "spark job tests" spark.log nice -n 10 npm run --silent test:spark
+# The node test runner as `npm run test:node` calls it, on the files given.
+node_tests() { node --import tsx --test --test-concurrency=1 --test-reporter=spec "$@"; }
+export -f node_tests
+start_group "spark job tests, then infra tests" spark-infra.log nice -n 10 bash -c 'status=0
+  echo "== spark job tests"; npm run --silent test:spark || status=1
+  echo "== infra tests"; node_tests $(find test/infra -name "*.test.ts" | sort) || status=1
+  exit $status'
 start_group "node tests" node.log bash -c 'set -e
   echo "== typecheck"; npm run --silent typecheck
   echo "== contract.json is current"; tsx bin/generate-contract.ts --check
-  echo "== node tests"; npm run --silent test:node'
+  echo "== node tests but infra"; node_tests $(find test -name "*.test.ts" -not -path "test/infra/*" | sort)'
 set +m
 
 failed=()
