@@ -20,6 +20,7 @@ test('a second upload on an existing lake is processed alone and the summary say
   const first = await runOnce(['--csv', firstCsv], workDir);
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /clean: processed 1 new upload, 2,000 rows; \d+ month partitions rewritten.*\(full run: every raw object\)/);
+  assert.match(first.stdout, /\n {2}judged: Judged tonight: the first run\.\n/);
 
   // Three January rows in another file: one new upload, one month.
   const lines = gunzipSync(readFileSync(firstCsv)).toString('utf8').split('\n');
@@ -29,6 +30,8 @@ test('a second upload on an existing lake is processed alone and the summary say
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stdout, /lake kept from earlier runs \([\d,]+ raw objects? processed\): this run processes only new ones/);
   assert.match(second.stdout, /clean: processed 1 new upload, 3 rows; 1 month partition rewritten \(2020-01\); the lake holds [\d,]+ line items\n/);
+  // Earlier rows, the same last purchase: the recommender keeps the first run's evaluation (recommend/cadence.py).
+  assert.match(second.stdout, /\n {2}judged: Kept run [\w-]+'s evaluation, judged on purchases up to \d{4}-\d{2}-\d{2}: tonight's reach 0 days past them \(at most 7 before the models are judged again\)\.\n/);
 
   const lake = join(workDir, 'lake');
   const report = JSON.parse(readFileSync(join(lake, LAKE.cleanReportKey), 'utf8')) as { mode: string; months_rewritten: string[] };
