@@ -4,9 +4,9 @@ The same jobs as the three separate commands, on one lake: paths are the contrac
 --lake. One application saves two JVM/driver start-ups (README "pipeline" says why one step serves EMR better).
 Clean processes only new raw objects and rewrites only the months they change (incremental.py); analyse
 recomputes only those months' partial aggregates, beside the recommender; the recommender trains on the whole
-curated history, read back from its Parquet, and judges every model again only when
-its last evaluation is older than --evaluate-every-days of purchases (recommend/cadence.py). A night with
-nothing new changes nothing and trains nothing.
+curated history, read back from its Parquet, and judges every model again only when its last evaluation is
+older than --evaluate-every-days of purchases (recommend/cadence.py). A night with nothing new changes nothing
+and trains nothing.
 `--full` rebuilds everything from the raw objects.
 """
 import argparse

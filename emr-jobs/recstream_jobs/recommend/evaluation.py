@@ -99,7 +99,7 @@ def span(p):
 
 
 def ranked_lists(keys, x, fitted):
-    """user -> the ranker's top-k Items from a candidate table (features.candidate_table)."""
+    """user -> the ranker's top-k Items from a candidate table (features.with_als)."""
     scores = fitted.score(x).tolist() if len(keys) else []
     per_user = {}
     for (user, product, generators), score in zip(keys, scores):

@@ -175,10 +175,3 @@ def with_als(base, als_model, als_lists):
         scores = als_model.scores_at(np.stack([user_rows[row_user[rows]], item_rows[at]], axis=1)) if als_model else np.zeros(len(rows))
         x[start : start + len(rows)] = matrix(_gather(base.per_row, added_rows, rows), scores, table[at], _gather(base.flags, added_flags, rows))
     return [keys[i] for i in order.tolist()], x, lists
-
-
-def candidate_table(history, users, als_model, als_lists):
-    """Every given customer's proposals: (keys [(user, product, generators)], design matrix, {user: generator lists}).
-    One pass over ~1.5M candidates on the real data: what depends on the customer only is computed once per
-    customer, each product's columns once per product."""
-    return with_als(base_table(history, users), als_model, als_lists)
